@@ -1,0 +1,28 @@
+import { defineConfig } from 'tsup';
+
+const POINTS = [
+  'ids',
+  'registry',
+  'chirpstack',
+  'rfid',
+  'automation',
+  'kb',
+  'events',
+  'notify',
+  'ports',
+  'regions',
+  'secrets',
+];
+
+export default defineConfig({
+  entry: ['src/index.ts', ...POINTS.map((p) => `src/${p}/v1.ts`)],
+  format: ['esm', 'cjs'],
+  dts: true,
+  // Shared chunks in both formats: one copy of the catalog and of ContractError per format,
+  // whichever entries a consumer imports.
+  splitting: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  outDir: 'dist',
+});
