@@ -1,0 +1,2 @@
+// @fieldops/sdk/automation: filled in by its issue.
+export {};

@@ -1,0 +1,2 @@
+// @fieldops/sdk/chirpstack: filled in by its issue.
+export {};

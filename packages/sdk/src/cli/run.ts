@@ -1,0 +1,56 @@
+import { isContractError } from '@fieldops/contracts';
+import { schemaCommand } from './commands/schema.js';
+import { validateCommand } from './commands/validate.js';
+import { type CliCommand, type CliIo, EXIT, UsageError } from './io.js';
+
+// Every subcommand, by name. Issues add theirs here (verify, chirpstack, gateway-config, …).
+const COMMANDS: readonly CliCommand[] = [validateCommand, schemaCommand];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'fieldops: versioned, logged and testable integration points for field operations.',
+    '',
+    'Usage: fieldops <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run `fieldops <command> --help` for a command's options.",
+    '',
+  ].join('\n');
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(help());
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`fieldops: unknown command ${JSON.stringify(name)}\n\n${help()}`);
+    return EXIT.usage;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(`${command.usage}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
+      io.stderr(`${error.message}\n\nUsage:\n${command.usage}\n`);
+      return EXIT.usage;
+    }
+    if (isContractError(error)) {
+      io.stderr(`${error.message}\n`);
+      return EXIT.invalid;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,2 @@
+// @fieldops/sdk/registry: filled in by its issue.
+export {};

@@ -1,0 +1,2 @@
+// @fieldops/sdk/rfid: filled in by its issue.
+export {};

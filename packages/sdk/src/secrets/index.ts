@@ -1,0 +1,2 @@
+// @fieldops/sdk/secrets: filled in by its issue.
+export {};

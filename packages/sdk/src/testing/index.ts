@@ -1,0 +1,2 @@
+// @fieldops/sdk/testing: filled in by its issue.
+export {};
