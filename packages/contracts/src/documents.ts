@@ -121,7 +121,6 @@ export function buildOpenApiDocument(api: ApiContract, packageVersion = '1.0.0')
       description: `${api.description}\n\nContract \`${api.point}.v${api.version}\`, generated from @fieldops/contracts ${packageVersion}. Do not edit.`,
       license: { name: 'MIT', identifier: 'MIT' },
     },
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: 'http://localhost:8080', description: 'A local instance; point clients at your own.' }],
     security: [{ bearerAuth: [] }],
     paths,

@@ -1,4 +1,4 @@
-import { createConfig, lint, loadConfig } from '@redocly/openapi-core';
+import { createConfig, lint } from '@redocly/openapi-core';
 
 /** Lints OpenAPI files with Redocly's recommended rules; returns one line per error (warnings ignored). */
 export async function validateOpenApiFiles(paths: readonly string[]): Promise<string[]> {
@@ -6,7 +6,6 @@ export async function validateOpenApiFiles(paths: readonly string[]): Promise<st
     extends: ['recommended'],
     rules: { 'info-license-url': 'off' },
   } as never);
-  void loadConfig;
   const problems: string[] = [];
   for (const ref of paths) {
     const results = await lint({ ref, config });

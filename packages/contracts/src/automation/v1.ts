@@ -236,13 +236,23 @@ export const OpenTicketOnFailureAction = c(
 /** One step of an execution spec, by `kind`. */
 export const Action = c(
   'Action',
-  z.discriminatedUnion('kind', [
-    ProvisionVmAction,
-    DeployComposeStackAction,
-    ConfigureGatewayAction,
-    RunHealthChecksAction,
-    OpenTicketOnFailureAction,
-  ]),
+  z.discriminatedUnion(
+    'kind',
+    [
+      ProvisionVmAction,
+      DeployComposeStackAction,
+      ConfigureGatewayAction,
+      RunHealthChecksAction,
+      OpenTicketOnFailureAction,
+    ],
+    {
+      // Only reached when no variant matches the discriminator: say which kinds exist.
+      error: (issue) =>
+        issue.code === 'invalid_union'
+          ? 'unknown action kind: expected provision_vm, deploy_compose_stack, configure_gateway, run_health_checks or open_ticket_on_failure'
+          : undefined,
+    },
+  ),
 );
 export type Action = z.infer<typeof Action>;
 /** The kinds of action. */

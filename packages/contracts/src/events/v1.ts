@@ -15,9 +15,14 @@ export const EVENT_TYPE_PREFIX = 'io.fieldops.';
 /** A W3C trace context `traceparent`: `00-<trace id>-<parent id>-<flags>`. */
 export const Traceparent = c(
   'Traceparent',
-  z.string().regex(/^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/, {
-    error: 'expected a W3C traceparent 00-<32 hex>-<16 hex>-<2 hex>',
-  }),
+  z
+    .string()
+    .regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, {
+      error: 'expected a W3C traceparent 00-<32 hex>-<16 hex>-<2 hex>',
+    })
+    .refine((v) => !/^00-0{32}-/.test(v) && !/-0{16}-[0-9a-f]{2}$/.test(v), {
+      error: 'expected a W3C traceparent with non-zero trace and parent ids',
+    }),
 );
 
 const envelope = {

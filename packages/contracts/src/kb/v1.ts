@@ -27,10 +27,8 @@ export const BundlePath = c(
   z
     .string()
     .max(300)
-    .regex(/^(?!\/)(?!.*(?:^|\/)\.)[A-Za-z0-9._/-]+$/, {
-      error: 'expected a relative path inside the bundle',
-    })
-    .refine((p) => !p.split('/').some((s) => s === '' || s === '.' || s === '..'), {
+    // Segments of letters, digits, `.`, `_`, `-`, none starting with a dot: no `..`, no hidden files.
+    .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/, {
       error: 'expected a relative path inside the bundle',
     }),
 );

@@ -68,7 +68,14 @@ export const PORTS = {
 export type PortName = keyof typeof PORTS;
 
 /** How an address is reachable. */
-export type AddressClass = 'loopback' | 'private' | 'link_local' | 'unique_local' | 'public' | 'hostname';
+export type AddressClass =
+  | 'loopback'
+  | 'private'
+  | 'link_local'
+  | 'unique_local'
+  | 'unspecified'
+  | 'public'
+  | 'hostname';
 
 function ipv4(address: string): number[] | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
@@ -85,6 +92,7 @@ export function classifyAddress(address: string): AddressClass {
   let a = address.trim().toLowerCase();
   if (a.startsWith('[') && a.endsWith(']')) a = a.slice(1, -1);
   if (a === 'localhost' || a.endsWith('.localhost')) return 'loopback';
+  if (a === '0.0.0.0' || a === '::') return 'unspecified'; // a bind to every interface, not an address to reach
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
   const v4 = ipv4(mapped ? mapped[1]! : a);
   if (v4) {

@@ -8,9 +8,13 @@ export const REDACTED = '[redacted]';
 // Secrets never travel as values inside a contract: a SecretRef names where the value lives and
 // the SDK's SecretResolver fetches it at the last moment.
 const ENV = /^env:[A-Za-z_][A-Za-z0-9_]*$/;
-const FILE = /^file:[^\0]+$/;
+const FILE = /^file:[^\s]+$/;
 const VAULT = /^vault:[A-Za-z0-9_./-]+#[A-Za-z0-9_.-]+$/;
 const ONEPASSWORD = /^op:\/\/[^/\s]+\/[^/\s]+\/[^/\s]+(?:\/[^/\s]+)?$/;
+// One pattern for the JSON Schema, so third-party validators check the same thing.
+const ANY_REF = new RegExp(
+  `^(?:${[ENV, FILE, VAULT, ONEPASSWORD].map((r) => r.source.slice(1, -1)).join('|')})$`,
+);
 
 /** A reference to a secret: `env:NAME`, `file:path`, `vault:path#key` or `op://vault/item/field`. */
 export const SecretRef = defineContract(
@@ -21,7 +25,7 @@ export const SecretRef = defineContract(
     .string({
       error: 'expected a secret reference (env:NAME, file:path, vault:path#key or op://vault/item/field)',
     })
-    .refine((v) => ENV.test(v) || FILE.test(v) || VAULT.test(v) || ONEPASSWORD.test(v), {
+    .regex(ANY_REF, {
       error: 'expected a secret reference (env:NAME, file:path, vault:path#key or op://vault/item/field)',
     })
     .meta({

@@ -1,0 +1,134 @@
+import { spawnSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderGeneratedFiles } from '../scripts/lib/render.js';
+import { validateOpenApiFiles } from '../scripts/lib/validate-openapi.js';
+import { EVENT_TYPE_NAMES } from '../src/events/v1.js';
+import { buildOpenApiDocument, HTTP_APIS } from '../src/index.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkgVersion = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).version as string;
+
+describe('generated documents', () => {
+  let files: Map<string, string>;
+  let tmp: string;
+  beforeAll(async () => {
+    files = await renderGeneratedFiles(pkgVersion);
+    tmp = await mkdtemp(join(tmpdir(), 'fieldops-gen-'));
+  });
+  afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+  it('are committed and fresh (run `pnpm generate` when this fails)', async () => {
+    const stale: string[] = [];
+    for (const [rel, content] of files) {
+      const onDisk = await readFile(join(root, rel), 'utf8').catch(() => '(missing)');
+      if (onDisk !== content) stale.push(rel);
+    }
+    expect(stale).toEqual([]);
+  });
+
+  it('OpenAPI documents pass the Redocly validator, and the validator does catch a broken one', async () => {
+    const paths = [...files.keys()]
+      .filter((f) => f.startsWith('generated/openapi/'))
+      .map((f) => join(root, f));
+    expect(paths).toHaveLength(2);
+    expect(await validateOpenApiFiles(paths)).toEqual([]);
+    const broken = JSON.parse(files.get('generated/openapi/rfid.v1.json')!);
+    broken.paths['/api/v1/events'].post.requestBody.content['application/json'].schema = {
+      $ref: '#/components/schemas/Nope',
+    };
+    const brokenPath = join(tmp, 'broken.json');
+    await writeFile(brokenPath, JSON.stringify(broken));
+    const problems = await validateOpenApiFiles([brokenPath]);
+    expect(problems.join('\n')).toContain('no-unresolved-refs');
+  });
+
+  it('document every operation of each API with its error responses and the Idempotency-Key header', () => {
+    const rfid = buildOpenApiDocument(HTTP_APIS.rfid) as any;
+    expect(Object.keys(rfid.paths).sort()).toEqual([
+      '/api/v1/events',
+      '/api/v1/health',
+      '/api/v1/stations/claim',
+      '/api/v1/stations/{id}/map',
+      '/api/v1/stations/{id}/status',
+    ]);
+    const ingest = rfid.paths['/api/v1/events'].post;
+    expect(Object.keys(ingest.responses)).toEqual(['200', '400', '401', '409', '413', '422']);
+    expect(ingest.parameters).toContainEqual(
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }),
+    );
+    const registry = buildOpenApiDocument(HTTP_APIS.registry) as any;
+    expect(
+      registry.paths['/api/v1/devices/{device_id}'].put.responses['412'].content['application/json'].schema,
+    ).toEqual({
+      $ref: '#/components/schemas/ErrorBody',
+    });
+    expect(registry.components.schemas.ExecutionSpec).toBeDefined();
+  });
+
+  it('the AsyncAPI document has a channel and a message per event type', () => {
+    const doc = JSON.parse(files.get('generated/asyncapi/events.v1.json')!);
+    expect(doc.asyncapi).toBe('3.0.0');
+    expect(
+      Object.values(doc.channels)
+        .map((c: any) => c.address)
+        .sort(),
+    ).toEqual([...EVENT_TYPE_NAMES].sort());
+  });
+
+  it('JSON Schemas are draft 2020-12 with an id per contract', () => {
+    const doc = JSON.parse(files.get('generated/json-schema/rfid/v1/EventBatch.schema.json')!);
+    expect(doc.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(doc.$id).toBe('urn:fieldops:schema:rfid.v1.EventBatch');
+  });
+});
+
+describe('pnpm contracts:check (the breaking-change gate)', () => {
+  let tmp: string;
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'fieldops-baseline-'));
+  });
+  afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+  const run = (baseline: string) =>
+    spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'scripts/check-breaking.ts'), '--baseline', baseline],
+      {
+        encoding: 'utf8',
+        cwd: root,
+        env: { ...process.env, OPTIC_TELEMETRY_LEVEL: 'off' },
+      },
+    );
+
+  it('passes against the committed baseline', () => {
+    const result = run(join(root, 'baseline'));
+    expect(result.stdout).toContain('no breaking changes');
+    expect(result.status).toBe(0);
+  });
+
+  it('fails, naming the field, when a published field disappears or an endpoint goes', async () => {
+    // A baseline that had one more field and one more endpoint than today's schemas: the same as
+    // today's schemas having removed them.
+    const baseline = join(tmp, 'baseline');
+    await cp(join(root, 'baseline'), baseline, { recursive: true });
+    const schemaFile = join(baseline, 'json-schema/rfid/v1/ClaimRequest.schema.json');
+    const schema = JSON.parse(await readFile(schemaFile, 'utf8'));
+    schema.properties.site_hint = { type: 'string' };
+    await writeFile(schemaFile, JSON.stringify(schema));
+    const apiFile = join(baseline, 'openapi/rfid.v1.json');
+    const api = JSON.parse(await readFile(apiFile, 'utf8'));
+    api.paths['/api/v1/stations/{id}/unmap'] = {
+      post: { operationId: 'unmapStation', responses: { '200': { description: 'Unmapped.' } } },
+    };
+    await writeFile(apiFile, JSON.stringify(api));
+    const result = run(baseline);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('json-schema/rfid/v1/ClaimRequest: field site_hint removed');
+    expect(result.stdout).toContain('openapi/rfid.v1: Optic found breaking changes');
+    expect(result.stdout).toMatch(/cannot remove an operation/);
+  });
+});
