@@ -1,0 +1,41 @@
+import type { rfid } from '@fieldops/contracts';
+import type { LookupFn } from '../transport/lan-guard.js';
+import type { TransportOptions } from '../transport/transport.js';
+import type { BatchLimits } from './batch.js';
+
+/** Options of {@link createRfidClient}. */
+export interface RfidClientOptions extends TransportOptions {
+  /** Allow a base URL outside loopback / private / link-local ranges. Default false: ingest is LAN-only. */
+  allowPublicNetwork?: boolean | undefined;
+  /** Resolves host names for the LAN guard; defaults to the system resolver. */
+  lookup?: LookupFn | undefined;
+  /** Batch limits used by `ingestEvents` and batchers (default: the contract's maxima). */
+  batch?: Partial<BatchLimits> | undefined;
+}
+
+/** Result of an ingest, with the key that was used. */
+export interface IngestOutcome extends rfid.IngestResult {
+  /** Keys of the batches sent, in order. */
+  idempotencyKeys: string[];
+}
+
+/** Typed client of the RFID backend API (`@fieldops/contracts/rfid/v1`). */
+export interface RfidClient {
+  /** Claims a station with its printed claim code. The answer holds the station token: keep it secret. */
+  claimStation(request: rfid.ClaimRequest): Promise<rfid.ClaimResponse>;
+  /** Sends exactly one batch; its Idempotency-Key derives from the event ids unless given. */
+  ingestBatch(
+    events: readonly rfid.RfidEvent[],
+    options?: { idempotencyKey?: string },
+  ): Promise<IngestOutcome>;
+  /** Splits events into batches by count and bytes, sends them in order and sums the answers. */
+  ingestEvents(events: readonly rfid.RfidEvent[]): Promise<IngestOutcome>;
+  /** Status of a station. */
+  stationStatus(stationId: string): Promise<rfid.StationStatus>;
+  /** Assigns a station to a site and line. */
+  mapStation(stationId: string, request: rfid.MapRequest): Promise<rfid.MapResponse>;
+  /** Health of the backend (no token needed). */
+  health(): Promise<rfid.Health>;
+  /** The batch limits this client uses. */
+  readonly batchLimits: BatchLimits;
+}
