@@ -1,2 +1,2 @@
 # The README's test command, exactly.
-pnpm test
+npm test

@@ -34,8 +34,10 @@ function findOptic(): string {
 }
 
 /** Runs Optic on one OpenAPI pair; returns its report when it finds a breaking change. */
-function opticCheck(baselinePath: string, currentPath: string): { breaking: boolean; output: string } {
+function opticCheck(baselinePath: string, currentPath: string, cwd: string): { breaking: boolean; output: string } {
+  // cwd: with CI set, Optic writes ci-run-details.json into its working directory.
   const result = spawnSync(findOptic(), ['diff', baselinePath, currentPath, '--check'], {
+    cwd,
     encoding: 'utf8',
     env: { ...process.env, OPTIC_TELEMETRY_LEVEL: 'off', CI: 'true' },
     timeout: 120_000,
@@ -80,7 +82,7 @@ async function main(): Promise<number> {
       if (rel.startsWith('openapi/')) {
         const currentPath = join(tmp, rel.replace(/\//g, '_'));
         await writeFile(currentPath, now);
-        const { breaking, output } = opticCheck(file, currentPath);
+        const { breaking, output } = opticCheck(file, currentPath, tmp);
         if (breaking) {
           const unreadable = /invalid openapi/i.test(output);
           changes.push({
