@@ -1,2 +1,59 @@
-// @fieldops/sdk/chirpstack: filled in by its issue.
-export {};
+// @fieldops/sdk/chirpstack: the ChirpStack v4 integration point. The only entry of the SDK that loads
+// protobuf code (@chirpstack/chirpstack-api, google-protobuf, @grpc/grpc-js).
+
+export type { ChirpStackClient, ChirpStackClientOptions } from './chirpstack-client.js';
+// ---- client ----
+/** Creates the typed gRPC client. */
+export { createChirpStackClient } from './chirpstack-client.js';
+export type { ServiceName } from './client.js';
+export type { ChirpStackErrorCode } from './errors.js';
+// ---- errors, retries, logging ----
+export {
+  ChirpStackAlreadyExistsError,
+  ChirpStackDeadlineExceededError,
+  ChirpStackError,
+  ChirpStackInvalidArgumentError,
+  ChirpStackNotFoundError,
+  ChirpStackPermissionDeniedError,
+  ChirpStackReadOnlyError,
+  ChirpStackUnauthenticatedError,
+  ChirpStackUnavailableError,
+  errorFromGrpc,
+  isChirpStackError,
+} from './errors.js';
+export type { Logger } from './logger.js';
+export type {
+  ApplyError,
+  ApplyOptions,
+  ApplyResult,
+  ApplyWriter,
+  RegistryWriteBack,
+} from './reconcile/apply.js';
+// ---- reconciler: declared state -> plan -> apply ----
+export { applyPlan } from './reconcile/apply.js';
+export type { DesiredProblem, DesiredState, RegistryLink } from './reconcile/desired.js';
+export { collectDevices, deviceSpecFromRegistry } from './reconcile/desired.js';
+export type { FormatPlanOptions } from './reconcile/format.js';
+export { formatDiff, formatPlanTable } from './reconcile/format.js';
+export type { ApplyJournal } from './reconcile/journal.js';
+export { createFileJournal, createMemoryJournal } from './reconcile/journal.js';
+export type { PlanOptions, PlanReader, PlanStep, ReconcilePlan } from './reconcile/plan.js';
+export { changeCount, planReconcile } from './reconcile/plan.js';
+export type { ResolveSecret } from './reconcile/secrets.js';
+export type { SyncState } from './reconcile/sync-tag.js';
+export {
+  DEVICE_ID_TAG,
+  decodeSyncTag,
+  encodeSyncTag,
+  keysFingerprint,
+  SYNC_TAG,
+} from './reconcile/sync-tag.js';
+export type { ApplicationInput } from './resources/applications.js';
+export type { DeviceProfileInput } from './resources/device-profiles.js';
+export type { DeviceInput } from './resources/devices.js';
+export type { GatewayInput } from './resources/gateways.js';
+/** Pagination helpers for the list iterators. */
+export { collect } from './resources/paging.js';
+export type { RetryOptions } from './retry.js';
+export { backoffDelay, DEFAULT_RETRY, shouldRetry } from './retry.js';
+export type * from './types.js';

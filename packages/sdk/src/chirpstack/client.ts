@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import type { Message } from 'google-protobuf';
+import { ChirpStackReadOnlyError, errorFromGrpc } from './errors.js';
+import { type Logger, NOOP_LOGGER } from './logger.js';
+import {
+  applicationGrpc,
+  deviceGrpc,
+  deviceProfileGrpc,
+  gatewayGrpc,
+  internalGrpc,
+  tenantGrpc,
+} from './proto.js';
+import { backoffDelay, DEFAULT_RETRY, type RetryOptions, shouldRetry } from './retry.js';
+
+/** The services the client talks to. */
+export type ServiceName =
+  | 'TenantService'
+  | 'ApplicationService'
+  | 'DeviceProfileService'
+  | 'DeviceService'
+  | 'GatewayService'
+  | 'InternalService';
+
+/** Options of {@link createRpcCaller}: what every call shares. */
+export interface RpcOptions {
+  /** `host:port` of the ChirpStack gRPC API (port 8080 by default on a site). */
+  target: string;
+  /** The API token, sent as `authorization: Bearer <token>`; never logged. */
+  apiToken: string | { reveal(): string } | (() => string | Promise<string>);
+  /** `true` for TLS with the system roots, or the PEM root certificates. Default plaintext. */
+  tls?: boolean | { rootCerts?: Buffer };
+  /** Refuse every mutating call before it leaves the process (the central instance is read-only). */
+  readOnly?: boolean;
+  /** Deadline of one attempt in ms (default 10000). */
+  deadlineMs?: number;
+  retry?: RetryOptions;
+  logger?: Logger;
+  /** Injected for tests: sleeping between retries, randomness of the jitter, the clock. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+type UnaryMethod = (
+  request: Message,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  callback: (error: grpc.ServiceError | null, response?: Message) => void,
+) => grpc.ClientUnaryCall;
+
+/** Sends one unary RPC with auth, deadline, retries, read-only guard and one log line. Internal. */
+export interface RpcCaller {
+  call<Res extends Message>(
+    service: ServiceName,
+    method: string,
+    request: Message,
+    options?: { mutating?: boolean; subject?: string },
+  ): Promise<Res>;
+  readonly target: string;
+  readonly readOnly: boolean;
+  close(): void;
+}
+
+/** Builds the shared plumbing: one channel, one client per service on it. */
+export function createRpcCaller(options: RpcOptions): RpcCaller {
+  const credentials =
+    options.tls === undefined || options.tls === false
+      ? grpc.credentials.createInsecure()
+      : grpc.credentials.createSsl(options.tls === true ? undefined : options.tls.rootCerts);
+  const channelOptions = { 'grpc.max_receive_message_length': 64 * 1024 * 1024 };
+  const first = new tenantGrpc.TenantServiceClient(options.target, credentials, channelOptions);
+  const channelOverride = first.getChannel();
+  const shared = { ...channelOptions, channelOverride };
+  const clients: Record<ServiceName, grpc.Client> = {
+    TenantService: first,
+    ApplicationService: new applicationGrpc.ApplicationServiceClient(options.target, credentials, shared),
+    DeviceProfileService: new deviceProfileGrpc.DeviceProfileServiceClient(
+      options.target,
+      credentials,
+      shared,
+    ),
+    DeviceService: new deviceGrpc.DeviceServiceClient(options.target, credentials, shared),
+    GatewayService: new gatewayGrpc.GatewayServiceClient(options.target, credentials, shared),
+    InternalService: new internalGrpc.InternalServiceClient(options.target, credentials, shared),
+  };
+  const logger = options.logger ?? NOOP_LOGGER;
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const deadlineMs = options.deadlineMs ?? 10_000;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const readOnly = options.readOnly === true;
+
+  async function token(): Promise<string> {
+    const t = options.apiToken;
+    if (typeof t === 'string') return t;
+    if (typeof t === 'function') return await t();
+    return t.reveal();
+  }
+
+  function once(client: grpc.Client, method: string, request: Message, metadata: grpc.Metadata) {
+    const fn = (client as unknown as Record<string, UnaryMethod>)[method];
+    if (typeof fn !== 'function') throw new TypeError(`chirpstack: no RPC ${method}`);
+    return new Promise<Message>((resolve, reject) => {
+      fn.call(client, request, metadata, { deadline: now() + deadlineMs }, (error, response) => {
+        if (error) reject(error);
+        else resolve(response as Message);
+      });
+    });
+  }
+
+  return {
+    target: options.target,
+    readOnly,
+    async call<Res extends Message>(
+      service: ServiceName,
+      method: string,
+      request: Message,
+      callOptions: { mutating?: boolean; subject?: string } = {},
+    ): Promise<Res> {
+      const operation = `${service}/${method.charAt(0).toUpperCase()}${method.slice(1)}`;
+      const correlationId = randomUUID();
+      const started = now();
+      const base = {
+        contract: 'chirpstack',
+        version: 'v4',
+        operation,
+        target: options.target,
+        correlation_id: correlationId,
+        ...(callOptions.subject ? { subject: callOptions.subject } : {}),
+      };
+      if (callOptions.mutating && readOnly) {
+        const error = new ChirpStackReadOnlyError(
+          'read_only',
+          `chirpstack: ${operation} refused: the client is read-only (nothing was sent)`,
+          { operation },
+        );
+        logger.warn({ ...base, outcome: 'refused', duration_ms: 0, attempt: 0 }, 'chirpstack call');
+        throw error;
+      }
+      const metadata = new grpc.Metadata();
+      metadata.set('authorization', `Bearer ${await token()}`);
+      metadata.set('x-correlation-id', correlationId);
+      let attempt = 0;
+      for (;;) {
+        attempt += 1;
+        try {
+          const response = (await once(clients[service], method, request, metadata)) as Res;
+          logger.info({ ...base, outcome: 'ok', duration_ms: now() - started, attempt }, 'chirpstack call');
+          return response;
+        } catch (raw) {
+          const status = (raw as { code?: number }).code;
+          if (shouldRetry(status, attempt, retry.attempts)) {
+            await sleep(backoffDelay(attempt, retry, random));
+            continue;
+          }
+          const error = errorFromGrpc(raw, operation);
+          logger.warn(
+            { ...base, outcome: 'error', code: error.code, status, duration_ms: now() - started, attempt },
+            'chirpstack call',
+          );
+          throw error;
+        }
+      }
+    },
+    close() {
+      for (const c of Object.values(clients)) c.close();
+    },
+  };
+}

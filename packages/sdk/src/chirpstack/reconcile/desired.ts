@@ -1,0 +1,103 @@
+import {
+  type ApplicationSpec,
+  type DeviceProfileSpec,
+  DeviceSpec,
+  type GatewaySpec,
+  type TenantSpec,
+} from '@fieldops/contracts/chirpstack/v1';
+import type { Device as RegistryDevice } from '@fieldops/contracts/registry/v1';
+
+/** What the reconciler is asked to make true in one tenant. */
+export interface DesiredState {
+  tenant: TenantSpec;
+  applications: ApplicationSpec[];
+  device_profiles: DeviceProfileSpec[];
+  gateways: GatewaySpec[];
+  /** Devices declared directly. */
+  devices?: DeviceSpec[];
+  /** Registry records; those with `desired_state.data.chirpstack` become devices (see {@link deviceSpecFromRegistry}). */
+  registry_devices?: RegistryDevice[];
+}
+
+/** A registry record that could not become a device spec. */
+export interface DesiredProblem {
+  key: string;
+  message: string;
+}
+
+/**
+ * The device spec of a registry record: `desired_state.data.chirpstack` holds the ChirpStack part
+ * (application, device_profile, keys refs, tags…); the DevEUI comes from `external_refs.chirpstack.dev_eui`
+ * or that section; the name defaults to the record's name, then its id. Undefined for records with
+ * no ChirpStack part (RFID stations, controllers off LoRaWAN).
+ */
+export function deviceSpecFromRegistry(record: RegistryDevice): DeviceSpec | undefined {
+  const section = record.desired_state.data.chirpstack;
+  if (section === undefined || section === null) return undefined;
+  if (typeof section !== 'object' || Array.isArray(section))
+    throw new TypeError('desired_state.data.chirpstack must be an object');
+  const s = section as Record<string, unknown>;
+  return parseSpec({
+    ...s,
+    dev_eui: record.external_refs.chirpstack?.dev_eui ?? s.dev_eui,
+    device_id: record.device_id,
+    name: s.name ?? record.name ?? record.device_id,
+  });
+}
+
+function parseSpec(input: unknown): DeviceSpec {
+  const result = DeviceSpec.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new TypeError(`chirpstack.v1.DeviceSpec: ${issues.join('; ')}`);
+}
+
+/** The registry side of a device: what the write-back compares and writes. */
+export interface RegistryLink {
+  device_id: string;
+  refs: NonNullable<RegistryDevice['external_refs']['chirpstack']> | undefined;
+}
+
+/** Every device of the desired state, registry records converted; bad records become problems. */
+export function collectDevices(desired: DesiredState): {
+  devices: DeviceSpec[];
+  problems: DesiredProblem[];
+  registry: Map<string, RegistryLink>;
+} {
+  const devices: DeviceSpec[] = [];
+  const registry = new Map<string, RegistryLink>();
+  const problems: DesiredProblem[] = [];
+  const seen = new Map<string, string>();
+  const add = (spec: DeviceSpec, origin: string) => {
+    const parsed = parseSpec(spec);
+    const before = seen.get(parsed.dev_eui);
+    if (before) {
+      problems.push({ key: parsed.dev_eui, message: `DevEUI declared twice (${before} and ${origin})` });
+      return;
+    }
+    seen.set(parsed.dev_eui, origin);
+    devices.push(parsed);
+  };
+  for (const d of desired.devices ?? []) {
+    try {
+      add(d, `device ${d.name}`);
+    } catch (error) {
+      problems.push({ key: String(d.dev_eui), message: (error as Error).message.split('\n')[0]! });
+    }
+  }
+  for (const r of desired.registry_devices ?? []) {
+    try {
+      const spec = deviceSpecFromRegistry(r);
+      if (spec) {
+        add(spec, `registry ${r.device_id}`);
+        registry.set(spec.dev_eui, { device_id: r.device_id, refs: r.external_refs.chirpstack });
+      }
+    } catch (error) {
+      problems.push({
+        key: r.device_id,
+        message: `registry record: ${(error as Error).message.split('\n')[0]!}`,
+      });
+    }
+  }
+  return { devices, problems, registry };
+}
