@@ -1,0 +1,89 @@
+import type { ChannelKind, Message } from '@fieldops/contracts/notify/v1';
+import type { SecretVault } from '../secrets.js';
+import type { Clock, Logger } from '../types.js';
+
+/** A failed send: whether it is worth retrying, and how long the provider asked us to wait. */
+export interface ChannelFailure {
+  ok: false;
+  /** True when the same message may succeed later (5xx, 429, throttling, network errors). */
+  retryable: boolean;
+  /** Provider error code (`131047`, `http_503`, `ECONNECTION`, …). */
+  code: string;
+  /** Provider message with every secret redacted. */
+  message: string;
+  /** The provider's own wait (Retry-After, retry_after), in ms. */
+  retry_after_ms?: number;
+  /** The provider throttled us (rate limit rather than breakage). */
+  throttled?: boolean;
+  /** WhatsApp: free text refused outside the 24-hour window (131047); send the template instead. */
+  needs_template?: boolean;
+  status?: number;
+}
+
+/** A successful send. */
+export interface ChannelSuccess {
+  ok: true;
+  provider_message_id?: string;
+}
+
+/** What `send` returns; channels never throw for provider failures. */
+export type SendResult = ChannelSuccess | ChannelFailure;
+
+/** One delivery channel (STYLE: a notifier returns whether a failure is worth retrying). */
+export interface Channel {
+  readonly kind: ChannelKind;
+  /** Messages per second across all recipients (token bucket); unlimited when absent. */
+  readonly ratePerSecond?: number;
+  /** Minimum gap between two messages to the same recipient, in ms. */
+  readonly recipientGapMs?: number;
+  send(message: Message): Promise<SendResult>;
+  close?(): Promise<void>;
+}
+
+/** What a channel factory receives from the engine. */
+export interface ChannelDeps {
+  fetch: typeof fetch;
+  vault: SecretVault;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** A failure from a thrown network error, redacted. */
+export function networkFailure(err: unknown, vault: SecretVault): ChannelFailure {
+  const e = err as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
+  const code =
+    typeof e?.code === 'string'
+      ? e.code
+      : typeof e?.cause?.code === 'string'
+        ? e.cause.code
+        : 'network_error';
+  const message = vault.redact(typeof e?.message === 'string' ? e.message : String(err));
+  return { ok: false, retryable: true, code, message };
+}
+
+/** A failure from an HTTP status: 429 and 5xx are retryable, other 4xx are not. */
+export function httpFailure(
+  status: number,
+  message: string,
+  vault: SecretVault,
+  retryAfterMs?: number,
+): ChannelFailure {
+  return {
+    ok: false,
+    retryable: status === 429 || status === 408 || status >= 500,
+    code: `http_${status}`,
+    message: vault.redact(message).slice(0, 500),
+    status,
+    ...(status === 429 ? { throttled: true } : {}),
+    ...(retryAfterMs !== undefined ? { retry_after_ms: retryAfterMs } : {}),
+  };
+}
+
+/** Parses `Retry-After` (delta seconds or an HTTP date) to ms. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (!value) return undefined;
+  const s = Number(value);
+  if (Number.isFinite(s) && s >= 0) return Math.ceil(s * 1000);
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}

@@ -1,0 +1,92 @@
+import type { Message } from '@fieldops/contracts/notify/v1';
+import nodemailer from 'nodemailer';
+import type { EmailChannelConfig } from '../../config.js';
+import { parseDuration } from '../../duration.js';
+import type { Channel, ChannelDeps, ChannelFailure, SendResult } from '../channel.js';
+
+/** HTML escaping for the HTML part. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const RETRYABLE_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EDNS',
+  'ETLS',
+]);
+
+/** SMTP 4xx and connection problems are temporary; 5xx and authentication failures are not. */
+export function classifySmtpError(err: unknown, redact: (s: string) => string): ChannelFailure {
+  const e = err as { code?: unknown; responseCode?: unknown; message?: unknown };
+  const responseCode = typeof e?.responseCode === 'number' ? e.responseCode : undefined;
+  const code =
+    typeof e?.code === 'string' ? e.code : responseCode !== undefined ? `smtp_${responseCode}` : 'smtp_error';
+  const message = redact(typeof e?.message === 'string' ? e.message : String(err)).slice(0, 500);
+  if (responseCode !== undefined) {
+    return {
+      ok: false,
+      retryable: responseCode >= 400 && responseCode < 500,
+      code: `smtp_${responseCode}`,
+      message,
+    };
+  }
+  return { ok: false, retryable: RETRYABLE_CODES.has(code), code, message };
+}
+
+/** Email over SMTP with nodemailer: a text part and an escaped HTML part. */
+export function createEmailChannel(config: EmailChannelConfig, deps: ChannelDeps): Channel {
+  let transport: nodemailer.Transporter | undefined;
+  const timeout =
+    config.timeout !== undefined ? parseDuration(config.timeout, 'channels.email.timeout') : 30_000;
+  const getTransport = async () => {
+    if (transport) return transport;
+    const pass = config.auth
+      ? await deps.vault.resolve(config.auth.pass, 'channels.email.auth.pass')
+      : undefined;
+    transport = nodemailer.createTransport({
+      host: config.host,
+      port: config.port,
+      secure: config.secure ?? false,
+      requireTLS: config.require_tls ?? false,
+      ignoreTLS: config.ignore_tls ?? false,
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout,
+      ...(config.auth && pass !== undefined ? { auth: { user: config.auth.user, pass } } : {}),
+    });
+    return transport;
+  };
+  return {
+    kind: 'email',
+    ...(config.rate_per_second !== undefined ? { ratePerSecond: config.rate_per_second } : {}),
+    async send(message: Message): Promise<SendResult> {
+      try {
+        const t = await getTransport();
+        const info = await t.sendMail({
+          from: config.from,
+          to: message.to,
+          subject: message.subject ?? message.text.split('\n', 1)[0]?.slice(0, 200) ?? 'fieldops alert',
+          text: message.text,
+          html: `<pre style="font-family:inherit;white-space:pre-wrap">${escapeHtml(message.text)}</pre>`,
+          headers: { 'X-Fieldops-Group-Key': encodeURIComponent(message.group_key) },
+        });
+        return { ok: true, ...(info.messageId ? { provider_message_id: info.messageId } : {}) };
+      } catch (err) {
+        return classifySmtpError(err, (s) => deps.vault.redact(s));
+      }
+    },
+    async close() {
+      transport?.close();
+      transport = undefined;
+    },
+  };
+}

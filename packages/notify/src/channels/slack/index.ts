@@ -1,0 +1,50 @@
+import type { Message } from '@fieldops/contracts/notify/v1';
+import type { SlackChannelConfig } from '../../config.js';
+import type { Channel, ChannelDeps, SendResult } from '../channel.js';
+import { httpFailure, networkFailure, parseRetryAfter } from '../channel.js';
+
+/** Slack mrkdwn escaping: only `&`, `<` and `>` are control characters. */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Slack incoming webhooks: `POST {text}`, 200 `ok`; 429 carries `Retry-After` in seconds. */
+export function createSlackChannel(config: SlackChannelConfig, deps: ChannelDeps): Channel {
+  return {
+    kind: 'slack',
+    ...(config.rate_per_second !== undefined
+      ? { ratePerSecond: config.rate_per_second }
+      : { ratePerSecond: 1 }),
+    async send(message: Message): Promise<SendResult> {
+      const ref = config.webhooks[message.to];
+      if (ref === undefined) {
+        return {
+          ok: false,
+          retryable: false,
+          code: 'unknown_webhook',
+          message: `no slack webhook named ${message.to}`,
+        };
+      }
+      const url = await deps.vault.resolve(ref, `channels.slack.webhooks.${message.to}`);
+      deps.vault.remember(new URL(url).pathname);
+      let res: Response;
+      try {
+        res = await deps.fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text: message.text }),
+        });
+      } catch (err) {
+        return networkFailure(err, deps.vault);
+      }
+      const text = await res.text().catch(() => '');
+      if (res.ok) return { ok: true };
+      return httpFailure(
+        res.status,
+        text || `HTTP ${res.status}`,
+        deps.vault,
+        parseRetryAfter(res.headers.get('retry-after'), deps.clock.now()),
+      );
+    },
+  };
+}

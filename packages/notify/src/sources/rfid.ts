@@ -1,0 +1,53 @@
+import type { CloudEvent, EventData } from '@fieldops/contracts/events/v1';
+import { type AlertDraft, baseLabels, eventTime, type SourceAdapters, withLabels } from './source.js';
+
+const STATION_OFFLINE = 'io.fieldops.rfid.station.offline.v1';
+const BACKEND = 'io.fieldops.rfid.backend.health_changed.v1';
+
+function station(event: CloudEvent, status: 'firing' | 'resolved'): AlertDraft {
+  const d = event.data as EventData<typeof STATION_OFFLINE>;
+  return {
+    labels: withLabels(baseLabels('StationOffline', STATION_OFFLINE, d.site_id), {
+      station_id: d.station_id,
+      device_id: d.device_id,
+      line: d.line_id,
+    }),
+    annotations: withLabels(
+      {
+        summary:
+          status === 'firing'
+            ? `RFID station ${d.station_id} is ${d.state}`
+            : `RFID station ${d.station_id} is online again`,
+      },
+      { last_seen_at: d.last_seen_at },
+    ),
+    // A degraded station still reads tags; an offline one does not.
+    severity: status === 'firing' && d.state === 'offline' ? 'critical' : 'warning',
+    status,
+    starts_at: eventTime(event),
+  };
+}
+
+/** RFID health: station offline/online (one alert) and backend health (down/degraded fire, ok resolves). */
+export const RFID_SOURCES: SourceAdapters = {
+  [STATION_OFFLINE]: (e) => station(e, 'firing'),
+  'io.fieldops.rfid.station.online.v1': (e) => station(e, 'resolved'),
+  [BACKEND]: (e) => {
+    const d = e.data as EventData<typeof BACKEND>;
+    const firing = d.status !== 'ok';
+    return {
+      labels: withLabels(baseLabels('RfidBackendUnhealthy', BACKEND, d.site_id), { base_url: d.base_url }),
+      annotations: withLabels(
+        {
+          summary: firing
+            ? `RFID backend ${d.base_url} is ${d.status}`
+            : `RFID backend ${d.base_url} is ok again`,
+        },
+        { detail: d.detail },
+      ),
+      severity: d.status === 'down' ? 'critical' : 'warning',
+      status: firing ? 'firing' : 'resolved',
+      starts_at: eventTime(e),
+    };
+  },
+};

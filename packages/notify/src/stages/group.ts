@@ -1,0 +1,136 @@
+import type { RouteNode } from '../config.js';
+import type { Labels } from '../types.js';
+
+/** One aggregation group: the alerts of one route sharing the `group_by` label values. */
+export interface GroupState {
+  key: string;
+  route_id: string;
+  receiver: string;
+  labels: Labels;
+  fingerprints: string[];
+  /** When the group was created (ms). */
+  created_at: number;
+  /** When the next flush is due (ms). */
+  next_flush_at: number;
+}
+
+/** The group key: route id + the group labels, `0.1:{alertname="GatewayOffline",site="site_…"}`. */
+export function buildGroupKey(route: RouteNode, labels: Labels): { key: string; labels: Labels } {
+  const names = route.group_by === 'all' ? Object.keys(labels).sort() : route.group_by;
+  const groupLabels: Labels = {};
+  let text = '';
+  for (const n of names) {
+    const v = labels[n];
+    if (v === undefined) continue;
+    groupLabels[n] = v;
+    text += `${text ? ',' : ''}${n}=${JSON.stringify(v)}`;
+  }
+  return { key: `${route.id}:{${text}}`, labels: groupLabels };
+}
+
+/**
+ * The group stage: puts alerts in aggregation groups. A new group flushes after `group_wait`, then
+ * every `group_interval` while it holds alerts; `repeat_interval` is the dedup stage's business.
+ */
+export class GroupStage {
+  private readonly groups = new Map<string, { state: GroupState; fps: Set<string> }>();
+  /** Which groups each fingerprint is in, so a resolved alert is forgotten when no group holds it. */
+  private readonly byAlert = new Map<string, Set<string>>();
+
+  /** Number of groups. */
+  get size(): number {
+    return this.groups.size;
+  }
+
+  /** A group by key. */
+  get(key: string): GroupState | undefined {
+    return this.groups.get(key)?.state;
+  }
+
+  /** Every group. */
+  all(): IterableIterator<GroupState> {
+    const it = this.groups.values();
+    return (function* () {
+      for (const g of it) yield g.state;
+    })();
+  }
+
+  /** Puts an alert in its group for `route`; `created` tells the caller to schedule the first flush. */
+  insert(
+    route: RouteNode,
+    labels: Labels,
+    fingerprint: string,
+    now: number,
+  ): { group: GroupState; created: boolean; added: boolean } {
+    const { key, labels: groupLabels } = buildGroupKey(route, labels);
+    let entry = this.groups.get(key);
+    let created = false;
+    if (!entry) {
+      const state: GroupState = {
+        key,
+        route_id: route.id,
+        receiver: route.receiver,
+        labels: groupLabels,
+        fingerprints: [],
+        created_at: now,
+        next_flush_at: now + route.group_wait,
+      };
+      entry = { state, fps: new Set() };
+      this.groups.set(key, entry);
+      created = true;
+    }
+    const added = !entry.fps.has(fingerprint);
+    if (added) {
+      entry.fps.add(fingerprint);
+      entry.state.fingerprints.push(fingerprint);
+      let set = this.byAlert.get(fingerprint);
+      if (!set) {
+        set = new Set();
+        this.byAlert.set(fingerprint, set);
+      }
+      set.add(key);
+    }
+    return { group: entry.state, created, added };
+  }
+
+  /** Restores a persisted group. */
+  restore(state: GroupState): void {
+    this.groups.set(state.key, { state, fps: new Set(state.fingerprints) });
+    for (const fp of state.fingerprints) {
+      let set = this.byAlert.get(fp);
+      if (!set) {
+        set = new Set();
+        this.byAlert.set(fp, set);
+      }
+      set.add(state.key);
+    }
+  }
+
+  /** Removes alerts from a group; returns the fingerprints no group holds any more. */
+  remove(key: string, fingerprints: Iterable<string>): string[] {
+    const entry = this.groups.get(key);
+    if (!entry) return [];
+    const orphaned: string[] = [];
+    for (const fp of fingerprints) {
+      if (!entry.fps.delete(fp)) continue;
+      const set = this.byAlert.get(fp);
+      set?.delete(key);
+      if (set && set.size === 0) {
+        this.byAlert.delete(fp);
+        orphaned.push(fp);
+      }
+    }
+    entry.state.fingerprints = [...entry.fps];
+    return orphaned;
+  }
+
+  /** Deletes an empty group. */
+  delete(key: string): void {
+    this.groups.delete(key);
+  }
+
+  /** The groups holding an alert. */
+  groupsOf(fingerprint: string): ReadonlySet<string> | undefined {
+    return this.byAlert.get(fingerprint);
+  }
+}

@@ -1,0 +1,87 @@
+import { NotifyConfigError } from '../errors.js';
+import { type Matcher, type MatcherConfig, matchAll, parseMatchers } from '../matchers.js';
+import type { Labels } from '../types.js';
+
+/** A silence as added by API and persisted. */
+export interface Silence {
+  id: string;
+  matchers: (string | MatcherConfig)[];
+  starts_at: string;
+  ends_at: string;
+  created_by: string;
+  comment?: string;
+}
+
+/** What `addSilence` needs; `starts_at` defaults to now. */
+export interface SilenceInput {
+  matchers: (string | MatcherConfig)[];
+  starts_at?: string;
+  ends_at: string;
+  created_by: string;
+  comment?: string;
+}
+
+interface Compiled {
+  silence: Silence;
+  matchers: Matcher[];
+  start: number;
+  end: number;
+}
+
+/** The silence stage: alerts matching an active silence (start ≤ now < end) are not notified. */
+export class SilenceStage {
+  private readonly silences = new Map<string, Compiled>();
+
+  /** Adds or replaces a silence; throws NotifyConfigError naming the bad field. */
+  put(silence: Silence): Silence {
+    const start = Date.parse(silence.starts_at);
+    const end = Date.parse(silence.ends_at);
+    if (Number.isNaN(start)) throw new NotifyConfigError('silence.starts_at: expected an RFC 3339 timestamp');
+    if (Number.isNaN(end)) throw new NotifyConfigError('silence.ends_at: expected an RFC 3339 timestamp');
+    if (end <= start) throw new NotifyConfigError('silence.ends_at: expected a time after starts_at');
+    if (silence.matchers.length === 0)
+      throw new NotifyConfigError('silence.matchers: expected at least one matcher');
+    this.silences.set(silence.id, {
+      silence,
+      matchers: parseMatchers(silence.matchers, 'silence.matchers'),
+      start,
+      end,
+    });
+    return silence;
+  }
+
+  /** Ends a silence now; returns the updated silence or undefined when unknown. */
+  expire(id: string, now: number): Silence | undefined {
+    const c = this.silences.get(id);
+    if (!c) return undefined;
+    const endsAt = new Date(Math.max(now, c.start + 1)).toISOString();
+    const updated = { ...c.silence, ends_at: endsAt };
+    this.put(updated);
+    return updated;
+  }
+
+  /** Every silence, active or not. */
+  list(): Silence[] {
+    return [...this.silences.values()].map((c) => c.silence);
+  }
+
+  /** Drops silences that ended before `before`; returns their ids. */
+  prune(before: number): string[] {
+    const ids: string[] = [];
+    for (const [id, c] of this.silences) {
+      if (c.end < before) {
+        this.silences.delete(id);
+        ids.push(id);
+      }
+    }
+    return ids;
+  }
+
+  /** True when an active silence matches the labels. */
+  isSilenced(labels: Labels, now: number): boolean {
+    for (const c of this.silences.values()) {
+      if (c.start <= now && now < c.end && matchAll(c.matchers, labels)) return true;
+    }
+    return false;
+  }
+}

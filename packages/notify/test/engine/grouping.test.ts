@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { advance, baseConfig, engineWithRecorders, gatewayEvent, useFakeClock } from '../support/helpers.js';
+
+beforeEach(() => useFakeClock());
+afterEach(() => vi.useRealTimers());
+
+describe('grouping (group_wait, group_interval, repeat_interval, resolved)', () => {
+  it('waits group_wait, sends one message for the group, then resolves with the same fingerprint', async () => {
+    const { engine, channels } = engineWithRecorders(baseConfig());
+    const first = await engine.ingest(gatewayEvent('offline', '0016c001ff10a235'));
+    const second = await engine.ingest(gatewayEvent('offline', '0016c001ff10a236'));
+    expect(first.kind).toBe('alert');
+    expect(second.kind === 'alert' && first.kind === 'alert' && second.groups).toEqual(
+      first.kind === 'alert' && first.groups,
+    );
+
+    await advance(engine, 29_000);
+    expect(channels.whatsapp.sent).toHaveLength(0);
+    await advance(engine, 1_000);
+    expect(channels.whatsapp.sent).toHaveLength(1);
+    const msg = channels.whatsapp.sent[0]!;
+    expect(msg.alert_fingerprints).toHaveLength(2);
+    expect(msg.ack_code).toMatch(/^[A-Z2-9]{6}$/);
+
+    const resolved = await engine.ingest(gatewayEvent('online', '0016c001ff10a235'));
+    expect(resolved.kind === 'alert' && first.kind === 'alert' && resolved.fingerprint).toBe(
+      first.kind === 'alert' && first.fingerprint,
+    );
+    // Next flush is one group_interval after the first.
+    await advance(engine, 299_000);
+    expect(channels.whatsapp.sent).toHaveLength(1);
+    await advance(engine, 1_000);
+    expect(channels.whatsapp.sent).toHaveLength(2);
+    expect(channels.whatsapp.sent[1]!.text).toContain('online again');
+    await engine.stop();
+  });
+
+  it('does not repeat an unchanged group before repeat_interval, and repeats after it', async () => {
+    const { engine, channels } = engineWithRecorders(baseConfig());
+    await engine.ingest(gatewayEvent('offline'));
+    await advance(engine, 30_000);
+    expect(channels.whatsapp.sent).toHaveLength(1);
+    await advance(engine, 3 * 3_600_000, 60_000);
+    expect(channels.whatsapp.sent).toHaveLength(1);
+    await advance(engine, 3_600_000, 60_000);
+    expect(channels.whatsapp.sent).toHaveLength(2);
+    await engine.stop();
+  });
+
+  it('drops a group once everything resolved and was told', async () => {
+    const { engine, channels } = engineWithRecorders(baseConfig());
+    await engine.ingest(gatewayEvent('offline'));
+    await advance(engine, 30_000);
+    await engine.ingest(gatewayEvent('online'));
+    await advance(engine, 300_000, 10_000);
+    expect(channels.whatsapp.sent).toHaveLength(2);
+    expect(engine.inspect().groups).toHaveLength(0);
+    expect(engine.inspect().alerts).toHaveLength(0);
+    expect(engine.inspect().scheduled).toBe(0);
+    await engine.stop();
+  });
+
+  it('ingest is idempotent by source + id', async () => {
+    const { engine, channels } = engineWithRecorders(baseConfig());
+    const e = gatewayEvent('offline');
+    expect((await engine.ingest(e)).kind).toBe('alert');
+    expect((await engine.ingest(e)).kind).toBe('duplicate');
+    await advance(engine, 30_000);
+    expect(channels.whatsapp.sent).toHaveLength(1);
+    await engine.stop();
+  });
+});
