@@ -1,0 +1,51 @@
+// @fieldops/docusaurus-plugin-runs: renders fieldops run bundles (run record, logs, config snapshots,
+// postmortem) as Docusaurus pages. The default export is the plugin; `validateOptions` is what
+// Docusaurus calls on the options. The rest is exported for sites, swizzled components and tools.
+
+// ---- loading and route building (pure builders, usable outside Docusaurus) ----
+export type { BundleLocation } from './content/discover-bundles.js';
+export { discoverBundles } from './content/discover-bundles.js';
+export type { LoadRunsContext } from './content/load-content.js';
+export { loadRuns } from './content/load-content.js';
+export type { ReadBundleOptions } from './content/read-bundle.js';
+export { readBundle } from './content/read-bundle.js';
+// ---- errors ----
+export { InvalidBundleError, RunsPluginError } from './errors.js';
+export type { Options, PluginOptions } from './options.js';
+export { DEFAULT_OPTIONS, validateOptions } from './options.js';
+export type { RunPaths } from './paths.js';
+export { buildRunPaths } from './paths.js';
+// ---- the plugin ----
+export { default } from './plugin.js';
+// ---- rendering helpers ----
+export { ANSI_PALETTE, parseAnsi, xterm256 } from './render/ansi.js';
+export { buildHunks, diffLines } from './render/diff-lines.js';
+export { markdownText, renderMarkdown } from './render/markdown.js';
+export type { FileCopy, RouteSpec } from './routes.js';
+export { buildRoutes, RUN_COMPONENTS } from './routes.js';
+
+// ---- types shared with the theme ----
+export type {
+  AnsiSegment,
+  ArtifactView,
+  DiffHunk,
+  DiffLine,
+  LoadedLog,
+  LoadedPostmortem,
+  LoadedRun,
+  LoadedSnapshot,
+  LogLine,
+  LogPageData,
+  LogRoutePageData,
+  ProjectsIndexData,
+  RunListData,
+  RunPageData,
+  RunRecord,
+  RunStatus,
+  RunSummary,
+  RunsContent,
+  SnapshotView,
+  StepResult,
+  StepStatus,
+  TimelineEntry,
+} from './types.js';

@@ -1,0 +1,25 @@
+import { normalizeUrl } from '@docusaurus/utils';
+
+/** The URL builders of one plugin instance. */
+export interface RunPaths {
+  projects: () => string;
+  project: (project: string) => string;
+  run: (project: string, date: string, runId: string) => string;
+  logPage: (runPermalink: string, slug: string, page: number) => string;
+  file: (runPermalink: string, bundlePath: string) => string;
+  /** The path of a URL inside the build output directory (the URL without the base URL). */
+  outputPath: (permalink: string) => string;
+}
+
+/** Builds the URL helpers for a site's `baseUrl` and the plugin's `routeBasePath`. */
+export function buildRunPaths(baseUrl: string, routeBasePath: string): RunPaths {
+  return {
+    projects: () => normalizeUrl([baseUrl, routeBasePath]),
+    project: (project) => normalizeUrl([baseUrl, routeBasePath, project]),
+    run: (project, date, runId) => normalizeUrl([baseUrl, routeBasePath, project, date, runId]),
+    logPage: (runPermalink, slug, page) => normalizeUrl([runPermalink, 'logs', slug, String(page)]),
+    file: (runPermalink, bundlePath) => normalizeUrl([runPermalink, 'files', bundlePath]),
+    outputPath: (permalink) =>
+      permalink.startsWith(baseUrl) ? permalink.slice(baseUrl.length) : permalink.replace(/^\//, ''),
+  };
+}

@@ -1,0 +1,59 @@
+import { copyFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoadContext, Plugin } from '@docusaurus/types';
+import { mapConcurrent } from './content/concurrency.js';
+import { loadRuns } from './content/load-content.js';
+import type { PluginOptions } from './options.js';
+import { buildRunPaths } from './paths.js';
+import { buildRoutes } from './routes.js';
+import type { RunsContent } from './types.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The Docusaurus plugin: reads run bundles (`loadContent`), adds their pages (`contentLoaded`),
+ * copies raw logs and artifacts next to the pages (`postBuild`). The work is in the named modules.
+ */
+export default function pluginRuns(context: LoadContext, options: PluginOptions): Plugin<RunsContent> {
+  const contentPath = path.resolve(context.siteDir, options.path);
+  const paths = buildRunPaths(context.baseUrl, options.routeBasePath);
+  // Docusaurus prints its own warnings as `[WARNING] …`; ours look the same.
+  const warn = (message: string) => console.warn(`[WARNING] ${message}`);
+
+  return {
+    name: 'fieldops-docusaurus-plugin-runs',
+
+    getThemePath: () => path.resolve(here, '../lib/theme'),
+    getTypeScriptThemePath: () => path.resolve(here, '../src/theme'),
+
+    // Any bundle file added or changed during `docusaurus start` reloads the content.
+    getPathsToWatch: () => [`${contentPath}/**/*.{json,ndjson,md}`],
+
+    loadContent: () => loadRuns(options, { siteDir: context.siteDir, warn }),
+
+    async contentLoaded({ content, actions }) {
+      const { routes } = buildRoutes(content, options, paths);
+      await Promise.all(
+        routes.map(async (route) => {
+          const dataPath = await actions.createData(route.dataName, route.data);
+          actions.addRoute({
+            path: route.path,
+            component: route.component,
+            exact: true,
+            modules: { page: dataPath },
+          });
+        }),
+      );
+    },
+
+    async postBuild({ content, outDir }) {
+      const { files } = buildRoutes(content, options, paths);
+      await mapConcurrent(files, 16, async (f) => {
+        const to = path.join(outDir, f.to);
+        await mkdir(path.dirname(to), { recursive: true });
+        await copyFile(f.from, to);
+      });
+    },
+  };
+}

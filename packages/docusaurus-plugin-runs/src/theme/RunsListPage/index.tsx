@@ -1,0 +1,85 @@
+import Link from '@docusaurus/Link';
+import type { RunListData, RunStatus } from '@fieldops/docusaurus-plugin-runs';
+import Layout from '@theme/Layout';
+import RunStatusBadge from '@theme/RunStatusBadge';
+import { formatDuration, formatTime } from '@theme/RunsFormat';
+import { type ReactNode, useState } from 'react';
+import styles from './styles.module.css';
+
+/** Props of a project's run list (the route's `page` data module). */
+export interface Props {
+  readonly page: RunListData;
+}
+
+/** A project's runs by date with status, duration and deployment, and a status filter. */
+export default function RunsListPage({ page }: Props): ReactNode {
+  const [filter, setFilter] = useState<RunStatus | 'all'>('all');
+  const total = page.days.reduce((n, d) => n + d.runs.length, 0);
+  return (
+    <Layout title={`Runs · ${page.project}`} description={`Automation runs of ${page.project}`}>
+      <main className="container margin-vert--lg" data-testid="run-list">
+        <nav className={styles.crumbs}>
+          <Link to={page.projectsPermalink}>All projects</Link>
+        </nav>
+        <h1>{page.project}</h1>
+        <p>{total} runs</p>
+        <fieldset className={styles.filter}>
+          <legend>Status</legend>
+          {(['all', ...page.statuses] as const).map((s) => (
+            <button
+              key={s}
+              type="button"
+              className={`button button--sm ${filter === s ? 'button--primary' : 'button--secondary'}`}
+              aria-pressed={filter === s}
+              data-filter={s}
+              onClick={() => setFilter(s)}
+            >
+              {s}
+            </button>
+          ))}
+        </fieldset>
+        {page.days.map((day) => {
+          const runs = day.runs.filter((r) => filter === 'all' || r.status === filter);
+          if (runs.length === 0) return null;
+          return (
+            <section key={day.date}>
+              <h2 className={styles.day}>{day.date}</h2>
+              <table className={styles.runs}>
+                <thead>
+                  <tr>
+                    <th>Status</th>
+                    <th>Run</th>
+                    <th>Deployment</th>
+                    <th>Started</th>
+                    <th>Duration</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {runs.map((r) => (
+                    <tr key={r.id} data-testid="run-row" data-status={r.status}>
+                      <td>
+                        <RunStatusBadge status={r.status} />
+                      </td>
+                      <td>
+                        <Link to={r.permalink}>{r.title ?? r.id}</Link>
+                        {r.title ? <div className={styles.id}>{r.id}</div> : null}
+                        {r.failed_step ? (
+                          <div className={styles.failed}>failed at {r.failed_step}</div>
+                        ) : null}
+                      </td>
+                      <td>
+                        <code>{r.deployment_id}</code>
+                      </td>
+                      <td>{formatTime(r.started_at)}</td>
+                      <td>{formatDuration(r.duration_ms)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          );
+        })}
+      </main>
+    </Layout>
+  );
+}

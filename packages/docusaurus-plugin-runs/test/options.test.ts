@@ -1,0 +1,29 @@
+import path from 'node:path';
+import type { LoadContext } from '@docusaurus/types';
+import { normalizePluginOptions } from '@docusaurus/utils-validation';
+import { describe, expect, it } from 'vitest';
+import pluginRuns, { DEFAULT_OPTIONS, type PluginOptions, validateOptions } from '../src/index.js';
+
+const validate = (options: unknown) =>
+  validateOptions({ validate: normalizePluginOptions as never, options: options as never });
+
+describe('validateOptions', () => {
+  it('fills in the defaults', () => {
+    expect(validate({})).toEqual({ id: 'default', ...DEFAULT_OPTIONS });
+  });
+
+  it('rejects a bad onInvalidBundle and a bad project filter', () => {
+    expect(() => validate({ onInvalidBundle: 'ignore' })).toThrow(/onInvalidBundle/);
+    expect(() => validate({ projects: ['Not A Slug'] })).toThrow(/projects/);
+  });
+});
+
+describe('the plugin', () => {
+  it('watches every bundle file under the KB root, so new bundles appear during docusaurus start', () => {
+    const options: PluginOptions = { id: 'default', ...DEFAULT_OPTIONS };
+    const plugin = pluginRuns({ siteDir: '/site', baseUrl: '/' } as LoadContext, options);
+    expect(plugin.getPathsToWatch?.()).toEqual([path.join('/site', 'kb', '**/*.{json,ndjson,md}')]);
+    expect(plugin.getThemePath?.()).toMatch(/lib[/\\]theme$/);
+    expect(plugin.getTypeScriptThemePath?.()).toMatch(/src[/\\]theme$/);
+  });
+});
