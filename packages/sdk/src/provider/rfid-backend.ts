@@ -25,7 +25,10 @@ export interface RfidBackend {
 export interface MemoryRfidBackendOptions {
   /** Claim codes that may be claimed. */
   claimCodes?: readonly string[];
-  /** Tokens accepted besides the station tokens handed out by claims (operators, tests). */
+  /**
+   * Operator tokens. When given, every operation but claim needs one of them or a station token
+   * handed out by a claim; when empty, the backend accepts every request.
+   */
   apiTokens?: readonly string[];
   /** Config handed to claimed stations; `ingest_url` defaults to `http://127.0.0.1/api/v1/events`. */
   stationConfig?: Partial<rfid.StationConfig>;
@@ -172,7 +175,8 @@ export function createMemoryRfidBackend(options: MemoryRfidBackendOptions = {}):
     async health() {
       return { status: 'ok', version: '1', time: iso(now()) };
     },
-    isValidToken: (token) => apiTokens.has(token) || tokens.has(token),
+    // Without apiTokens the backend is open (tests, demos); with them, station tokens work too.
+    ...(apiTokens.size ? { isValidToken: (token: string) => apiTokens.has(token) || tokens.has(token) } : {}),
     events: () => [...stored],
     counts: () => ({ stored: stored.length, duplicates }),
     addClaimCode: (code) => codes.add(code),

@@ -330,6 +330,7 @@ export async function openSpool<T>(options: SpoolOptions): Promise<Spool<T>> {
       await active?.fh.close();
       active = undefined;
       await rm(join(dir, 'lock'), { force: true });
+      HELD.delete(dir);
     },
   };
 }
@@ -375,13 +376,20 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+// Spools open in this process (a lock file with our own pid that is not in here was left by an
+// earlier process that had the same pid, e.g. pid 1 in a restarted container).
+const HELD = new Set<string>();
+
 // One process per spool: a lock file holding the owner's pid. A lock left by a process that no
 // longer runs (SIGKILL) is taken over.
 async function acquireLock(dir: string): Promise<void> {
   const path = join(dir, 'lock');
+  if (HELD.has(dir))
+    throw new FieldopsError('spool_locked', `rfid spool: ${dir} is already open in this process`);
   for (let i = 0; i < 2; i++) {
     try {
       await writeFile(path, String(process.pid), { flag: 'wx' });
+      HELD.add(dir);
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
