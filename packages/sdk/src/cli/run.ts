@@ -1,10 +1,11 @@
 import { isContractError } from '@fieldops/contracts';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
+import { verifyCommand } from './commands/verify.js';
 import { type CliCommand, type CliIo, EXIT, UsageError } from './io.js';
 
 // Every subcommand, by name. Issues add theirs here (verify, chirpstack, gateway-config, …).
-const COMMANDS: readonly CliCommand[] = [validateCommand, schemaCommand];
+const COMMANDS: readonly CliCommand[] = [validateCommand, schemaCommand, verifyCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -42,6 +42,9 @@ export { assertLanUrl, type LookupFn } from '../transport/lan-guard.js';
 export type { Logger } from '../transport/logger.js';
 export type { BearerTokenSource, RevealableSecret } from '../transport/token.js';
 export type { FetchFn, TransportOptions, ValidationMode } from '../transport/transport.js';
+// ---- conformance verifier (also `fieldops verify rfid`) ----
+export { type CheckResult, formatResults, type VerifyOptions } from '../verify/check.js';
+export { type VerifyRfidOptions, verifyRfid } from '../verify/rfid.js';
 // ---- batching ----
 export { type BatchLimits, batchIdempotencyKey, DEFAULT_BATCH_LIMITS, splitIntoBatches } from './batch.js';
 export { createEventBatcher, type EventBatcher, type EventBatcherOptions } from './batcher.js';

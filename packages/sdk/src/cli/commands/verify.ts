@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { type CheckResult, formatResults } from '../../verify/check.js';
+import { verifyRegistry } from '../../verify/registry.js';
+import { verifyRfid } from '../../verify/rfid.js';
+import { type CliCommand, EXIT, UsageError } from '../io.js';
+
+/** `fieldops verify rfid|registry --base-url URL [--token T]` */
+export const verifyCommand: CliCommand = {
+  name: 'verify',
+  summary: 'Check a live RFID backend or registry API against the contract (pass/fail table).',
+  usage:
+    'fieldops verify rfid --base-url URL [--token TOKEN | --token-env NAME] [--claim-code CODE] [--station-id ID] [--json]\n' +
+    'fieldops verify registry --base-url URL [--token TOKEN | --token-env NAME] [--json]\n\n' +
+    'Runs every check (responses valid against the contract, idempotency, ETag/If-Match, error statuses)\n' +
+    'and prints a pass/fail table. The run writes test records (ids starting verify). Exit 0 when no check\n' +
+    'fails, 1 when one does, 2 on usage errors. Prefer --token-env: a --token value is visible to ps.',
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        'base-url': { type: 'string' },
+        token: { type: 'string' },
+        'token-env': { type: 'string' },
+        'claim-code': { type: 'string' },
+        'station-id': { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+    const target = positionals[0];
+    if (positionals.length !== 1 || (target !== 'rfid' && target !== 'registry')) {
+      throw new UsageError('fieldops verify: name what to verify: rfid or registry');
+    }
+    const baseUrl = values['base-url'];
+    if (!baseUrl) throw new UsageError('fieldops verify: --base-url is required');
+    try {
+      new URL(baseUrl);
+    } catch {
+      throw new UsageError(`fieldops verify: --base-url ${JSON.stringify(baseUrl)} is not a URL`);
+    }
+    let token = values.token;
+    if (values['token-env']) {
+      token = io.env[values['token-env']];
+      if (!token)
+        throw new UsageError(`fieldops verify: the environment variable ${values['token-env']} is empty`);
+    }
+    let results: CheckResult[];
+    try {
+      results =
+        target === 'rfid'
+          ? await verifyRfid({
+              baseUrl,
+              token,
+              claimCode: values['claim-code'],
+              stationId: values['station-id'],
+            })
+          : await verifyRegistry({ baseUrl, token });
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      io.stderr(
+        `fieldops verify: cannot run against ${new URL(baseUrl).origin}: ${token ? why.split(token).join('[redacted]') : why}\n`,
+      );
+      return EXIT.invalid;
+    }
+    if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+    else io.stdout(formatResults(`fieldops verify ${target}: ${new URL(baseUrl).origin}`, results));
+    return results.some((r) => r.status === 'fail') ? EXIT.invalid : EXIT.ok;
+  },
+};
