@@ -21,7 +21,25 @@ export {
   errorFromGrpc,
   isChirpStackError,
 } from './errors.js';
+export type { ExportFleetOptions, FleetConflict, FleetReader, MergedFleet } from './fleet.js';
+// ---- hybrid mode: fleet snapshots for the central read-only view ----
+export { exportFleet, mergeFleetSnapshots } from './fleet.js';
+export type { GatewayConfigProblem } from './gateway-config/check.js';
+// ---- AS923 gateway configuration ----
+export { checkGatewayConfig, RADIO_HALF_BANDWIDTH_HZ } from './gateway-config/check.js';
+export type { Concentrator, PlacedChannel, RadioLayout } from './gateway-config/layout.js';
+export { buildRadioLayout } from './gateway-config/layout.js';
+export type { ForwarderKind, GatewayConfigOptions, RenderedGatewayConfig } from './gateway-config/render.js';
+export {
+  GATEWAY_BRIDGE_FILE,
+  renderGatewayConfig,
+  requireRegionPlan,
+  SEMTECH_UDP_FILE,
+} from './gateway-config/render.js';
 export type { Logger } from './logger.js';
+export type { HealthEvent, HealthMonitor, HealthMonitorOptions, MonitorReader } from './monitor.js';
+// ---- telemetry and health ----
+export { createHealthMonitor } from './monitor.js';
 export type {
   ApplyError,
   ApplyOptions,
