@@ -3,7 +3,7 @@
 
 import type { rfid } from '@fieldops/contracts';
 import { createRfidClient, createSpoolForwarder, openSpool } from '../src/rfid/index.js';
-import { benchEvent } from './lib.js';
+import { benchEvent } from './ingest-events.js';
 
 const [baseUrl, spoolDir, totalArg, rateArg] = process.argv.slice(2) as [string, string, string, string];
 const total = Number(totalArg);

@@ -7,7 +7,7 @@ import {
   createRfidHandler,
   serveFetchHandler,
 } from '../src/rfid/index.js';
-import { benchEvent, perSecond } from './lib.js';
+import { benchEvent, perSecond } from './ingest-events.js';
 
 export default async function ingestBench(): Promise<void> {
   const backend = createMemoryRfidBackend();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openSpool } from '../src/rfid/index.js';
-import { benchEvent, perSecond } from './lib.js';
+import { benchEvent, perSecond } from './ingest-events.js';
 
 async function run(groupCommit: boolean, total: number, producers = 64) {
   const dir = await mkdtemp(join(tmpdir(), 'fieldops-spool-bench-'));

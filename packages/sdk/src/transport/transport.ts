@@ -1,4 +1,5 @@
 import { type ApiContract, type ApiOperation, safeParseContract } from '@fieldops/contracts';
+import type { Tracer } from '@opentelemetry/api';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { FieldopsHttpError, httpErrorFor, NetworkError, TimeoutError } from './errors.js';
 import { type Logger, SILENT_LOGGER } from './logger.js';
@@ -36,6 +37,8 @@ export interface TransportOptions {
   random?: (() => number) | undefined;
   /** openapi-fetch middleware applied to every attempt (request hooks in order, response hooks reversed). */
   middleware?: readonly Middleware[] | undefined;
+  /** An OpenTelemetry tracer: one CLIENT span per call, its context sent as `traceparent`. None by default. */
+  tracer?: Tracer | undefined;
 }
 
 /** What one attempt receives: headers to send (trace, idempotency key) and the abort signal. */
@@ -158,7 +161,20 @@ export function createTransport<Paths extends {}>(
     const takesKey = op.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key') ?? false;
     // Made once, before the first attempt, and reused by every retry.
     const idempotencyKey = takesKey ? (callOptions.idempotencyKey ?? randomKey(random)) : undefined;
-    const traceId = traceIdOf(callOptions.traceparent) ?? newTraceId(random);
+    const span = options.tracer?.startSpan(`${api.point}.v${api.version} ${op.operationId}`, {
+      kind: 2, // SpanKind.CLIENT
+      attributes: {
+        'http.request.method': op.method.toUpperCase(),
+        'url.template': op.path,
+        'fieldops.contract': `${api.point}.v${api.version}`,
+        'fieldops.operation': op.operationId,
+      },
+    });
+    const spanContext = span?.spanContext();
+    const spanTrace = spanContext && /^0+$/.test(spanContext.traceId) ? undefined : spanContext;
+    const traceId = spanTrace?.traceId ?? traceIdOf(callOptions.traceparent) ?? newTraceId(random);
+    const traceparent = () =>
+      spanTrace ? `00-${spanTrace.traceId}-${spanTrace.spanId}-01` : buildTraceparent(traceId, random);
     const started = now();
     const base = {
       contract: api.point,
@@ -181,7 +197,7 @@ export function createTransport<Paths extends {}>(
         timedOut = true;
         controller.abort(new Error('timeout'));
       }, timeoutMs);
-      const headers: Record<string, string> = { traceparent: buildTraceparent(traceId, random) };
+      const headers: Record<string, string> = { traceparent: traceparent() };
       if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
       let error: FieldopsHttpError;
       let retryAfterMs: number | undefined;
@@ -271,6 +287,13 @@ export function createTransport<Paths extends {}>(
     }
 
     function log(level: 'info' | 'warn', fields: Record<string, unknown>) {
+      if (span) {
+        if (typeof fields.status === 'number') span.setAttribute('http.response.status_code', fields.status);
+        span.setAttribute('fieldops.attempts', Number(fields.attempt));
+        if (fields.outcome !== 'ok')
+          span.setStatus({ code: 2, message: String(fields.error_code ?? fields.outcome) });
+        span.end();
+      }
       logger[level](
         { ...fields, duration_ms: now() - started },
         `${api.point}.v${api.version} ${op!.operationId} ${String(fields.outcome)}`,

@@ -1,4 +1,4 @@
-// Helpers shared by the sdk benches.
+// Events for the sdk benches (shared by the ingest, spool and faults benches).
 import type { rfid } from '@fieldops/contracts';
 
 /** A tag read numbered `n`. */
