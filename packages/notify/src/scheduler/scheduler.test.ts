@@ -6,7 +6,7 @@ describe('TimerHeap', () => {
   it('pops in time order (FIFO on ties), moves and deletes by key', () => {
     const h = new TimerHeap();
     const times = [50, 10, 40, 10, 30, 20];
-    times.forEach((t, i) => h.set(`k${i}`, t));
+    for (const [i, t] of times.entries()) h.set(`k${i}`, t);
     h.set('k2', 5);
     h.delete('k4');
     const out: string[] = [];
@@ -18,7 +18,10 @@ describe('TimerHeap', () => {
     const h = new TimerHeap();
     const ref = new Map<string, number>();
     let seed = 7;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let i = 0; i < 5000; i++) {
       const k = `k${Math.floor(rnd() * 500)}`;
       if (rnd() < 0.3) {
