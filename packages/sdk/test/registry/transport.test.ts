@@ -34,7 +34,7 @@ describe('shouldRetry', () => {
     [{ status: 503, attempt: 4 }, false, 'out of attempts'],
     [{ status: 429, retryAfterMs: 120_000 }, false, 'Retry-After too long'],
     [{ status: 503, aborted: true }, false, 'aborted'],
-  ])('%j -> %s (%s)', (o, expected) => {
+  ])('%j -> %s (%s)', (o, expected, _why) => {
     expect(shouldRetry({ ...base, ...o })).toBe(expected);
   });
 });
