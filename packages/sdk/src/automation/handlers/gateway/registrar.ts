@@ -1,0 +1,140 @@
+import type { Secret } from '../../../secrets/secret.js';
+import { AutomationError } from '../../errors.js';
+
+/** Where and how to reach a ChirpStack instance. */
+export interface ChirpStackTarget {
+  /** `host:port` of the gRPC API. */
+  target: string;
+  apiToken: Secret;
+  tls?: boolean;
+}
+
+/** What a gateway is registered with. */
+export interface GatewayRegistration {
+  /** Tenant name (looked up) in the spec; the registrar finds its id. */
+  tenant: string;
+  gateway_eui: string;
+  name: string;
+  description?: string;
+  stats_interval_s: number;
+  tags?: Record<string, string>;
+}
+
+/** Registers gateways in ChirpStack and reads their state. Scripts replace it to use another client. */
+export interface GatewayRegistrar {
+  /** Creates the gateway, or updates it when it exists. */
+  registerGateway(
+    chirpstack: ChirpStackTarget,
+    gateway: GatewayRegistration,
+    signal?: AbortSignal,
+  ): Promise<{ created: boolean; tenant_id: string }>;
+  /** The gateway's state. */
+  gatewayState(
+    chirpstack: ChirpStackTarget,
+    gatewayEui: string,
+  ): Promise<'online' | 'offline' | 'never_seen'>;
+}
+
+// The shape of `@fieldops/sdk/chirpstack` this adapter relies on, declared here so the automation
+// entry never imports the protobuf code statically.
+interface ChirpStackLike {
+  listTenants?: (options?: { search?: string }) => AsyncIterable<{ id: string; name: string }>;
+  createGateway(g: Record<string, unknown>): Promise<void>;
+  updateGateway?: (g: Record<string, unknown>) => Promise<void>;
+  getGateway(id: string): Promise<{ state?: string; last_seen_at?: Date | null } & Record<string, unknown>>;
+  listGateways?: (o: {
+    tenant_id: string;
+    search?: string;
+  }) => AsyncIterable<{ gateway_id: string; state: string }>;
+  close?: () => void;
+}
+interface ChirpStackModule {
+  createChirpStackClient?: (options: Record<string, unknown>) => ChirpStackLike;
+}
+
+async function loadClient(chirpstack: ChirpStackTarget): Promise<ChirpStackLike> {
+  let mod: ChirpStackModule;
+  try {
+    mod = (await import('../../../chirpstack/index.js')) as unknown as ChirpStackModule;
+  } catch (cause) {
+    throw new AutomationError('gateway_client_unavailable', 'cannot load @fieldops/sdk/chirpstack', {
+      cause,
+      retryable: false,
+    });
+  }
+  if (typeof mod.createChirpStackClient !== 'function') {
+    throw new AutomationError(
+      'gateway_client_unavailable',
+      '@fieldops/sdk/chirpstack has no createChirpStackClient',
+      { retryable: false },
+    );
+  }
+  return mod.createChirpStackClient({
+    target: chirpstack.target,
+    apiToken: chirpstack.apiToken,
+    ...(chirpstack.tls !== undefined ? { tls: chirpstack.tls } : {}),
+  });
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return (error as { code?: unknown } | null)?.code === code;
+}
+
+/**
+ * The default registrar over `@fieldops/sdk/chirpstack`, loaded on first use with a dynamic import so
+ * the root and automation entries stay free of protobuf.
+ */
+export function createChirpStackGatewayRegistrar(): GatewayRegistrar {
+  return {
+    async registerGateway(chirpstack, gateway) {
+      const client = await loadClient(chirpstack);
+      try {
+        let tenantId: string | undefined;
+        if (client.listTenants) {
+          for await (const t of client.listTenants({ search: gateway.tenant })) {
+            if (t.name === gateway.tenant) {
+              tenantId = t.id;
+              break;
+            }
+          }
+        }
+        if (!tenantId) {
+          throw new AutomationError(
+            'handler_failed',
+            `ChirpStack tenant ${JSON.stringify(gateway.tenant)} not found`,
+            { retryable: false },
+          );
+        }
+        const body = {
+          gateway_id: gateway.gateway_eui,
+          tenant_id: tenantId,
+          name: gateway.name,
+          description: gateway.description ?? '',
+          stats_interval_s: gateway.stats_interval_s,
+          ...(gateway.tags ? { tags: gateway.tags } : {}),
+        };
+        try {
+          await client.createGateway(body);
+          return { created: true, tenant_id: tenantId };
+        } catch (error) {
+          if ((!isCode(error, 'already_exists') && !isCode(error, 'ALREADY_EXISTS')) || !client.updateGateway)
+            throw error;
+          await client.updateGateway(body);
+          return { created: false, tenant_id: tenantId };
+        }
+      } finally {
+        client.close?.();
+      }
+    },
+    async gatewayState(chirpstack, gatewayEui) {
+      const client = await loadClient(chirpstack);
+      try {
+        const g = await client.getGateway(gatewayEui);
+        const state = String(g.state ?? 'never_seen').toLowerCase();
+        return state === 'online' || state === 'offline' ? state : 'never_seen';
+      } finally {
+        client.close?.();
+      }
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/** What went wrong while resolving a secret. */
+export type SecretErrorCode =
+  | 'secret_ref_invalid'
+  | 'secret_not_found'
+  | 'secret_provider_unavailable'
+  | 'secret_provider_failed';
+
+/**
+ * The error of `@fieldops/sdk/secrets`. Its message names the reference (never the value) and starts
+ * with the package name.
+ */
+export class SecretError extends Error {
+  override readonly name = 'SecretError';
+  /** Stable machine-readable code. */
+  readonly code: SecretErrorCode;
+  /** The reference that failed (a reference is not a secret). */
+  readonly ref: string | undefined;
+  /** HTTP status of the provider's answer, when there was one. */
+  readonly status: number | undefined;
+
+  constructor(
+    code: SecretErrorCode,
+    message: string,
+    options: { ref?: string; status?: number; cause?: unknown } = {},
+  ) {
+    super(`@fieldops/sdk/secrets: ${message}`, options.cause === undefined ? {} : { cause: options.cause });
+    this.code = code;
+    this.ref = options.ref;
+    this.status = options.status;
+  }
+}

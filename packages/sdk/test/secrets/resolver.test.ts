@@ -1,0 +1,214 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createEnvFileProvider,
+  createEnvProvider,
+  createFileProvider,
+  createOnePasswordConnectProvider,
+  createSecretResolver,
+  createVaultProvider,
+  parseDotenv,
+  Secret,
+  SecretError,
+} from '../../src/secrets/index.js';
+
+const CANARY = 'canary-4b1e-vault-value';
+const VAULT_TOKEN = 'hvs.canary-token-9d2a';
+const OP_TOKEN = 'op-connect-canary-token';
+
+const vaultCalls: string[] = [];
+const server = setupServer(
+  http.get('https://vault.test:8200/v1/kv/data/site-bkk-01/chirpstack', ({ request }) => {
+    vaultCalls.push(request.url);
+    if (request.headers.get('x-vault-token') !== VAULT_TOKEN) {
+      return HttpResponse.json({ errors: ['permission denied'] }, { status: 403 });
+    }
+    return HttpResponse.json({
+      request_id: 'r1',
+      data: { data: { api_token: CANARY, postgres_password: 'pg-secret-value' }, metadata: { version: 3 } },
+    });
+  }),
+  http.get('https://vault.test:8200/v1/kv/data/missing', () =>
+    HttpResponse.json({ errors: [] }, { status: 404 }),
+  ),
+  http.get('https://vault.test:8200/v1/kv/data/broken', () =>
+    HttpResponse.json({ errors: ['boom'] }, { status: 500 }),
+  ),
+  http.get('http://op.test:8080/v1/vaults', ({ request }) => {
+    if (request.headers.get('authorization') !== `Bearer ${OP_TOKEN}`)
+      return new HttpResponse(null, { status: 401 });
+    const filter = new URL(request.url).searchParams.get('filter');
+    return HttpResponse.json(filter === 'title eq "ops"' ? [{ id: 'vlt1', name: 'ops', title: 'ops' }] : []);
+  }),
+  http.get('http://op.test:8080/v1/vaults/vlt1/items', ({ request }) => {
+    const filter = new URL(request.url).searchParams.get('filter');
+    return HttpResponse.json(
+      filter === 'title eq "proxmox-bkk-01"' ? [{ id: 'itm1', title: 'proxmox-bkk-01' }] : [],
+    );
+  }),
+  http.get('http://op.test:8080/v1/vaults/vlt1/items/itm1', () =>
+    HttpResponse.json({
+      id: 'itm1',
+      title: 'proxmox-bkk-01',
+      sections: [{ id: 's1', label: 'api' }],
+      fields: [
+        { id: 'username', label: 'username', value: 'automation@pve' },
+        { id: 'f2', label: 'token', value: 'op-token-value-1' },
+        { id: 'f3', label: 'token', value: 'op-token-in-section', section: { id: 's1' } },
+      ],
+    }),
+  ),
+);
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+describe('parseDotenv', () => {
+  it('reads the dotenv syntax', () => {
+    const env = parseDotenv(
+      [
+        '# comment',
+        'PLAIN=value',
+        'export EXPORTED=yes',
+        'SPACED = padded value   # trailing comment',
+        "SINGLE='literal \\n # not a comment'",
+        'DOUBLE="line1\\nline2 \\"q\\""',
+        'MULTI="a',
+        'b"',
+        'EMPTY=',
+        'URL=postgres://u:p@h/db?x=1#frag',
+        'PLAIN=overridden',
+      ].join('\r\n'),
+    );
+    expect(Object.fromEntries(env)).toEqual({
+      PLAIN: 'overridden',
+      EXPORTED: 'yes',
+      SPACED: 'padded value',
+      SINGLE: 'literal \\n # not a comment',
+      DOUBLE: 'line1\nline2 "q"',
+      MULTI: 'a\nb',
+      EMPTY: '',
+      URL: 'postgres://u:p@h/db?x=1#frag',
+    });
+  });
+});
+
+describe('createSecretResolver', () => {
+  it('resolves env refs, falls through to an env file, and teaches the redactor', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fieldops-secrets-'));
+    const envFile = join(dir, 'site.env');
+    await writeFile(envFile, 'FROM_FILE="file-secret-value"\nBOTH=from-file\n');
+    const resolver = createSecretResolver({
+      providers: [
+        createEnvProvider({ env: { FROM_ENV: 'env-secret-value', BOTH: 'from-env' } }),
+        createEnvFileProvider({ path: envFile }),
+      ],
+    });
+    expect((await resolver.resolve('env:FROM_ENV')).reveal()).toBe('env-secret-value');
+    expect((await resolver.resolve('env:FROM_FILE')).reveal()).toBe('file-secret-value');
+    expect((await resolver.resolve('env:BOTH')).reveal()).toBe('from-env');
+    expect(resolver.redactor.redactString('x file-secret-value y')).toBe('x [redacted] y');
+    await expect(resolver.resolve('env:NOPE')).rejects.toMatchObject({
+      code: 'secret_not_found',
+      message: expect.stringContaining(`env:NOPE not found (asked env, env-file:${envFile})`),
+    });
+  });
+
+  it('reads file refs relative to a base directory, without the trailing newline', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fieldops-secrets-'));
+    await writeFile(join(dir, 'pw'), 'file-secret\n');
+    const resolver = createSecretResolver({ providers: [createFileProvider({ baseDir: dir })] });
+    expect((await resolver.resolve('file:pw')).reveal()).toBe('file-secret');
+    expect((await resolver.resolve(`file:${join(dir, 'pw')}`)).reveal()).toBe('file-secret');
+    await expect(resolver.resolve('file:absent')).rejects.toMatchObject({ code: 'secret_not_found' });
+  });
+
+  it('reads Vault KV v2 with the token header, fetching a path once for several keys', async () => {
+    vaultCalls.length = 0;
+    const resolver = createSecretResolver({
+      providers: [
+        createVaultProvider({ address: 'https://vault.test:8200/', token: new Secret(VAULT_TOKEN) }),
+      ],
+    });
+    const [a, b] = await Promise.all([
+      resolver.resolve('vault:kv/data/site-bkk-01/chirpstack#api_token'),
+      resolver.resolve('vault:kv/data/site-bkk-01/chirpstack#postgres_password'),
+    ]);
+    expect(a.reveal()).toBe(CANARY);
+    expect(b.reveal()).toBe('pg-secret-value');
+    expect(vaultCalls).toHaveLength(1);
+    // A path without the data/ segment gets it.
+    expect(
+      await createVaultProvider({ address: 'https://vault.test:8200', token: VAULT_TOKEN }).resolve(
+        { scheme: 'vault', path: 'kv/site-bkk-01/chirpstack', key: 'api_token' },
+        {},
+      ),
+    ).toBe(CANARY);
+    await expect(resolver.resolve('vault:kv/data/site-bkk-01/chirpstack#absent')).rejects.toMatchObject({
+      code: 'secret_not_found',
+    });
+    await expect(resolver.resolve('vault:kv/data/missing#x')).rejects.toMatchObject({
+      code: 'secret_not_found',
+    });
+  });
+
+  it('maps Vault errors to SecretError without the token or the body', async () => {
+    const bad = createSecretResolver({
+      providers: [createVaultProvider({ address: 'https://vault.test:8200', token: 'wrong-token-canary' })],
+    });
+    const error = await bad
+      .resolve('vault:kv/data/site-bkk-01/chirpstack#api_token')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecretError);
+    expect(error).toMatchObject({ code: 'secret_provider_failed', status: 403 });
+    expect((error as Error).message).toBe(
+      '@fieldops/sdk/secrets: vault answered 403 for vault:kv/data/site-bkk-01/chirpstack#api_token',
+    );
+    const resolver = createSecretResolver({
+      providers: [createVaultProvider({ address: 'https://vault.test:8200', token: VAULT_TOKEN })],
+    });
+    const e500 = await resolver.resolve('vault:kv/data/broken#k').catch((e: unknown) => e);
+    expect(e500).toMatchObject({ code: 'secret_provider_failed', status: 500 });
+    expect(JSON.stringify(e500) + String(e500)).not.toContain(VAULT_TOKEN);
+  });
+
+  it('reads 1Password Connect items by vault and item title, with an optional section', async () => {
+    const resolver = createSecretResolver({
+      providers: [
+        createOnePasswordConnectProvider({
+          url: 'http://op.test:8080',
+          token: async () => new Secret(OP_TOKEN),
+        }),
+      ],
+    });
+    expect((await resolver.resolve('op://ops/proxmox-bkk-01/token')).reveal()).toBe('op-token-value-1');
+    expect((await resolver.resolve('op://ops/proxmox-bkk-01/api/token')).reveal()).toBe(
+      'op-token-in-section',
+    );
+    await expect(resolver.resolve('op://ops/proxmox-bkk-01/absent')).rejects.toMatchObject({
+      code: 'secret_not_found',
+    });
+    const unauthorized = createSecretResolver({
+      providers: [createOnePasswordConnectProvider({ url: 'http://op.test:8080', token: 'nope' })],
+    });
+    await expect(unauthorized.resolve('op://ops/proxmox-bkk-01/token')).rejects.toMatchObject({
+      code: 'secret_provider_failed',
+      status: 401,
+    });
+  });
+
+  it('refuses a non-reference without repeating it, and says when no provider serves a scheme', async () => {
+    const resolver = createSecretResolver();
+    const error = await resolver.resolve(CANARY).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'secret_ref_invalid' });
+    expect((error as Error).message).not.toContain(CANARY);
+    await expect(resolver.resolve('vault:kv/data/x#y')).rejects.toMatchObject({
+      code: 'secret_provider_unavailable',
+    });
+  });
+});
