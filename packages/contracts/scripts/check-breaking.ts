@@ -34,7 +34,11 @@ function findOptic(): string {
 }
 
 /** Runs Optic on one OpenAPI pair; returns its report when it finds a breaking change. */
-function opticCheck(baselinePath: string, currentPath: string, cwd: string): { breaking: boolean; output: string } {
+function opticCheck(
+  baselinePath: string,
+  currentPath: string,
+  cwd: string,
+): { breaking: boolean; output: string } {
   // cwd: with CI set, Optic writes ci-run-details.json into its working directory.
   const result = spawnSync(findOptic(), ['diff', baselinePath, currentPath, '--check'], {
     cwd,
