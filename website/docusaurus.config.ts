@@ -1,0 +1,76 @@
+import type * as Preset from '@docusaurus/preset-classic';
+import type { Config } from '@docusaurus/types';
+import type { Options as RunsOptions } from '@fieldops/docusaurus-plugin-runs';
+
+// The fieldops KB: docs (getting started, SDK guides, runbooks, one page per contract generated from
+// the JSON Schemas by scripts/generate-contract-docs.mts) and the run bundles under kb/.
+// FIELDOPS_KB_TEST_FIXTURES=1 adds a second plugin instance with the hostile fixture bundles the
+// browser tests need (never in the published site).
+const withTestFixtures = process.env.FIELDOPS_KB_TEST_FIXTURES === '1';
+
+const runs: RunsOptions = { path: 'kb', routeBasePath: 'runs', onInvalidBundle: 'throw' };
+
+const config: Config = {
+  title: 'fieldops KB',
+  tagline: 'Versioned, logged and testable integration points for LoRaWAN + RFID field operations',
+  url: 'https://fieldops.example.com',
+  baseUrl: '/',
+  onBrokenLinks: 'throw',
+  onBrokenAnchors: 'throw',
+  markdown: { format: 'detect', hooks: { onBrokenMarkdownLinks: 'throw' } },
+  future: { v4: true },
+  presets: [
+    [
+      'classic',
+      {
+        docs: { sidebarPath: './sidebars.ts', routeBasePath: 'docs' },
+        blog: false,
+        theme: { customCss: './src/css/custom.css' },
+      } satisfies Preset.Options,
+    ],
+  ],
+  plugins: [
+    ['@fieldops/docusaurus-plugin-runs', runs],
+    ...(withTestFixtures
+      ? [
+          [
+            '@fieldops/docusaurus-plugin-runs',
+            {
+              id: 'test-fixtures',
+              path: 'test/__fixtures__/kb-xss',
+              routeBasePath: 'test-runs',
+              title: 'Test fixtures',
+            } satisfies RunsOptions,
+          ] as [string, RunsOptions],
+        ]
+      : []),
+  ],
+  themes: [
+    [
+      '@easyops-cn/docusaurus-search-local',
+      {
+        hashed: true,
+        indexDocs: true,
+        indexBlog: false,
+        indexPages: true,
+        docsRouteBasePath: 'docs',
+        language: ['en'],
+        highlightSearchTermsOnTargetPage: false,
+      },
+    ],
+  ],
+  themeConfig: {
+    navbar: {
+      title: 'fieldops',
+      items: [
+        { type: 'docSidebar', sidebarId: 'guides', position: 'left', label: 'Guides' },
+        { type: 'docSidebar', sidebarId: 'contracts', position: 'left', label: 'Contracts' },
+        { to: '/docs/runbooks', label: 'Runbooks', position: 'left' },
+        { to: '/runs', label: 'Runs', position: 'left' },
+      ],
+    },
+    footer: { style: 'dark', copyright: 'fieldops — MIT licensed' },
+  } satisfies Preset.ThemeConfig,
+};
+
+export default config;

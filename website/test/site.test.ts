@@ -1,0 +1,214 @@
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailability, launchChromium } from './support/browser.js';
+import { buildSite, SITE_DIR } from './support/build-site.js';
+import { serveStatic } from './support/static-server.js';
+
+// One real `docusaurus build` of the website (with the hostile fixture bundles under /test-runs),
+// served on loopback and driven with Debian's chromium.
+
+const RUNS = {
+  success: '/runs/bkk-cold-chain/2026-11-20/run_01jdz8k2m4q6s8t0v2x4y6z8a0',
+  failed: '/runs/bkk-cold-chain/2026-11-24/run_01jeb3n5p7r9t1v3x5z7b9d1f3',
+  fixed: '/runs/bkk-cold-chain/2026-11-25/run_01jed7q9s1u3w5y7a9c1e3g5j7',
+  xss: '/test-runs/security-fixtures/2026-11-26/run_01jexssxssxssxssxssxssxss0',
+};
+const SCREENSHOTS = path.join(SITE_DIR, 'test-artifacts');
+
+let outDir: string;
+let server: { url: string; close: () => Promise<void> };
+
+beforeAll(async () => {
+  outDir = await mkdtemp(path.join(tmpdir(), 'fieldops-website-'));
+  await buildSite(outDir, { testFixtures: true });
+  server = await serveStatic(outDir);
+}, 240_000);
+
+afterAll(async () => {
+  await server?.close();
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+describe('the built KB', () => {
+  it('has a page per example run, the run lists, and the raw logs and artifacts', async () => {
+    for (const run of Object.values(RUNS)) {
+      await expect(readFile(path.join(outDir, run, 'index.html'), 'utf8')).resolves.toMatch(
+        /data-testid="?run-page/,
+      );
+    }
+    await expect(readFile(path.join(outDir, 'runs/bkk-cold-chain/index.html'), 'utf8')).resolves.toContain(
+      'run-row',
+    );
+    expect(await readdir(path.join(outDir, RUNS.failed, 'files/logs'))).toEqual([
+      'deploy-chirpstack.ndjson',
+      'health.ndjson',
+    ]);
+    await expect(
+      readFile(path.join(outDir, RUNS.success, 'files/artifacts/docker-compose.yml'), 'utf8'),
+    ).resolves.toContain('chirpstack/chirpstack:4.18.1');
+  });
+
+  it('has a generated page per contract', async () => {
+    const html = await readFile(path.join(outDir, 'docs/contracts/kb/RunBundle/index.html'), 'utf8');
+    expect(html).toContain('kb.v1.RunBundle');
+    expect(html).toContain('run.automation_run_id');
+  });
+
+  it('indexes run ids and postmortem words for the local search', async () => {
+    const index = await readFile(path.join(outDir, 'search-index.json'), 'utf8');
+    expect(index).toContain('run_01jeb3n5p7r9t1v3x5z7b9d1f3');
+    expect(index).toContain('misconfiguration');
+  });
+
+  it('serves the hostile bundle with its payloads escaped in the HTML', async () => {
+    const html = await readFile(path.join(outDir, RUNS.xss, 'index.html'), 'utf8');
+    const main = html.slice(html.indexOf('<main'), html.indexOf('</main>'));
+    // Attribute values (a title, a meta description) may hold the text; markup may not.
+    const markup = main.replace(/="[^"]*"|='[^']*'/g, '=""');
+    expect(markup).not.toMatch(/<script|<img/);
+    expect(main).toContain('stderr: &lt;script>window.__xss');
+  });
+});
+
+const browser = browserAvailability();
+
+describe.runIf(!browser.run && browser.mustFail)('browser tests under FIELDOPS_CI=1', () => {
+  it('need chromium', () => {
+    throw new Error(browser.reason);
+  });
+});
+
+if (!browser.run && !browser.mustFail) console.warn(`[website] browser tests skipped: ${browser.reason}`);
+
+describe.runIf(browser.run)('in chromium', () => {
+  let chromium: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    chromium = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await chromium?.close();
+  });
+
+  async function open(route: string): Promise<Page> {
+    page = await chromium.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('dialog', (d) => {
+      errors.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    await page.goto(`${server.url}${route}`, { waitUntil: 'networkidle' });
+    return page;
+  }
+
+  async function shot(name: string): Promise<void> {
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    await page.close();
+  }
+
+  it('shows a run page with its timeline and steps', async () => {
+    await open(RUNS.failed);
+    await expect(page.locator('h1').first().textContent()).resolves.toContain(
+      'Upgrade ChirpStack at BKK warehouse 3',
+    );
+    const timeline = page.getByTestId('run-timeline');
+    await timeline.waitFor();
+    expect(await timeline.getByTestId('timeline-step').count()).toBe(5);
+    const steps = page.getByTestId('run-step');
+    expect(await steps.count()).toBe(5);
+    const health = page.locator('[data-testid="run-step"][data-step="health"]');
+    await expect(health.locator('[data-status]').textContent()).resolves.toBe('failed');
+    await expect(health.textContent()).resolves.toContain('udp 10.20.3.11:1700: no reply within 5000 ms');
+    // The failed step's bar is drawn on the time axis with a width.
+    const bar = page.locator('[data-step="health"] [title^="failed"]');
+    expect((await bar.boundingBox())?.width).toBeGreaterThan(10);
+    await expect(page.getByTestId('run-postmortem').textContent()).resolves.toContain(
+      'firewall misconfiguration',
+    );
+    expect(errors).toEqual([]);
+    await shot('run-page-failed');
+  });
+
+  it('renders ANSI colours in a log', async () => {
+    await open(RUNS.failed);
+    const log = page.locator('[data-testid="run-log"][data-log="health"]');
+    const red = log.locator('[data-ansi="red"]').first();
+    await expect(red.textContent()).resolves.toBe('FAIL');
+    const style = await red.evaluate((el) => {
+      const s = getComputedStyle(el);
+      return { color: s.color, weight: s.fontWeight };
+    });
+    expect(style).toEqual({ color: 'rgb(207, 34, 46)', weight: '700' });
+    const green = log.locator('[data-ansi="green"]').first();
+    await expect(green.evaluate((el) => getComputedStyle(el).color)).resolves.toBe('rgb(26, 127, 55)');
+    // No raw escape characters reach the page.
+    await expect(log.textContent()).resolves.not.toContain('\u001b');
+    await shot('run-log-ansi');
+  });
+
+  it('shows the snapshot diff against the previous run of the deployment', async () => {
+    await open(RUNS.fixed);
+    const gateway = page.locator('[data-testid="run-snapshot"][data-snapshot="gateway-bkk-wh3-01"]');
+    await expect(gateway.getByTestId('snapshot-diff').textContent()).resolves.toContain(
+      'run_01jeb3n5p7r9t1v3x5z7b9d1f3',
+    );
+    expect(await gateway.locator('[data-op="add"]').count()).toBe(5);
+    await shot('run-snapshot-diff');
+  });
+
+  it('renders hostile log, step and postmortem text as text and runs no script', async () => {
+    await open(RUNS.xss);
+    // The payloads would set this page-level flag (or open a dialog) if any of them ran.
+    const flag = await page.evaluate(() => (window as unknown as { __xss?: number }).__xss);
+    expect(flag).toBeUndefined();
+    const text = await page.locator('main').textContent();
+    const script = '<script>window.__xss = (window.__xss || 0) + 1</script>';
+    const img = '<img src=x onerror="window.__xss = (window.__xss || 0) + 1">';
+    expect(text).toContain(`stderr: ${script}`); // log line
+    expect(text).toContain(`step said ${script} and ${img}`); // step message
+    await expect(page.getByTestId('run-postmortem').textContent()).resolves.toContain(img); // postmortem
+    expect(await page.locator('main img, main [onerror]').count()).toBe(0);
+    expect(await page.locator('main script').count()).toBe(0);
+    await expect(page.locator('[data-testid="run-postmortem"] a').getAttribute('href')).resolves.toBeNull();
+    expect(errors).toEqual([]);
+    await shot('run-page-xss');
+  });
+
+  it('filters a project run list by status', async () => {
+    await open('/runs/bkk-cold-chain');
+    expect(await page.getByTestId('run-row').count()).toBe(3);
+    await page.locator('button[data-filter="failed"]').click();
+    await expect(page.locator('[data-testid="run-row"][data-status="succeeded"]').count()).resolves.toBe(0);
+    expect(await page.getByTestId('run-row').count()).toBe(1);
+    await shot('run-list-filtered');
+  });
+
+  it('finds a run by its id and by words of its postmortem with the local search', async () => {
+    for (const [query, name] of [
+      ['run_01jeb3n5p7r9t1v3x5z7b9d1f3', 'search-run-id'],
+      ['misconfiguration', 'search-postmortem'],
+    ] as const) {
+      await open(`/search?q=${encodeURIComponent(query)}`);
+      const hit = page.locator(`article a[href$="${RUNS.failed}"]`).first();
+      await hit.waitFor({ timeout: 15_000 });
+      await shot(name);
+    }
+  });
+
+  it('reaches the runs from the navbar', async () => {
+    await open('/');
+    await page.locator('nav.navbar a', { hasText: 'Runs' }).first().click();
+    await page.getByTestId('runs-projects').waitFor();
+    await page.locator('a', { hasText: 'bkk-cold-chain' }).first().click();
+    await page.getByTestId('run-list').waitFor();
+    expect(errors).toEqual([]);
+    await shot('runs-index');
+  });
+});
