@@ -24,10 +24,14 @@ export function createRfidClient(options: RfidClientOptions): RfidClient {
       DEFAULT_BATCH_LIMITS.maxBytes,
     ),
   };
+  // Checked once per client. A refusal is final (every call rejects with it); a failed DNS lookup
+  // is retried by the next call.
   let guard: Promise<void> | undefined;
   const checked = () => {
-    guard ??= assertLanUrl(options.baseUrl, options);
-    // A failed check is not cached as success, but the same failure is reported on every call.
+    guard ??= assertLanUrl(options.baseUrl, options).catch((error: unknown) => {
+      if ((error as { code?: string }).code === 'lan_guard_unresolved') guard = undefined;
+      throw error;
+    });
     return guard;
   };
 

@@ -28,7 +28,13 @@ export async function assertLanUrl(
   try {
     addresses = await (options.lookup ?? defaultLookup)(host);
   } catch (cause) {
-    throw new LanGuardError('lan_guard', `rfid: cannot resolve ${host} to check it is on the LAN`, { cause });
+    throw new LanGuardError(
+      'lan_guard_unresolved',
+      `rfid: cannot resolve ${host} to check it is on the LAN`,
+      {
+        cause,
+      },
+    );
   }
   if (addresses.length === 0) throw refuse(baseUrl, `${host} resolves to no address`);
   const outside = addresses.find((a) => !ports.isLanAddress(a.address));

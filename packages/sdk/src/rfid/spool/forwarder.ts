@@ -18,7 +18,8 @@ export interface SpoolForwarderOptions<T> {
   backoffMs?: number;
   maxBackoffMs?: number;
   /**
-   * Called for a batch the receiver rejected for good (a 4xx other than 408/409/429): the batch is
+   * Called for a batch the receiver rejected for good (a 4xx other than 408/409/429, or 413 for a
+   * single record; a 413 for a larger batch halves the batch instead): the batch is
    * skipped so one bad record cannot block the station forever. Default: log an error.
    */
   onRejected?: (records: T[], error: unknown) => void | Promise<void>;
@@ -36,6 +37,10 @@ export interface SpoolForwarder {
   stop(): Promise<void>;
   /** Counters. */
   readonly stats: { batches: number; records: number; failures: number; rejected: number };
+}
+
+function tooLarge(error: unknown): boolean {
+  return error instanceof FieldopsHttpError && error.status === 413;
 }
 
 function permanent(error: unknown): boolean {
@@ -65,8 +70,10 @@ export function createSpoolForwarder<T>(options: SpoolForwarderOptions<T>): Spoo
 
   async function loop(): Promise<void> {
     let backoff = backoffMs;
+    // Halved when the receiver answers 413 (its limit is lower than ours), restored after a success.
+    let batchLimit = maxBatch;
     while (!stopping) {
-      const batch = await spool.peek(maxBatch, maxBatchBytes);
+      const batch = await spool.peek(batchLimit, maxBatchBytes);
       if (batch.records.length === 0) {
         for (const w of drainWaiters) w();
         drainWaiters = [];
@@ -76,9 +83,14 @@ export function createSpoolForwarder<T>(options: SpoolForwarderOptions<T>): Spoo
       try {
         await send(batch.records);
         backoff = backoffMs;
+        batchLimit = Math.min(maxBatch, batchLimit * 2);
         stats.batches += 1;
         stats.records += batch.records.length;
       } catch (error) {
+        if (tooLarge(error) && batch.records.length > 1) {
+          batchLimit = Math.max(1, Math.floor(batch.records.length / 2));
+          continue;
+        }
         if (!permanent(error)) {
           stats.failures += 1;
           logger.debug(
