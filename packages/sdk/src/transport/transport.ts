@@ -283,7 +283,12 @@ export function createTransport<Paths extends {}>(
         },
         `${api.point}.v${api.version} ${op.operationId} retrying`,
       );
-      await sleep(delay, callOptions.signal);
+      try {
+        await sleep(delay, callOptions.signal);
+      } catch (reason) {
+        log('warn', { ...base, outcome: 'aborted', attempt: attemptNo });
+        throw reason;
+      }
     }
 
     function log(level: 'info' | 'warn', fields: Record<string, unknown>) {

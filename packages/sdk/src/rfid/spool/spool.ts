@@ -178,11 +178,10 @@ export async function openSpool<T>(options: SpoolOptions): Promise<Spool<T>> {
       const batch = group ? queue : queue.slice(0, 1);
       queue = group ? [] : queue.slice(1);
       const batchBytes = batch.reduce((s, w) => s + w.bytes, 0);
-      queuedBytes -= batchBytes;
-      let a = await openActive();
-      const startSize = a.seg.size;
+      let a: { fh: FileHandle; seg: Segment } | undefined;
       let written = 0;
       try {
+        a = await openActive();
         let pending: Buffer[] = [];
         let pendingLen = 0;
         const isNew = a.seg.size === 0;
@@ -216,8 +215,11 @@ export async function openSpool<T>(options: SpoolOptions): Promise<Spool<T>> {
         for (const w of batch) w.resolve();
       } catch (error) {
         // Leave no half-written record behind for the next append to follow.
-        await a.fh.truncate(a.seg === active?.seg ? a.seg.size : startSize).catch(() => {});
+        if (a) await a.fh.truncate(a.seg.size).catch(() => {});
         for (const w of batch) w.reject(error);
+      } finally {
+        // Counted as queued until they are counted in a segment (or failed), so the bound holds.
+        queuedBytes -= batchBytes;
       }
     }
   }
