@@ -12,6 +12,7 @@ import {
   ServerError,
   ValidationError,
 } from '../../src/registry/index.js';
+import { Secret } from '../../src/secrets/index.js';
 import { createRegistryMswKit } from '../../src/testing/index.js';
 import { captureLogger, deviceBody, executionSpec, runRecord, ticketBody } from './fixtures.js';
 
@@ -264,6 +265,13 @@ describe('RegistryClient', () => {
     const everything = [err.message, JSON.stringify(err.body), String(err.stack), ...lines].join('\n');
     expect(everything).toContain('[redacted]');
     expect(everything).not.toContain(CANARY);
+  });
+
+  it('takes the token as a Secret from @fieldops/sdk/secrets', async () => {
+    const { c, lines } = client({ token: new Secret(CANARY) });
+    await c.upsertDevice('dev_0001abcd', deviceBody());
+    expect((await c.getDevice('dev_0001abcd')).device.device_id).toBe('dev_0001abcd');
+    expect(lines.join('\n')).not.toContain(CANARY);
   });
 
   it('rejects a wrong token with UnauthorizedError', async () => {
