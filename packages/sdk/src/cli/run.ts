@@ -1,11 +1,19 @@
 import { isContractError } from '@fieldops/contracts';
+import { chirpstackCommand } from './commands/chirpstack.js';
+import { gatewayConfigCommand } from './commands/gateway-config.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
 import { type CliCommand, type CliIo, EXIT, UsageError } from './io.js';
 
 // Every subcommand, by name. Issues add theirs here (verify, chirpstack, gateway-config, …).
-const COMMANDS: readonly CliCommand[] = [validateCommand, schemaCommand, verifyCommand];
+const COMMANDS: readonly CliCommand[] = [
+  validateCommand,
+  schemaCommand,
+  verifyCommand,
+  chirpstackCommand,
+  gatewayConfigCommand,
+];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

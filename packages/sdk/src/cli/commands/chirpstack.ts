@@ -1,0 +1,156 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ProvisioningSpec } from '@fieldops/contracts/chirpstack/v1';
+import type { Device as RegistryDevice } from '@fieldops/contracts/registry/v1';
+import type { ChirpStackClient, RegistryWriteBack } from '../../chirpstack/index.js';
+import { type CliCommand, EXIT, UsageError } from '../io.js';
+import { readDocument } from './validate.js';
+
+const USAGE = `fieldops chirpstack plan  --spec FILE --chirpstack HOST:PORT [--registry URL [--site SITE_ID]] [--prune] [--json]
+fieldops chirpstack apply --spec FILE --chirpstack HOST:PORT [--registry URL [--site SITE_ID]] [--prune] [--concurrency N] [--journal PATH] [--json]
+fieldops chirpstack export --chirpstack HOST:PORT --site SITE_ID [--out FILE]
+
+--spec        tenant, applications, device_profiles, gateways (and devices) as JSON/YAML
+              (chirpstack.v1.ProvisioningSpec; devices may be omitted when they come from --registry)
+--registry    registry base URL: records with desired_state.data.chirpstack become devices and get
+              external_refs.chirpstack.* and observed state written back after apply
+--token-ref   SecretRef of the ChirpStack API token (default env:CHIRPSTACK_API_TOKEN)
+--registry-token-ref  SecretRef of the registry token (default env:FIELDOPS_REGISTRY_TOKEN, optional)
+--tls         talk TLS to ChirpStack (system roots)
+--journal     apply journal for crash recovery (default .fieldops/chirpstack-apply.journal)
+Device keys are SecretRefs resolved from the environment (env:) or files (file:); never printed.
+Exit 0 when done, 1 when apply left errors, 2 on usage errors.`;
+
+type Values = Record<string, string | boolean | undefined>;
+
+/** `fieldops chirpstack plan|apply|export` */
+export const chirpstackCommand: CliCommand = {
+  name: 'chirpstack',
+  summary:
+    'Plan or apply the declared ChirpStack state (tenant, profiles, devices, keys, gateways); export a fleet snapshot.',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        spec: { type: 'string' },
+        chirpstack: { type: 'string' },
+        registry: { type: 'string' },
+        site: { type: 'string' },
+        prune: { type: 'boolean' },
+        json: { type: 'boolean' },
+        tls: { type: 'boolean' },
+        concurrency: { type: 'string' },
+        journal: { type: 'string' },
+        out: { type: 'string' },
+        'token-ref': { type: 'string' },
+        'registry-token-ref': { type: 'string' },
+      },
+    });
+    const sub = positionals[0];
+    if (sub !== 'plan' && sub !== 'apply' && sub !== 'export')
+      throw new UsageError('fieldops chirpstack: expected plan, apply or export');
+    if (!values.chirpstack) throw new UsageError('fieldops chirpstack: --chirpstack HOST:PORT is required');
+    // Loaded here, not at the top: protobuf and gRPC load only for this command.
+    const cs = await import('../../chirpstack/index.js');
+    const { createEnvProvider, createFileProvider, createSecretResolver } = await import(
+      '../../secrets/index.js'
+    );
+    const resolver = createSecretResolver({
+      providers: [createEnvProvider({ env: io.env }), createFileProvider({ baseDir: io.cwd })],
+    });
+    const resolveSecret = (ref: string) => resolver.resolve(ref);
+    const tokenRef = String(values['token-ref'] ?? 'env:CHIRPSTACK_API_TOKEN');
+    const client = cs.createChirpStackClient({
+      target: values.chirpstack,
+      apiToken: async () => (await resolver.resolve(tokenRef)).reveal(),
+      tls: values.tls === true,
+      readOnly: sub !== 'apply',
+    });
+    try {
+      if (sub === 'export') return await exportCommand(values, cs, client, io);
+      const desired = await loadDesired(values, io);
+      const journal = cs.createFileJournal(
+        resolve(io.cwd, String(values.journal ?? '.fieldops/chirpstack-apply.journal')),
+      );
+      const plan = await cs.planReconcile(desired.state, client, {
+        prune: values.prune === true,
+        resolveSecret,
+        journal,
+      });
+      for (const p of plan.problems) io.stderr(`fieldops chirpstack: skipped ${p.key}: ${p.message}\n`);
+      if (sub === 'plan') {
+        io.stdout(values.json ? `${JSON.stringify(plan.plan, null, 2)}\n` : cs.formatPlanTable(plan.plan));
+        return EXIT.ok;
+      }
+      if (!values.json) io.stdout(cs.formatPlanTable(plan.plan));
+      const concurrency = values.concurrency ? Number(values.concurrency) : 16;
+      if (!Number.isInteger(concurrency) || concurrency < 1)
+        throw new UsageError('fieldops chirpstack: --concurrency must be a positive integer');
+      const result = await cs.applyPlan(plan, client, {
+        concurrency,
+        resolveSecret,
+        journal,
+        ...(desired.registry ? { registry: desired.registry } : {}),
+      });
+      if (values.json) io.stdout(`${JSON.stringify({ plan: plan.plan, result }, null, 2)}\n`);
+      else {
+        io.stdout(
+          `\nApplied ${result.applied}, unchanged ${result.unchanged}, written back ${result.written_back}, ` +
+            `errors ${result.errors.length} (${result.duration_ms} ms).\n`,
+        );
+        for (const e of result.errors)
+          io.stdout(`  ${e.entity} ${e.key} (${e.action}): ${e.code}: ${e.message}\n`);
+      }
+      return result.errors.length ? EXIT.invalid : EXIT.ok;
+    } finally {
+      client.close();
+    }
+  },
+};
+
+async function loadDesired(
+  values: Values,
+  io: { cwd: string; env: Readonly<Record<string, string | undefined>> },
+) {
+  if (!values.spec) throw new UsageError('fieldops chirpstack: --spec FILE is required');
+  const raw = (await readDocument(resolve(io.cwd, String(values.spec)))) as Record<string, unknown>;
+  const spec = ProvisioningSpec.parse({ devices: [], ...raw });
+  let registryDevices: RegistryDevice[] = [];
+  let registry: RegistryWriteBack | undefined;
+  if (values.registry) {
+    const { createRegistryClient } = await import('../../registry/index.js');
+    const tokenRef = String(values['registry-token-ref'] ?? 'env:FIELDOPS_REGISTRY_TOKEN');
+    const envName = tokenRef.startsWith('env:') ? tokenRef.slice(4) : undefined;
+    const token = envName ? io.env[envName] : undefined;
+    const client = createRegistryClient({ baseUrl: String(values.registry), ...(token ? { token } : {}) });
+    for await (const d of client.listDevices(values.site ? { site_id: values.site as never } : {}))
+      registryDevices.push(d);
+    registryDevices = registryDevices.filter((d) => d.role !== 'gateway' && d.role !== 'station');
+    registry = client;
+  }
+  return {
+    state: { ...spec, registry_devices: registryDevices },
+    registry,
+  };
+}
+
+async function exportCommand(
+  values: Values,
+  cs: typeof import('../../chirpstack/index.js'),
+  client: ChirpStackClient,
+  io: { cwd: string; stdout: (t: string) => void },
+): Promise<number> {
+  if (!values.site) throw new UsageError('fieldops chirpstack export: --site SITE_ID is required');
+  const snapshot = await cs.exportFleet(client, { siteId: String(values.site) });
+  const text = `${JSON.stringify(snapshot, null, 2)}\n`;
+  if (values.out) {
+    const path = resolve(io.cwd, String(values.out));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+    io.stdout(`wrote ${path} (${snapshot.devices.length} devices, ${snapshot.gateways.length} gateways)\n`);
+  } else io.stdout(text);
+  return EXIT.ok;
+}

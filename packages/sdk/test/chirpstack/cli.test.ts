@@ -1,0 +1,197 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
+import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/index.js';
+import { CANARY_KEY, eui } from './helpers.js';
+
+let fake: FakeChirpStack;
+let dir: string;
+let out = '';
+let err = '';
+const io = () => ({
+  stdout: (t: string) => {
+    out += t;
+  },
+  stderr: (t: string) => {
+    err += t;
+  },
+  cwd: dir,
+  env: { CHIRPSTACK_API_TOKEN: fake.apiToken, APP_KEY: CANARY_KEY },
+});
+
+const spec = {
+  tenant: { name: 'site-cli' },
+  applications: [{ name: 'sensors' }],
+  device_profiles: [
+    {
+      name: 'as923-class-a',
+      region: 'as923',
+      mac_version: 'LORAWAN_1_0_3',
+      reg_params_revision: 'RP002_1_0_3',
+      supports_otaa: true,
+      uplink_interval_s: 900,
+    },
+  ],
+  gateways: [{ gateway_eui: 'AA555A0000000009', name: 'gw-cli' }],
+  devices: [0, 1, 2].map((i) => ({
+    dev_eui: eui(i),
+    name: `cli-${i}`,
+    application: 'sensors',
+    device_profile: 'as923-class-a',
+    keys: { nwk_key_ref: 'env:APP_KEY' },
+  })),
+};
+
+beforeEach(async () => {
+  fake = await startFakeChirpStack();
+  dir = await mkdtemp(join(tmpdir(), 'fieldops-cs-cli-'));
+  await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
+  out = '';
+  err = '';
+});
+afterEach(async () => {
+  await fake.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('fieldops chirpstack', () => {
+  it('plan prints a table without touching ChirpStack, apply converges, a second plan shows no changes', async () => {
+    const args = ['--spec', 'spec.json', '--chirpstack', fake.target];
+    expect(await runCli(['chirpstack', 'plan', ...args], io())).toBe(0);
+    expect(out).toContain('+ create  device_keys');
+    expect(out).toContain('nwk_key: changed');
+    expect(fake.state.tenants.size).toBe(0);
+    out = '';
+    expect(await runCli(['chirpstack', 'apply', ...args], io())).toBe(0);
+    expect(out).toMatch(/Applied 7, .* errors 0/);
+    expect(fake.state.devices.get(eui(2))?.keys?.nwk_key).toBe(CANARY_KEY);
+    out = '';
+    expect(await runCli(['chirpstack', 'plan', ...args, '--json'], io())).toBe(0);
+    const plan = JSON.parse(out);
+    expect(plan.summary).toMatchObject({ create: 0, update: 0, delete: 0 });
+    expect(out + err).not.toContain(CANARY_KEY);
+  });
+
+  it('reads devices from the registry and writes external refs back', async () => {
+    const patches: { url: string; body: Record<string, unknown> }[] = [];
+    const record = {
+      device_id: 'dev_cli0001',
+      customer_id: 'cus_0001',
+      site_id: 'site_0001',
+      name: 'from-registry',
+      product_code: 'TH-1',
+      product_version: '1.0.0',
+      role: 'sensor',
+      desired_state: {
+        version: 1,
+        updated_at: '2026-11-27T10:00:00Z',
+        data: {
+          chirpstack: {
+            application: 'sensors',
+            device_profile: 'as923-class-a',
+            keys: { nwk_key_ref: 'env:APP_KEY' },
+          },
+        },
+      },
+      external_refs: { chirpstack: { dev_eui: eui(50) } },
+      created_at: '2026-11-27T10:00:00Z',
+      updated_at: '2026-11-27T10:00:00Z',
+    };
+    const server: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        if (req.method === 'GET' && req.url?.startsWith('/api/v1/devices')) {
+          res.end(JSON.stringify({ items: [record], next_cursor: null }));
+        } else if (req.method === 'PATCH') {
+          patches.push({ url: req.url ?? '', body: JSON.parse(body) });
+          res.end(JSON.stringify(record));
+        } else {
+          res.statusCode = 404;
+          res.end(JSON.stringify({ error: { code: 'not_found', message: 'no' } }));
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      await writeFile(join(dir, 'spec.json'), JSON.stringify({ ...spec, devices: undefined }));
+      const code = await runCli(
+        ['chirpstack', 'apply', '--spec', 'spec.json', '--chirpstack', fake.target, '--registry', url],
+        io(),
+      );
+      expect(err).toBe('');
+      expect(code).toBe(0);
+      expect(fake.state.devices.get(eui(50))?.name).toBe('from-registry');
+      expect(patches).toHaveLength(1);
+      expect(patches[0]!.url).toBe('/api/v1/devices/dev_cli0001/observed-state');
+      expect(patches[0]!.body).toMatchObject({
+        source: 'chirpstack',
+        external_refs: { chirpstack: { dev_eui: eui(50) } },
+      });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('export writes a fleet snapshot; missing options are usage errors', async () => {
+    expect(
+      await runCli(['chirpstack', 'apply', '--spec', 'spec.json', '--chirpstack', fake.target], io()),
+    ).toBe(0);
+    expect(
+      await runCli(
+        ['chirpstack', 'export', '--chirpstack', fake.target, '--site', 'site_0001', '--out', 'snap.json'],
+        io(),
+      ),
+    ).toBe(0);
+    const snap = JSON.parse(await readFile(join(dir, 'snap.json'), 'utf8'));
+    expect(snap).toMatchObject({ snapshot_version: 1, site_id: 'site_0001' });
+    expect(snap.devices).toHaveLength(3);
+    expect(await runCli(['chirpstack', 'plan', '--spec', 'spec.json'], io())).toBe(2);
+    expect(await runCli(['chirpstack', 'frobnicate', '--chirpstack', fake.target], io())).toBe(2);
+  });
+});
+
+describe('fieldops gateway-config', () => {
+  it('renders and checks a Semtech UDP config for AS923-2', async () => {
+    expect(await runCli(['gateway-config', '--region', 'as923-2', '--forwarder', 'semtech-udp'], io())).toBe(
+      0,
+    );
+    const doc = JSON.parse(out);
+    expect(doc.gateway_conf.serv_port_up).toBe(1700);
+    expect(doc.SX130x_conf.radio_0.freq).toBe(921_700_000);
+  });
+
+  it('writes a Gateway Bridge TOML under --out and checks files with --check', async () => {
+    expect(
+      await runCli(
+        ['gateway-config', '--region', 'AS923-3', '--forwarder', 'gateway-bridge', '--out', 'gw'],
+        io(),
+      ),
+    ).toBe(0);
+    const toml = await readFile(join(dir, 'gw', 'chirpstack-gateway-bridge.toml'), 'utf8');
+    expect(toml).toContain('as923_3/gateway/{{ .GatewayID }}/event/{{ .EventType }}');
+    out = '';
+    expect(
+      await runCli(
+        ['gateway-config', '--region', 'as923_3', '--check', 'gw/chirpstack-gateway-bridge.toml'],
+        io(),
+      ),
+    ).toBe(0);
+    expect(
+      await runCli(
+        ['gateway-config', '--region', 'as923_2', '--check', 'gw/chirpstack-gateway-bridge.toml'],
+        io(),
+      ),
+    ).toBe(1);
+    expect(err).toContain('as923_2/gateway/ prefix');
+    expect(await runCli(['gateway-config', '--region', 'eu868', '--forwarder', 'semtech-udp'], io())).toBe(2);
+  });
+});
