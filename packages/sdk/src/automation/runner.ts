@@ -337,6 +337,7 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
           bundle,
           recorder,
           now,
+          sleep,
         });
         const done = state.stamp();
         const cleanOutputs = outcome?.outputs
@@ -496,6 +497,7 @@ interface AttemptInput {
   bundle: HandlerContext['bundle'];
   recorder: RunRecorder | undefined;
   now: () => Date;
+  sleep: Sleep;
 }
 
 // One attempt: the handler races the step's timeout and the run's cancellation. A handler that
@@ -538,6 +540,7 @@ async function runAttempt(handler: ActionHandler, action: automation.Action, inp
       input.recorder?.artifact({ ...a, step_id: input.stepId });
     },
     now: input.now,
+    sleep: input.sleep,
   };
   try {
     return (await Promise.race([handler.run(action, ctx), stop])) ?? undefined;

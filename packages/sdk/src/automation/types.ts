@@ -2,6 +2,7 @@ import type * as automation from '@fieldops/contracts/automation/v1';
 import type * as registry from '@fieldops/contracts/registry/v1';
 import type { Secret } from '../secrets/secret.js';
 import type { ArtifactInput, SnapshotInput } from './kb/run-recorder.js';
+import type { Sleep } from './retry.js';
 
 /** A JSON object a step may return as its outputs. */
 export type StepOutputs = automation.StepResult['outputs'] & {};
@@ -61,6 +62,8 @@ export interface HandlerContext {
   /** Writes an artifact into the run bundle (no-op without a KB). */
   artifact(input: Omit<ArtifactInput, 'step_id'>): void;
   now(): Date;
+  /** The run's sleep (injected in tests): handlers that poll should wait through it. */
+  sleep: Sleep;
 }
 
 /** What a handler may return. */

@@ -27,14 +27,15 @@ export class RunWriteBack {
     this.#onError = onError;
   }
 
-  #enqueue(operation: string, call: (registry: AutomationRegistry) => Promise<unknown>): void {
+  // `call` returns false when it decided not to call the registry.
+  #enqueue(operation: string, call: (registry: AutomationRegistry) => Promise<boolean>): void {
     const registry = this.#registry;
     if (!registry) return;
     this.#chain = this.#chain.then(async () => {
-      this.calls += 1;
       try {
-        await call(registry);
+        if (await call(registry)) this.calls += 1;
       } catch (error) {
+        this.calls += 1;
         this.failures += 1;
         const message = `registry write-back ${operation} failed: ${errorCode(error)}: ${errorMessage(error)}`;
         this.#logger.warn({ contract: 'registry', version: 1, operation, outcome: 'error' }, message);
@@ -49,6 +50,7 @@ export class RunWriteBack {
     this.#enqueue('createAutomationRun', async (r) => {
       await r.createAutomationRun(record, { idempotencyKey: key });
       this.#created = true;
+      return true;
     });
   }
 
@@ -58,17 +60,19 @@ export class RunWriteBack {
     this.#seq += 1;
     const key = `${runId}:${this.#seq}`;
     this.#enqueue('updateAutomationRun', async (r) => {
-      if (!this.#created) return; // the create failed: the final full record will be sent instead
+      if (!this.#created) return false; // the create failed: the final full record is sent instead
       await r.updateAutomationRun(runId, update, { idempotencyKey: key });
+      return true;
     });
   }
 
   /** When the create never went through, tries it again with the final record. */
   finish(record: automation.RunRecord): void {
     this.#enqueue('createAutomationRun', async (r) => {
-      if (this.#created) return;
+      if (this.#created) return false;
       await r.createAutomationRun(record, { idempotencyKey: `${record.automation_run_id}:create-final` });
       this.#created = true;
+      return true;
     });
   }
 

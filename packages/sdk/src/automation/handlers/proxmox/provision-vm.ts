@@ -1,6 +1,6 @@
 import type * as automation from '@fieldops/contracts/automation/v1';
 import { AutomationError } from '../../errors.js';
-import { defaultSleep, type Sleep } from '../../retry.js';
+import type { Sleep } from '../../retry.js';
 import type { ActionHandler } from '../../types.js';
 import {
   createProxmoxClient,
@@ -55,7 +55,7 @@ export function createProvisionVmHandler(options: ProvisionVmHandlerOptions = {}
         tokenSecret: token,
         now,
         ...(options.fetch ? { fetch: options.fetch } : {}),
-        ...(options.sleep ? { sleep: options.sleep } : {}),
+        sleep: options.sleep ?? ctx.sleep,
         ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
       };
       const pve = (options.createClient ?? createProxmoxClient)(clientOptions);
@@ -99,7 +99,7 @@ export function createProvisionVmHandler(options: ProvisionVmHandlerOptions = {}
 
       const waitMs = (a.wait_for_ip_s ?? 300) * 1000;
       const deadline = now() + waitMs;
-      const sleep = options.sleep ?? defaultSleep;
+      const sleep = options.sleep ?? ctx.sleep;
       let ip: string | undefined;
       for (;;) {
         const ifaces = await pve.guestInterfaces(node, vmid, signal);

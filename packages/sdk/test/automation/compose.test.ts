@@ -1,0 +1,192 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse as parseToml } from 'yaml';
+import {
+  createDeployComposeStackHandler,
+  renderComposeProject,
+  runSpec,
+} from '../../src/automation/index.js';
+import { createEnvProvider, createSecretResolver } from '../../src/secrets/index.js';
+import { buildSpec, CANARY, fakeCommandRunner, readTree } from './helpers.js';
+
+const chirpstack = {
+  id: 'deploy-chirpstack',
+  kind: 'deploy_compose_stack',
+  stack: 'chirpstack',
+  project_name: 'chirpstack',
+  version: '4.19.0',
+  region: 'as923_2',
+  docker_host: 'ssh://ops@edge.test',
+  env: { TZ: 'Asia/Bangkok' },
+  secrets: { POSTGRES_PASSWORD: 'env:PG_PASSWORD' },
+};
+
+describe('deploy_compose_stack', () => {
+  it('renders the project with references only and runs the exact docker compose commands', async () => {
+    const workDir = await mkdtemp(join(tmpdir(), 'fieldops-compose-'));
+    const kbRoot = await mkdtemp(join(tmpdir(), 'fieldops-kb-'));
+    const { runner, calls } = fakeCommandRunner((args) =>
+      args.includes('up') ? { stdout: 'Container chirpstack-chirpstack-1  Started\n' } : {},
+    );
+    const result = await runSpec(buildSpec([chirpstack]), {
+      handlers: { deploy_compose_stack: createDeployComposeStackHandler({ runner, workDir }) },
+      secrets: createSecretResolver({ providers: [createEnvProvider({ env: { PG_PASSWORD: CANARY } })] }),
+      kb: { root: kbRoot },
+    });
+    expect(result.status).toBe('succeeded');
+    const dir = join(workDir, 'chirpstack');
+    const common = [
+      'compose',
+      '--project-name',
+      'chirpstack',
+      '--project-directory',
+      dir,
+      '--file',
+      join(dir, 'compose.yaml'),
+      '--env-file',
+      join(dir, 'fieldops.env'),
+    ];
+    expect(calls.map((c) => [c.command, ...c.args])).toEqual([
+      ['docker', ...common, 'config', '--quiet'],
+      ['docker', ...common, 'pull'],
+      ['docker', ...common, 'up', '--detach', '--wait', '--remove-orphans'],
+    ]);
+    for (const c of calls) {
+      expect(c.cwd).toBe(dir);
+      expect(c.env).toEqual({ POSTGRES_PASSWORD: CANARY, DOCKER_HOST: 'ssh://ops@edge.test' });
+    }
+
+    const compose = await readFile(join(dir, 'compose.yaml'), 'utf8');
+    expect(compose).toContain('image: "chirpstack/chirpstack:4.19.0"');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a compose/env reference, on purpose
+    expect(compose).toContain('      TZ: ${TZ}');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a compose/env reference, on purpose
+    expect(compose).toContain('      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?POSTGRES_PASSWORD is required}');
+    expect(compose).toContain('"1700:1700/udp"');
+    expect(await readFile(join(dir, 'fieldops.env'), 'utf8')).toContain('TZ="Asia/Bangkok"');
+    const bridge = await readFile(
+      join(dir, 'configuration/chirpstack-gateway-bridge/chirpstack-gateway-bridge.toml'),
+      'utf8',
+    );
+    expect(bridge).toContain(
+      'event_topic_template = "as923_2/gateway/{{ .GatewayID }}/event/{{ .EventType }}"',
+    );
+    const toml = await readFile(join(dir, 'configuration/chirpstack/chirpstack.toml'), 'utf8');
+    expect(toml).toContain('enabled_regions = ["as923_2"]');
+    expect(toml).toContain('$POSTGRES_PASSWORD@');
+
+    // Nothing on disk (project dir and bundle) holds the secret; the bundle has the rendered files.
+    const files = new Map([...(await readTree(workDir)), ...(await readTree(kbRoot))]);
+    for (const [path, text] of files) expect(text.includes(CANARY), path).toBe(false);
+    const bundle = await readTree(result.bundleDir!);
+    expect([...bundle.keys()].sort()).toEqual([
+      'artifacts/deploy-chirpstack/compose.yaml',
+      'artifacts/deploy-chirpstack/configuration/chirpstack-gateway-bridge/chirpstack-gateway-bridge.toml',
+      'artifacts/deploy-chirpstack/configuration/chirpstack/chirpstack.toml',
+      'artifacts/deploy-chirpstack/fieldops.env',
+      'logs/deploy-chirpstack.ndjson',
+      'logs/run.ndjson',
+      'run.json',
+      'snapshots/deploy-chirpstack-compose.json',
+      'snapshots/deploy-chirpstack-env.json',
+    ]);
+    const stdout = bundle
+      .get('logs/deploy-chirpstack.ndjson')!
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(stdout).toContainEqual(
+      expect.objectContaining({ stream: 'stdout', msg: 'Container chirpstack-chirpstack-1  Started' }),
+    );
+  });
+
+  it('fails with the exit code and the last stderr line', async () => {
+    const workDir = await mkdtemp(join(tmpdir(), 'fieldops-compose-'));
+    const { runner } = fakeCommandRunner((args) =>
+      args.includes('pull')
+        ? { exitCode: 18, stderr: 'pulling\nError response from daemon: manifest unknown\n' }
+        : {},
+    );
+    const result = await runSpec(buildSpec([{ ...chirpstack, retry: { max_attempts: 2 } }]), {
+      handlers: { deploy_compose_stack: createDeployComposeStackHandler({ runner, workDir }) },
+      secrets: createSecretResolver({ providers: [createEnvProvider({ env: { PG_PASSWORD: CANARY } })] }),
+      sleep: async () => {},
+    });
+    expect(result.record.steps[0]).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      error: {
+        code: 'command_failed',
+        message:
+          '@fieldops/sdk/automation: docker compose pull exited 18: Error response from daemon: manifest unknown',
+      },
+    });
+  });
+
+  it('renders the rfid and crm stacks and refuses a stack without its required secret', () => {
+    const rfid = renderComposeProject(
+      {
+        id: 'r',
+        kind: 'deploy_compose_stack',
+        stack: 'rfid',
+        project_name: 'rfid',
+        version: '1.8.2',
+        secrets: { RFID_DB_PASSWORD: 'env:X', RFID_API_TOKEN: 'env:Y' },
+      },
+      { deploymentId: 'dep_test1', images: { rfid: 'registry.lan/rfid' } },
+    );
+    expect(rfid.secretKeys).toEqual(['RFID_API_TOKEN', 'RFID_DB_PASSWORD']);
+    const compose = rfid.compose as {
+      services: Record<string, { image: string; environment: Record<string, string> }>;
+    };
+    expect(compose.services['rfid-backend']?.image).toBe('registry.lan/rfid:1.8.2');
+    expect(compose.services['rfid-backend']?.environment.RFID_API_TOKEN).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a compose/env reference, on purpose
+      '${RFID_API_TOKEN:?RFID_API_TOKEN is required}',
+    );
+    expect(compose.services.postgres?.environment.POSTGRES_PASSWORD).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a compose/env reference, on purpose
+      '${RFID_DB_PASSWORD:?RFID_DB_PASSWORD is required}',
+    );
+    const crm = renderComposeProject(
+      {
+        id: 'c',
+        kind: 'deploy_compose_stack',
+        stack: 'crm',
+        project_name: 'crm',
+        version: '3.0.0',
+        secrets: { CRM_DB_PASSWORD: 'env:X' },
+      },
+      { deploymentId: 'dep_test1' },
+    );
+    expect(parseToml(crm.files['compose.yaml']!)).toMatchObject({
+      name: 'crm',
+      services: { crm: { image: 'ghcr.io/fieldops/crm:3.0.0' } },
+    });
+    expect(() =>
+      renderComposeProject(
+        { id: 'c', kind: 'deploy_compose_stack', stack: 'crm', project_name: 'crm', version: '3' },
+        { deploymentId: 'dep_x1' },
+      ),
+    ).toThrow('step c: the crm stack needs secrets CRM_DB_PASSWORD (as SecretRefs in `secrets`)');
+  });
+
+  it('quotes a hostile version so it cannot break out of the YAML string', () => {
+    const r = renderComposeProject(
+      {
+        id: 'c',
+        kind: 'deploy_compose_stack',
+        stack: 'crm',
+        project_name: 'crm',
+        version: '1"\n    privileged: true',
+        secrets: { CRM_DB_PASSWORD: 'env:X' },
+      },
+      { deploymentId: 'dep_test1' },
+    );
+    const compose = r.compose as { services: { crm: Record<string, unknown> } };
+    expect(compose.services.crm.privileged).toBeUndefined();
+    expect(compose.services.crm.image).toBe('ghcr.io/fieldops/crm:1"\n    privileged: true');
+  });
+});

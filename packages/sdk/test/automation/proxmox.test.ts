@@ -1,0 +1,144 @@
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runSpec } from '../../src/automation/index.js';
+import { createEnvProvider, createSecretResolver } from '../../src/secrets/index.js';
+import { buildSpec, CANARY, captureLogger, proxmoxMock } from './helpers.js';
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const action = {
+  id: 'vm',
+  kind: 'provision_vm',
+  proxmox: {
+    api_url: 'https://pve.test:8006',
+    node: 'pve1',
+    token_id: 'automation@pve!fieldops',
+    token_secret_ref: 'env:PVE_TOKEN',
+  },
+  template_vmid: 9000,
+  vm_name: 'bkk-01-edge',
+  cores: 4,
+  memory_mb: 8192,
+  disk_gb: 64,
+  bridge: 'vmbr0',
+  vlan: 20,
+  wait_for_ip_s: 60,
+};
+
+const secrets = () =>
+  createSecretResolver({ providers: [createEnvProvider({ env: { PVE_TOKEN: CANARY } })] });
+const noSleep = async () => {};
+
+describe('provision_vm over the Proxmox VE API', () => {
+  it('clones, sizes, starts and waits for the guest agent IP, with token auth', async () => {
+    const pve = proxmoxMock({ tokenId: 'automation@pve!fieldops', tokenSecret: CANARY, nextId: 131 });
+    server.use(...pve.handlers);
+    const { lines, logger } = captureLogger();
+    const result = await runSpec(buildSpec([action]), {
+      secrets: secrets(),
+      logger,
+      sleep: noSleep,
+      handlers: {},
+    });
+    expect(result.status).toBe('succeeded');
+    expect(result.record.steps[0]).toMatchObject({
+      status: 'succeeded',
+      outputs: { vmid: 131, node: 'pve1', name: 'bkk-01-edge', ip: '10.20.0.15' },
+    });
+    expect(pve.calls.filter((c) => !c.includes('/tasks/'))).toEqual([
+      'GET /cluster/nextid',
+      'GET /nodes/pve1/qemu/131/config',
+      'POST /nodes/pve1/qemu/9000/clone',
+      'POST /nodes/pve1/qemu/131/config',
+      'PUT /nodes/pve1/qemu/131/resize',
+      'POST /nodes/pve1/qemu/131/status/start',
+      'GET /nodes/pve1/qemu/131/agent/network-get-interfaces',
+      'GET /nodes/pve1/qemu/131/agent/network-get-interfaces',
+      'GET /nodes/pve1/qemu/131/agent/network-get-interfaces',
+    ]);
+    expect(pve.bodies).toEqual([
+      { op: 'clone', newid: '131', name: 'bkk-01-edge', full: '1' },
+      { op: 'config', cores: '4', memory: '8192', agent: '1', net0: 'virtio,bridge=vmbr0,tag=20' },
+      { op: 'resize', disk: 'scsi0', size: '64G' },
+    ]);
+    expect(lines.join('\n')).not.toContain(CANARY);
+  });
+
+  it('fails the step when the clone task ends in error, naming the task', async () => {
+    const pve = proxmoxMock({
+      tokenId: 'automation@pve!fieldops',
+      tokenSecret: CANARY,
+      cloneExit: 'clone failed: storage local-lvm full',
+    });
+    server.use(...pve.handlers);
+    const result = await runSpec(buildSpec([{ ...action, vmid: 140 }]), {
+      secrets: secrets(),
+      sleep: noSleep,
+    });
+    expect(result.status).toBe('failed');
+    expect(result.record.steps[0]?.error).toEqual({
+      code: 'proxmox_failed',
+      message: '@fieldops/sdk/automation: proxmox task qmclone failed: clone failed: storage local-lvm full',
+    });
+  });
+
+  it('resumes on retry: an existing VM of the same name is not cloned again', async () => {
+    const pve = proxmoxMock({
+      tokenId: 'automation@pve!fieldops',
+      tokenSecret: CANARY,
+      agentNotReadyPolls: 0,
+    });
+    pve.vms.set(150, { name: 'bkk-01-edge', cores: 1, memory: 2048 });
+    server.use(...pve.handlers);
+    const result = await runSpec(buildSpec([{ ...action, vmid: 150 }]), {
+      secrets: secrets(),
+      sleep: noSleep,
+    });
+    expect(result.status).toBe('succeeded');
+    expect(pve.calls).not.toContain('POST /nodes/pve1/qemu/9000/clone');
+  });
+
+  it('reports a wrong token as a 401 without the token', async () => {
+    const pve = proxmoxMock({ tokenId: 'automation@pve!fieldops', tokenSecret: 'the-right-one' });
+    server.use(...pve.handlers);
+    const result = await runSpec(buildSpec([{ ...action, vmid: 160 }]), {
+      secrets: secrets(),
+      sleep: noSleep,
+    });
+    expect(result.status).toBe('failed');
+    expect(result.record.steps[0]?.error?.message).toBe(
+      '@fieldops/sdk/automation: proxmox GET /nodes/{node}/qemu/{vmid}/config answered 401: authentication failure',
+    );
+    expect(JSON.stringify(result.record)).not.toContain(CANARY);
+  });
+
+  it('fails when the guest agent never reports an IPv4 before wait_for_ip_s', async () => {
+    const pve = proxmoxMock({
+      tokenId: 'automation@pve!fieldops',
+      tokenSecret: CANARY,
+      agentNotReadyPolls: 1000,
+    });
+    server.use(...pve.handlers);
+    let now = 0;
+    const { createProvisionVmHandler } = await import('../../src/automation/index.js');
+    const handler = createProvisionVmHandler({
+      sleep: async (ms) => {
+        now += ms;
+      },
+      now: () => now,
+      pollIntervalMs: 5000,
+    });
+    const result = await runSpec(buildSpec([{ ...action, vmid: 170 }]), {
+      secrets: secrets(),
+      handlers: { provision_vm: handler },
+    });
+    expect(result.record.steps[0]?.error?.message).toContain(
+      'VM 170 reported no IPv4 through the guest agent within 60 s',
+    );
+    const agentPolls = pve.calls.filter((c) => c.endsWith('network-get-interfaces')).length;
+    expect(agentPolls).toBe(13); // t = 0, 5, …, 60 s
+  });
+});
