@@ -21,6 +21,8 @@ export interface VerifyOptions {
   fetch?: ((request: Request) => Promise<Response>) | undefined;
   /** Random suffix source for the ids the run creates; default Math.random. */
   random?: (() => number) | undefined;
+  /** Per-request timeout; default 10 s (a hanging implementation fails the check, not the run). */
+  timeoutMs?: number | undefined;
 }
 
 /** A check failure with its reason. */
@@ -46,6 +48,7 @@ export async function send(
   const request = new Request(`${options.baseUrl.replace(/\/+$/, '')}${path}`, {
     method,
     headers,
+    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     ...(init.body !== undefined
       ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }
       : {}),

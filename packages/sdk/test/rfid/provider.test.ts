@@ -107,10 +107,15 @@ describe('RFID provider handler', () => {
     const gate = new Promise<void>((r) => {
       release = r;
     });
+    let entered!: () => void;
+    const inFlight = new Promise<void>((r) => {
+      entered = r;
+    });
     const inner = createMemoryRfidBackend();
     const slow: RfidBackend = {
       ...inner,
       ingest: async (events) => {
+        entered();
         await gate;
         return inner.ingest(events);
       },
@@ -123,7 +128,7 @@ describe('RFID provider handler', () => {
       const events = tagReads(3);
       const once = createRfidClient({ baseUrl: served.url, retry: false });
       const first = once.ingestBatch(events);
-      await new Promise((r) => setTimeout(r, 50));
+      await inFlight; // the first request holds the key
       const dup = await once.ingestBatch(events).catch((e: unknown) => e);
       expect(dup).toBeInstanceOf(ConflictError);
       expect((dup as ConflictError).code).toBe('idempotency_key_in_use');
