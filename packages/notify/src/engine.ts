@@ -139,6 +139,7 @@ export class NotifyEngine {
   private queue: Promise<unknown> = Promise.resolve();
   private started: Promise<void> | undefined;
   private stopped = false;
+  private loaded = false;
 
   constructor(options: NotifyEngineOptions) {
     this.config = normalizeConfig(options.config);
@@ -217,13 +218,21 @@ export class NotifyEngine {
 
   private async load(): Promise<void> {
     const now = this.clock.now();
+    for (const g of await this.store.list<GroupState>('groups')) this.groupStage.restore(g);
+    // Group membership is not stored: routing is deterministic, so each alert is routed again.
     for (const a of await this.store.list<AlertRecord>('alerts')) {
       this.alerts.set(a.fingerprint, a);
       this.inhibitStage.observe(a);
+      for (const route of this.routeTree.match(a.labels)) {
+        const { group, created } = this.groupStage.insert(route, a.labels, a.fingerprint, now);
+        if (created) await this.store.put('groups', group.key, storedGroup(group));
+      }
     }
-    for (const g of await this.store.list<GroupState>('groups')) {
-      this.groupStage.restore(g);
-      this.scheduler.schedule(`g:${g.key}`, g.next_flush_at);
+    for (const g of [...this.groupStage.all()]) {
+      if (g.fingerprints.length === 0) {
+        this.groupStage.delete(g.key);
+        await this.store.delete('groups', g.key);
+      } else this.scheduler.schedule(`g:${g.key}`, g.next_flush_at);
     }
     for (const e of await this.store.list<NotificationLogEntry>('nflog')) this.dedupStage.record(e);
     for (const i of await this.store.list<Incident>('incidents')) {
@@ -241,6 +250,7 @@ export class NotifyEngine {
       if (e.expires_at > now) this.eventLog.add(e.key, e.expires_at, now);
     }
     this.scheduler.resume();
+    this.loaded = true;
     this.logger.info(
       {
         component: 'notify',
@@ -258,9 +268,10 @@ export class NotifyEngine {
     return next;
   }
 
-  private async ready(): Promise<void> {
+  private ready(): Promise<void> | undefined {
     if (this.stopped) throw new NotifyError('engine_stopped', 'the engine is stopped');
-    await this.start();
+    // The hot path (already started) does not add an await.
+    return this.loaded ? undefined : this.start();
   }
 
   private onDue(key: string): void {
@@ -335,10 +346,12 @@ export class NotifyEngine {
 
     const groups: string[] = [];
     for (const route of this.routeTree.match(labels)) {
-      const { group, created, added } = this.groupStage.insert(route, labels, fingerprint, now);
+      const { group, created } = this.groupStage.insert(route, labels, fingerprint, now);
       groups.push(group.key);
-      if (created) this.scheduler.schedule(`g:${group.key}`, group.next_flush_at);
-      if (created || added) await this.store.put('groups', group.key, group);
+      if (created) {
+        this.scheduler.schedule(`g:${group.key}`, group.next_flush_at);
+        await this.store.put('groups', group.key, storedGroup(group));
+      }
     }
     return { kind: 'alert', fingerprint, status: record.status, groups };
   }
@@ -430,7 +443,7 @@ export class NotifyEngine {
     }
     current.next_flush_at = now + route.group_interval;
     this.scheduler.schedule(`g:${key}`, current.next_flush_at);
-    await this.store.put('groups', key, current);
+    await this.store.put('groups', key, storedGroup(current));
   }
 
   private async dropFromGroup(group: GroupState, fps: string[]): Promise<void> {
@@ -970,6 +983,11 @@ export class NotifyEngine {
       scheduled: this.scheduler.size,
     };
   }
+}
+
+/** What is stored of a group: its timing, not its members (those are re-derived by routing). */
+function storedGroup(group: GroupState): GroupState {
+  return { ...group, fingerprints: [] };
 }
 
 /** Creates an engine (call `start()` to resume from the store; the first operation starts it anyway). */

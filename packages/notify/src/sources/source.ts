@@ -27,7 +27,10 @@ export function baseLabels(alertname: string, type: string, siteId: string | und
 
 /** Copies the defined string values of `extra` into `labels`. */
 export function withLabels(labels: Labels, extra: Record<string, string | null | undefined>): Labels {
-  for (const [k, v] of Object.entries(extra)) if (typeof v === 'string' && v !== '') labels[k] = v;
+  for (const k in extra) {
+    const v = extra[k];
+    if (typeof v === 'string' && v !== '') labels[k] = v;
+  }
   return labels;
 }
 

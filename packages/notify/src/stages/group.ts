@@ -18,14 +18,26 @@ export interface GroupState {
 export function buildGroupKey(route: RouteNode, labels: Labels): { key: string; labels: Labels } {
   const names = route.group_by === 'all' ? Object.keys(labels).sort() : route.group_by;
   const groupLabels: Labels = {};
+  for (const n of names) {
+    const v = labels[n];
+    if (v !== undefined) groupLabels[n] = v;
+  }
+  return { key: groupKeyOf(route, labels), labels: groupLabels };
+}
+
+const NEEDS_QUOTING = /["\\\n]/;
+
+/** Just the group key (the hot path: no label object is built). */
+export function groupKeyOf(route: RouteNode, labels: Labels): string {
+  const names = route.group_by === 'all' ? Object.keys(labels).sort() : route.group_by;
   let text = '';
   for (const n of names) {
     const v = labels[n];
     if (v === undefined) continue;
-    groupLabels[n] = v;
-    text += `${text ? ',' : ''}${n}=${JSON.stringify(v)}`;
+    const q = NEEDS_QUOTING.test(v) ? JSON.stringify(v) : `"${v}"`;
+    text += text ? `,${n}=${q}` : `${n}=${q}`;
   }
-  return { key: `${route.id}:{${text}}`, labels: groupLabels };
+  return `${route.id}:{${text}}`;
 }
 
 /**
@@ -34,8 +46,11 @@ export function buildGroupKey(route: RouteNode, labels: Labels): { key: string; 
  */
 export class GroupStage {
   private readonly groups = new Map<string, { state: GroupState; fps: Set<string> }>();
-  /** Which groups each fingerprint is in, so a resolved alert is forgotten when no group holds it. */
-  private readonly byAlert = new Map<string, Set<string>>();
+  /**
+   * Which groups each fingerprint is in, so a resolved alert is forgotten when no group holds it.
+   * Nearly every alert is in one group, so that case is a bare string rather than a Set per alert.
+   */
+  private readonly byAlert = new Map<string, string | string[]>();
 
   /** Number of groups. */
   get size(): number {
@@ -62,10 +77,11 @@ export class GroupStage {
     fingerprint: string,
     now: number,
   ): { group: GroupState; created: boolean; added: boolean } {
-    const { key, labels: groupLabels } = buildGroupKey(route, labels);
+    const key = groupKeyOf(route, labels);
     let entry = this.groups.get(key);
     let created = false;
     if (!entry) {
+      const groupLabels = buildGroupKey(route, labels).labels;
       const state: GroupState = {
         key,
         route_id: route.id,
@@ -83,27 +99,18 @@ export class GroupStage {
     if (added) {
       entry.fps.add(fingerprint);
       entry.state.fingerprints.push(fingerprint);
-      let set = this.byAlert.get(fingerprint);
-      if (!set) {
-        set = new Set();
-        this.byAlert.set(fingerprint, set);
-      }
-      set.add(key);
+      const held = this.byAlert.get(fingerprint);
+      if (held === undefined) this.byAlert.set(fingerprint, key);
+      else if (typeof held === 'string') {
+        if (held !== key) this.byAlert.set(fingerprint, [held, key]);
+      } else if (!held.includes(key)) held.push(key);
     }
     return { group: entry.state, created, added };
   }
 
-  /** Restores a persisted group. */
+  /** Restores a persisted group, empty: alerts are put back in by routing them again. */
   restore(state: GroupState): void {
-    this.groups.set(state.key, { state, fps: new Set(state.fingerprints) });
-    for (const fp of state.fingerprints) {
-      let set = this.byAlert.get(fp);
-      if (!set) {
-        set = new Set();
-        this.byAlert.set(fp, set);
-      }
-      set.add(state.key);
-    }
+    this.groups.set(state.key, { state: { ...state, fingerprints: [] }, fps: new Set() });
   }
 
   /** Removes alerts from a group; returns the fingerprints no group holds any more. */
@@ -113,12 +120,13 @@ export class GroupStage {
     const orphaned: string[] = [];
     for (const fp of fingerprints) {
       if (!entry.fps.delete(fp)) continue;
-      const set = this.byAlert.get(fp);
-      set?.delete(key);
-      if (set && set.size === 0) {
+      const held = this.byAlert.get(fp);
+      const rest =
+        typeof held === 'string' ? (held === key ? [] : [held]) : (held ?? []).filter((k) => k !== key);
+      if (rest.length === 0) {
         this.byAlert.delete(fp);
         orphaned.push(fp);
-      }
+      } else this.byAlert.set(fp, rest.length === 1 ? (rest[0] as string) : rest);
     }
     entry.state.fingerprints = [...entry.fps];
     return orphaned;
@@ -129,8 +137,9 @@ export class GroupStage {
     this.groups.delete(key);
   }
 
-  /** The groups holding an alert. */
-  groupsOf(fingerprint: string): ReadonlySet<string> | undefined {
-    return this.byAlert.get(fingerprint);
+  /** The keys of the groups holding an alert. */
+  groupsOf(fingerprint: string): string[] {
+    const held = this.byAlert.get(fingerprint);
+    return held === undefined ? [] : typeof held === 'string' ? [held] : [...held];
   }
 }
