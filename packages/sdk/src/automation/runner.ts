@@ -374,7 +374,9 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
       } catch (error) {
         const done = state.stamp();
         const isCancel = error instanceof RunCancelledError || options.signal?.aborted === true;
-        const message = redact(errorMessage(error)).slice(0, 4000);
+        const full = redact(errorMessage(error)).slice(0, 4000);
+        // The timeline and step message read without the package prefix; error.message keeps it.
+        const message = full.replace(/^@fieldops\/[a-z/-]+: /, '');
         const code = errorCode(error);
         const retryable = !isCancel && (error as { retryable?: unknown }).retryable !== false;
         if (isCancel) {
@@ -420,7 +422,7 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
           finished_at: done,
           duration_ms: Math.max(0, Date.parse(done) - startMs),
           message,
-          error: { code, message },
+          error: { code, message: full },
         });
         runLog('error', `step ${stepId} failed: ${message}`, { error_code: code, attempt }, stepId);
         if (!action.continue_on_error && !isTicket) failedStep ??= step;

@@ -147,7 +147,7 @@ describe('run_health_checks against real loopback servers', () => {
     expect(r.status).toBe('failed');
     expect(r.record.steps[0]?.error?.code).toBe('health_check_failed');
     expect(r.record.steps[0]?.message).toBe(
-      '@fieldops/sdk/automation: 6 of 6 health checks failed: closed tcp (TCP connect failed: ECONNREFUSED); ' +
+      '6 of 6 health checks failed: closed tcp (TCP connect failed: ECONNREFUSED); ' +
         'closed udp (UDP probe failed: ECONNREFUSED); wrong status (HTTP 503, expected 200); ' +
         'missing body (HTTP 200, body does not contain "degraded"); gw (gateway offline); ' +
         'no reader (no RFID station status reader configured)',

@@ -58,7 +58,8 @@ export function buildPostmortemContext(input: PostmortemInput): {
       run,
       failedStep,
       impact,
-      timeline: run.timeline,
+      // Per-step "queued" entries all carry the start time: they say nothing in a postmortem.
+      timeline: run.timeline.filter((e) => !(e.step_id !== undefined && e.status === 'queued')),
       links: run.links,
       ticketId: run.ticket_id,
     },
