@@ -10,12 +10,13 @@ for _ in $(seq 1 100); do
 done
 verify_rfid=$(awk '$1 == "rfid" { print $2 }' "$verify_out")
 verify_registry=$(awk '$1 == "registry" { print $2 }' "$verify_out")
+verify_deployment=$(awk '$1 == "deployment" { print $2 }' "$verify_out")
 verify_status=0
 node packages/sdk/dist/cli/main.js verify rfid --base-url "$verify_rfid" --token-env FIELDOPS_VERIFY_TOKEN \
   --claim-code CI-CLAIM-0001 || verify_status=$?
 if [ "$verify_status" -eq 0 ]; then
   node packages/sdk/dist/cli/main.js verify registry --base-url "$verify_registry" \
-    --token-env FIELDOPS_VERIFY_TOKEN || verify_status=$?
+    --token-env FIELDOPS_VERIFY_TOKEN --deployment-id "$verify_deployment" || verify_status=$?
 fi
 kill "$verify_pid" 2>/dev/null || true
 wait "$verify_pid" 2>/dev/null || true

@@ -30,6 +30,11 @@ export interface IdempotencyStore {
 export interface MemoryIdempotencyStoreOptions {
   /** How long an answer is kept; default 24 h (the draft's minimum). */
   ttlMs?: number;
+  /**
+   * How long a claim without an answer blocks its key (409) before it counts as abandoned (the
+   * request crashed or hung); default 60 s.
+   */
+  inFlightTtlMs?: number;
   now?: () => number;
 }
 
@@ -52,6 +57,7 @@ export function createMemoryIdempotencyStore(
   options: MemoryIdempotencyStoreOptions = {},
 ): MemoryIdempotencyStore {
   const ttl = options.ttlMs ?? 24 * 60 * 60 * 1000;
+  const inFlightTtl = options.inFlightTtlMs ?? 60_000;
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
   let sweeps = 0;
@@ -68,7 +74,7 @@ export function createMemoryIdempotencyStore(
         if (e.fingerprint !== fingerprint) return { kind: 'mismatch' };
         return e.response ? { kind: 'replay', response: e.response } : { kind: 'in_flight' };
       }
-      entries.set(key, { fingerprint, expiresAt: now() + ttl });
+      entries.set(key, { fingerprint, expiresAt: now() + inFlightTtl });
       return { kind: 'started' };
     },
     async complete(key, fingerprint, response) {

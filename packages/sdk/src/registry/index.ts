@@ -52,7 +52,7 @@ export type { BearerTokenSource, RevealableSecret } from '../transport/token.js'
 export type { FetchFn, TransportOptions, ValidationMode } from '../transport/transport.js';
 // ---- conformance verifier (also `fieldops verify registry`) ----
 export { type CheckResult, formatResults, type VerifyOptions } from '../verify/check.js';
-export { verifyRegistry } from '../verify/registry.js';
+export { type VerifyRegistryOptions, verifyRegistry } from '../verify/registry.js';
 // ---- client ----
 export { createRegistryClient } from './client.js';
 export type { DeviceWithEtag, RegistryClient, RegistryClientOptions } from './types.js';

@@ -1,5 +1,5 @@
 import type { automation, registry } from '@fieldops/contracts';
-import { RunRecord } from '@fieldops/contracts/automation/v1';
+import { ExecutionSpec, RunRecord } from '@fieldops/contracts/automation/v1';
 import * as G from '@fieldops/contracts/registry/v1';
 import {
   type CheckResult,
@@ -12,12 +12,18 @@ import {
   type VerifyOptions,
 } from './check.js';
 
+/** Options of {@link verifyRegistry}. */
+export interface VerifyRegistryOptions extends VerifyOptions {
+  /** A deployment whose execution spec to fetch and validate (skipped without one). */
+  deploymentId?: string | undefined;
+}
+
 /**
  * Checks a live registry API against the contract: answers valid, ETag / If-Match / If-None-Match
  * (412), expected_version (412), cursor pages, Idempotency-Key replay / 422, and 400 / 401 / 404.
  * It writes: two devices `dev_verify…`, one run `run_verify…` and one ticket.
  */
-export async function verifyRegistry(options: VerifyOptions): Promise<CheckResult[]> {
+export async function verifyRegistry(options: VerifyRegistryOptions): Promise<CheckResult[]> {
   const random = options.random ?? Math.random;
   const run = suffix(random);
   const r = createCheckRunner([options.token]);
@@ -148,6 +154,21 @@ export async function verifyRegistry(options: VerifyOptions): Promise<CheckResul
     expectStatus(a, 412);
     expectBody(a, G.ErrorBody);
   }, ['observed-state.patch']);
+  if (options.deploymentId) {
+    await r.check('deployment.spec-valid', async () => {
+      const a = await send(
+        options,
+        'GET',
+        `/api/v1/deployments/${encodeURIComponent(options.deploymentId!)}/spec`,
+      );
+      expectStatus(a, 200);
+      const spec = expectBody<automation.ExecutionSpec>(a, ExecutionSpec);
+      expectThat(
+        spec.deployment_id === options.deploymentId,
+        `asked for ${options.deploymentId}, got ${spec.deployment_id}`,
+      );
+    });
+  } else r.skip('deployment.spec-valid', 'pass --deployment-id to check an execution spec');
   await r.check('deployment.unknown-404', async () => {
     const a = await send(options, 'GET', `/api/v1/deployments/dep_unknown${run}/spec`);
     expectStatus(a, 404);

@@ -155,6 +155,15 @@ export async function verifyRfid(options: VerifyRfidOptions): Promise<CheckResul
     const e = expectBody<rfid.ErrorBody>(a, R.ErrorBody);
     expectThat(!!e.error.details?.length, 'a 400 should name the failing fields in error.details');
   });
+  await r.check('ingest.over-limit-rejected', async () => {
+    const events = Array.from({ length: R.MAX_EVENTS_PER_BATCH + 1 }, (_, i) => event(100 + i));
+    const a = await send(opts, 'POST', '/api/v1/events', {
+      body: { events },
+      headers: { 'Idempotency-Key': `verify:${run}:4` },
+    });
+    expectStatus(a, 400, 413);
+    expectBody(a, R.ErrorBody);
+  });
   await r.check('status.valid', async () => {
     const a = await send(opts, 'GET', `/api/v1/stations/${station}/status`);
     expectStatus(a, 200);

@@ -2,6 +2,7 @@
 // conformance step (.ci/steps/65-verify.sh): prints `rfid URL` and `registry URL`, runs until killed.
 import { createMemoryRegistryBackend, createRegistryHandler } from '../../src/registry/index.js';
 import { createMemoryRfidBackend, createRfidHandler, serveFetchHandler } from '../../src/rfid/index.js';
+import { executionSpec } from '../registry/fixtures.js';
 
 const token = process.env.FIELDOPS_VERIFY_TOKEN;
 const apiTokens = token ? [token] : [];
@@ -9,11 +10,14 @@ const rfid = await serveFetchHandler(
   createRfidHandler({ backend: createMemoryRfidBackend({ claimCodes: ['CI-CLAIM-0001'], apiTokens }) }),
   { port: 0, host: '127.0.0.1' },
 );
-const registry = await serveFetchHandler(
-  createRegistryHandler({ backend: createMemoryRegistryBackend({ apiTokens }) }),
-  { port: 0, host: '127.0.0.1' },
-);
-process.stdout.write(`rfid ${rfid.url}\nregistry ${registry.url}\n`);
+const registryBackend = createMemoryRegistryBackend({ apiTokens });
+const spec = executionSpec();
+registryBackend.putDeploymentSpec(spec);
+const registry = await serveFetchHandler(createRegistryHandler({ backend: registryBackend }), {
+  port: 0,
+  host: '127.0.0.1',
+});
+process.stdout.write(`rfid ${rfid.url}\ndeployment ${spec.deployment_id}\nregistry ${registry.url}\n`);
 process.on('SIGTERM', async () => {
   await rfid.close();
   await registry.close();

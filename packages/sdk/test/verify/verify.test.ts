@@ -14,6 +14,8 @@ import {
   type IdempotencyStore,
 } from '../../src/rfid/index.js';
 
+import { executionSpec } from '../registry/fixtures.js';
+
 const TOKEN = 'verify-canary-token-5d1e2a';
 const servers: ServedHandler[] = [];
 afterEach(async () => {
@@ -54,6 +56,7 @@ describe('fieldops verify rfid', () => {
     ]);
     expect(r.out).toMatch(/ingest\.replay-same-key\s+PASS/);
     expect(r.out).toMatch(/claim\.repeat-same-station\s+PASS/);
+    expect(r.out).toMatch(/ingest\.over-limit-rejected\s+PASS/);
     expect(r.out).toMatch(/auth\.missing-token-401\s+PASS/);
     expect(r.out).toMatch(/\d+ passed, 0 failed, 0 skipped/);
     expect(r.code).toBe(0);
@@ -85,10 +88,21 @@ describe('fieldops verify rfid', () => {
 
 describe('fieldops verify registry', () => {
   it('passes against the provider handlers on a loopback server', async () => {
-    const url = await serve(
-      createRegistryHandler({ backend: createMemoryRegistryBackend({ apiTokens: [TOKEN] }) }),
-    );
-    const r = await cli(['verify', 'registry', '--base-url', url, '--token', TOKEN]);
+    const backend = createMemoryRegistryBackend({ apiTokens: [TOKEN] });
+    const spec = executionSpec();
+    backend.putDeploymentSpec(spec);
+    const url = await serve(createRegistryHandler({ backend }));
+    const r = await cli([
+      'verify',
+      'registry',
+      '--base-url',
+      url,
+      '--token',
+      TOKEN,
+      '--deployment-id',
+      spec.deployment_id,
+    ]);
+    expect(r.out).toMatch(/deployment\.spec-valid\s+PASS/);
     expect(r.out).toMatch(/\d+ passed, 0 failed, 0 skipped/);
     expect(r.code).toBe(0);
     expect(r.out).not.toContain(TOKEN);

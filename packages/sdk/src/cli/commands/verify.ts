@@ -10,7 +10,7 @@ export const verifyCommand: CliCommand = {
   summary: 'Check a live RFID backend or registry API against the contract (pass/fail table).',
   usage:
     'fieldops verify rfid --base-url URL [--token TOKEN | --token-env NAME] [--claim-code CODE] [--station-id ID] [--json]\n' +
-    'fieldops verify registry --base-url URL [--token TOKEN | --token-env NAME] [--json]\n\n' +
+    'fieldops verify registry --base-url URL [--token TOKEN | --token-env NAME] [--deployment-id ID] [--json]\n\n' +
     'Runs every check (responses valid against the contract, idempotency, ETag/If-Match, error statuses)\n' +
     'and prints a pass/fail table. The run writes test records (ids starting verify). Exit 0 when no check\n' +
     'fails, 1 when one does, 2 on usage errors. Prefer --token-env: a --token value is visible to ps.',
@@ -24,6 +24,7 @@ export const verifyCommand: CliCommand = {
         'token-env': { type: 'string' },
         'claim-code': { type: 'string' },
         'station-id': { type: 'string' },
+        'deployment-id': { type: 'string' },
         json: { type: 'boolean' },
       },
     });
@@ -54,7 +55,7 @@ export const verifyCommand: CliCommand = {
               claimCode: values['claim-code'],
               stationId: values['station-id'],
             })
-          : await verifyRegistry({ baseUrl, token });
+          : await verifyRegistry({ baseUrl, token, deploymentId: values['deployment-id'] });
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       io.stderr(
