@@ -219,7 +219,13 @@ describe('applyPlan', () => {
           return client.createDeviceKeys(k);
         },
       };
-      await applyPlan(plan, dying, { resolveSecret, journal, concurrency: 1, signal: abort.signal });
+      const crashed = await applyPlan(plan, dying, {
+        resolveSecret,
+        journal,
+        concurrency: 1,
+        signal: abort.signal,
+      });
+      expect(crashed.skipped).toBe(7);
       const created = fake.state.devices.size;
       expect(created).toBe(5);
       const halfDone = [...fake.state.devices.values()].filter((d) => !d.keys);

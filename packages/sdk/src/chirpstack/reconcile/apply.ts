@@ -144,10 +144,12 @@ export async function applyPlan(
   };
 
   async function run(steps: PlanStep[], width: number, work: (s: PlanStep) => Promise<void>) {
+    const started = new Set<PlanStep>();
     await runPool(
       steps,
       width,
       async (s) => {
+        started.add(s);
         if (s.action === 'unchanged' && !(s.kind === 'device' && (s.keys !== 'none' || s.writeBack))) {
           result.unchanged += 1;
           return;
@@ -160,6 +162,8 @@ export async function applyPlan(
       },
       options.signal,
     );
+    // Aborted: what never started is reported, so the caller knows the run is partial.
+    for (const s of steps) if (!started.has(s) && s.action !== 'unchanged') skip(s, 'the run was aborted');
   }
 
   // ---- phase 1: tenant ----
@@ -176,7 +180,6 @@ export async function applyPlan(
   }
   const tenantId = ids.tenant;
   const rest = reconcile.steps.filter((s) => s.kind !== 'tenant');
-  const aborted = () => options.signal?.aborted === true;
   const finishSkipped = (steps: PlanStep[], why: string) => {
     for (const s of steps) if (s.action !== 'unchanged') skip(s, why);
   };
@@ -205,7 +208,6 @@ export async function applyPlan(
 
   // ---- phase 3: gateways and devices (with keys and write-back) ----
   const phase3 = rest.filter((s) => (s.kind === 'gateway' || s.kind === 'device') && s.action !== 'delete');
-  if (aborted()) finishSkipped(phase3, 'the run was aborted');
   await run(phase3, concurrency, async (s) => {
     if (s.kind === 'gateway' && s.spec) {
       const input = {
@@ -355,10 +357,6 @@ export async function applyPlan(
     [leafDeletes, concurrency],
     [ownerDeletes, 4],
   ] as const) {
-    if (aborted()) {
-      finishSkipped([...group], 'the run was aborted');
-      continue;
-    }
     await run([...group], width, async (s) => {
       if (s.kind === 'device') await ignoreNotFound(() => client.deleteDevice(s.dev_eui));
       else if (s.kind === 'gateway') await ignoreNotFound(() => client.deleteGateway(s.id));
