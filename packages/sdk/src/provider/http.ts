@@ -192,6 +192,15 @@ export function createContractHandler(
       let body: unknown;
       let text = '';
       if (op.requestBody) {
+        const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+        if (declared > maxBody) {
+          return errorResponse(
+            413,
+            'payload_too_large',
+            `${label} ${op.operationId}: body over ${maxBody} bytes`,
+            requestId,
+          );
+        }
         text = await request.text();
         if (Buffer.byteLength(text) > maxBody) {
           return errorResponse(

@@ -75,8 +75,11 @@ export function createMemoryRegistryBackend(
     if (!d) throw new ProviderError(404, 'not_found', `registry: no device ${id}`);
     return d;
   }
+  // If-Match may list several entity tags (RFC 9110 §13.1.1); any one matching is enough.
+  const matches = (etag: string | undefined, header: string) =>
+    etag !== undefined && header.split(',').some((t) => t.trim() === etag);
   function checkIfMatch(d: registry.Device | undefined, c: WriteConditions) {
-    if (c.ifMatch !== undefined && c.ifMatch !== '*' && d?.etag !== c.ifMatch) {
+    if (c.ifMatch !== undefined && c.ifMatch !== '*' && !matches(d?.etag, c.ifMatch)) {
       throw new ProviderError(
         412,
         'precondition_failed',
