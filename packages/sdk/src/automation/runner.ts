@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { type IdGenerator, newId, safeParseContract } from '@fieldops/contracts';
 import * as automation from '@fieldops/contracts/automation/v1';
 import type * as kb from '@fieldops/contracts/kb/v1';
@@ -34,6 +35,11 @@ export interface KbOptions {
   postmortemTemplate?: string;
   /** fsync every log line (default false). */
   fsync?: boolean;
+  /**
+   * Minimum time between rewrites of `run.json` while the run goes (default 1000 ms; 0 rewrites it at
+   * every change). It is always written at the start and the end; logs are never throttled.
+   */
+  checkpointMs?: number;
 }
 
 /** Options of {@link runSpec}. */
@@ -80,6 +86,8 @@ export interface RunResult {
   plan: string[];
   /** Registry write-back calls made and failed. */
   writeBack: { calls: number; failures: number };
+  /** Bytes written into the bundle, rewrites of run.json included (0 without a KB). */
+  bundleBytesWritten: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
@@ -193,9 +201,14 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
   const writeBack = new RunWriteBack(options.registry, logger, (m) =>
     recorder?.log({ level: 'warn', msg: m, stream: 'runner' }),
   );
+  const checkpointMs = options.kb?.checkpointMs ?? 1000;
+  let lastCheckpoint = Number.NEGATIVE_INFINITY;
   const checkpoint = () => {
     writeBack.update(runId, state.takeUpdate());
-    recorder?.writeRun(state.record, spec.description);
+    if (recorder && performance.now() - lastCheckpoint >= checkpointMs) {
+      recorder.writeRun(state.record, spec.description);
+      lastCheckpoint = performance.now();
+    }
   };
 
   writeBack.create(structuredClone(state.record));
@@ -482,6 +495,7 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
     bundle: written,
     plan,
     writeBack: { calls: writeBack.calls, failures: writeBack.failures },
+    bundleBytesWritten: recorder?.bytesWritten ?? 0,
   };
 }
 
