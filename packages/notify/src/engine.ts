@@ -9,9 +9,11 @@ import { type NormalizedConfig, type NotifyConfig, normalizeConfig, type RouteNo
 import { RateLimiter } from './delivery/rate-limiter.js';
 import { NotifyAckError, NotifyConfigError, NotifyError } from './errors.js';
 import { fingerprintOf } from './fingerprint.js';
+import { createNotifyApiHandler } from './http/api-handler.js';
 import { createIdMaker } from './ids.js';
 import { maxSeverity, type NotificationData } from './notification.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import type { SecretInput } from './secrets.js';
 import { createDefaultSecretResolver, type SecretResolver, SecretVault } from './secrets.js';
 import { DEFAULT_SOURCES } from './sources/index.js';
 import type { SourceAdapters } from './sources/source.js';
@@ -769,7 +771,7 @@ export class NotifyEngine {
     switch (outcome.kind) {
       case 'sent': {
         this.emit(outcome.receipt);
-        this.logLine(job, outcome.receipt, 'sent');
+        this.logLine(job, outcome.receipt, 'sent', outcome.duration_ms);
         if (outcome.receipt.provider_message_id)
           this.rememberSent(outcome.receipt.provider_message_id, job, outcome.message.template !== undefined);
         this.jobs.delete(id);
@@ -778,7 +780,7 @@ export class NotifyEngine {
       }
       case 'failed': {
         this.emit(outcome.receipt);
-        this.logLine(job, outcome.receipt, 'failed for good on every channel');
+        this.logLine(job, outcome.receipt, 'failed for good on every channel', outcome.duration_ms);
         this.jobs.delete(id);
         await this.store.delete('deliveries', id);
         return;
@@ -792,6 +794,7 @@ export class NotifyEngine {
             job,
             outcome.receipt,
             outcome.kind === 'failover' ? `failing over to ${job.chain[job.step]?.channel}` : 'will retry',
+            outcome.duration_ms,
           );
         }
         job.next_at = outcome.at;
@@ -802,7 +805,7 @@ export class NotifyEngine {
     }
   }
 
-  private logLine(job: DeliveryJob, r: DeliveryReceipt, msg: string): void {
+  private logLine(job: DeliveryJob, r: DeliveryReceipt, msg: string, durationMs?: number): void {
     const line = {
       component: 'notify',
       contract: 'notify',
@@ -811,7 +814,9 @@ export class NotifyEngine {
       target: r.channel,
       outcome: r.status,
       attempt: r.attempts,
-      notification: job.notification.id,
+      ...(durationMs !== undefined ? { duration_ms: durationMs } : {}),
+      correlation_id: job.notification.id,
+      delivery: job.id,
       receiver: job.receiver,
       contact: job.contact,
       ...(r.error ? { error_code: r.error.code, error: r.error.message } : {}),
@@ -928,6 +933,16 @@ export class NotifyEngine {
       vault: this.vault,
       logger: this.logger,
     });
+  }
+
+  /**
+   * The engine's HTTP API (events, acknowledgements, alerts, silences) as a Fetch API handler; pass a
+   * `token` (SecretRef or `{ value }`) to require `Authorization: Bearer`.
+   */
+  apiHandler(
+    options: { token?: SecretInput; basePath?: string } = {},
+  ): (request: Request) => Promise<Response> {
+    return createNotifyApiHandler({ engine: this, vault: this.vault, ...options });
   }
 
   // ---- silences --------------------------------------------------------------------------------

@@ -63,6 +63,9 @@ export {
 } from './errors.js';
 /** Alert fingerprints. */
 export { fingerprintOf } from './fingerprint.js';
+// HTTP API
+/** Events, acknowledgements, alerts and silences over HTTP (Fetch API handler). */
+export { createNotifyApiHandler, type NotifyApiOptions, type NotifyApiTarget } from './http/api-handler.js';
 /** Label matchers (`name=value`, `!=`, `=~`, `!~`). */
 export { type Matcher, type MatcherConfig, matchAll, parseMatcher } from './matchers.js';
 /** What messages are rendered from. */

@@ -29,11 +29,11 @@ export interface DeliveryJob {
 
 /** What one attempt led to. */
 export type AttemptOutcome =
-  | { kind: 'sent'; receipt: DeliveryReceipt; message: Message }
+  | { kind: 'sent'; receipt: DeliveryReceipt; message: Message; duration_ms: number }
   | { kind: 'wait'; at: number }
-  | { kind: 'retry'; at: number; receipt: DeliveryReceipt }
-  | { kind: 'failover'; at: number; receipt: DeliveryReceipt }
-  | { kind: 'failed'; receipt: DeliveryReceipt };
+  | { kind: 'retry'; at: number; receipt: DeliveryReceipt; duration_ms?: number }
+  | { kind: 'failover'; at: number; receipt: DeliveryReceipt; duration_ms?: number }
+  | { kind: 'failed'; receipt: DeliveryReceipt; duration_ms?: number };
 
 /** What the deliver stage works with. */
 export interface DeliverStageDeps {
@@ -121,6 +121,7 @@ export class DeliverStage {
       return {
         kind: 'sent',
         message,
+        duration_ms: t1 - t0,
         receipt: {
           ...this.receipt(job, address, 'sent', t1),
           ...(result.provider_message_id ? { provider_message_id: result.provider_message_id } : {}),
@@ -132,7 +133,12 @@ export class DeliverStage {
       // 131047: outside the window. Not a failure of the contact: send the template right away.
       job.force_template = true;
       job.attempt--;
-      return { kind: 'retry', at: t1, receipt: this.receipt(job, address, 'failed', t1, result) };
+      return {
+        kind: 'retry',
+        at: t1,
+        receipt: this.receipt(job, address, 'failed', t1, result),
+        duration_ms: t1 - t0,
+      };
     }
     if (result.throttled && channel.recipientGapMs && result.retry_after_ms) {
       this.deps.limiter.backoff(channel.kind, address.to, t1 + result.retry_after_ms, channel.recipientGapMs);
@@ -141,11 +147,12 @@ export class DeliverStage {
     if (decision.retry) {
       return {
         kind: 'retry',
+        duration_ms: t1 - t0,
         at: t1 + decision.delayMs,
         receipt: this.receipt(job, address, result.throttled ? 'throttled' : 'failed', t1, result),
       };
     }
-    return this.failStep(job, address, result, t1);
+    return { ...this.failStep(job, address, result, t1), duration_ms: t1 - t0 } as AttemptOutcome;
   }
 
   private failStep(
