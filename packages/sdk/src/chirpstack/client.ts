@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import type { Message } from 'google-protobuf';
+import type { Tracer } from '@opentelemetry/api';
 import { ChirpStackReadOnlyError, errorFromGrpc } from './errors.js';
 import { type Logger, NOOP_LOGGER } from './logger.js';
 import {
@@ -12,6 +12,11 @@ import {
   tenantGrpc,
 } from './proto.js';
 import { backoffDelay, DEFAULT_RETRY, type RetryOptions, shouldRetry } from './retry.js';
+
+/** A protobuf message, structurally (keeps google-protobuf's types out of the public .d.ts). */
+export interface PbMessage {
+  serializeBinary(): Uint8Array;
+}
 
 /** The services the client talks to. */
 export type ServiceName =
@@ -36,6 +41,8 @@ export interface RpcOptions {
   deadlineMs?: number;
   retry?: RetryOptions;
   logger?: Logger;
+  /** An OpenTelemetry tracer: one CLIENT span per call, its context sent as `traceparent`. None by default. */
+  tracer?: Tracer;
   /** Injected for tests: sleeping between retries, randomness of the jitter, the clock. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -43,18 +50,18 @@ export interface RpcOptions {
 }
 
 type UnaryMethod = (
-  request: Message,
+  request: PbMessage,
   metadata: grpc.Metadata,
   options: grpc.CallOptions,
-  callback: (error: grpc.ServiceError | null, response?: Message) => void,
+  callback: (error: grpc.ServiceError | null, response?: PbMessage) => void,
 ) => grpc.ClientUnaryCall;
 
 /** Sends one unary RPC with auth, deadline, retries, read-only guard and one log line. Internal. */
 export interface RpcCaller {
-  call<Res extends Message>(
+  call<Res extends PbMessage>(
     service: ServiceName,
     method: string,
-    request: Message,
+    request: PbMessage,
     options?: { mutating?: boolean; subject?: string },
   ): Promise<Res>;
   readonly target: string;
@@ -99,13 +106,13 @@ export function createRpcCaller(options: RpcOptions): RpcCaller {
     return t.reveal();
   }
 
-  function once(client: grpc.Client, method: string, request: Message, metadata: grpc.Metadata) {
+  function once(client: grpc.Client, method: string, request: PbMessage, metadata: grpc.Metadata) {
     const fn = (client as unknown as Record<string, UnaryMethod>)[method];
     if (typeof fn !== 'function') throw new TypeError(`chirpstack: no RPC ${method}`);
-    return new Promise<Message>((resolve, reject) => {
+    return new Promise<PbMessage>((resolve, reject) => {
       fn.call(client, request, metadata, { deadline: now() + deadlineMs }, (error, response) => {
         if (error) reject(error);
-        else resolve(response as Message);
+        else resolve(response as PbMessage);
       });
     });
   }
@@ -113,10 +120,10 @@ export function createRpcCaller(options: RpcOptions): RpcCaller {
   return {
     target: options.target,
     readOnly,
-    async call<Res extends Message>(
+    async call<Res extends PbMessage>(
       service: ServiceName,
       method: string,
-      request: Message,
+      request: PbMessage,
       callOptions: { mutating?: boolean; subject?: string } = {},
     ): Promise<Res> {
       const operation = `${service}/${method.charAt(0).toUpperCase()}${method.slice(1)}`;
@@ -142,12 +149,26 @@ export function createRpcCaller(options: RpcOptions): RpcCaller {
       const metadata = new grpc.Metadata();
       metadata.set('authorization', `Bearer ${await token()}`);
       metadata.set('x-correlation-id', correlationId);
+      const span = options.tracer?.startSpan(`chirpstack.v4 ${operation}`, {
+        kind: 2, // SpanKind.CLIENT
+        attributes: {
+          'rpc.system': 'grpc',
+          'rpc.service': `api.${service}`,
+          'rpc.method': operation.slice(service.length + 1),
+          'server.address': options.target,
+          'fieldops.contract': 'chirpstack.v4',
+        },
+      });
+      const sc = span?.spanContext();
+      if (sc && !/^0+$/.test(sc.traceId)) metadata.set('traceparent', `00-${sc.traceId}-${sc.spanId}-01`);
       let attempt = 0;
       for (;;) {
         attempt += 1;
         try {
           const response = (await once(clients[service], method, request, metadata)) as Res;
           logger.info({ ...base, outcome: 'ok', duration_ms: now() - started, attempt }, 'chirpstack call');
+          span?.setAttribute('fieldops.attempts', attempt);
+          span?.end();
           return response;
         } catch (raw) {
           const status = (raw as { code?: number }).code;
@@ -156,6 +177,9 @@ export function createRpcCaller(options: RpcOptions): RpcCaller {
             continue;
           }
           const error = errorFromGrpc(raw, operation);
+          span?.setAttribute('rpc.grpc.status_code', status ?? -1);
+          span?.setStatus({ code: 2, message: error.code }); // SpanStatusCode.ERROR
+          span?.end();
           logger.warn(
             { ...base, outcome: 'error', code: error.code, status, duration_ms: now() - started, attempt },
             'chirpstack call',

@@ -285,4 +285,52 @@ describe('ChirpStackClient over real gRPC', () => {
     const g = await client.getGateway('aa555a0000000001');
     expect(g).toMatchObject({ gateway_id: 'aa555a0000000001', stats_interval_s: 30 });
   });
+
+  it('opens one CLIENT span per call when given a tracer, marked as error on failure', async () => {
+    const spans: { name: string; attributes: Record<string, unknown>; status?: unknown; ended: boolean }[] =
+      [];
+    const tracer = {
+      startSpan(name: string, opts: { attributes: Record<string, unknown> }) {
+        const span = { name, attributes: { ...opts.attributes }, status: undefined as unknown, ended: false };
+        spans.push(span);
+        return {
+          spanContext: () => ({
+            traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+            spanId: '00f067aa0ba902b7',
+            traceFlags: 1,
+          }),
+          setAttribute: (k: string, v: unknown) => {
+            span.attributes[k] = v;
+          },
+          setStatus: (st: unknown) => {
+            span.status = st;
+          },
+          end: () => {
+            span.ended = true;
+          },
+        };
+      },
+    };
+    const traced = createChirpStackClient({
+      target: fake.target,
+      apiToken: fake.apiToken,
+      tracer: tracer as never,
+    });
+    await traced.getVersion();
+    await traced.getTenant('00000000-0000-0000-0000-000000000000').catch(() => undefined);
+    traced.close();
+    expect(spans.map((s) => s.name)).toEqual([
+      'chirpstack.v4 InternalService/GetVersion',
+      'chirpstack.v4 TenantService/Get',
+    ]);
+    expect(spans[0]).toMatchObject({
+      ended: true,
+      attributes: { 'rpc.system': 'grpc', 'rpc.method': 'GetVersion' },
+    });
+    expect(spans[1]).toMatchObject({
+      ended: true,
+      status: { code: 2 },
+      attributes: { 'rpc.grpc.status_code': 5 },
+    });
+  });
 });
