@@ -17,7 +17,8 @@ import { tagReads } from './fixtures.js';
 
 const BASE = 'http://10.1.2.3';
 const kit = createRfidMswKit({ baseUrl: BASE });
-const server = setupServer(...kit.handlers);
+const prefixed = createRfidMswKit({ baseUrl: 'http://10.1.2.4', basePath: '/rfid' });
+const server = setupServer(...kit.handlers, ...prefixed.handlers);
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
 
@@ -45,6 +46,13 @@ describe('testing kit', () => {
     expect(kit.faults.calls.size).toBe(0);
     // after a reset the same batch is new again
     expect(await c.ingestEvents(tagReads(4))).toMatchObject({ accepted: 4, duplicates: 0 });
+  });
+
+  it('serves an API under a base path, with faults matched there too', async () => {
+    prefixed.faults.set('getHealth', { status: 503, times: 1 });
+    const c = createRfidClient({ baseUrl: 'http://10.1.2.4/rfid', sleep: async () => {} });
+    expect((await c.health()).status).toBe('ok');
+    expect(prefixed.faults.calls.get('getHealth')).toBe(2);
   });
 
   it('serves the same semantics without MSW through kit.handler', async () => {

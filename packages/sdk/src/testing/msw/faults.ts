@@ -31,7 +31,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export function withFaults(
   api: ApiContract,
   handler: FetchHandler,
+  options: { basePath?: string } = {},
 ): { handler: FetchHandler; faults: FaultController } {
+  const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const faults = new Map<string, Fault>();
   const calls = new Map<string, number>();
   const controller: FaultController = {
@@ -45,7 +47,7 @@ export function withFaults(
     },
   };
   const wrapped: FetchHandler = async (request) => {
-    const match = matchOperation(api, request.method, new URL(request.url).pathname);
+    const match = matchOperation(api, request.method, new URL(request.url).pathname, basePath);
     const op = match?.op.operationId ?? '(unknown)';
     calls.set(op, (calls.get(op) ?? 0) + 1);
     const key = faults.has(op) ? op : faults.has('*') ? '*' : undefined;

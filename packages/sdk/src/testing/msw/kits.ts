@@ -46,15 +46,17 @@ export interface MswKitOptions<O> extends Omit<ProviderHandlerOptions, 'idempote
 
 function kit<B extends { reset(): void }>(
   baseUrl: string,
+  basePath: string | undefined,
   api: typeof RFID_API,
   backend: B,
   idempotency: MemoryIdempotencyStore,
   inner: FetchHandler,
 ): MswKit<B> {
-  const { handler, faults } = withFaults(api, inner);
+  const prefix = (basePath ?? '').replace(/\/+$/, '');
+  const { handler, faults } = withFaults(api, inner, { basePath: prefix });
   const base = baseUrl.replace(/\/+$/, '');
   return {
-    handlers: [http.all(`${base}/api/v1/*`, ({ request }) => handler(request))],
+    handlers: [http.all(`${base}${prefix}/api/v1/*`, ({ request }) => handler(request))],
     backend,
     faults,
     handler,
@@ -75,7 +77,7 @@ export function createRfidMswKit(
   const backend = createMemoryRfidBackend(options.backend);
   const idempotency = createMemoryIdempotencyStore();
   const inner = createRfidHandler({ ...options, backend, idempotency });
-  return kit(options.baseUrl, RFID_API, backend, idempotency, inner);
+  return kit(options.baseUrl, options.basePath, RFID_API, backend, idempotency, inner);
 }
 
 /** MSW handlers for the registry API with real provider semantics (ETag, 412, idempotency). */
@@ -85,5 +87,5 @@ export function createRegistryMswKit(
   const backend = createMemoryRegistryBackend(options.backend);
   const idempotency = createMemoryIdempotencyStore();
   const inner = createRegistryHandler({ ...options, backend, idempotency });
-  return kit(options.baseUrl, REGISTRY_API, backend, idempotency, inner);
+  return kit(options.baseUrl, options.basePath, REGISTRY_API, backend, idempotency, inner);
 }
