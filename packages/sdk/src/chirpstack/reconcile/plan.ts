@@ -28,7 +28,7 @@ import {
 export type PlanReader = Pick<
   ChirpStackClient,
   | 'target'
-  | 'listTenantsPage'
+  | 'listTenants'
   | 'getTenant'
   | 'listApplications'
   | 'listDeviceProfiles'
@@ -160,9 +160,9 @@ export async function planReconcile(
   const context: ReconcilePlan['context'] = { applicationIds: {}, deviceProfileIds: {} };
 
   // ---- tenant (matched by name) ----
-  const tenantPage = await client.listTenantsPage({ limit: 100, search: desired.tenant.name });
-  reads += 1;
-  const tenantHits = tenantPage.items.filter((t) => t.name === desired.tenant.name);
+  const tenantList = await collect(client.listTenants({ search: desired.tenant.name, pageSize: 100 }));
+  reads += Math.max(1, Math.ceil(tenantList.length / 100));
+  const tenantHits = tenantList.filter((t) => t.name === desired.tenant.name);
   if (tenantHits.length > 1)
     throw new Error(
       `chirpstack: ${tenantHits.length} tenants are named ${desired.tenant.name}; rename all but one`,
