@@ -38,15 +38,23 @@ export interface GatewayRegistrar {
 // The shape of `@fieldops/sdk/chirpstack` this adapter relies on, declared here so the automation
 // entry never imports the protobuf code statically.
 interface ChirpStackLike {
-  listTenants?: (options?: { search?: string }) => AsyncIterable<{ id: string; name: string }>;
-  createGateway(g: Record<string, unknown>): Promise<void>;
-  updateGateway?: (g: Record<string, unknown>) => Promise<void>;
-  getGateway(id: string): Promise<{ state?: string; last_seen_at?: Date | null } & Record<string, unknown>>;
-  listGateways?: (o: {
-    tenant_id: string;
-    search?: string;
-  }) => AsyncIterable<{ gateway_id: string; state: string }>;
+  listTenants(options?: { search?: string }): AsyncIterable<{ id: string; name: string }>;
+  createGateway(g: GatewayInputLike): Promise<void>;
+  updateGateway(g: GatewayInputLike): Promise<void>;
+  getGateway(id: string): Promise<{ tenant_id: string }>;
+  listGateways(
+    tenantId: string,
+    options?: { search?: string },
+  ): AsyncIterable<{ gateway_id: string; state: string }>;
   close?: () => void;
+}
+interface GatewayInputLike {
+  gateway_id: string;
+  tenant_id: string;
+  name: string;
+  description?: string;
+  stats_interval_s?: number;
+  tags?: Record<string, string>;
 }
 interface ChirpStackModule {
   createChirpStackClient?: (options: Record<string, unknown>) => ChirpStackLike;
@@ -90,12 +98,10 @@ export function createChirpStackGatewayRegistrar(): GatewayRegistrar {
       const client = await loadClient(chirpstack);
       try {
         let tenantId: string | undefined;
-        if (client.listTenants) {
-          for await (const t of client.listTenants({ search: gateway.tenant })) {
-            if (t.name === gateway.tenant) {
-              tenantId = t.id;
-              break;
-            }
+        for await (const t of client.listTenants({ search: gateway.tenant })) {
+          if (t.name === gateway.tenant) {
+            tenantId = t.id;
+            break;
           }
         }
         if (!tenantId) {
@@ -129,9 +135,14 @@ export function createChirpStackGatewayRegistrar(): GatewayRegistrar {
     async gatewayState(chirpstack, gatewayEui) {
       const client = await loadClient(chirpstack);
       try {
-        const g = await client.getGateway(gatewayEui);
-        const state = String(g.state ?? 'never_seen').toLowerCase();
-        return state === 'online' || state === 'offline' ? state : 'never_seen';
+        // The state lives on the list item (ChirpStack computes it from last seen and the stats interval).
+        const { tenant_id } = await client.getGateway(gatewayEui);
+        for await (const g of client.listGateways(tenant_id)) {
+          if (g.gateway_id.toLowerCase() === gatewayEui.toLowerCase()) {
+            return g.state === 'online' || g.state === 'offline' ? g.state : 'never_seen';
+          }
+        }
+        return 'never_seen';
       } finally {
         client.close?.();
       }

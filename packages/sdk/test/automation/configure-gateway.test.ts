@@ -1,0 +1,98 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDefaultHandlers, runSpec } from '../../src/automation/index.js';
+import { createChirpStackClient } from '../../src/chirpstack/index.js';
+import { createEnvProvider, createSecretResolver } from '../../src/secrets/index.js';
+import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/index.js';
+import { buildSpec, CANARY, captureLogger, readTree } from './helpers.js';
+
+// The default configure_gateway handler reaches @fieldops/sdk/chirpstack through a dynamic import;
+// here it talks real gRPC to the fake ChirpStack on loopback.
+let fake: FakeChirpStack;
+let tenantId = '';
+const TOKEN = `${CANARY}-chirpstack`;
+
+beforeAll(async () => {
+  fake = await startFakeChirpStack({ apiToken: TOKEN });
+  const admin = createChirpStackClient({ target: fake.target, apiToken: TOKEN });
+  tenantId = await admin.createTenant({ name: 'coldchain-bkk', can_have_gateways: true });
+  admin.close();
+});
+afterAll(async () => {
+  await fake.stop();
+});
+
+const configure = (target: string) => ({
+  id: 'configure-gateway',
+  kind: 'configure_gateway',
+  gateway_id: 'gw_01jd8y3k2m00000000000000g1',
+  forwarder: 'gateway-bridge',
+  server_address: 'edge.site.test',
+  chirpstack: { target, tenant: 'coldchain-bkk', api_token_ref: 'env:CS_TOKEN' },
+  stats_interval_s: 30,
+});
+const online = {
+  id: 'gateway-online',
+  kind: 'run_health_checks',
+  checks: [{ type: 'chirpstack_gateway_online', gateway_eui: 'ac1f09fffe0a0b01' }],
+};
+
+describe('configure_gateway with the default registrar over gRPC', () => {
+  it('registers the gateway, renders the bridge config, and a later run updates it; the online check reads its state', async () => {
+    const secrets = createSecretResolver({ providers: [createEnvProvider({ env: { CS_TOKEN: TOKEN } })] });
+    const kbRoot = await mkdtemp(join(tmpdir(), 'fieldops-kb-'));
+    const { lines, logger } = captureLogger();
+    const first = await runSpec(buildSpec([configure(fake.target), online]), {
+      secrets,
+      kb: { root: kbRoot },
+      logger,
+      handlers: createDefaultHandlers(),
+    });
+    expect(first.record.steps[0]).toMatchObject({
+      status: 'succeeded',
+      outputs: { created: true, tenant_id: tenantId, gateway_eui: 'ac1f09fffe0a0b01' },
+    });
+    // Never seen yet: the online check fails.
+    expect(first.record.steps[1]).toMatchObject({
+      status: 'failed',
+      message: expect.stringContaining('gateway never_seen'),
+    });
+    expect(fake.state.gateways.get('ac1f09fffe0a0b01')).toMatchObject({
+      name: 'test-gw',
+      tenant_id: tenantId,
+    });
+
+    fake.setGatewaySeen('ac1f09fffe0a0b01', new Date());
+    const second = await runSpec(buildSpec([configure(fake.target), online]), {
+      secrets,
+      kb: { root: kbRoot },
+      logger,
+    });
+    expect(second.record.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded']);
+    expect(second.record.steps[0]?.outputs).toMatchObject({ created: false });
+
+    const files = await readTree(second.bundleDir!);
+    expect(files.get('artifacts/configure-gateway/chirpstack-gateway-bridge.toml')).toContain(
+      'event_topic_template = "as923_2/gateway/{{ .GatewayID }}/event/{{ .EventType }}"',
+    );
+    for (const [name, text] of [...files, ...lines.map((l, i) => [`log ${i}`, l] as const)])
+      expect(text.includes(CANARY), name).toBe(false);
+  });
+
+  it('fails clearly when the tenant does not exist, and does not retry it', async () => {
+    const secrets = createSecretResolver({ providers: [createEnvProvider({ env: { CS_TOKEN: TOKEN } })] });
+    const action = {
+      ...configure(fake.target),
+      retry: { max_attempts: 3 },
+      chirpstack: { target: fake.target, tenant: 'nope', api_token_ref: 'env:CS_TOKEN' },
+    };
+    const r = await runSpec(buildSpec([action]), { secrets, sleep: async () => {} });
+    expect(r.record.steps[0]).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      message: 'ChirpStack tenant "nope" not found',
+    });
+  });
+});
