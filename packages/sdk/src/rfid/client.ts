@@ -1,5 +1,6 @@
 import type { rfid } from '@fieldops/contracts';
 import { type paths, RFID_API } from '@fieldops/contracts/rfid/v1';
+import { FieldopsError } from '../transport/errors.js';
 import { assertLanUrl } from '../transport/lan-guard.js';
 import { createTransport } from '../transport/transport.js';
 import { batchIdempotencyKey, DEFAULT_BATCH_LIMITS, splitIntoBatches } from './batch.js';
@@ -39,6 +40,12 @@ export function createRfidClient(options: RfidClientOptions): RfidClient {
     events: readonly rfid.RfidEvent[],
     opts: { idempotencyKey?: string } = {},
   ): Promise<IngestOutcome> {
+    if (events.length === 0 || events.length > batchLimits.maxEvents) {
+      throw new FieldopsError(
+        'invalid_batch',
+        `rfid: a batch holds 1 to ${batchLimits.maxEvents} events, not ${events.length} (ingestEvents splits for you)`,
+      );
+    }
     await checked();
     const key = opts.idempotencyKey ?? batchIdempotencyKey(events);
     const r = await t.call<rfid.IngestResult>(

@@ -118,6 +118,13 @@ describe('RfidClient', () => {
     expect(kit.backend.counts().stored).toBe(5);
   });
 
+  it('refuses an empty or oversized batch before sending', async () => {
+    const { c } = client({ batch: { maxEvents: 2 } });
+    await expect(c.ingestBatch([])).rejects.toMatchObject({ code: 'invalid_batch' });
+    await expect(c.ingestBatch(tagReads(3))).rejects.toThrow(/1 to 2 events, not 3/);
+    expect(kit.faults.calls.get('ingestEvents')).toBeUndefined();
+  });
+
   it('answers 422 when a key is reused with another body', async () => {
     const { c } = client();
     await c.ingestBatch(tagReads(2), { idempotencyKey: 'fixed-key-0001' });
