@@ -309,9 +309,12 @@ export class NotifyEngine {
     if (outcome.kind === 'duplicate') return { kind: 'duplicate' };
     if (outcome.kind === 'ignored') return { kind: 'ignored', reason: outcome.reason };
     const a = outcome.alert;
-    const { severity: _drop, ...plain } = a.labels;
-    const fingerprint = a.fingerprint ?? fingerprintOf(plain);
-    const labels: Labels = { ...plain, severity: a.severity };
+    // `severity` is a label for matching but not part of the identity (a station going from degraded
+    // to offline is the same alert).
+    const labels: Labels = {};
+    for (const k in a.labels) if (k !== 'severity') labels[k] = a.labels[k] as string;
+    const fingerprint = a.fingerprint ?? fingerprintOf(labels);
+    labels.severity = a.severity;
     let record = this.alerts.get(fingerprint);
     if (!record) {
       if (a.status === 'resolved') return { kind: 'ignored', reason: 'resolves an alert that is not firing' };
@@ -385,10 +388,14 @@ export class NotifyEngine {
     const firing: AlertRecord[] = [];
     const resolved: AlertRecord[] = [];
     const removable: string[] = [];
+    let mutedAny = false;
     for (const r of records) {
       const why = this.muted(r, route, now);
       if (r.status === 'resolved' && why !== 'quiet') removable.push(r.fingerprint);
-      if (why) continue;
+      if (why) {
+        mutedAny = true;
+        continue;
+      }
       if (r.status === 'firing') {
         if (!r.acked) firing.push(r);
       } else resolved.push(r);
@@ -396,7 +403,11 @@ export class NotifyEngine {
     const firingFps = firing.map((r) => r.fingerprint).sort();
     const resolvedFps = resolved.map((r) => r.fingerprint).sort();
     const receiver = group.receiver;
+    // Everything muted: the pipeline stops here and the notification log stays as it was, so muting
+    // neither produces an "all clear" nor makes the alerts look new when it ends (Alertmanager).
+    const allMuted = mutedAny && firing.length === 0 && resolved.length === 0;
     if (
+      !allMuted &&
       this.dedupStage.needsUpdate(
         receiver,
         key,

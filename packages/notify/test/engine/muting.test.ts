@@ -110,4 +110,31 @@ describe('inhibit, silences and quiet hours in the engine', () => {
     expect(channels.whatsapp.sent.map((m) => m.text).join()).toContain('stn_0001');
     await engine.stop();
   });
+
+  it('quiet hours do not disturb the notification log: no early repeat when they end', async () => {
+    // 21:50 in Bangkok.
+    useFakeClock('2026-11-27T14:50:00Z');
+    const { engine, channels } = engineWithRecorders(
+      baseConfig({
+        route: {
+          receiver: 'oncall',
+          group_by: ['alertname'],
+          group_wait: '30s',
+          group_interval: '5m',
+          repeat_interval: '24h',
+          quiet_hours: ['night'],
+        },
+        time_intervals: {
+          night: { location: 'Asia/Bangkok', intervals: [{ times: [{ start: '22:00', end: '07:00' }] }] },
+        },
+      }),
+    );
+    await engine.ingest(station('offline'));
+    await advance(engine, 30_000);
+    expect(channels.whatsapp.sent).toHaveLength(1);
+    // Through the night and past 07:00: the unchanged alert is not news.
+    await advance(engine, 10 * 3_600_000, 60_000);
+    expect(channels.whatsapp.sent).toHaveLength(1);
+    await engine.stop();
+  });
 });
