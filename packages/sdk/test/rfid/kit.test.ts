@@ -62,7 +62,7 @@ describe('testing kit', () => {
   });
 });
 
-describe('spool forwarder', () => {
+describe('spool forwarder', { timeout: 30_000 }, () => {
   it('halves the batch when the receiver answers 413, and reports batches it rejects for good', async () => {
     kit.reset();
     const dir = await mkdtemp(join(tmpdir(), 'fieldops-fwd-'));

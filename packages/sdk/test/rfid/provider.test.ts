@@ -28,7 +28,7 @@ async function errorOf(res: Response) {
   return body.error;
 }
 
-describe('RFID provider handler', () => {
+describe('RFID provider handler', { timeout: 30_000 }, () => {
   const backend = createMemoryRfidBackend();
   const handle = createRfidHandler({ backend });
 

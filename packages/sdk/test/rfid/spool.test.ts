@@ -39,7 +39,7 @@ async function drain<T>(spool: Spool<T>): Promise<T[]> {
   }
 }
 
-describe('spool', () => {
+describe('spool', { timeout: 30_000 }, () => {
   it('keeps order across segments and reclaims delivered segments', async () => {
     const dir = await tempDir();
     const spool = await openSpool<{ n: number }>({ dir, segmentBytes: 256 });

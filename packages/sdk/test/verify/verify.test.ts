@@ -40,7 +40,7 @@ async function serve(handler: (r: Request) => Promise<Response>) {
   return s.url;
 }
 
-describe('fieldops verify rfid', () => {
+describe('fieldops verify rfid', { timeout: 30_000 }, () => {
   it('passes against the provider handlers on a loopback server', async () => {
     const backend = createMemoryRfidBackend({ claimCodes: ['VERIFY-CODE-1'], apiTokens: [TOKEN] });
     const url = await serve(createRfidHandler({ backend }));
@@ -86,7 +86,7 @@ describe('fieldops verify rfid', () => {
   });
 });
 
-describe('fieldops verify registry', () => {
+describe('fieldops verify registry', { timeout: 30_000 }, () => {
   it('passes against the provider handlers on a loopback server', async () => {
     const backend = createMemoryRegistryBackend({ apiTokens: [TOKEN] });
     const spec = executionSpec();
