@@ -110,14 +110,15 @@ export function engineWithRecorders(
     email: recordingChannel('email'),
     slack: recordingChannel('slack'),
     discord: recordingChannel('discord'),
+    ...(options.channels as Partial<Record<'whatsapp' | 'email' | 'slack' | 'discord', RecordingChannel>>),
   };
   const receipts: DeliveryReceipt[] = [];
   const engine = createNotifyEngine({
     config,
-    channels,
     onReceipt: (r) => receipts.push(r),
     random: seeded(42),
     ...options,
+    channels,
   });
   return { engine, channels, receipts };
 }
