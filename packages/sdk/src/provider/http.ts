@@ -84,8 +84,17 @@ interface CompiledRoute {
   names: string[];
 }
 
+const COMPILED = new WeakMap<ApiContract, Map<string, CompiledRoute[]>>();
+
 function compile(api: ApiContract, basePath: string): CompiledRoute[] {
-  return api.operations.map((op) => {
+  let byBase = COMPILED.get(api);
+  if (!byBase) {
+    byBase = new Map();
+    COMPILED.set(api, byBase);
+  }
+  const cached = byBase.get(basePath);
+  if (cached) return cached;
+  const routes = api.operations.map((op) => {
     const names: string[] = [];
     const pattern = op.path
       .replace(/[.*+?^${}()|[\]\\]/g, (ch) => (ch === '{' || ch === '}' ? ch : `\\${ch}`))
@@ -95,6 +104,8 @@ function compile(api: ApiContract, basePath: string): CompiledRoute[] {
       });
     return { op, re: new RegExp(`^${basePath}${pattern}$`), names };
   });
+  byBase.set(basePath, routes);
+  return routes;
 }
 
 /** Which operation of `api` a method + path is, with its raw path parameters (for routers and fault injection). */
