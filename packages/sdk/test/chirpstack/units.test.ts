@@ -151,3 +151,15 @@ describe('radio layout', () => {
     ]);
   });
 });
+
+describe('planReconcile without a resolver', () => {
+  it('refuses devices with keys before any RPC', async () => {
+    const { planReconcile } = await import('../../src/chirpstack/index.js');
+    let calls = 0;
+    const client = new Proxy({} as never, {
+      get: (_t, p) => (p === 'target' ? 'x' : () => calls++),
+    });
+    await expect(planReconcile(desiredState(1), client)).rejects.toThrow(/pass resolveSecret/);
+    expect(calls).toBe(0);
+  });
+});

@@ -42,7 +42,7 @@ export type PlanReader = Pick<
 export interface PlanOptions {
   /** Delete what exists in ChirpStack and is not declared (devices in declared applications, gateways, applications, device profiles). */
   prune?: boolean;
-  /** Resolves key SecretRefs; without it keys are fingerprinted by their refs (a rotated value goes unseen). */
+  /** Resolves key SecretRefs (required when a declared device has keys); values are only fingerprinted. */
   resolveSecret?: ResolveSecret;
   /** Devices an interrupted apply left half-done get their keys rewritten. */
   journal?: ApplyJournal;
@@ -154,6 +154,11 @@ export async function planReconcile(
   const prune = options.prune === true;
   const { devices, problems, registry } = collectDevices(desired);
   const resolve = options.resolveSecret ? cachedResolver(options.resolveSecret) : undefined;
+  const withKeys = devices.filter((d) => d.keys);
+  if (withKeys.length > 0 && !resolve)
+    throw new TypeError(
+      `chirpstack: ${withKeys.length} declared devices have keys: pass resolveSecret so the plan can compare them`,
+    );
   const pending = options.journal ? await options.journal.pending() : new Set<string>();
   const steps: PlanStep[] = [];
   let reads = 0;
@@ -348,18 +353,12 @@ export async function planReconcile(
     reads += Math.max(1, Math.ceil(count / pageSize));
   }
 
-  // Key fingerprints need the key values: resolve them with bounded concurrency.
+  // Key fingerprints need the key values (a rotated secret behind the same ref is a change):
+  // resolve them with bounded concurrency, exactly as apply will.
   const fingerprints = new Map<string, string>();
-  await runPool(devices, 32, async (spec) => {
-    if (!spec.keys) return;
-    const keys = resolve
-      ? await resolveKeys(spec.keys, resolve)
-      : {
-          nwk_key: spec.keys.nwk_key_ref,
-          app_key: spec.keys.app_key_ref,
-          gen_app_key: spec.keys.gen_app_key_ref,
-        };
-    fingerprints.set(spec.dev_eui, keysFingerprint(spec.dev_eui, keys));
+  await runPool(withKeys, 32, async (spec) => {
+    if (!spec.keys || !resolve) return;
+    fingerprints.set(spec.dev_eui, keysFingerprint(spec.dev_eui, await resolveKeys(spec.keys, resolve)));
   });
 
   for (const spec of devices) {
@@ -456,7 +455,7 @@ export async function planReconcile(
       : undefined;
     if (c.diff.length === 0 && keysAction !== 'unchanged' && keysAction !== 'none') c.action = 'update';
     if (c.diff.length === 0 && c.action === 'update')
-      c.diff.push({ field: SYNC_TAG, secret: false, to: 'keys fingerprint' });
+      c.diff.push({ field: SYNC_TAG, to: 'keys fingerprint' });
     steps.push({
       kind: 'device',
       action,
