@@ -39,8 +39,11 @@ export type {
 /** `configure_gateway`: ChirpStack registration and forwarder config. */
 export { createConfigureGatewayHandler } from './handlers/gateway/configure-gateway.js';
 export type { ForwarderConfigInput, ForwarderConfigRenderer } from './handlers/gateway/forwarder-config.js';
-/** The built-in per-gateway forwarder configuration renderer. */
-export { createLocalForwarderConfigRenderer } from './handlers/gateway/forwarder-config.js';
+/** Forwarder configuration renderers: ChirpStack templates (default) or the per-gateway local_conf. */
+export {
+  createChirpStackForwarderConfigRenderer,
+  createLocalForwarderConfigRenderer,
+} from './handlers/gateway/forwarder-config.js';
 export type {
   ChirpStackTarget,
   GatewayRegistrar,

@@ -2,7 +2,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDefaultHandlers, runSpec } from '../../src/automation/index.js';
+import {
+  createChirpStackForwarderConfigRenderer,
+  createDefaultHandlers,
+  createLocalForwarderConfigRenderer,
+  runSpec,
+} from '../../src/automation/index.js';
 import { createChirpStackClient } from '../../src/chirpstack/index.js';
 import { createEnvProvider, createSecretResolver } from '../../src/secrets/index.js';
 import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/index.js';
@@ -94,5 +99,51 @@ describe('configure_gateway with the default registrar over gRPC', () => {
       attempts: 1,
       message: 'ChirpStack tenant "nope" not found',
     });
+  });
+});
+
+describe('forwarder configuration renderers', () => {
+  const gateway = {
+    device_id: 'dev_01jd8y3k2m00000000000000g1',
+    gateway_id: 'gw_01jd8y3k2m00000000000000g1',
+    gateway_eui: 'ac1f09fffe0a0b01',
+    name: 'gw',
+    region: 'as923_3',
+    concentrator: 'sx1302',
+  } as const;
+  const input = {
+    forwarder: 'semtech-udp',
+    gateway,
+    server_address: '10.0.0.5',
+    server_port: 1701,
+    stats_interval_s: 60,
+  } as const;
+
+  it('ChirpStack templates: the region global_conf.json, with a non-default port written into gateway_conf', async () => {
+    const files = await createChirpStackForwarderConfigRenderer().render(input as never);
+    const conf = JSON.parse(files['global_conf.json']!);
+    expect(conf.gateway_conf).toMatchObject({
+      gateway_ID: 'AC1F09FFFE0A0B01',
+      server_address: '10.0.0.5',
+      serv_port_up: 1701,
+      serv_port_down: 1701,
+      stat_interval: 60,
+    });
+    expect(conf.SX130x_conf.radio_0.freq).toBeGreaterThan(915_000_000);
+  });
+
+  it('local renderer: the per-gateway local_conf.json and a bridge TOML with the region prefix', async () => {
+    const local = createLocalForwarderConfigRenderer();
+    const udp = await local.render(input as never);
+    expect(JSON.parse(udp['local_conf.json']!).gateway_conf).toMatchObject({
+      gateway_ID: 'AC1F09FFFE0A0B01',
+      serv_port_up: 1701,
+      stat_interval: 60,
+    });
+    const bridge = await local.render({ ...input, forwarder: 'gateway-bridge' } as never);
+    expect(bridge['chirpstack-gateway-bridge.toml']).toContain(
+      'event_topic_template = "as923_3/gateway/{{ .GatewayID }}/event/{{ .EventType }}"',
+    );
+    expect(bridge['chirpstack-gateway-bridge.toml']).toContain('udp_bind = "0.0.0.0:1701"');
   });
 });

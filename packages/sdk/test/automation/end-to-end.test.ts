@@ -253,12 +253,20 @@ describe('the example spec end to end (MSW Proxmox, Vault, 1Password, registry k
       'snapshots/deploy-rfid-env.json',
       'snapshots/provision-vm-vm.json',
     ]);
-    const forwarder = JSON.parse(files.get('artifacts/configure-gateway/local_conf.json')!);
+    // The forwarder configuration comes from @fieldops/sdk/chirpstack's AS923-1 SX1302 template.
+    const forwarder = JSON.parse(files.get('artifacts/configure-gateway/global_conf.json')!);
     expect(forwarder.gateway_conf).toMatchObject({
       gateway_ID: 'AC1F09FFFE0A0B01',
       server_address: 'bkk-01-edge.lan',
       serv_port_up: 1700,
+      serv_port_down: 1700,
       stat_interval: 30,
+    });
+    expect(forwarder.SX130x_conf).toBeDefined();
+    const snapshot = JSON.parse(files.get('snapshots/configure-gateway-forwarder.json')!);
+    expect(snapshot).toMatchObject({
+      format: 'json',
+      content: { gateway_conf: { gateway_ID: 'AC1F09FFFE0A0B01' } },
     });
 
     // The registry holds the same record the bundle does.

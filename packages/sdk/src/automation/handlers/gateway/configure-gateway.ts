@@ -1,13 +1,13 @@
 import { AutomationError } from '../../errors.js';
 import type { ActionHandler } from '../../types.js';
-import { createLocalForwarderConfigRenderer, type ForwarderConfigRenderer } from './forwarder-config.js';
+import { createChirpStackForwarderConfigRenderer, type ForwarderConfigRenderer } from './forwarder-config.js';
 import { createChirpStackGatewayRegistrar, type GatewayRegistrar } from './registrar.js';
 
 /** Options of {@link createConfigureGatewayHandler}. */
 export interface ConfigureGatewayHandlerOptions {
   /** Registers the gateway (default: `@fieldops/sdk/chirpstack`, loaded lazily). */
   registrar?: GatewayRegistrar;
-  /** Renders the forwarder configuration (default: the built-in per-gateway files). */
+  /** Renders the forwarder configuration (default: @fieldops/sdk/chirpstack's templates, loaded lazily). */
   renderer?: ForwarderConfigRenderer;
 }
 
@@ -21,7 +21,7 @@ export type ConfigureGatewayHandler = ActionHandler<'configure_gateway'>;
 export function createConfigureGatewayHandler(
   options: ConfigureGatewayHandlerOptions = {},
 ): ConfigureGatewayHandler {
-  const renderer = options.renderer ?? createLocalForwarderConfigRenderer();
+  const renderer = options.renderer ?? createChirpStackForwarderConfigRenderer();
   return {
     describe(a, spec) {
       const gw = spec.targets.gateways.find((g) => g.gateway_id === a.gateway_id);
@@ -53,14 +53,11 @@ export function createConfigureGatewayHandler(
           media_type: path.endsWith('.json') ? 'application/json' : 'text/plain',
         });
       }
-      const json = Object.entries(files).find(([p]) => p.endsWith('.json'));
       ctx.snapshot({
         name: `${ctx.stepId}-forwarder`,
         title: `${a.forwarder} configuration of ${gateway.name}`,
         target: gateway.device_id,
-        ...(json
-          ? { format: 'json' as const, content: JSON.parse(json[1]) }
-          : { format: 'toml' as const, content: Object.values(files).join('\n') }),
+        ...snapshotContent(files),
       });
       const token = await ctx.secrets.resolve(a.chirpstack.api_token_ref, { signal: ctx.signal });
       const registrar = options.registrar ?? createChirpStackGatewayRegistrar();
@@ -87,5 +84,22 @@ export function createConfigureGatewayHandler(
         message: `gateway ${gateway.name} ${created ? 'registered' : 'updated'}; ${a.forwarder} configuration rendered`,
       };
     },
+  };
+}
+
+// A JSON configuration is snapshotted as data (diffable field by field); anything else as text.
+function snapshotContent(files: Record<string, string>) {
+  const entries = Object.entries(files);
+  if (entries.length === 1 && entries[0]![0].endsWith('.json')) {
+    try {
+      return { format: 'json' as const, content: JSON.parse(entries[0]![1]) as unknown };
+    } catch {
+      // SX1301 configurations may carry /* */ comments: keep them as text.
+    }
+  }
+  const toml = entries.every(([p]) => p.endsWith('.toml'));
+  return {
+    format: toml ? ('toml' as const) : ('text' as const),
+    content: entries.map(([, c]) => c).join('\n'),
   };
 }

@@ -63,3 +63,48 @@ export function createLocalForwarderConfigRenderer(): ForwarderConfigRenderer {
     },
   };
 }
+
+interface GatewayConfigModule {
+  renderGatewayConfig?: (options: {
+    region: string;
+    forwarder: 'semtech-udp' | 'gateway-bridge';
+    concentrator?: 'sx1301' | 'sx1302';
+    gatewayEui?: string;
+    serverAddress?: string;
+    statsIntervalS?: number;
+  }) => { files: Record<string, string> };
+}
+
+/**
+ * The full configuration from `@fieldops/sdk/chirpstack`'s templates (the region's `global_conf.json`
+ * for SX1301/SX1302, or the Gateway Bridge TOML), loaded on first use. A Semtech UDP server port other
+ * than 1700 is written into `gateway_conf`.
+ */
+export function createChirpStackForwarderConfigRenderer(): ForwarderConfigRenderer {
+  return {
+    async render(input): Promise<Record<string, string>> {
+      const mod = (await import('../../../chirpstack/index.js')) as unknown as GatewayConfigModule;
+      if (typeof mod.renderGatewayConfig !== 'function')
+        return createLocalForwarderConfigRenderer().render(input);
+      const { files } = mod.renderGatewayConfig({
+        region: input.gateway.region,
+        forwarder: input.forwarder,
+        ...(input.gateway.concentrator ? { concentrator: input.gateway.concentrator } : {}),
+        gatewayEui: input.gateway.gateway_eui,
+        serverAddress: input.server_address,
+        statsIntervalS: input.stats_interval_s,
+      });
+      if (input.forwarder !== 'semtech-udp' || input.server_port === 1700) return files;
+      const out: Record<string, string> = {};
+      for (const [path, content] of Object.entries(files)) {
+        const conf = JSON.parse(content) as { gateway_conf?: Record<string, unknown> };
+        if (conf.gateway_conf) {
+          conf.gateway_conf.serv_port_up = input.server_port;
+          conf.gateway_conf.serv_port_down = input.server_port;
+        }
+        out[path] = `${JSON.stringify(conf, null, 2)}\n`;
+      }
+      return out;
+    },
+  };
+}
