@@ -99,7 +99,24 @@ async function run(concurrency: number, devices = DEVICES) {
     t = performance.now();
     const replan = await planReconcile(state, client, { resolveSecret });
     const replanMs = performance.now() - t;
+    const replanRpcs = await fake.rpcTotal();
+    const replanCounts = await fake.rpcCounts();
+    // A small change set on the converged fleet: 100 renamed devices, 50 rotated keys.
+    for (let i = 0; i < Math.min(100, devices); i++) state.devices![(i * 7) % devices]!.name += '-renamed';
+    const rotated = new Set(
+      Array.from({ length: Math.min(50, devices) }, (_, i) => state.devices![(i * 13) % devices]!.dev_eui),
+    );
+    const rotate = async (ref: string) => (ref === 'env:ROTATED' ? KEY.replace('2b', '3c') : KEY);
+    for (const d of state.devices!) if (rotated.has(d.dev_eui)) d.keys = { nwk_key_ref: 'env:ROTATED' };
+    await fake.resetCounters();
+    const small = await planReconcile(state, client, { resolveSecret: rotate });
+    const smallPlanRpcs = await fake.rpcTotal();
+    await applyPlan(small, client, { resolveSecret: rotate, concurrency });
+    const smallTotalRpcs = await fake.rpcTotal();
     return {
+      smallChanges: changeCount(small),
+      smallPlanRpcs,
+      smallApplyRpcs: smallTotalRpcs - smallPlanRpcs,
       concurrency,
       changes: changeCount(plan),
       planMs,
@@ -109,8 +126,8 @@ async function run(concurrency: number, devices = DEVICES) {
       applyCounts,
       errors: result.errors.length,
       replanChanges: changeCount(replan),
-      replanRpcs: await fake.rpcTotal(),
-      replanCounts: await fake.rpcCounts(),
+      replanRpcs,
+      replanCounts,
       replanMs,
     };
   } finally {
@@ -140,4 +157,8 @@ export default async function chirpstackBench(): Promise<void> {
   const ratio = sequential.applyMs / parallel.applyMs;
   console.log(`apply speed-up, concurrency 16 vs sequential: ${ratio.toFixed(1)}× (goal ≥ 8×)`);
   console.log(`re-plan after apply: ${parallel.replanChanges} changes (must be 0)`);
+  console.log(
+    `then 100 renames + 50 rotated keys: ${parallel.smallChanges} changes, plan ${parallel.smallPlanRpcs} RPCs + ` +
+      `apply ${parallel.smallApplyRpcs} RPCs (grows with the changes plus pagination)`,
+  );
 }
