@@ -183,7 +183,7 @@ const baseline = rate(
 }
 
 // ---- 1b. the whole engine: ingest (validated) -> route -> group -> flush -> dedup --------------
-async function engineRun(validate: boolean) {
+async function engineRun(validate: boolean, batch: number) {
   let now = Date.parse('2026-11-27T03:00:00Z');
   let armed: (() => void) | undefined;
   const timers: TimerApi = {
@@ -215,7 +215,8 @@ async function engineRun(validate: boolean) {
   await engine.start();
   const h0 = heap();
   const t0 = performance.now();
-  for (const e of events) await engine.ingest(e);
+  if (batch <= 1) for (const e of events) await engine.ingest(e);
+  else for (let i = 0; i < N; i += batch) await engine.ingestBatch(events.slice(i, i + batch));
   const tIngest = performance.now() - t0;
   now += 30_000;
   armed?.();
@@ -225,10 +226,14 @@ async function engineRun(validate: boolean) {
   await engine.stop();
   return { ms, tIngest, grown, sent, groups: engine.inspect().groups.length };
 }
-for (const validate of [true, false]) {
-  const r = await engineRun(validate);
+for (const [validate, batch] of [
+  [true, 1],
+  [true, 1000],
+  [false, 1000],
+] as const) {
+  const r = await engineRun(validate, batch);
   console.log(
-    `2b. whole engine, contract validation ${validate ? 'on' : 'off'} (memory store, one flush of every group)`,
+    `2b. whole engine: ${batch > 1 ? `ingestBatch(${batch})` : 'ingest() one by one'}, contract validation ${validate ? 'on' : 'off'} (memory store, one flush of every group)`,
   );
   console.log(
     `    ${fmt(N)} events in ${r.ms.toFixed(0)} ms = ${fmt(rate(N, r.ms))} events/s (ingest alone ${fmt(rate(N, r.tIngest))}/s); ${fmt(r.groups)} groups, ${fmt(r.sent)} messages`,

@@ -40,6 +40,7 @@ import {
   SILENT_LOGGER,
   SYSTEM_CLOCK,
   type TimerApi,
+  type TracerLike,
 } from './types.js';
 import { createWhatsAppWebhookHandler } from './webhook/whatsapp-webhook.js';
 
@@ -63,6 +64,8 @@ export interface NotifyEngineOptions {
   onReceipt?: (receipt: DeliveryReceipt) => void;
   /** Validate input against the contracts (default true). */
   validate?: boolean;
+  /** An OpenTelemetry tracer: one span per delivery attempt (`notify.deliver`); none when absent. */
+  tracer?: TracerLike;
 }
 
 /** What ingest did with one input. */
@@ -114,6 +117,7 @@ export class NotifyEngine {
   private readonly logger: Logger;
   private readonly random: RandomSource;
   private readonly onReceipt: ((r: DeliveryReceipt) => void) | undefined;
+  private readonly tracer: TracerLike | undefined;
   private readonly vault: SecretVault;
   private readonly scheduler: Scheduler;
   private readonly newId: (prefix: string) => string;
@@ -150,6 +154,7 @@ export class NotifyEngine {
     this.logger = options.logger ?? SILENT_LOGGER;
     this.random = options.random ?? Math.random;
     this.onReceipt = options.onReceipt;
+    this.tracer = options.tracer;
     this.vault = new SecretVault(options.secrets ?? createDefaultSecretResolver());
     this.newId = createIdMaker(this.random, () => this.clock.now());
     const timers: TimerApi = options.timers ?? GLOBAL_TIMERS;
@@ -295,6 +300,28 @@ export class NotifyEngine {
   async ingest(input: IngestInput): Promise<IngestResult> {
     await this.ready();
     return this.run(() => this.ingestNow(input));
+  }
+
+  /**
+   * Ingests many inputs in one turn of the queue (what a source delivering batches should use): the
+   * result for each, in order; an invalid input gets `{ kind: 'invalid', error }` and the others go on.
+   */
+  async ingestBatch(
+    inputs: readonly IngestInput[],
+  ): Promise<(IngestResult | { kind: 'invalid'; error: NotifyError })[]> {
+    await this.ready();
+    return this.run(async () => {
+      const out: (IngestResult | { kind: 'invalid'; error: NotifyError })[] = [];
+      for (const input of inputs) {
+        try {
+          out.push(await this.ingestNow(input));
+        } catch (err) {
+          if (err instanceof NotifyError) out.push({ kind: 'invalid', error: err });
+          else throw err;
+        }
+      }
+      return out;
+    });
   }
 
   private async ingestNow(input: IngestInput): Promise<IngestResult> {
@@ -746,8 +773,28 @@ export class NotifyEngine {
   private dispatch(id: string): void {
     const job = this.jobs.get(id);
     if (!job) return;
+    const address = job.chain[job.step];
+    const span = this.tracer?.startSpan('notify.deliver', {
+      attributes: {
+        'notify.channel': address?.channel ?? 'none',
+        'notify.receiver': job.receiver,
+        'notify.notification_id': job.notification.id,
+        'notify.attempt': job.attempt + 1,
+      },
+    });
     const p = this.deliverStage
       .attempt(job, () => this.clock.now())
+      .then((outcome) => {
+        if (span) {
+          span.setAttribute('notify.outcome', outcome.kind);
+          const failed = outcome.kind !== 'sent' && outcome.kind !== 'wait';
+          span.setStatus(
+            failed ? { code: 2, message: outcome.receipt.error?.code ?? outcome.kind } : { code: 1 },
+          );
+          span.end();
+        }
+        return outcome;
+      })
       .then(
         (outcome) => this.run(() => this.applyOutcome(id, job, outcome)),
         (err: unknown) => {

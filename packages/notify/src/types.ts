@@ -22,6 +22,18 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
+/** The part of an OpenTelemetry span notify uses (structurally compatible with `@opentelemetry/api`). */
+export interface SpanLike {
+  setAttribute(key: string, value: string | number | boolean): unknown;
+  setStatus(status: { code: number; message?: string }): unknown;
+  end(): void;
+}
+
+/** The part of an OpenTelemetry tracer notify uses: pass `trace.getTracer('fieldops-notify')`. */
+export interface TracerLike {
+  startSpan(name: string, options?: { attributes?: Record<string, string | number | boolean> }): SpanLike;
+}
+
 /** A random source in [0, 1). */
 export type RandomSource = () => number;
 
