@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Plan } from '@fieldops/contracts/chirpstack/v1';
@@ -244,6 +244,7 @@ describe('applyPlan', () => {
       expect([...fake.state.devices.values()].every((d) => d.keys?.nwk_key === CANARY_KEY)).toBe(true);
       expect(fake.rpcCounts()['DeviceService/Create']).toBe(12);
       expect(await journal2.pending()).toEqual(new Set());
+      expect(await readFile(join(dir, 'apply.journal'), 'utf8')).toBe(''); // compacted
       expect(changeCount(await planReconcile(desired, client, { resolveSecret, journal: journal2 }))).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });

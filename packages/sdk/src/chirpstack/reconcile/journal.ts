@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -31,7 +31,10 @@ export function createMemoryJournal(): ApplyJournal {
   };
 }
 
-/** A journal in an append-only file (`B key` / `E key` lines); survives a crash of the process. */
+/**
+ * A journal in an append-only file (`B key` / `E key` lines); survives a crash of the process.
+ * Reading it (`pending()`, done by each plan) compacts it to the keys still open. One writer at a time.
+ */
 export function createFileJournal(path: string): ApplyJournal {
   let ready: Promise<void> | undefined;
   const prepare = () => {
@@ -56,9 +59,16 @@ export function createFileJournal(path: string): ApplyJournal {
         throw error;
       }
       const open = new Set<string>();
-      for (const line of text.split('\n')) {
+      const lines = text.split('\n');
+      for (const line of lines) {
         if (line.startsWith('B ')) open.add(line.slice(2));
         else if (line.startsWith('E ')) open.delete(line.slice(2));
+      }
+      // Compact: keep only what is still open (written aside, then renamed over, so a crash keeps one whole file).
+      if (lines.length > open.size + 1) {
+        const tmp = `${path}.tmp`;
+        await writeFile(tmp, [...open].map((k) => `B ${k}\n`).join(''));
+        await rename(tmp, path);
       }
       return open;
     },
