@@ -21,7 +21,8 @@ describe('validateOptions', () => {
 describe('the plugin', () => {
   it('watches every bundle file under the KB root, so new bundles appear during docusaurus start', () => {
     const options: PluginOptions = { id: 'default', ...DEFAULT_OPTIONS };
-    const plugin = pluginRuns({ siteDir: '/site', baseUrl: '/' } as LoadContext, options);
+    const context = { siteDir: '/site', baseUrl: '/', generatedFilesDir: '/site/.docusaurus' } as LoadContext;
+    const plugin = pluginRuns(context, options);
     expect(plugin.getPathsToWatch?.()).toEqual([path.join('/site', 'kb', '**/*.{json,ndjson,md}')]);
     expect(plugin.getThemePath?.()).toMatch(/lib[/\\]theme$/);
     expect(plugin.getTypeScriptThemePath?.()).toMatch(/src[/\\]theme$/);
