@@ -178,6 +178,18 @@ describe('RfidClient', () => {
     expect(kit.backend.events().map((e) => e.event_id)).toEqual(events.map((e) => e.event_id));
   });
 
+  it('batches automatically by bytes', async () => {
+    const { c } = client();
+    const one = JSON.stringify(tagReads(1)[0]).length + 1;
+    const b = createEventBatcher(c, { maxBytes: 13 + one * 3, maxWaitMs: 60_000 });
+    const events = tagReads(7);
+    const added = events.map((e) => b.add(e));
+    await b.close();
+    await Promise.all(added);
+    expect(b.sent.batches).toBe(3); // 3 + 3 + 1
+    expect(kit.backend.events().map((e) => e.event_id)).toEqual(events.map((e) => e.event_id));
+  });
+
   it('logs one line per call without the token', async () => {
     const { c, lines } = client();
     await c.ingestEvents(tagReads(3));
