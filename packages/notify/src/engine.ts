@@ -194,6 +194,7 @@ export class NotifyEngine {
       whatsapp: ch.whatsapp,
       retry: this.config.retry,
       random: this.random,
+      redact: (t) => this.vault.redact(t),
     });
   }
 
@@ -803,12 +804,12 @@ export class NotifyEngine {
             'delivery attempt crashed',
           );
           return this.run(() =>
+            // A bug, not a provider answer: stop this job rather than loop on it.
             this.applyOutcome(id, job, {
-              kind: 'retry',
-              at: this.clock.now() + this.config.retry.baseDelay,
+              kind: 'failed',
               receipt: this.deliverStage.receipt(job, job.chain[job.step], 'failed', this.clock.now(), {
                 ok: false,
-                retryable: true,
+                retryable: false,
                 code: 'internal',
                 message: this.vault.redact(String(err)),
               }),

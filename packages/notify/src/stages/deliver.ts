@@ -1,5 +1,5 @@
 import type { ChannelKind, DeliveryReceipt, Message } from '@fieldops/contracts/notify/v1';
-import type { Channel, ChannelFailure } from '../channels/channel.js';
+import type { Channel, ChannelFailure, SendResult } from '../channels/channel.js';
 import type { WhatsAppWindows } from '../channels/whatsapp/window.js';
 import type { WhatsAppChannelConfig } from '../config.js';
 import type { RateLimiter } from '../delivery/rate-limiter.js';
@@ -44,6 +44,8 @@ export interface DeliverStageDeps {
   whatsapp: WhatsAppChannelConfig | undefined;
   retry: RetryPolicy;
   random: RandomSource;
+  /** Removes secret values from text. */
+  redact: (text: string) => string;
 }
 
 /**
@@ -114,7 +116,20 @@ export class DeliverStage {
     const message = this.buildMessage(job, address, t0);
     job.attempt++;
     job.total_attempts++;
-    const result = await channel.send(message);
+    let result: SendResult;
+    try {
+      result = await channel.send(message);
+    } catch (err) {
+      // A channel that throws (an unresolvable secret, a malformed webhook URL) has a configuration
+      // problem: retrying will not fix it, the next channel in the chain might.
+      const e = err as { code?: unknown; message?: unknown };
+      result = {
+        ok: false,
+        retryable: false,
+        code: typeof e?.code === 'string' ? e.code : 'channel_error',
+        message: this.deps.redact(typeof e?.message === 'string' ? e.message : String(err)),
+      };
+    }
     const t1 = now();
     if (result.ok) {
       delete job.last_error;

@@ -3,6 +3,7 @@ import { HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NotifyConfig } from '../../src/config.js';
 import { createNotifyEngine } from '../../src/engine.js';
+import { createDefaultSecretResolver } from '../../src/secrets.js';
 import { advance, baseConfig, gatewayEvent, seeded, useFakeClock } from '../support/helpers.js';
 import { server, useMsw, WA_URL } from '../support/msw.js';
 import { startSmtpServer } from '../support/smtp.js';
@@ -188,6 +189,33 @@ describe('delivery: retries, failover, WhatsApp window and throttling', () => {
     // 12000 in the body is milliseconds, not 3.3 hours.
     expect(discordTimes[1]! - discordTimes[0]!).toBeGreaterThanOrEqual(12_000);
     expect(discordTimes[1]! - discordTimes[0]!).toBeLessThan(20_000);
+    await engine.stop();
+  });
+});
+
+describe('configuration problems at send time', () => {
+  it('a secret that cannot be resolved fails that channel over to the next, naming the reference', async () => {
+    const base = baseConfig();
+    const receipts: DeliveryReceipt[] = [];
+    const engine = createNotifyEngine({
+      config: {
+        ...base,
+        channels: {
+          ...base.channels,
+          whatsapp: { ...base.channels.whatsapp!, token: 'env:FIELDOPS_TEST_MISSING_TOKEN' },
+          email: { host: '127.0.0.1', port: smtp.port, from: 'a@example.test', timeout: '5s' },
+        },
+      },
+      secrets: createDefaultSecretResolver({}),
+      onReceipt: (r) => receipts.push(r),
+    });
+    const before = smtp.received.length;
+    await engine.ingest(gatewayEvent('offline'));
+    await advance(engine, 31_000, 500);
+    await smtp.waitFor(before + 1);
+    expect(receipts.map((r) => `${r.channel}:${r.status}`)).toEqual(['whatsapp:failed', 'email:sent']);
+    expect(receipts[0]!.error).toMatchObject({ code: 'secret_unresolved', retryable: false });
+    expect(receipts[0]!.error!.message).toContain('env:FIELDOPS_TEST_MISSING_TOKEN');
     await engine.stop();
   });
 });
