@@ -65,6 +65,12 @@ export type {
 } from './handlers/health/run-health-checks.js';
 /** `run_health_checks`: TCP, UDP, HTTP, gateway online, station status. */
 export { createRunHealthChecksHandler } from './handlers/health/run-health-checks.js';
+export type {
+  RfidStationStatusReaderOptions,
+  StationStatusSource,
+} from './handlers/health/station-reader.js';
+/** Station checks over an RfidClient. */
+export { createRfidStationStatusReader } from './handlers/health/station-reader.js';
 export type { OpenTicketHandler } from './handlers/open-ticket.js';
 /** `open_ticket_on_failure` through the registry tickets API. */
 export { createOpenTicketHandler } from './handlers/open-ticket.js';

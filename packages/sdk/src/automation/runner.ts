@@ -284,14 +284,6 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
       continue;
     }
     const isTicket = action.kind === 'open_ticket_on_failure';
-    if ((isTicket && !failedStep) || (!isTicket && failedStep)) {
-      const message = isTicket ? 'no earlier step failed' : `skipped: step ${failedStep?.step_id} failed`;
-      state.setStep(stepId, { status: 'skipped', message });
-      state.timeline({ status: 'skipped', step_id: stepId, message });
-      runLog('info', `step ${stepId} ${message}`, undefined, stepId);
-      checkpoint();
-      continue;
-    }
     if (options.dryRun) {
       const lines = describeAction(action, spec, handlers);
       plan.push(
@@ -301,6 +293,14 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
       const message = `dry run: ${lines[0] ?? 'would run'}`;
       state.setStep(stepId, { status: 'skipped', message: redact(message).slice(0, 4000) });
       state.timeline({ status: 'skipped', step_id: stepId, message: 'dry run' });
+      checkpoint();
+      continue;
+    }
+    if ((isTicket && !failedStep) || (!isTicket && failedStep)) {
+      const message = isTicket ? 'no earlier step failed' : `skipped: step ${failedStep?.step_id} failed`;
+      state.setStep(stepId, { status: 'skipped', message });
+      state.timeline({ status: 'skipped', step_id: stepId, message });
+      runLog('info', `step ${stepId} ${message}`, undefined, stepId);
       checkpoint();
       continue;
     }

@@ -2,7 +2,12 @@ import { createSocket, type Socket } from 'node:dgram';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRunHealthChecksHandler, type HealthCheckResult, runSpec } from '../../src/automation/index.js';
+import {
+  createRfidStationStatusReader,
+  createRunHealthChecksHandler,
+  type HealthCheckResult,
+  runSpec,
+} from '../../src/automation/index.js';
 import { buildSpec } from './helpers.js';
 
 let tcp: TcpServer;
@@ -168,5 +173,46 @@ describe('run_health_checks against real loopback servers', () => {
     );
     // The echo server answers, which also counts.
     expect(results(r)[0]?.ok).toBe(true);
+  });
+});
+
+describe('createRfidStationStatusReader', () => {
+  it('asks the RFID backend by station id, resolving a device id first when needed', async () => {
+    const asked: string[] = [];
+    const client = {
+      stationStatus: async (id: string) => {
+        asked.push(id);
+        return { state: id === 'stn_dock0001' ? ('online' as const) : ('degraded' as const) };
+      },
+    };
+    const handler = createRunHealthChecksHandler({
+      stations: createRfidStationStatusReader(client, {
+        resolveStationId: async (deviceId) =>
+          deviceId === 'dev_01jd8y3k2m00000000000000r2' ? 'stn_dock0002' : undefined,
+      }),
+    });
+    const r = await runSpec(
+      buildSpec([
+        {
+          id: 'stations',
+          kind: 'run_health_checks',
+          checks: [
+            { type: 'rfid_station_status', name: 'by id', station: 'stn_dock0001' },
+            {
+              type: 'rfid_station_status',
+              name: 'by device',
+              station: 'dev_01jd8y3k2m00000000000000r2',
+              expect_state: 'degraded',
+            },
+            { type: 'rfid_station_status', name: 'unknown', station: 'dev_01jd8y3k2m00000000000000r3' },
+          ],
+        },
+      ]),
+      { handlers: { run_health_checks: handler } },
+    );
+    expect(asked.sort()).toEqual(['stn_dock0001', 'stn_dock0002']);
+    expect(r.record.steps[0]?.message).toBe(
+      '1 of 3 health checks failed: unknown (no station id known for dev_01jd8y3k2m00000000000000r3 (not claimed yet?))',
+    );
   });
 });
