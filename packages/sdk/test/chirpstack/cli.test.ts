@@ -73,6 +73,10 @@ describe('fieldops chirpstack', () => {
     expect(await runCli(['chirpstack', 'plan', ...args, '--json'], io())).toBe(0);
     const plan = JSON.parse(out);
     expect(plan.summary).toMatchObject({ create: 0, update: 0, delete: 0 });
+    await writeFile(join(dir, 'plan.json'), out);
+    out = '';
+    expect(await runCli(['validate', 'plan.json'], io())).toBe(0);
+    expect(out).toContain('valid chirpstack.v1.Plan');
     expect(out + err).not.toContain(CANARY_KEY);
   });
 
@@ -193,5 +197,11 @@ describe('fieldops gateway-config', () => {
     ).toBe(1);
     expect(err).toContain('as923_2/gateway/ prefix');
     expect(await runCli(['gateway-config', '--region', 'eu868', '--forwarder', 'semtech-udp'], io())).toBe(2);
+    expect(
+      await runCli(
+        ['gateway-config', '--region', 'as923', '--forwarder', 'semtech-udp', '--stats-interval', 'x'],
+        io(),
+      ),
+    ).toBe(2);
   });
 });

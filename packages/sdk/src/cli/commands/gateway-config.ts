@@ -54,6 +54,12 @@ export const gatewayConfigCommand: CliCommand = {
       const concentrator = values.concentrator ?? 'sx1302';
       if (concentrator !== 'sx1302' && concentrator !== 'sx1301')
         throw new UsageError('fieldops gateway-config: --concentrator must be sx1302 or sx1301');
+      const statsInterval = values['stats-interval'] ? Number(values['stats-interval']) : undefined;
+      if (
+        statsInterval !== undefined &&
+        !(Number.isInteger(statsInterval) && statsInterval >= 1 && statsInterval <= 3600)
+      )
+        throw new UsageError('fieldops gateway-config: --stats-interval must be whole seconds, 1 to 3600');
       try {
         files = cs.renderGatewayConfig({
           region: plan.id,
@@ -61,7 +67,7 @@ export const gatewayConfigCommand: CliCommand = {
           concentrator,
           ...(values['gateway-eui'] ? { gatewayEui: values['gateway-eui'] } : {}),
           ...(values.server ? { serverAddress: values.server } : {}),
-          ...(values['stats-interval'] ? { statsIntervalS: Number(values['stats-interval']) } : {}),
+          ...(statsInterval !== undefined ? { statsIntervalS: statsInterval } : {}),
         }).files;
       } catch (error) {
         throw new UsageError((error as Error).message);
