@@ -22,14 +22,14 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
 
-async function cli(args: string[]) {
+async function cli(args: string[], env: Record<string, string> = {}) {
   let out = '';
   let err = '';
   const code = await runCli(args, {
     stdout: (t) => (out += t),
     stderr: (t) => (err += t),
     cwd: process.cwd(),
-    env: {},
+    env,
   });
   return { code, out, err };
 }
@@ -61,6 +61,19 @@ describe('fieldops verify rfid', { timeout: 30_000 }, () => {
     expect(r.out).toMatch(/\d+ passed, 0 failed, 0 skipped/);
     expect(r.code).toBe(0);
     expect(r.out + r.err).not.toContain(TOKEN);
+  });
+
+  it('reads the token from --token-env and answers --json', async () => {
+    const backend = createMemoryRfidBackend({ apiTokens: [TOKEN] });
+    const url = await serve(createRfidHandler({ backend }));
+    const r = await cli(['verify', 'rfid', '--base-url', url, '--token-env', 'RFID_TOKEN', '--json'], {
+      RFID_TOKEN: TOKEN,
+    });
+    expect(r.code).toBe(0);
+    const results = JSON.parse(r.out) as { name: string; status: string }[];
+    expect(results.find((x) => x.name === 'auth.missing-token-401')?.status).toBe('pass');
+    expect(r.out).not.toContain(TOKEN);
+    expect((await cli(['verify', 'rfid', '--base-url', url, '--token-env', 'NOPE'])).code).toBe(2);
   });
 
   it('fails, naming the check, against a backend that does not replay idempotent answers', async () => {
