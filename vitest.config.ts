@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // `dist`, so `pnpm test` builds first.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'examples/*', 'website'],
+    projects: ['packages/*', 'examples/*/vitest.config.ts', 'website'],
     passWithNoTests: false,
   },
 });
