@@ -111,6 +111,14 @@ export default async function faultsBench(): Promise<void> {
     if (kind === 'dup') dupByEvent += Number(n);
     if (kind === 'replay') replayed += Number(n);
   }
+  // Delivery is ordered: the events were first stored in the order the station read them.
+  let outOfOrder = 0;
+  let previous = -1;
+  for (const l of lines) {
+    const n = Number(l.slice(l.lastIndexOf('-') + 1));
+    if (n < previous) outOfOrder += 1;
+    previous = n;
+  }
   let lost = 0;
   for (let i = 0; i < TOTAL; i++) {
     if (!unique.has(`stn_benchfaults01 evt-${String(i).padStart(8, '0')}`)) lost += 1;
@@ -127,8 +135,9 @@ export default async function faultsBench(): Promise<void> {
     `duplicates collapsed    : ${(dupByEvent + replayed).toLocaleString('en-US')} (${dupByEvent} by event id, ${replayed} in replayed batches)`,
   );
   console.log(`events lost             : ${lost}`);
+  console.log(`stored out of order     : ${outOfOrder}`);
   console.log(`wall time               : ${seconds.toFixed(1)} s`);
-  if (unique.size !== TOTAL || lost !== 0 || lines.length !== unique.size) {
+  if (unique.size !== TOTAL || lost !== 0 || lines.length !== unique.size || outOfOrder !== 0) {
     process.exitCode = 1;
     console.log('FAILED: expected every event stored exactly once');
   }
