@@ -154,10 +154,17 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
     poll,
     start(intervalMs) {
       if (timer) return;
+      let running = false;
       timer = setInterval(() => {
-        poll().catch((error) =>
-          logger.error({ operation: 'chirpstack.monitor.poll', err: String(error) }, 'poll failed'),
-        );
+        if (running) return; // a slow poll is never overlapped by the next one
+        running = true;
+        poll()
+          .catch((error) =>
+            logger.error({ operation: 'chirpstack.monitor.poll', err: String(error) }, 'poll failed'),
+          )
+          .finally(() => {
+            running = false;
+          });
       }, intervalMs);
       timer.unref?.();
     },

@@ -1,6 +1,6 @@
 import { FleetSnapshot } from '@fieldops/contracts/chirpstack/v1';
 import { FieldopsEvent } from '@fieldops/contracts/events/v1';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   applyPlan,
   type ChirpStackClient,
@@ -117,5 +117,25 @@ describe('fleet export', () => {
     expect(merged.devices).toHaveLength(4);
     expect(merged.conflicts).toEqual([{ kind: 'device', key: eui(0), sites: ['site_aaaa', 'site_bbbb'] }]);
     expect(merged.sites.map((s) => s.site_id)).toEqual(['site_aaaa', 'site_bbbb', 'site_cccc']);
+  });
+});
+
+describe('health monitor timer', () => {
+  it('start() polls on an interval and stop() ends it', async () => {
+    const seen: HealthEvent[] = [];
+    const monitor = createHealthMonitor({
+      client,
+      tenantId: tenantId(),
+      now,
+      emitInitial: true,
+      onEvent: (e) => {
+        seen.push(e);
+      },
+    });
+    fake.setGatewaySeen('aa555a0000000001', new Date(clock.getTime() - 300_000));
+    monitor.start(5);
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    monitor.stop();
+    expect(seen[0]?.type).toBe('io.fieldops.chirpstack.gateway.offline.v1');
   });
 });
