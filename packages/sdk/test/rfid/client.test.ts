@@ -125,6 +125,15 @@ describe('RfidClient', () => {
     expect(kit.faults.calls.get('ingestEvents')).toBeUndefined();
   });
 
+  it('recovers from a lost answer: the retry gets the first answer replayed', async () => {
+    const { c } = client();
+    kit.faults.set('ingestEvents', { dropResponse: true, times: 1 });
+    const r = await c.ingestBatch(tagReads(4));
+    expect(r).toMatchObject({ accepted: 4, duplicates: 0 });
+    expect(kit.faults.calls.get('ingestEvents')).toBe(2);
+    expect(kit.backend.counts()).toEqual({ stored: 4, duplicates: 0 });
+  });
+
   it('answers 422 when a key is reused with another body', async () => {
     const { c } = client();
     await c.ingestBatch(tagReads(2), { idempotencyKey: 'fixed-key-0001' });

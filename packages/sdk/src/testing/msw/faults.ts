@@ -9,8 +9,13 @@ export interface Fault {
   status?: number;
   /** With status 429 or 503: the `Retry-After` header, in seconds. */
   retryAfterS?: number;
-  /** Drop the connection (the client sees a network error). */
+  /** Drop the connection before the provider runs (the client sees a network error). */
   drop?: boolean;
+  /**
+   * Run the provider, then drop the connection instead of answering: the request took effect but the
+   * client never learns it (what idempotency keys are for).
+   */
+  dropResponse?: boolean;
   /** Apply to the next `times` requests only; default every request until cleared. */
   times?: number;
 }
@@ -59,6 +64,10 @@ export function withFaults(
     }
     if (fault.latencyMs) await sleep(fault.latencyMs);
     if (fault.drop) return Response.error();
+    if (fault.dropResponse) {
+      await handler(request);
+      return Response.error();
+    }
     if (fault.status) {
       const headers: Record<string, string> = {};
       if (fault.retryAfterS !== undefined) headers['retry-after'] = String(fault.retryAfterS);
