@@ -205,3 +205,17 @@ describe('fieldops gateway-config', () => {
     ).toBe(2);
   });
 });
+
+describe('fieldops chirpstack with a YAML spec', () => {
+  it('applies the fixture and converges', async () => {
+    const fixture = new URL('./__fixtures__/provisioning.yaml', import.meta.url).pathname;
+    const args = ['--spec', fixture, '--chirpstack', fake.target];
+    expect(await runCli(['chirpstack', 'apply', ...args], io())).toBe(0);
+    const device = fake.state.devices.get('70b3d57ed0000001');
+    expect(device).toMatchObject({ join_eui: '70b3d57ed0000000', variables: { site: 'bkk' } });
+    expect(fake.state.gateways.get('aa555a0000000001')?.location).toMatchObject({ latitude: 13.7563 });
+    out = '';
+    expect(await runCli(['chirpstack', 'plan', ...args, '--json'], io())).toBe(0);
+    expect(JSON.parse(out).summary).toMatchObject({ create: 0, update: 0, delete: 0 });
+  });
+});
