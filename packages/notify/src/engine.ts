@@ -102,6 +102,9 @@ export interface WhatsAppStatusInput {
 }
 
 const MAX_SENT_REMEMBERED = 10_000;
+const HOUSEKEEPING_KEY = 'h:housekeeping';
+const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
+const SILENCE_RETENTION_MS = 24 * 3_600_000;
 const MUTED_RECHECK_MS = 5 * 60_000;
 
 /**
@@ -255,8 +258,9 @@ export class NotifyEngine {
     for (const w of await this.store.list<{ phone: string; at: number }>('windows'))
       this.windows.touch(w.phone, w.at);
     for (const e of await this.store.list<{ key: string; expires_at: number }>('events')) {
-      if (e.expires_at > now) this.eventLog.add(e.key, e.expires_at, now);
+      if (e.expires_at > now) this.eventLog.add(e.key, e.expires_at);
     }
+    this.scheduler.schedule(HOUSEKEEPING_KEY, now + HOUSEKEEPING_EVERY_MS);
     this.scheduler.resume();
     this.loaded = true;
     this.logger.info(
@@ -287,6 +291,7 @@ export class NotifyEngine {
       if (key.startsWith('g:')) await this.flushGroup(key.slice(2));
       else if (key.startsWith('e:')) await this.escalate(key.slice(2));
       else if (key.startsWith('d:')) this.dispatch(key.slice(2));
+      else if (key === HOUSEKEEPING_KEY) await this.housekeeping();
     }).catch((err: unknown) => {
       this.logger.error(
         { component: 'notify', key, err: this.vault.redact(String(err)) },
@@ -387,6 +392,25 @@ export class NotifyEngine {
       }
     }
     return { kind: 'alert', fingerprint, status: record.status, groups };
+  }
+
+  /**
+   * Forgets what nobody needs any more: expired event keys, silences that ended a day ago, and
+   * incidents that are over and whose alerts are gone. Runs every 10 minutes on the scheduler.
+   */
+  private async housekeeping(): Promise<void> {
+    const now = this.clock.now();
+    for (const key of this.eventLog.sweep(now)) await this.store.delete('events', key);
+    for (const id of this.silenceStage.prune(now - SILENCE_RETENTION_MS))
+      await this.store.delete('silences', id);
+    for (const incident of [...this.escalateStage.all()]) {
+      if (incident.status === 'open') continue;
+      const live = incident.fingerprints.some((fp) => this.alerts.get(fp)?.incident_id === incident.id);
+      if (live) continue;
+      this.escalateStage.delete(incident.id);
+      await this.store.delete('incidents', incident.id);
+    }
+    this.scheduler.schedule(HOUSEKEEPING_KEY, now + HOUSEKEEPING_EVERY_MS);
   }
 
   // ---- group flush: inhibit -> silence / quiet hours -> dedup -> escalate -> deliver -----------
@@ -1054,7 +1078,8 @@ export class NotifyEngine {
       groups: [...this.groupStage.all()],
       incidents: [...this.escalateStage.all()],
       deliveries: [...this.jobs.values()],
-      scheduled: this.scheduler.size,
+      // Pending work items; the recurring housekeeping entry is not one.
+      scheduled: this.scheduler.size - (this.scheduler.dueAt(HOUSEKEEPING_KEY) === undefined ? 0 : 1),
     };
   }
 }

@@ -25,7 +25,6 @@ export type IngestOutcome =
  */
 export class EventKeyLog {
   private readonly keys = new Map<string, number>();
-  private inserts = 0;
 
   /** Number of remembered keys. */
   get size(): number {
@@ -39,10 +38,9 @@ export class EventKeyLog {
   }
 
   /** Remembers a key until `expiresAt`. */
-  add(key: string, expiresAt: number, now: number): void {
+  add(key: string, expiresAt: number): void {
     this.keys.delete(key);
     this.keys.set(key, expiresAt);
-    if (++this.inserts % 1024 === 0) this.sweep(now);
   }
 
   /** Every key with its expiry (for persistence). */
@@ -86,7 +84,7 @@ export class IngestStage {
       input.source && input.event_id ? eventKey({ source: input.source, id: input.event_id }) : undefined;
     if (key !== undefined) {
       if (this.log.has(key, now)) return { kind: 'duplicate', key };
-      this.log.add(key, now + this.ttl, now);
+      this.log.add(key, now + this.ttl);
     }
     const alert: IngestedAlert = {
       labels: input.labels,
@@ -118,11 +116,11 @@ export class IngestStage {
     if (this.log.has(key, now)) return { kind: 'duplicate', key };
     const adapter = this.sources[event.type];
     if (!adapter) {
-      this.log.add(key, now + this.ttl, now);
+      this.log.add(key, now + this.ttl);
       return { kind: 'ignored', reason: `no source adapter for ${event.type}`, key };
     }
     const draft = adapter(event);
-    this.log.add(key, now + this.ttl, now);
+    this.log.add(key, now + this.ttl);
     if (!draft) return { kind: 'ignored', reason: `${event.type} notifies nobody`, key };
     return { kind: 'alert', alert: { ...draft, source: event.source, event_id: event.id }, key };
   }

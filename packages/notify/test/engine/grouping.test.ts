@@ -70,3 +70,33 @@ describe('grouping (group_wait, group_interval, repeat_interval, resolved)', () 
     await engine.stop();
   });
 });
+
+describe('housekeeping', () => {
+  it('forgets expired event keys, old silences and finished incidents, in memory and in the store', async () => {
+    const { MemoryNotifyStore } = await import('../../src/store/memory-store.js');
+    const store = new MemoryNotifyStore();
+    const { engine } = engineWithRecorders(baseConfig({ event_key_ttl: '1h' }), { store });
+    await engine.addSilence({
+      matchers: ['site="x"'],
+      ends_at: new Date(Date.now() + 60_000).toISOString(),
+      created_by: 'me',
+    });
+    await engine.ingest(gatewayEvent('offline'));
+    await advance(engine, 30_000);
+    const code = engine.inspect().incidents[0]!.ack_code;
+    await engine.acknowledge({ ack_code: code, by: 'me' });
+    await engine.ingest(gatewayEvent('online'));
+    await advance(engine, 5 * 60_000, 10_000);
+    expect(engine.inspect().alerts).toHaveLength(0);
+    expect(store.count('events')).toBe(2);
+    await advance(engine, 26 * 3_600_000, 600_000);
+    expect(store.count('events')).toBe(0);
+    expect(store.count('silences')).toBe(0);
+    expect(store.count('incidents')).toBe(0);
+    expect(engine.inspect().incidents).toHaveLength(0);
+    await expect(engine.acknowledge({ ack_code: code, by: 'me' })).rejects.toMatchObject({
+      code: 'unknown_ack_code',
+    });
+    await engine.stop();
+  });
+});
