@@ -1,3 +1,6 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type * as automation from '@fieldops/contracts/automation/v1';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,7 +10,8 @@ import {
   buildBackoffMs,
   runSpec,
 } from '../../src/automation/index.js';
-import { buildSpec, steppingClock } from './helpers.js';
+import { createEnvProvider, createSecretResolver } from '../../src/secrets/index.js';
+import { buildSpec, CANARY, captureLogger, readTree, steppingClock } from './helpers.js';
 
 const check = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -339,5 +343,67 @@ describe('runSpec', () => {
     ).toEqual([1000, 2000, 4000, 5000, 5000]);
     expect(buildBackoffMs({ max_attempts: 2 }, 1)).toBe(0);
     expect(buildBackoffMs({ max_attempts: 9, backoff_s: 2 }, 8)).toBe(20_000);
+  });
+});
+
+describe('runSpec and secrets', () => {
+  it('redacts a resolved secret a handler echoes in an error, a log line, a field or an output', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'fieldops-kb-'));
+    const secrets = createSecretResolver({ providers: [createEnvProvider({ env: { TOKEN: CANARY } })] });
+    const { lines, logger } = captureLogger();
+    const leaky: ActionHandler<'run_health_checks'> = {
+      async run(_a, ctx) {
+        const token = await ctx.secrets.resolve('env:TOKEN');
+        ctx.log.info(`using ${token.reveal()}`, { header: `Bearer ${token.reveal()}`, token });
+        ctx.log.output('stderr', `curl: (22) 401 for token=${token.reveal()}\n`);
+        ctx.snapshot({ name: 'leaky', format: 'json', content: { url: `https://x/?k=${token.reveal()}` } });
+        if (ctx.stepId === 'a')
+          return {
+            outputs: { echoed: token.reveal(), secret: token as never },
+            message: `ok ${token.reveal()}`,
+          };
+        throw new Error(`tool failed with ${token.reveal()}`);
+      },
+    };
+    const r = await runSpec(buildSpec([check('a'), check('b'), ticket]), {
+      handlers: { run_health_checks: leaky },
+      secrets,
+      logger,
+      kb: { root },
+      registry: fakeRegistry().registry,
+    });
+    expect(r.status).toBe('failed');
+    expect(r.record.steps[0]?.outputs).toEqual({ echoed: '[redacted]', secret: '[redacted]' });
+    expect(r.record.steps[1]?.message).toBe('tool failed with [redacted]');
+    const files = await readTree(root);
+    expect(files.size).toBeGreaterThan(4);
+    for (const [name, text] of [
+      ...files,
+      ...lines.map((l, i) => [`log ${i}`, l] as const),
+      ['record', JSON.stringify(r.record)] as const,
+    ]) {
+      expect(text.includes(CANARY), name).toBe(false);
+    }
+    expect([...files.values()].join('\n')).toContain('curl: (22) 401 for token=[redacted]');
+  });
+
+  it('renders the postmortem from a caller template', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'fieldops-kb-'));
+    const { handler } = scripted({
+      a: async () => {
+        throw new Error('down');
+      },
+    });
+    const r = await runSpec(buildSpec([check('a')]), {
+      handlers: { run_health_checks: handler },
+      kb: {
+        root,
+        postmortemTemplate: '# {{title}}\n\nFailed: {{failedStep.step_id}} ({{failedStep.error.code}})\n',
+      },
+    });
+    const text = await readFile(join(r.bundleDir!, 'postmortem.md'), 'utf8');
+    expect(text.split('---\n\n')[1]).toBe(
+      `# Run ${r.record.automation_run_id} failed at a\n\nFailed: a (error)\n`,
+    );
   });
 });
