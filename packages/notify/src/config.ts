@@ -145,6 +145,11 @@ export interface NotifyConfig {
   templates?: Record<string, TemplateConfig>;
   /** How long ingested event keys (`source` + `id`) are remembered; default 24h. */
   event_key_ttl?: Duration;
+  /**
+   * A firing alert that nothing has refreshed for this long counts as resolved (Alertmanager's
+   * `resolve_timeout`), for sources with no resolving event (device inactive, battery low). Off when absent.
+   */
+  resolve_timeout?: Duration;
 }
 
 /** A route with options resolved (inherited) and matchers compiled. */
@@ -188,6 +193,7 @@ export interface NormalizedConfig {
   policies: Map<string, EscalationPolicy>;
   retry: { maxAttempts: number; baseDelay: number; maxDelay: number };
   eventKeyTtl: number;
+  resolveTimeout: number | undefined;
   raw: NotifyConfig;
 }
 
@@ -338,6 +344,10 @@ export function normalizeConfig(config: NotifyConfig): NormalizedConfig {
       maxDelay: parseDuration(config.retry?.max_delay ?? '5m', 'retry.max_delay'),
     },
     eventKeyTtl: parseDuration(config.event_key_ttl ?? '24h', 'event_key_ttl'),
+    resolveTimeout:
+      config.resolve_timeout !== undefined
+        ? parseDuration(config.resolve_timeout, 'resolve_timeout')
+        : undefined,
     raw: config,
   };
 }

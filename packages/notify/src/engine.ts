@@ -376,6 +376,8 @@ export class NotifyEngine {
       record.updated_at = now;
     }
     if (a.status === 'resolved') record.ends_at = a.ends_at ?? new Date(now).toISOString();
+    else if (a.ends_at) record.ends_at = a.ends_at;
+    else delete record.ends_at;
     if (a.source) record.source = a.source;
     if (a.event_id) record.event_id = a.event_id;
     this.inhibitStage.observe(record);
@@ -437,6 +439,7 @@ export class NotifyEngine {
       return;
     }
     const records = group.fingerprints.map((fp) => this.alerts.get(fp)).filter((r): r is AlertRecord => !!r);
+    for (const r of records) if (r.status === 'firing') await this.expireIfDue(r, now);
     const firing: AlertRecord[] = [];
     const resolved: AlertRecord[] = [];
     const removable: string[] = [];
@@ -509,6 +512,21 @@ export class NotifyEngine {
     current.next_flush_at = now + route.group_interval;
     this.scheduler.schedule(`g:${key}`, current.next_flush_at);
     await this.store.put('groups', key, storedGroup(current));
+  }
+
+  /** A firing alert past its `ends_at`, or silent for `resolve_timeout`, resolves (Alertmanager). */
+  private async expireIfDue(r: AlertRecord, now: number): Promise<void> {
+    const endsAt = r.ends_at !== undefined ? Date.parse(r.ends_at) : Number.NaN;
+    const timeout = this.config.resolveTimeout;
+    const byEnd = !Number.isNaN(endsAt) && endsAt <= now;
+    const byTimeout = timeout !== undefined && now - r.updated_at >= timeout;
+    if (!byEnd && !byTimeout) return;
+    r.status = 'resolved';
+    if (!byEnd) r.ends_at = new Date(now).toISOString();
+    r.updated_at = now;
+    this.inhibitStage.observe(r);
+    await this.store.put('alerts', r.fingerprint, r);
+    await this.settleIncidentOf(r);
   }
 
   private async dropFromGroup(group: GroupState, fps: string[]): Promise<void> {

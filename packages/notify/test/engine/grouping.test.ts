@@ -100,3 +100,27 @@ describe('housekeeping', () => {
     await engine.stop();
   });
 });
+
+describe('resolution without a resolving event', () => {
+  it('resolve_timeout resolves an alert nothing refreshed; ends_at resolves a plain alert when it passes', async () => {
+    const { engine, channels } = engineWithRecorders(baseConfig({ resolve_timeout: '1h' }));
+    await engine.ingest(gatewayEvent('offline'));
+    await engine.ingest({
+      labels: { alertname: 'Maintenance', site: 'site_02' },
+      severity: 'warning',
+      status: 'firing',
+      starts_at: new Date().toISOString(),
+      ends_at: new Date(Date.now() + 20 * 60_000).toISOString(),
+    });
+    await advance(engine, 30_000);
+    expect(channels.whatsapp.sent).toHaveLength(2);
+    await advance(engine, 25 * 60_000, 60_000);
+    expect(channels.whatsapp.sent.at(-1)!.text).toContain('✅');
+    expect(channels.whatsapp.sent.at(-1)!.subject).toContain('Maintenance');
+    await advance(engine, 40 * 60_000, 60_000);
+    expect(channels.whatsapp.sent.at(-1)!.subject).toContain('RESOLVED');
+    expect(channels.whatsapp.sent.at(-1)!.subject).toContain('GatewayOffline');
+    expect(engine.inspect().alerts).toHaveLength(0);
+    await engine.stop();
+  });
+});
