@@ -86,7 +86,12 @@ export function createDeployComposeStackHandler(
         name: `${ctx.stepId}-env`,
         title: `${a.stack} environment`,
         format: 'json',
-        content: { env: a.env ?? {}, secrets: a.secrets ?? {} },
+        // Secret variables as a list of (variable, reference): a reference is not a secret, and a
+        // secret-named key would be redacted wholesale by the KB.
+        content: {
+          env: a.env ?? {},
+          secrets: Object.entries(a.secrets ?? {}).map(([variable, ref]) => ({ variable, ref })),
+        },
       });
 
       const env: Record<string, string> = {};
