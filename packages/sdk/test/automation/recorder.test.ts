@@ -230,3 +230,31 @@ describe('RunRecorder files', () => {
     expect(body).toContain('- [ ] Follow up in ticket T-9.');
   });
 });
+
+describe('a run killed in the middle', () => {
+  it('leaves a bundle the KB can read: run.json valid (status running), every log line whole', async () => {
+    const root = await kbRoot();
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, '__fixtures__/crash-run.ts'), root],
+      {
+        cwd: REPO,
+        encoding: 'utf8',
+      },
+    );
+    expect(child.signal).toBe('SIGKILL');
+    const dir = join(root, 'projects/crash-run/runs');
+    const [date] = await readdir(dir);
+    const bundleDir = join(dir, date!, 'run_crash0002');
+    const bundle = kb.RunBundle.parse(JSON.parse(await readFile(join(bundleDir, 'run.json'), 'utf8')));
+    expect(bundle.run.status).toBe('running');
+    const second = (await readFile(join(bundleDir, 'logs/second.ndjson'), 'utf8')).trimEnd().split('\n');
+    expect(second.map((l) => kb.LogEntry.parse(JSON.parse(l)).msg)).toEqual([
+      'step second (run_health_checks) attempt 1/1 started',
+      'second working 0',
+      'second working 1',
+      'second working 2',
+    ]);
+    expect(await readdir(join(bundleDir, 'logs'))).toEqual(['first.ndjson', 'run.ndjson', 'second.ndjson']);
+  });
+});
