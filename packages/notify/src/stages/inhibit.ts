@@ -8,13 +8,22 @@ function equalKey(rule: InhibitRule, labels: Record<string, string>): string {
   return k;
 }
 
+/** Firing source alerts of one rule with the same `equal` values. */
+interface Sources {
+  all: Set<string>;
+  /** Sources that do not also match the target side. */
+  oneSided: Set<string>;
+}
+
 /**
  * The inhibit stage: a firing alert matching a rule's source matchers mutes alerts matching its target
- * matchers when the `equal` labels have the same values. An alert never inhibits itself. Sources are
- * indexed per rule by their `equal` values, so a check is a map lookup, not a scan.
+ * matchers when the `equal` labels have the same values. As in Alertmanager, an alert that matches both
+ * sides of a rule can only be muted by a source that does not (so it never inhibits itself, and two
+ * such alerts do not silence each other). Sources are indexed per rule by their `equal` values, so a
+ * check is a map lookup, not a scan.
  */
 export class InhibitStage {
-  private readonly index: Map<string, Set<string>>[];
+  private readonly index: Map<string, Sources>[];
 
   constructor(private readonly rules: readonly InhibitRule[]) {
     this.index = rules.map(() => new Map());
@@ -24,18 +33,21 @@ export class InhibitStage {
   observe(alert: AlertRecord): void {
     this.rules.forEach((rule, i) => {
       if (!matchAll(rule.source, alert.labels)) return;
-      const idx = this.index[i] as Map<string, Set<string>>;
+      const idx = this.index[i] as Map<string, Sources>;
       const k = equalKey(rule, alert.labels);
-      let set = idx.get(k);
+      let sources = idx.get(k);
       if (alert.status === 'firing') {
-        if (!set) {
-          set = new Set();
-          idx.set(k, set);
+        if (!sources) {
+          sources = { all: new Set(), oneSided: new Set() };
+          idx.set(k, sources);
         }
-        set.add(alert.fingerprint);
-      } else if (set) {
-        set.delete(alert.fingerprint);
-        if (set.size === 0) idx.delete(k);
+        sources.all.add(alert.fingerprint);
+        if (!matchAll(rule.target, alert.labels)) sources.oneSided.add(alert.fingerprint);
+        else sources.oneSided.delete(alert.fingerprint);
+      } else if (sources) {
+        sources.all.delete(alert.fingerprint);
+        sources.oneSided.delete(alert.fingerprint);
+        if (sources.all.size === 0) idx.delete(k);
       }
     });
   }
@@ -45,14 +57,15 @@ export class InhibitStage {
     this.observe({ ...alert, status: 'resolved' });
   }
 
-  /** True when a firing source alert (other than this one) inhibits it. */
+  /** True when a firing source alert inhibits this one. */
   isInhibited(alert: AlertRecord): boolean {
     for (let i = 0; i < this.rules.length; i++) {
       const rule = this.rules[i] as InhibitRule;
       if (!matchAll(rule.target, alert.labels)) continue;
-      const set = (this.index[i] as Map<string, Set<string>>).get(equalKey(rule, alert.labels));
-      if (!set) continue;
-      if (set.size > 1 || !set.has(alert.fingerprint)) return true;
+      const sources = (this.index[i] as Map<string, Sources>).get(equalKey(rule, alert.labels));
+      if (!sources) continue;
+      const set = matchAll(rule.source, alert.labels) ? sources.oneSided : sources.all;
+      if (set.size > 1 || (set.size === 1 && !set.has(alert.fingerprint))) return true;
     }
     return false;
   }

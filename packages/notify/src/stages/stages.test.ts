@@ -42,6 +42,26 @@ describe('InhibitStage', () => {
   });
 });
 
+describe('InhibitStage, alerts matching both sides', () => {
+  it('two alerts that match both source and target do not inhibit each other; a one-sided source still does', () => {
+    const stage = new InhibitStage([
+      {
+        source: parseMatchers(['severity=~"critical|warning"'], 's'),
+        target: parseMatchers(['severity="warning"'], 't'),
+        equal: ['site'],
+      },
+    ]);
+    const w1 = rec('w1', { alertname: 'A', severity: 'warning', site: 's1' });
+    const w2 = rec('w2', { alertname: 'B', severity: 'warning', site: 's1' });
+    stage.observe(w1);
+    stage.observe(w2);
+    expect(stage.isInhibited(w1)).toBe(false);
+    expect(stage.isInhibited(w2)).toBe(false);
+    stage.observe(rec('c', { alertname: 'C', severity: 'critical', site: 's1' }));
+    expect(stage.isInhibited(w1)).toBe(true);
+  });
+});
+
 describe('SilenceStage', () => {
   it('mutes matching alerts between start and end, and can be expired', () => {
     const s = new SilenceStage();
