@@ -50,7 +50,12 @@ export type {
 // ---- reconciler: declared state -> plan -> apply ----
 export { applyPlan } from './reconcile/apply.js';
 export type { DesiredProblem, DesiredState, RegistryLink } from './reconcile/desired.js';
-export { collectDevices, deviceSpecFromRegistry } from './reconcile/desired.js';
+export {
+  collectDevices,
+  collectGateways,
+  deviceSpecFromRegistry,
+  gatewaySpecFromRegistry,
+} from './reconcile/desired.js';
 export type { FormatPlanOptions } from './reconcile/format.js';
 export { formatDiff, formatPlanTable } from './reconcile/format.js';
 export type { ApplyJournal } from './reconcile/journal.js';

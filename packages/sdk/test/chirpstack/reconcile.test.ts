@@ -312,6 +312,59 @@ describe('applyPlan', () => {
     expect(patches).toEqual([]);
   });
 
+  it('turns registry gateway records into gateways and writes their refs back', async () => {
+    const patches: { id: string; patch: Parameters<RegistryWriteBack['patchObservedState']>[1] }[] = [];
+    const registry: RegistryWriteBack = {
+      async patchObservedState(id, patch) {
+        patches.push({ id, patch });
+        return {};
+      },
+    };
+    const gatewayRecord = (refs: Record<string, string>) =>
+      ({
+        device_id: 'dev_gw000001',
+        customer_id: 'cus_0001',
+        site_id: 'site_0001',
+        gateway_id: 'gw_0001',
+        name: 'dock gateway',
+        product_code: 'GW-8',
+        product_version: '2.0.0',
+        role: 'gateway',
+        desired_state: {
+          version: 1,
+          updated_at: '2026-11-27T10:00:00Z',
+          data: { chirpstack: { stats_interval_s: 60, location: { latitude: 13.7, longitude: 100.5 } } },
+        },
+        external_refs: { chirpstack: { device_id: 'AA555A00000000FF', ...refs } },
+        created_at: '2026-11-27T10:00:00Z',
+        updated_at: '2026-11-27T10:00:00Z',
+      }) as unknown as RegistryDevice;
+    const desired = { ...desiredState(0), registry_devices: [gatewayRecord({})] };
+    const plan = await planReconcile(desired, client, { resolveSecret });
+    expect(plan.problems).toEqual([]);
+    const result = await applyPlan(plan, client, { resolveSecret, registry });
+    expect(result.errors).toEqual([]);
+    expect(fake.state.gateways.get('aa555a00000000ff')).toMatchObject({
+      name: 'dock gateway',
+      stats_interval: 60,
+    });
+    expect(patches).toHaveLength(1);
+    expect(patches[0]).toMatchObject({
+      id: 'dev_gw000001',
+      patch: { external_refs: { chirpstack: { device_id: 'aa555a00000000ff' } } },
+    });
+    const tenant = patches[0]!.patch.external_refs!.chirpstack!.tenant_id!;
+    patches.length = 0;
+    const again = await planReconcile(
+      { ...desired, registry_devices: [gatewayRecord({ tenant_id: tenant })] },
+      client,
+      { resolveSecret },
+    );
+    expect(changeCount(again)).toBe(0);
+    await applyPlan(again, client, { resolveSecret, registry });
+    expect(patches).toEqual([]);
+  });
+
   it('a read-only client plans but every write is refused locally', async () => {
     const ro = createChirpStackClient({ target: fake.target, apiToken: fake.apiToken, readOnly: true });
     const plan = await planReconcile(desiredState(2), ro, { resolveSecret });

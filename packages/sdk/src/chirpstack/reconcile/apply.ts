@@ -150,7 +150,10 @@ export async function applyPlan(
       width,
       async (s) => {
         started.add(s);
-        if (s.action === 'unchanged' && !(s.kind === 'device' && (s.keys !== 'none' || s.writeBack))) {
+        const extra =
+          (s.kind === 'device' && (s.keys !== 'none' || s.writeBack)) ||
+          (s.kind === 'gateway' && s.writeBack);
+        if (s.action === 'unchanged' && !extra) {
           result.unchanged += 1;
           return;
         }
@@ -226,8 +229,30 @@ export async function applyPlan(
           if (!(error instanceof ChirpStackAlreadyExistsError)) throw error;
           await client.updateGateway(input);
         }
-      } else await client.updateGateway(input);
-      result.applied += 1;
+        result.applied += 1;
+      } else if (s.action === 'update') {
+        await client.updateGateway(input);
+        result.applied += 1;
+      } else result.unchanged += 1;
+      if (s.writeBack && s.registry && options.registry) {
+        try {
+          await options.registry.patchObservedState(s.registry.device_id, {
+            data: {
+              chirpstack: {
+                provisioned: true,
+                gateway_eui: s.spec.gateway_eui,
+                synced_at: now().toISOString(),
+              },
+            },
+            source: 'chirpstack',
+            observed_at: now().toISOString(),
+            external_refs: { chirpstack: { device_id: s.spec.gateway_eui, tenant_id: tenantId } },
+          });
+          result.written_back += 1;
+        } catch (error) {
+          fail(s, error, 'registry');
+        }
+      }
       return;
     }
     if (s.kind !== 'device' || !s.spec) return;

@@ -2,7 +2,7 @@ import {
   type ApplicationSpec,
   type DeviceProfileSpec,
   DeviceSpec,
-  type GatewaySpec,
+  GatewaySpec,
   type TenantSpec,
 } from '@fieldops/contracts/chirpstack/v1';
 import type { Device as RegistryDevice } from '@fieldops/contracts/registry/v1';
@@ -15,7 +15,10 @@ export interface DesiredState {
   gateways: GatewaySpec[];
   /** Devices declared directly. */
   devices?: DeviceSpec[];
-  /** Registry records; those with `desired_state.data.chirpstack` become devices (see {@link deviceSpecFromRegistry}). */
+  /**
+   * Registry records; those with `desired_state.data.chirpstack` become devices (see
+   * {@link deviceSpecFromRegistry}), or gateways for records with role `gateway` (see {@link gatewaySpecFromRegistry}).
+   */
   registry_devices?: RegistryDevice[];
 }
 
@@ -32,6 +35,7 @@ export interface DesiredProblem {
  * no ChirpStack part (RFID stations, controllers off LoRaWAN).
  */
 export function deviceSpecFromRegistry(record: RegistryDevice): DeviceSpec | undefined {
+  if (record.role === 'gateway') return undefined;
   const section = record.desired_state.data.chirpstack;
   if (section === undefined || section === null) return undefined;
   if (typeof section !== 'object' || Array.isArray(section))
@@ -43,6 +47,71 @@ export function deviceSpecFromRegistry(record: RegistryDevice): DeviceSpec | und
     device_id: record.device_id,
     name: s.name ?? record.name ?? record.device_id,
   });
+}
+
+/**
+ * The gateway spec of a registry record with role `gateway`: `desired_state.data.chirpstack` holds
+ * name, stats interval, location, tags; the EUI comes from `external_refs.chirpstack.device_id` (for
+ * gateways, ChirpStack's gateway id) or that section's `gateway_eui`.
+ */
+export function gatewaySpecFromRegistry(record: RegistryDevice): GatewaySpec | undefined {
+  if (record.role !== 'gateway') return undefined;
+  const section = record.desired_state.data.chirpstack;
+  if (section === undefined || section === null) return undefined;
+  if (typeof section !== 'object' || Array.isArray(section))
+    throw new TypeError('desired_state.data.chirpstack must be an object');
+  const s = section as Record<string, unknown>;
+  const result = GatewaySpec.safeParse({
+    ...s,
+    gateway_eui: record.external_refs.chirpstack?.device_id ?? s.gateway_eui,
+    name: s.name ?? record.name ?? record.gateway_id ?? record.device_id,
+  });
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new TypeError(`chirpstack.v1.GatewaySpec: ${issues.join('; ')}`);
+}
+
+/** Every gateway of the desired state, registry gateway records converted. */
+export function collectGateways(desired: DesiredState): {
+  gateways: GatewaySpec[];
+  problems: DesiredProblem[];
+  registry: Map<string, RegistryLink>;
+} {
+  const gateways: GatewaySpec[] = [];
+  const problems: DesiredProblem[] = [];
+  const registry = new Map<string, RegistryLink>();
+  const seen = new Set<string>();
+  const add = (spec: GatewaySpec, origin: string) => {
+    if (seen.has(spec.gateway_eui)) {
+      problems.push({ key: spec.gateway_eui, message: `gateway declared twice (again by ${origin})` });
+      return false;
+    }
+    seen.add(spec.gateway_eui);
+    gateways.push(spec);
+    return true;
+  };
+  for (const g of desired.gateways) {
+    const result = GatewaySpec.safeParse(g);
+    if (result.success) add(result.data, `gateway ${g.name}`);
+    else
+      problems.push({
+        key: String(g.gateway_eui),
+        message: result.error.issues[0]?.message ?? 'invalid gateway',
+      });
+  }
+  for (const r of desired.registry_devices ?? []) {
+    try {
+      const spec = gatewaySpecFromRegistry(r);
+      if (spec && add(spec, `registry ${r.device_id}`))
+        registry.set(spec.gateway_eui, { device_id: r.device_id, refs: r.external_refs.chirpstack });
+    } catch (error) {
+      problems.push({
+        key: r.device_id,
+        message: `registry record: ${(error as Error).message.split('\n')[0]!}`,
+      });
+    }
+  }
+  return { gateways, problems, registry };
 }
 
 function parseSpec(input: unknown): DeviceSpec {

@@ -11,7 +11,13 @@ import type {
 import type { ChirpStackClient } from '../chirpstack-client.js';
 import { collect } from '../resources/paging.js';
 import type { DeviceListItem } from '../types.js';
-import { collectDevices, type DesiredProblem, type DesiredState, type RegistryLink } from './desired.js';
+import {
+  collectDevices,
+  collectGateways,
+  type DesiredProblem,
+  type DesiredState,
+  type RegistryLink,
+} from './desired.js';
 import type { ApplyJournal } from './journal.js';
 import { runPool } from './pool.js';
 import { cachedResolver, type ResolveSecret, resolveKeys } from './secrets.js';
@@ -56,7 +62,15 @@ export type PlanStep =
   | { kind: 'tenant'; action: 'create' | 'update' | 'unchanged'; spec: TenantSpec; change: PlanChange }
   | { kind: 'application'; action: Action; spec?: ApplicationSpec; id?: string; change: PlanChange }
   | { kind: 'device_profile'; action: Action; spec?: DeviceProfileSpec; id?: string; change: PlanChange }
-  | { kind: 'gateway'; action: Action; spec?: GatewaySpec; id: string; change: PlanChange }
+  | {
+      kind: 'gateway';
+      action: Action;
+      spec?: GatewaySpec;
+      id: string;
+      registry?: RegistryLink;
+      writeBack?: boolean;
+      change: PlanChange;
+    }
   | {
       kind: 'device';
       action: Action;
@@ -153,6 +167,8 @@ export async function planReconcile(
   const now = options.now ?? (() => new Date());
   const prune = options.prune === true;
   const { devices, problems, registry } = collectDevices(desired);
+  const declared = collectGateways(desired);
+  problems.push(...declared.problems);
   const resolve = options.resolveSecret ? cachedResolver(options.resolveSecret) : undefined;
   const withKeys = devices.filter((d) => d.keys);
   if (withKeys.length > 0 && !resolve)
@@ -291,7 +307,8 @@ export async function planReconcile(
   const gateways = tenantId ? await collect(client.listGateways(tenantId, { pageSize: 1000 })) : [];
   reads += tenantId ? Math.max(1, Math.ceil(gateways.length / 1000)) : 0;
   const gatewayById = new Map(gateways.map((g) => [g.gateway_id, g]));
-  for (const spec of desired.gateways) {
+  const gatewaySteps: PlanStep[] = [];
+  await runPool(declared.gateways, 16, async (spec) => {
     const want = {
       name: spec.name,
       description: spec.description ?? '',
@@ -299,16 +316,18 @@ export async function planReconcile(
       location: spec.location ? { altitude: 0, ...spec.location } : null,
       tags: spec.tags ?? {},
     };
+    const link = declared.registry.get(spec.gateway_eui);
     const hit = gatewayById.get(spec.gateway_eui);
     if (!hit) {
-      steps.push({
+      gatewaySteps.push({
         kind: 'gateway',
         action: 'create',
         spec,
         id: spec.gateway_eui,
+        ...(link ? { registry: link, writeBack: true } : {}),
         change: change('gateway', spec.gateway_eui, 'create', createDiff(want)),
       });
-      continue;
+      return;
     }
     const cur = await client.getGateway(hit.gateway_id);
     reads += 1;
@@ -320,15 +339,25 @@ export async function planReconcile(
       ...diffValue('tags', cur.tags, want.tags),
     ];
     const action = diff.length ? 'update' : 'unchanged';
-    steps.push({
+    const writeBack =
+      link !== undefined &&
+      (action !== 'unchanged' ||
+        link.refs?.device_id?.replace(/[:-]/g, '').toLowerCase() !== spec.gateway_eui ||
+        link.refs?.tenant_id !== tenantId);
+    gatewaySteps.push({
       kind: 'gateway',
       action,
       spec,
       id: hit.gateway_id,
+      ...(link ? { registry: link, writeBack } : {}),
       change: change('gateway', spec.gateway_eui, action, diff, hit.gateway_id),
     });
-  }
-  const declaredGateways = new Set(desired.gateways.map((g) => g.gateway_eui));
+  });
+  // Gets ran concurrently: keep the declared order in the plan.
+  const order = new Map(declared.gateways.map((g, i) => [g.gateway_eui, i]));
+  gatewaySteps.sort((a, b) => (order.get(a.change.key) ?? 0) - (order.get(b.change.key) ?? 0));
+  steps.push(...gatewaySteps);
+  const declaredGateways = new Set(declared.gateways.map((g) => g.gateway_eui));
   if (prune)
     for (const g of gateways)
       if (!declaredGateways.has(g.gateway_id))

@@ -13,8 +13,8 @@ fieldops chirpstack export --chirpstack HOST:PORT --site SITE_ID [--out FILE]
 
 --spec        tenant, applications, device_profiles, gateways (and devices) as JSON/YAML
               (chirpstack.v1.ProvisioningSpec; devices may be omitted when they come from --registry)
---registry    registry base URL: records with desired_state.data.chirpstack become devices and get
-              external_refs.chirpstack.* and observed state written back after apply
+--registry    registry base URL: records with desired_state.data.chirpstack become devices (gateways for
+              role gateway) and get external_refs.chirpstack.* and observed state written back after apply
 --token-ref   SecretRef of the ChirpStack API token (default env:CHIRPSTACK_API_TOKEN)
 --registry-token-ref  SecretRef of the registry token (default env:FIELDOPS_REGISTRY_TOKEN, optional)
 --tls         talk TLS to ChirpStack (system roots)
@@ -118,7 +118,7 @@ async function loadDesired(
   if (!values.spec) throw new UsageError('fieldops chirpstack: --spec FILE is required');
   const raw = (await readDocument(resolve(io.cwd, String(values.spec)))) as Record<string, unknown>;
   const spec = ProvisioningSpec.parse({ devices: [], ...raw });
-  let registryDevices: RegistryDevice[] = [];
+  const registryDevices: RegistryDevice[] = [];
   let registry: RegistryWriteBack | undefined;
   if (values.registry) {
     const { createRegistryClient } = await import('../../registry/index.js');
@@ -128,7 +128,6 @@ async function loadDesired(
     const client = createRegistryClient({ baseUrl: String(values.registry), ...(token ? { token } : {}) });
     for await (const d of client.listDevices(values.site ? { site_id: values.site as never } : {}))
       registryDevices.push(d);
-    registryDevices = registryDevices.filter((d) => d.role !== 'gateway' && d.role !== 'station');
     registry = client;
   }
   return {
