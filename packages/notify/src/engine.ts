@@ -235,7 +235,13 @@ export class NotifyEngine {
       this.alerts.set(a.fingerprint, a);
       this.inhibitStage.observe(a);
       for (const route of this.routeTree.match(a.labels)) {
-        const { group, created } = this.groupStage.insert(route, a.labels, a.fingerprint, now);
+        const { group, created } = this.groupStage.insert(
+          route,
+          a.labels,
+          a.fingerprint,
+          now,
+          Date.parse(a.starts_at),
+        );
         if (created) await this.store.put('groups', group.key, storedGroup(group));
       }
     }
@@ -385,8 +391,9 @@ export class NotifyEngine {
     if (a.status === 'resolved') await this.settleIncidentOf(record);
 
     const groups: string[] = [];
+    const startedAt = Date.parse(record.starts_at);
     for (const route of this.routeTree.match(labels)) {
-      const { group, created } = this.groupStage.insert(route, labels, fingerprint, now);
+      const { group, created } = this.groupStage.insert(route, labels, fingerprint, now, startedAt);
       groups.push(group.key);
       if (created) {
         this.scheduler.schedule(`g:${group.key}`, group.next_flush_at);

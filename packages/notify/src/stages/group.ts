@@ -76,6 +76,7 @@ export class GroupStage {
     labels: Labels,
     fingerprint: string,
     now: number,
+    startedAt = now,
   ): { group: GroupState; created: boolean; added: boolean } {
     const key = groupKeyOf(route, labels);
     let entry = this.groups.get(key);
@@ -89,7 +90,9 @@ export class GroupStage {
         labels: groupLabels,
         fingerprints: [],
         created_at: now,
-        next_flush_at: now + route.group_wait,
+        // An alert that started longer than group_wait ago (a late event, a backfill) does not wait
+        // again: the new group flushes right away (Alertmanager).
+        next_flush_at: startedAt + route.group_wait <= now ? now : now + route.group_wait,
       };
       entry = { state, fps: new Set() };
       this.groups.set(key, entry);

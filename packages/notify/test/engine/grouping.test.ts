@@ -124,3 +124,18 @@ describe('resolution without a resolving event', () => {
     await engine.stop();
   });
 });
+
+describe('late events', () => {
+  it('an alert that started more than group_wait ago is notified without waiting again', async () => {
+    const { engine, channels } = engineWithRecorders(baseConfig());
+    await engine.ingest({
+      labels: { alertname: 'GatewayOffline', site: 'site_09' },
+      severity: 'critical',
+      status: 'firing',
+      starts_at: new Date(Date.now() - 10 * 60_000).toISOString(),
+    });
+    await advance(engine, 1_000);
+    expect(channels.whatsapp.sent).toHaveLength(1);
+    await engine.stop();
+  });
+});
