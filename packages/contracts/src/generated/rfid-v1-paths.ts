@@ -87,7 +87,7 @@ export interface paths {
         put?: never;
         /**
          * Claim a station with its claim code; returns its id, token and config.
-         * @description Repeating a claim with the same code and MAC returns the same station (and a fresh token).
+         * @description Repeating a claim with the same code and MAC returns the same station (and a fresh token). A station has no token before it claims: the claim code is its credential.
          */
         post: operations["claimStation"];
         delete?: never;

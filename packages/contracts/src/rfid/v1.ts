@@ -222,8 +222,9 @@ export const RFID_API: ApiContract = {
       path: '/api/v1/stations/claim',
       summary: 'Claim a station with its claim code; returns its id, token and config.',
       description:
-        'Repeating a claim with the same code and MAC returns the same station (and a fresh token).',
+        'Repeating a claim with the same code and MAC returns the same station (and a fresh token). A station has no token before it claims: the claim code is its credential.',
       idempotent: true,
+      auth: false,
       responses: {
         200: { description: 'Claimed (or re-claimed by the same station).', body: ClaimResponse },
         ...errors,
