@@ -238,6 +238,7 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
   await emit('running');
 
   const plan: string[] = [];
+  const linked = new Set<string>();
   const outputs = new Map<string, StepOutputs>();
   let failedStep: automation.StepResult | undefined;
   let cancelled = false;
@@ -349,6 +350,16 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
           registry: options.registry,
           bundle,
           recorder,
+          onFile: (rel, path, title) => {
+            if (!recorder || linked.has(path)) return;
+            linked.add(path);
+            state.link({
+              rel,
+              href: bundleHref(`${recorder.relativeDir}/${path}`),
+              title: title.slice(0, 300),
+              step_id: stepId,
+            });
+          },
           now,
           sleep,
         });
@@ -514,6 +525,8 @@ interface AttemptInput {
   recorder: RunRecorder | undefined;
   now: () => Date;
   sleep: Sleep;
+  /** A file the handler wrote into the bundle (becomes a run link, once per path). */
+  onFile: (rel: 'artifact' | 'snapshot', path: string, title: string) => void;
 }
 
 // One attempt: the handler races the step's timeout and the run's cancellation. A handler that
@@ -550,10 +563,12 @@ async function runAttempt(handler: ActionHandler, action: automation.Action, inp
     registry: input.registry,
     bundle: input.bundle,
     snapshot: (s) => {
-      input.recorder?.snapshot({ ...s, step_id: input.stepId });
+      const path = input.recorder?.snapshot({ ...s, step_id: input.stepId });
+      if (path) input.onFile('snapshot', path, s.title ?? s.name);
     },
     artifact: (a) => {
-      input.recorder?.artifact({ ...a, step_id: input.stepId });
+      const artifact = input.recorder?.artifact({ ...a, step_id: input.stepId });
+      if (artifact?.path) input.onFile('artifact', artifact.path, a.name);
     },
     now: input.now,
     sleep: input.sleep,

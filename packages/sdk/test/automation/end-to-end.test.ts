@@ -330,11 +330,21 @@ describe('the example spec end to end (MSW Proxmox, Vault, 1Password, registry k
     expect(postmortem).toContain('failed_step: health-checks');
     expect(postmortem).toContain(`ticket_id: ${tickets[0]!.ticket_id}`);
     expect(postmortem).toContain('severity: high');
-    expect(result.record.links.map((l) => l.rel)).toEqual(['bundle', 'logs', 'ticket', 'postmortem']);
+    const main = (links: { rel: string }[]) =>
+      links.map((l) => l.rel).filter((r) => r !== 'artifact' && r !== 'snapshot');
+    expect(main(result.record.links)).toEqual(['bundle', 'logs', 'ticket', 'postmortem']);
+    // Every artifact and snapshot is linked once, by step.
+    const fileLinks = result.record.links.filter((l) => l.rel === 'artifact' || l.rel === 'snapshot');
+    expect(
+      fileLinks.map((l) => l.href.slice(l.href.indexOf('/run_') + 1).replace(/^run_[0-9a-z]+\//, '')).sort(),
+    ).toEqual([...bundle.artifacts.map((a) => a.path!), ...bundle.snapshots.map((x) => x.path)].sort());
+    expect(fileLinks.find((l) => l.href.endsWith('health-checks/health-checks.json'))?.step_id).toBe(
+      'health-checks',
+    );
     const stored = automation.RunRecord.parse(registryKit.backend.runs()[0]);
     expect(stored.status).toBe('failed');
     expect(stored.ticket_id).toBe(tickets[0]!.ticket_id);
-    expect(stored.links.map((l) => l.rel)).toEqual(['bundle', 'logs', 'ticket', 'postmortem']);
+    expect(stored.links).toEqual(result.record.links);
     // The three attempts are in the step log.
     const healthLog = files.get('logs/health-checks.ndjson')!;
     expect(healthLog.match(/FAIL rfid backend/g)).toHaveLength(3);

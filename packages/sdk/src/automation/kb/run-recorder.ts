@@ -173,7 +173,10 @@ export class RunRecorder {
       ...(input.media_type !== undefined ? { media_type: input.media_type } : {}),
       ...(input.step_id !== undefined ? { step_id: input.step_id } : {}),
     };
-    this.#artifacts.push(artifact);
+    // Written again (a retried step): one entry per path, the latest.
+    const existing = this.#artifacts.findIndex((x) => x.path === rel);
+    if (existing === -1) this.#artifacts.push(artifact);
+    else this.#artifacts[existing] = artifact;
     return artifact;
   }
 
