@@ -79,4 +79,8 @@ export type { GatewayInput } from './resources/gateways.js';
 export { collect } from './resources/paging.js';
 export type { RetryOptions } from './retry.js';
 export { backoffDelay, DEFAULT_RETRY, shouldRetry } from './retry.js';
+export type { ObservedStateSyncOptions, ObservedStateSyncResult, TelemetryReader } from './telemetry-sync.js';
+
+// ---- link/read for telemetry: ChirpStack status -> registry observed state ----
+export { syncObservedState } from './telemetry-sync.js';
 export type * from './types.js';

@@ -3,6 +3,7 @@ import type { ObservedStatePatch } from '@fieldops/contracts/registry/v1';
 import type { ChirpStackClient } from '../chirpstack-client.js';
 import { ChirpStackAlreadyExistsError, ChirpStackError, ChirpStackNotFoundError } from '../errors.js';
 import { type Logger, NOOP_LOGGER } from '../logger.js';
+import type { RegistryLink } from './desired.js';
 import type { ApplyJournal } from './journal.js';
 import type { PlanStep, ReconcilePlan } from './plan.js';
 import { runPool } from './pool.js';
@@ -79,6 +80,11 @@ export interface ApplyResult {
   written_back: number;
   errors: ApplyError[];
   duration_ms: number;
+}
+
+/** Write-back merges into the data it read and sends that version: a concurrent writer gets a 412, not a loss. */
+function writeBackBase(link: RegistryLink): { expected_version?: number } {
+  return link.observed ? { expected_version: link.observed.version } : {};
 }
 
 function describe(error: unknown): { code: string; message: string } {
@@ -237,7 +243,9 @@ export async function applyPlan(
       if (s.writeBack && s.registry && options.registry) {
         try {
           await options.registry.patchObservedState(s.registry.device_id, {
+            ...writeBackBase(s.registry),
             data: {
+              ...s.registry.observed?.data,
               chirpstack: {
                 provisioned: true,
                 gateway_eui: s.spec.gateway_eui,
@@ -340,7 +348,9 @@ export async function applyPlan(
     if (s.writeBack && s.registry && options.registry) {
       try {
         await options.registry.patchObservedState(s.registry.device_id, {
+          ...writeBackBase(s.registry),
           data: {
+            ...s.registry.observed?.data,
             chirpstack: {
               provisioned: true,
               dev_eui: spec.dev_eui,

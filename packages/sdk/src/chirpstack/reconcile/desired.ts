@@ -102,8 +102,7 @@ export function collectGateways(desired: DesiredState): {
   for (const r of desired.registry_devices ?? []) {
     try {
       const spec = gatewaySpecFromRegistry(r);
-      if (spec && add(spec, `registry ${r.device_id}`))
-        registry.set(spec.gateway_eui, { device_id: r.device_id, refs: r.external_refs.chirpstack });
+      if (spec && add(spec, `registry ${r.device_id}`)) registry.set(spec.gateway_eui, linkOf(r));
     } catch (error) {
       problems.push({
         key: r.device_id,
@@ -125,6 +124,16 @@ function parseSpec(input: unknown): DeviceSpec {
 export interface RegistryLink {
   device_id: string;
   refs: NonNullable<RegistryDevice['external_refs']['chirpstack']> | undefined;
+  /** The observed state as read: write-back merges into its data and sends its version. */
+  observed?: RegistryDevice['observed_state'];
+}
+
+function linkOf(r: RegistryDevice): RegistryLink {
+  return {
+    device_id: r.device_id,
+    refs: r.external_refs.chirpstack,
+    ...(r.observed_state ? { observed: r.observed_state } : {}),
+  };
 }
 
 /** Every device of the desired state, registry records converted; bad records become problems. */
@@ -159,7 +168,7 @@ export function collectDevices(desired: DesiredState): {
       const spec = deviceSpecFromRegistry(r);
       if (spec) {
         add(spec, `registry ${r.device_id}`);
-        registry.set(spec.dev_eui, { device_id: r.device_id, refs: r.external_refs.chirpstack });
+        registry.set(spec.dev_eui, linkOf(r));
       }
     } catch (error) {
       problems.push({
