@@ -1,6 +1,16 @@
 // Runner overhead: a 200-action spec on no-op handlers, with and without a run bundle, against the
 // same 200 handler calls made directly (the baseline, measured in this process).
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -69,6 +79,7 @@ export default async function bench(): Promise<void> {
   const bare: number[] = [];
   const full: number[] = [];
   const every: number[] = [];
+  const ioFloor: number[] = [];
   let written = 0;
   let writtenEvery = 0;
   let onDisk = { bytes: 0, files: 0 };
@@ -92,6 +103,21 @@ export default async function bench(): Promise<void> {
     full.push(performance.now() - t);
     if (result.status !== 'succeeded') throw new Error(`bench run ${result.status}`);
     onDisk = dirBytes(result.bundleDir!);
+    // The I/O floor: the same files, line counts and run.json written raw (no runner, no validation,
+    // no redaction), one write per line as the recorder does.
+    const rawRoot = mkdtempSync(join(tmpdir(), 'fieldops-bench-raw-'));
+    const runJson = JSON.stringify(result.bundle);
+    const line = `${JSON.stringify({ ts: new Date().toISOString(), level: 'info', msg: 'step step-0 succeeded', step_id: 'step-0' })}\n`;
+    t = performance.now();
+    mkdirSync(join(rawRoot, 'logs'), { recursive: true });
+    for (const log of result.bundle!.logs) {
+      const fd = openSync(join(rawRoot, log.path), 'a');
+      for (let i = 0; i < (log.lines ?? 0); i++) writeSync(fd, line);
+      closeSync(fd);
+    }
+    writeFileSync(join(rawRoot, 'run.json'), runJson);
+    ioFloor.push(performance.now() - t);
+    rmSync(rawRoot, { recursive: true, force: true });
     written = result.bundleBytesWritten;
     writeBackCalls = registry.calls;
     rmSync(root, { recursive: true, force: true });
@@ -112,6 +138,7 @@ export default async function bench(): Promise<void> {
   const r = median(bare);
   const f = median(full);
   const e = median(every);
+  const io = median(ioFloor);
   console.log(`spec: ${ACTIONS} actions on no-op handlers, median of ${ROUNDS} rounds`);
   console.log(`baseline (handlers called directly): ${b.toFixed(2)} ms total, ${us(b / ACTIONS)} per action`);
   console.log(
@@ -130,7 +157,10 @@ export default async function bench(): Promise<void> {
     `bytes written into the bundle: ${written.toLocaleString('en')} (checkpoint every 1 s), ${writtenEvery.toLocaleString('en')} (run.json at every change)`,
   );
   console.log(`registry write-back calls: ${writeBackCalls}`);
-  console.log(`ratio runner+bundle / baseline: ${(f / b).toFixed(1)}×`);
+  console.log(
+    `I/O floor (same files and lines written raw): ${io.toFixed(2)} ms total, ${us(io / ACTIONS)} per action`,
+  );
+  console.log(`ratio runner+bundle+write-back / I/O floor: ${(f / io).toFixed(1)}×`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await bench();
