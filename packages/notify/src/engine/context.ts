@@ -1,0 +1,75 @@
+// The engine's state and dependencies, shared by the flow modules in this folder. Internal: the
+// public API is the NotifyEngine class, which owns one context.
+import type { ChannelKind, DeliveryReceipt } from '@fieldops/contracts/notify/v1';
+import type { Channel } from '../channels/channel.js';
+import type { WhatsAppWindows } from '../channels/whatsapp/window.js';
+import type { NormalizedConfig } from '../config.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { SecretVault } from '../secrets.js';
+import type { DedupStage } from '../stages/dedup.js';
+import type { DeliverStage, DeliveryJob } from '../stages/deliver.js';
+import type { EscalateStage } from '../stages/escalate.js';
+import type { GroupStage, GroupState } from '../stages/group.js';
+import type { EventKeyLog, IngestStage } from '../stages/ingest.js';
+import type { InhibitStage } from '../stages/inhibit.js';
+import type { QuietHours } from '../stages/quiet-hours.js';
+import type { RouteTree } from '../stages/route.js';
+import type { SilenceStage } from '../stages/silence.js';
+import type { NotifyStore } from '../store/store.js';
+import type { AlertRecord, Clock, Logger, RandomSource, TracerLike } from '../types.js';
+
+/** How many sent WhatsApp messages are remembered for late status webhooks. */
+export const MAX_SENT_REMEMBERED = 10_000;
+/** The scheduler key of the recurring housekeeping. */
+export const HOUSEKEEPING_KEY = 'h:housekeeping';
+/** How often housekeeping runs. */
+export const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
+/** How long an ended silence stays listed. */
+export const SILENCE_RETENTION_MS = 24 * 3_600_000;
+/** How soon a muted escalation looks again. */
+export const MUTED_RECHECK_MS = 5 * 60_000;
+
+/** What the engine knows of a message it sent on WhatsApp (for status webhooks). */
+export interface SentMessage {
+  job: DeliveryJob;
+  channel: ChannelKind;
+  to: string;
+  template: boolean;
+}
+
+/** Everything the flows work with. */
+export interface EngineContext {
+  readonly config: NormalizedConfig;
+  readonly store: NotifyStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly random: RandomSource;
+  readonly onReceipt: ((r: DeliveryReceipt) => void) | undefined;
+  readonly tracer: TracerLike | undefined;
+  readonly vault: SecretVault;
+  readonly scheduler: Scheduler;
+  readonly newId: (prefix: string) => string;
+  readonly eventLog: EventKeyLog;
+  readonly ingestStage: IngestStage;
+  readonly routeTree: RouteTree;
+  readonly groupStage: GroupStage;
+  readonly inhibitStage: InhibitStage;
+  readonly silenceStage: SilenceStage;
+  readonly quietHours: QuietHours;
+  readonly dedupStage: DedupStage;
+  readonly escalateStage: EscalateStage;
+  readonly deliverStage: DeliverStage;
+  readonly channels: Partial<Record<ChannelKind, Channel>>;
+  readonly windows: WhatsAppWindows;
+  readonly alerts: Map<string, AlertRecord>;
+  readonly jobs: Map<string, DeliveryJob>;
+  readonly sent: Map<string, SentMessage>;
+  readonly inflight: Set<Promise<unknown>>;
+  /** Runs `fn` on the engine's serial queue. */
+  run<T>(fn: () => Promise<T> | T): Promise<T>;
+}
+
+/** What is stored of a group: its timing, not its members (those are re-derived by routing). */
+export function storedGroup(group: GroupState): GroupState {
+  return { ...group, fingerprints: [] };
+}

@@ -1,0 +1,189 @@
+// Deliver: delivery jobs on the scheduler, sends outside the queue, outcomes, receipts.
+import type { DeliveryReceipt } from '@fieldops/contracts/notify/v1';
+import type { NotificationData } from '../notification.js';
+import type { AttemptOutcome, DeliveryJob } from '../stages/deliver.js';
+import { type EngineContext, MAX_SENT_REMEMBERED } from './context.js';
+
+export async function enqueue(s: EngineContext, data: NotificationData, receiverName: string): Promise<void> {
+  const receiver = s.config.receivers.get(receiverName);
+  if (!receiver) return;
+  const now = s.clock.now();
+  for (const contact of receiver.contacts) {
+    const job: DeliveryJob = {
+      id: s.newId('dlv'),
+      notification: data,
+      receiver: receiverName,
+      contact: contact.name,
+      chain: contact.chain,
+      step: 0,
+      attempt: 0,
+      total_attempts: 0,
+      next_at: now,
+    };
+    s.jobs.set(job.id, job);
+    await s.store.put('deliveries', job.id, job);
+    scheduleDelivery(s, job.id, now);
+  }
+}
+
+/** Due now: start the send right away (no timer round trip); later: on the scheduler. */
+export function scheduleDelivery(s: EngineContext, id: string, at: number): void {
+  if (at <= s.clock.now()) {
+    s.scheduler.cancel(`d:${id}`);
+    dispatch(s, id);
+  } else s.scheduler.schedule(`d:${id}`, at);
+}
+
+/** Starts a send outside the queue; its outcome comes back through the queue. */
+export function dispatch(s: EngineContext, id: string): void {
+  const job = s.jobs.get(id);
+  if (!job) return;
+  const address = job.chain[job.step];
+  const span = s.tracer?.startSpan('notify.deliver', {
+    attributes: {
+      'notify.channel': address?.channel ?? 'none',
+      'notify.receiver': job.receiver,
+      'notify.notification_id': job.notification.id,
+      'notify.attempt': job.attempt + 1,
+    },
+  });
+  const p = s.deliverStage
+    .attempt(job, () => s.clock.now())
+    .then((outcome) => {
+      if (span) {
+        span.setAttribute('notify.outcome', outcome.kind);
+        const failed = outcome.kind !== 'sent' && outcome.kind !== 'wait';
+        span.setStatus(
+          failed ? { code: 2, message: outcome.receipt.error?.code ?? outcome.kind } : { code: 1 },
+        );
+        span.end();
+      }
+      return outcome;
+    })
+    .then(
+      (outcome) => s.run(() => applyOutcome(s, id, job, outcome)),
+      (err: unknown) => {
+        s.logger.error(
+          { component: 'notify', delivery: id, err: s.vault.redact(String(err)) },
+          'delivery attempt crashed',
+        );
+        return s.run(() =>
+          // A bug, not a provider answer: stop this job rather than loop on it.
+          applyOutcome(s, id, job, {
+            kind: 'failed',
+            receipt: s.deliverStage.receipt(job, job.chain[job.step], 'failed', s.clock.now(), {
+              ok: false,
+              retryable: false,
+              code: 'internal',
+              message: s.vault.redact(String(err)),
+            }),
+          }),
+        );
+      },
+    )
+    .finally(() => s.inflight.delete(p));
+  s.inflight.add(p);
+}
+
+export async function applyOutcome(
+  s: EngineContext,
+  id: string,
+  job: DeliveryJob,
+  outcome: AttemptOutcome,
+): Promise<void> {
+  // Acknowledged (or otherwise cancelled) while the send was in flight: nothing more happens.
+  if (s.jobs.get(id) !== job) {
+    if (outcome.kind === 'sent') emit(s, outcome.receipt);
+    return;
+  }
+  switch (outcome.kind) {
+    case 'sent': {
+      emit(s, outcome.receipt);
+      logLine(s, job, outcome.receipt, 'sent', outcome.duration_ms);
+      if (outcome.receipt.provider_message_id)
+        rememberSent(s, outcome.receipt.provider_message_id, job, outcome.message.template !== undefined);
+      s.jobs.delete(id);
+      await s.store.delete('deliveries', id);
+      return;
+    }
+    case 'failed': {
+      emit(s, outcome.receipt);
+      logLine(s, job, outcome.receipt, 'failed for good on every channel', outcome.duration_ms);
+      s.jobs.delete(id);
+      await s.store.delete('deliveries', id);
+      return;
+    }
+    case 'wait':
+    case 'retry':
+    case 'failover': {
+      if (outcome.kind !== 'wait') {
+        emit(s, outcome.receipt);
+        logLine(
+          s,
+          job,
+          outcome.receipt,
+          outcome.kind === 'failover' ? `failing over to ${job.chain[job.step]?.channel}` : 'will retry',
+          outcome.duration_ms,
+        );
+      }
+      job.next_at = outcome.at;
+      await s.store.put('deliveries', id, job);
+      scheduleDelivery(s, id, outcome.at);
+      return;
+    }
+  }
+}
+
+export function logLine(
+  s: EngineContext,
+  job: DeliveryJob,
+  r: DeliveryReceipt,
+  msg: string,
+  durationMs?: number,
+): void {
+  const line = {
+    component: 'notify',
+    contract: 'notify',
+    version: 1,
+    operation: 'deliver',
+    target: r.channel,
+    outcome: r.status,
+    attempt: r.attempts,
+    ...(durationMs !== undefined ? { duration_ms: durationMs } : {}),
+    correlation_id: job.notification.id,
+    delivery: job.id,
+    receiver: job.receiver,
+    contact: job.contact,
+    ...(r.error ? { error_code: r.error.code, error: r.error.message } : {}),
+  };
+  if (r.status === 'sent') s.logger.info(line, msg);
+  else s.logger.warn(line, msg);
+}
+
+export function emit(s: EngineContext, receipt: DeliveryReceipt): void {
+  try {
+    s.onReceipt?.(receipt);
+  } catch (err) {
+    s.logger.error({ component: 'notify', err: s.vault.redact(String(err)) }, 'onReceipt threw');
+  }
+}
+
+export function rememberSent(
+  s: EngineContext,
+  providerId: string,
+  job: DeliveryJob,
+  template: boolean,
+): void {
+  const address = job.chain[job.step];
+  if (!address) return;
+  s.sent.set(providerId, {
+    job: structuredClone(job),
+    channel: address.channel,
+    to: address.to,
+    template,
+  });
+  if (s.sent.size > MAX_SENT_REMEMBERED) {
+    const first = s.sent.keys().next().value;
+    if (first !== undefined) s.sent.delete(first);
+  }
+}

@@ -1,0 +1,129 @@
+// A group flush: inhibit -> silence / quiet hours -> dedup -> (escalate) -> deliver.
+import { type NotificationLogEntry, nflogKey } from '../stages/dedup.js';
+import type { GroupState } from '../stages/group.js';
+import type { AlertRecord } from '../types.js';
+import { buildNotification, muted } from './build.js';
+import { type EngineContext, storedGroup } from './context.js';
+import { enqueue } from './delivery.js';
+import { openIncident, settleIncidentOf } from './incidents.js';
+
+export async function flushGroup(s: EngineContext, key: string): Promise<void> {
+  const group = s.groupStage.get(key);
+  if (!group) return;
+  const route = s.config.routes.get(group.route_id);
+  const now = s.clock.now();
+  if (!route) {
+    // The configuration changed and the route is gone: drop the group.
+    await dropGroup(s, group, group.fingerprints);
+    return;
+  }
+  const records = group.fingerprints.map((fp) => s.alerts.get(fp)).filter((r): r is AlertRecord => !!r);
+  for (const r of records) if (r.status === 'firing') await expireIfDue(s, r, now);
+  const firing: AlertRecord[] = [];
+  const resolved: AlertRecord[] = [];
+  const removable: string[] = [];
+  let mutedAny = false;
+  for (const r of records) {
+    const why = muted(s, r, route, now);
+    if (r.status === 'resolved' && why !== 'quiet') removable.push(r.fingerprint);
+    if (why) {
+      mutedAny = true;
+      continue;
+    }
+    if (r.status === 'firing') {
+      if (!r.acked) firing.push(r);
+    } else resolved.push(r);
+  }
+  const firingFps = firing.map((r) => r.fingerprint).sort();
+  const resolvedFps = resolved.map((r) => r.fingerprint).sort();
+  const receiver = group.receiver;
+  // Everything muted: the pipeline stops here and the notification log stays as it was, so muting
+  // neither produces an "all clear" nor makes the alerts look new when it ends (Alertmanager).
+  const allMuted = mutedAny && firing.length === 0 && resolved.length === 0;
+  if (
+    !allMuted &&
+    s.dedupStage.needsUpdate(
+      receiver,
+      key,
+      firingFps,
+      resolvedFps,
+      route.send_resolved,
+      route.repeat_interval,
+      now,
+    )
+  ) {
+    const fresh = firing.filter(
+      (r) => !r.incident_id || s.escalateStage.get(r.incident_id)?.status === 'resolved',
+    );
+    if (fresh.length > 0) await openIncident(s, fresh, group, route, now);
+    const shown = route.send_resolved ? [...firing, ...resolved] : firing;
+    if (shown.length > 0) {
+      await enqueue(
+        s,
+        buildNotification(
+          s,
+          'group',
+          receiver,
+          group.key,
+          group.labels,
+          firing,
+          route.send_resolved ? resolved : [],
+          now,
+        ),
+        receiver,
+      );
+    }
+    const entry: NotificationLogEntry = {
+      receiver,
+      group_key: key,
+      firing: firingFps,
+      resolved: resolvedFps,
+      at: now,
+    };
+    s.dedupStage.record(entry);
+    await s.store.put('nflog', nflogKey(receiver, key), entry);
+  }
+  if (removable.length > 0) await dropFromGroup(s, group, removable);
+  const current = s.groupStage.get(key);
+  if (!current) return;
+  if (current.fingerprints.length === 0) {
+    await dropGroup(s, current, []);
+    return;
+  }
+  current.next_flush_at = now + route.group_interval;
+  s.scheduler.schedule(`g:${key}`, current.next_flush_at);
+  await s.store.put('groups', key, storedGroup(current));
+}
+
+/** A firing alert past its `ends_at`, or silent for `resolve_timeout`, resolves (Alertmanager). */
+export async function expireIfDue(s: EngineContext, r: AlertRecord, now: number): Promise<void> {
+  const endsAt = r.ends_at !== undefined ? Date.parse(r.ends_at) : Number.NaN;
+  const timeout = s.config.resolveTimeout;
+  const byEnd = !Number.isNaN(endsAt) && endsAt <= now;
+  const byTimeout = timeout !== undefined && now - r.updated_at >= timeout;
+  if (!byEnd && !byTimeout) return;
+  r.status = 'resolved';
+  if (!byEnd) r.ends_at = new Date(now).toISOString();
+  r.updated_at = now;
+  s.inhibitStage.observe(r);
+  await s.store.put('alerts', r.fingerprint, r);
+  await settleIncidentOf(s, r);
+}
+
+export async function dropFromGroup(s: EngineContext, group: GroupState, fps: string[]): Promise<void> {
+  for (const fp of s.groupStage.remove(group.key, fps)) {
+    const r = s.alerts.get(fp);
+    if (r) s.inhibitStage.forget(r);
+    s.alerts.delete(fp);
+    await s.store.delete('alerts', fp);
+  }
+}
+
+export async function dropGroup(s: EngineContext, group: GroupState, fps: string[]): Promise<void> {
+  if (fps.length > 0) await dropFromGroup(s, group, fps);
+  s.groupStage.delete(group.key);
+  s.scheduler.cancel(`g:${group.key}`);
+  s.dedupStage.delete(group.receiver, group.key);
+  await s.store.delete('groups', group.key);
+  await s.store.delete('nflog', nflogKey(group.receiver, group.key));
+}

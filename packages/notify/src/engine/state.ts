@@ -1,0 +1,84 @@
+// Engine state on start and over time: loading from the store, and housekeeping.
+import type { NotificationLogEntry } from '../stages/dedup.js';
+import type { DeliveryJob } from '../stages/deliver.js';
+import type { Incident } from '../stages/escalate.js';
+import type { GroupState } from '../stages/group.js';
+import type { Silence } from '../stages/silence.js';
+import type { AlertRecord } from '../types.js';
+import {
+  type EngineContext,
+  HOUSEKEEPING_EVERY_MS,
+  HOUSEKEEPING_KEY,
+  SILENCE_RETENTION_MS,
+  storedGroup,
+} from './context.js';
+
+export async function load(s: EngineContext): Promise<void> {
+  const now = s.clock.now();
+  for (const g of await s.store.list<GroupState>('groups')) s.groupStage.restore(g);
+  // Group membership is not stored: routing is deterministic, so each alert is routed again.
+  for (const a of await s.store.list<AlertRecord>('alerts')) {
+    s.alerts.set(a.fingerprint, a);
+    s.inhibitStage.observe(a);
+    for (const route of s.routeTree.match(a.labels)) {
+      const { group, created } = s.groupStage.insert(
+        route,
+        a.labels,
+        a.fingerprint,
+        now,
+        Date.parse(a.starts_at),
+      );
+      if (created) await s.store.put('groups', group.key, storedGroup(group));
+    }
+  }
+  for (const g of [...s.groupStage.all()]) {
+    if (g.fingerprints.length === 0) {
+      s.groupStage.delete(g.key);
+      await s.store.delete('groups', g.key);
+    } else s.scheduler.schedule(`g:${g.key}`, g.next_flush_at);
+  }
+  for (const e of await s.store.list<NotificationLogEntry>('nflog')) s.dedupStage.record(e);
+  for (const i of await s.store.list<Incident>('incidents')) {
+    s.escalateStage.restore(i);
+    if (i.status === 'open' && i.next_at !== undefined) s.scheduler.schedule(`e:${i.id}`, i.next_at);
+  }
+  for (const j of await s.store.list<DeliveryJob>('deliveries')) {
+    s.jobs.set(j.id, j);
+    s.scheduler.schedule(`d:${j.id}`, j.next_at);
+  }
+  for (const silence of await s.store.list<Silence>('silences')) s.silenceStage.put(silence);
+  for (const w of await s.store.list<{ phone: string; at: number }>('windows'))
+    s.windows.touch(w.phone, w.at);
+  for (const e of await s.store.list<{ key: string; expires_at: number }>('events')) {
+    if (e.expires_at > now) s.eventLog.add(e.key, e.expires_at);
+  }
+  s.scheduler.schedule(HOUSEKEEPING_KEY, now + HOUSEKEEPING_EVERY_MS);
+  s.scheduler.resume();
+  s.logger.info(
+    {
+      component: 'notify',
+      alerts: s.alerts.size,
+      groups: s.groupStage.size,
+      deliveries: s.jobs.size,
+    },
+    'notify engine started',
+  );
+}
+
+/**
+ * Forgets what nobody needs any more: expired event keys, silences that ended a day ago, and
+ * incidents that are over and whose alerts are gone. Runs every 10 minutes on the scheduler.
+ */
+export async function housekeeping(s: EngineContext): Promise<void> {
+  const now = s.clock.now();
+  for (const key of s.eventLog.sweep(now)) await s.store.delete('events', key);
+  for (const id of s.silenceStage.prune(now - SILENCE_RETENTION_MS)) await s.store.delete('silences', id);
+  for (const incident of [...s.escalateStage.all()]) {
+    if (incident.status === 'open') continue;
+    const live = incident.fingerprints.some((fp) => s.alerts.get(fp)?.incident_id === incident.id);
+    if (live) continue;
+    s.escalateStage.delete(incident.id);
+    await s.store.delete('incidents', incident.id);
+  }
+  s.scheduler.schedule(HOUSEKEEPING_KEY, now + HOUSEKEEPING_EVERY_MS);
+}
