@@ -89,4 +89,46 @@ describe('restart', () => {
     expect((await b.engine.ingest(e)).kind).toBe('duplicate');
     await b.engine.stop();
   });
+
+  it('keeps silences, WhatsApp windows and the notification log across a restart', async () => {
+    const store = new MemoryNotifyStore();
+    const cfg = baseConfig({
+      route: { receiver: 'oncall', group_by: ['alertname'], group_wait: '30s', repeat_interval: '4h' },
+    });
+    const a = engineWithRecorders(cfg, { store });
+    await a.engine.addSilence({
+      matchers: ['alertname="StationOffline"'],
+      ends_at: new Date(Date.now() + 86_400_000).toISOString(),
+      created_by: 'me',
+    });
+    await a.engine.recordInbound('+66811111111');
+    await a.engine.ingest(gatewayEvent('offline'));
+    await advance(a.engine, 30_000);
+    expect(a.channels.whatsapp.sent).toHaveLength(1);
+    await a.engine.stop();
+
+    const b = engineWithRecorders(cfg, { store });
+    await b.engine.start();
+    expect(b.engine.listSilences()).toHaveLength(1);
+    await b.engine.ingest({
+      labels: { alertname: 'StationOffline', station_id: 'stn_1' },
+      severity: 'critical',
+      status: 'firing',
+      starts_at: new Date().toISOString(),
+    });
+    // An hour later: the gateway group is not repeated (log kept), the station is silenced.
+    await advance(b.engine, 3_600_000, 60_000);
+    expect(b.channels.whatsapp.sent).toHaveLength(0);
+    // The recipient's 24-hour window, opened before the restart, still allows free text.
+    await b.engine.ingest({
+      labels: { alertname: 'DeviceBatteryLow' },
+      severity: 'warning',
+      status: 'firing',
+      starts_at: new Date().toISOString(),
+    });
+    await advance(b.engine, 30_000);
+    expect(b.channels.whatsapp.sent).toHaveLength(1);
+    expect(b.channels.whatsapp.sent[0]!.template).toBeUndefined();
+    await b.engine.stop();
+  });
 });
