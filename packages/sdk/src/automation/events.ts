@@ -21,7 +21,14 @@ export type EventfulStatus = keyof typeof TYPES;
 export function buildRunEvent(
   record: automation.RunRecord,
   status: EventfulStatus,
-  options: { source: string; time: string; failedStep?: string; message?: string; bundleUrl?: string },
+  options: {
+    source: string;
+    time: string;
+    failedStep?: string;
+    message?: string;
+    bundleUrl?: string;
+    traceparent?: string;
+  },
 ) {
   const data: EventData<(typeof TYPES)[EventfulStatus]> = {
     automation_run_id: record.automation_run_id,
@@ -39,6 +46,7 @@ export function buildRunEvent(
     id: `${record.automation_run_id}.${status === 'running' ? 'started' : status}`,
     time: options.time,
     subject: record.automation_run_id,
+    ...(options.traceparent !== undefined ? { traceparent: options.traceparent } : {}),
   });
 }
 

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { type IdGenerator, newId, safeParseContract } from '@fieldops/contracts';
 import * as automation from '@fieldops/contracts/automation/v1';
 import type * as kb from '@fieldops/contracts/kb/v1';
+import { context as otelContext, type Span, type Tracer, trace } from '@opentelemetry/api';
 import { createRedactor, type Redactor } from '../secrets/redactor.js';
 import { createSecretResolver } from '../secrets/resolver.js';
 import { describeAction } from './dry-run.js';
@@ -70,6 +71,11 @@ export interface RunSpecOptions {
   now?: () => Date;
   ids?: IdGenerator;
   sleep?: Sleep;
+  /**
+   * An OpenTelemetry tracer: one span for the run and a child span per step attempt; the run's trace id
+   * goes into the record (`trace_id`) and the events (`traceparent`). Nothing is traced without one.
+   */
+  tracer?: Tracer;
   /** Who runs (default `@fieldops/sdk` on this host). */
   runner?: automation.RunRecord['runner'];
 }
@@ -147,6 +153,18 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
     },
     now,
   );
+  const runSpan = options.tracer?.startSpan('fieldops.automation run', {
+    attributes: {
+      'fieldops.automation_run_id': runId,
+      'fieldops.deployment_id': spec.deployment_id,
+      'fieldops.project': spec.project,
+      'fieldops.dry_run': options.dryRun === true,
+    },
+  });
+  const runTrace = runSpan?.spanContext();
+  const traceparent =
+    runTrace && !/^0+$/.test(runTrace.traceId) ? `00-${runTrace.traceId}-${runTrace.spanId}-01` : undefined;
+  if (traceparent && runTrace) state.record.trace_id = runTrace.traceId;
   state.timeline({ at: queuedAt, status: 'queued' });
   for (const a of spec.actions) state.timeline({ at: queuedAt, status: 'queued', step_id: a.id });
 
@@ -226,6 +244,7 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
       time: state.stamp(),
       ...extra,
       ...(bundle?.url ? { bundleUrl: bundle.url } : {}),
+      ...(traceparent ? { traceparent } : {}),
     });
     await emitSafely(options.events, event, logger);
   };
@@ -314,6 +333,7 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
         : (options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS);
     let firstStart: string | undefined;
     let startMs = 0;
+    let stepSpan: Span | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const at = state.stamp();
       if (firstStart === undefined) {
@@ -337,6 +357,17 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
             { retryable: false },
           );
         }
+        stepSpan = options.tracer?.startSpan(
+          `fieldops.automation step ${stepId}`,
+          {
+            attributes: {
+              'fieldops.step_id': stepId,
+              'fieldops.action_kind': action.kind,
+              'fieldops.attempt': attempt,
+            },
+          },
+          runSpan ? trace.setSpan(otelContext.active(), runSpan) : undefined,
+        );
         const outcome = await runAttempt(handler, action, {
           spec,
           state,
@@ -375,6 +406,7 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
           ...(message !== undefined ? { message } : {}),
           ...(cleanOutputs !== undefined ? { outputs: cleanOutputs } : {}),
         });
+        stepSpan?.end();
         if (cleanOutputs) outputs.set(stepId, cleanOutputs);
         if (outcome?.ticket) {
           state.setRun({ ticket_id: outcome.ticket.ticket_id });
@@ -403,6 +435,8 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
         const message = full.replace(/^@fieldops\/[a-z/-]+: /, '');
         const code = errorCode(error);
         const retryable = !isCancel && (error as { retryable?: unknown }).retryable !== false;
+        stepSpan?.setStatus({ code: 2, message: code });
+        stepSpan?.end();
         if (isCancel) {
           cancelled = true;
           state.setStep(stepId, {
@@ -494,6 +528,9 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
   });
   await writeBack.flush();
   recorder?.close();
+  runSpan?.setAttribute('fieldops.status', status);
+  if (status !== 'succeeded') runSpan?.setStatus({ code: 2, message: status });
+  runSpan?.end();
   if (options.dryRun) {
     const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
     print(`Dry run of ${spec.deployment_id} (${spec.actions.length} step(s), project ${spec.project}):`);

@@ -2,6 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as automation from '@fieldops/contracts/automation/v1';
+import { type Tracer, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import {
   type ActionHandler,
@@ -405,5 +406,79 @@ describe('runSpec and secrets', () => {
     expect(text.split('---\n\n')[1]).toBe(
       `# Run ${r.record.automation_run_id} failed at a\n\nFailed: a (error)\n`,
     );
+  });
+});
+
+describe('runSpec tracing', () => {
+  it('opens a run span and a child span per attempt; the trace id goes into the record and the events', async () => {
+    const spans: {
+      name: string;
+      parent: unknown;
+      ended: boolean;
+      status?: unknown;
+      attributes: Record<string, unknown>;
+      self: unknown;
+    }[] = [];
+    let n = 0;
+    const tracer = {
+      startSpan(name: string, opts: { attributes?: Record<string, unknown> }, ctx?: unknown) {
+        n += 1;
+        const rec: (typeof spans)[number] = {
+          name,
+          parent: ctx ? trace.getSpan(ctx as never) : undefined,
+          ended: false,
+          attributes: { ...opts.attributes },
+          self: undefined,
+        };
+        const span = {
+          spanContext: () => ({
+            traceId: 'c'.repeat(32),
+            spanId: n.toString(16).padStart(16, '0'),
+            traceFlags: 1,
+          }),
+          setAttribute: (k: string, v: unknown) => {
+            rec.attributes[k] = v;
+            return span;
+          },
+          setStatus: (st: unknown) => {
+            rec.status = st;
+            return span;
+          },
+          end: () => {
+            rec.ended = true;
+          },
+          isRecording: () => true,
+        };
+        rec.self = span;
+        spans.push(rec);
+        return span;
+      },
+    } as unknown as Tracer;
+    const events: { traceparent?: string }[] = [];
+    const { handler } = scripted({
+      b: async (attempt) => {
+        if (attempt === 1) throw new Error('first try fails');
+      },
+    });
+    const r = await runSpec(buildSpec([check('a'), check('b', { retry: { max_attempts: 2 } })]), {
+      handlers: { run_health_checks: handler },
+      tracer,
+      sleep: async () => {},
+      events: { emit: (e) => void events.push(e) },
+    });
+    expect(r.record.trace_id).toBe('c'.repeat(32));
+    expect(events.map((e) => e.traceparent)).toEqual([
+      `00-${'c'.repeat(32)}-0000000000000001-01`,
+      `00-${'c'.repeat(32)}-0000000000000001-01`,
+    ]);
+    expect(spans.map((s) => [s.name, s.ended, s.parent === spans[0]?.self])).toEqual([
+      ['fieldops.automation run', true, false],
+      ['fieldops.automation step a', true, true],
+      ['fieldops.automation step b', true, true],
+      ['fieldops.automation step b', true, true],
+    ]);
+    expect(spans[2]?.status).toEqual({ code: 2, message: 'error' });
+    expect(spans[3]?.attributes['fieldops.attempt']).toBe(2);
+    expect(spans[0]?.attributes['fieldops.status']).toBe('succeeded');
   });
 });
