@@ -23,6 +23,7 @@ export { buildHunks, diffLines } from './render/diff-lines.js';
 export { markdownText, renderMarkdown } from './render/markdown.js';
 export type { FileCopy, RouteSpec } from './routes.js';
 export { buildRoutes, RUN_COMPONENTS } from './routes.js';
+export { getSwizzleConfig } from './swizzle.js';
 
 // ---- types shared with the theme ----
 export type {

@@ -2,7 +2,12 @@ import path from 'node:path';
 import type { LoadContext } from '@docusaurus/types';
 import { normalizePluginOptions } from '@docusaurus/utils-validation';
 import { describe, expect, it } from 'vitest';
-import pluginRuns, { DEFAULT_OPTIONS, type PluginOptions, validateOptions } from '../src/index.js';
+import pluginRuns, {
+  DEFAULT_OPTIONS,
+  getSwizzleConfig,
+  type PluginOptions,
+  validateOptions,
+} from '../src/index.js';
 
 const validate = (options: unknown) =>
   validateOptions({ validate: normalizePluginOptions as never, options: options as never });
@@ -26,5 +31,13 @@ describe('the plugin', () => {
     expect(plugin.getPathsToWatch?.()).toEqual([path.join('/site', 'kb', '**/*.{json,ndjson,md}')]);
     expect(plugin.getThemePath?.()).toMatch(/lib[/\\]theme$/);
     expect(plugin.getTypeScriptThemePath?.()).toMatch(/src[/\\]theme$/);
+  });
+});
+
+describe('getSwizzleConfig', () => {
+  it('covers every theme component the plugin ships', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const shipped = (await readdir(path.join(import.meta.dirname, '../src/theme'))).sort();
+    expect(Object.keys(getSwizzleConfig().components).sort()).toEqual(shipped);
   });
 });
