@@ -4,6 +4,9 @@
 export type { SecretErrorCode } from './errors.js';
 /** The error of the secrets module. */
 export { SecretError } from './errors.js';
+export type { SecretResolverFromEnvOptions } from './from-env.js';
+/** A resolver configured from VAULT_ADDR / VAULT_TOKEN / OP_CONNECT_HOST / OP_CONNECT_TOKEN. */
+export { createSecretResolverFromEnv } from './from-env.js';
 // ---- resolver and providers ----
 export type { SecretLookupOptions, SecretProvider, SecretScheme, TokenSource } from './provider.js';
 /** Reads a token source (string, Secret or async function). */

@@ -10,6 +10,7 @@ import {
   createFileProvider,
   createOnePasswordConnectProvider,
   createSecretResolver,
+  createSecretResolverFromEnv,
   createVaultProvider,
   parseDotenv,
   Secret,
@@ -207,6 +208,36 @@ describe('createSecretResolver', () => {
     const error = await resolver.resolve(CANARY).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'secret_ref_invalid' });
     expect((error as Error).message).not.toContain(CANARY);
+    await expect(resolver.resolve('vault:kv/data/x#y')).rejects.toMatchObject({
+      code: 'secret_provider_unavailable',
+    });
+  });
+});
+
+describe('createSecretResolverFromEnv', () => {
+  it('wires env, env files, file, Vault and 1Password Connect from the standard variables', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fieldops-secrets-'));
+    await writeFile(join(dir, 'site.env'), 'ONLY_IN_FILE=from-the-file\n');
+    const resolver = createSecretResolverFromEnv({
+      env: {
+        PLAIN: 'from-env',
+        VAULT_ADDR: 'https://vault.test:8200',
+        VAULT_TOKEN,
+        OP_CONNECT_HOST: 'http://op.test:8080',
+        OP_CONNECT_TOKEN: OP_TOKEN,
+      },
+      envFiles: [join(dir, 'site.env')],
+    });
+    expect((await resolver.resolve('env:PLAIN')).reveal()).toBe('from-env');
+    expect((await resolver.resolve('env:ONLY_IN_FILE')).reveal()).toBe('from-the-file');
+    expect((await resolver.resolve('vault:kv/data/site-bkk-01/chirpstack#api_token')).reveal()).toBe(CANARY);
+    expect((await resolver.resolve('op://ops/proxmox-bkk-01/token')).reveal()).toBe('op-token-value-1');
+    // The provider tokens themselves are redacted too.
+    expect(resolver.redactor.redactString(`${VAULT_TOKEN} ${OP_TOKEN}`)).toBe('[redacted] [redacted]');
+  });
+
+  it('has no Vault provider without VAULT_ADDR', async () => {
+    const resolver = createSecretResolverFromEnv({ env: { VAULT_TOKEN } });
     await expect(resolver.resolve('vault:kv/data/x#y')).rejects.toMatchObject({
       code: 'secret_provider_unavailable',
     });
