@@ -8,7 +8,8 @@ export const DEFAULT_TEMPLATE: Required<TemplateConfig> = {
 {{#each alerts}}
 {{#if firing}}🔴{{else}}✅{{/if}} {{summary}}
 {{/each}}
-{{#if ack_code}}Reply ACK {{ack_code}} to acknowledge.{{/if}}`,
+{{#if more_count}}…and {{more_count}} more
+{{/if}}{{#if ack_code}}Reply ACK {{ack_code}} to acknowledge.{{/if}}`,
 };
 
 /** Sensible defaults per event type (keyed by the alert's `type` label). */
@@ -18,7 +19,8 @@ export const DEFAULT_TEMPLATES: Record<string, TemplateConfig> = {
 {{#each alerts}}
 {{#if firing}}🔴{{else}}✅{{/if}} {{summary}} (EUI {{labels.gateway_eui}}{{#if annotations.last_seen_at}}, last seen {{annotations.last_seen_at}}{{/if}})
 {{/each}}
-{{#if ack_code}}Reply ACK {{ack_code}} to acknowledge.{{/if}}`,
+{{#if more_count}}…and {{more_count}} more
+{{/if}}{{#if ack_code}}Reply ACK {{ack_code}} to acknowledge.{{/if}}`,
   },
   'io.fieldops.automation.run.failed.v1': {
     text: `{{title}}
@@ -27,6 +29,7 @@ export const DEFAULT_TEMPLATES: Record<string, TemplateConfig> = {
 {{#if annotations.description}}  {{annotations.description}}
 {{/if}}{{#if annotations.bundle_url}}  Run bundle: {{annotations.bundle_url}}
 {{/if}}{{/each}}
-{{#if ack_code}}Reply ACK {{ack_code}} to acknowledge.{{/if}}`,
+{{#if more_count}}…and {{more_count}} more
+{{/if}}{{#if ack_code}}Reply ACK {{ack_code}} to acknowledge.{{/if}}`,
   },
 };

@@ -75,3 +75,20 @@ describe('MessageRenderer', () => {
     expect(m.parameters[1]).toBe('a b c   d');
   });
 });
+
+describe('long groups', () => {
+  it('lists the first 20 alerts, firing first, and counts the rest', () => {
+    const base = data().alerts[0]!;
+    const alerts = Array.from({ length: 50 }, (_, i) => ({
+      ...base,
+      fingerprint: `f${i}`,
+      status: (i < 5 ? 'resolved' : 'firing') as 'firing' | 'resolved',
+      annotations: { summary: `alert ${i}` },
+    }));
+    const m = new MessageRenderer().render(data({ alerts }), 'slack');
+    expect(m.text).toContain('alert 5');
+    expect(m.text).not.toContain('alert 0\n');
+    expect(m.text).toContain('…and 30 more');
+    expect(m.parameters[1]).toBe('alert 5 (+49 more)');
+  });
+});

@@ -49,7 +49,11 @@ export class MessageRenderer {
   private readonly hb = Handlebars.create();
   private readonly cache = new Map<string, Handlebars.TemplateDelegate>();
 
-  constructor(private readonly templates: Record<string, TemplateConfig> = {}) {
+  constructor(
+    private readonly templates: Record<string, TemplateConfig> = {},
+    /** How many alerts a message lists (the rest are counted); default 20. */
+    private readonly maxAlerts = 20,
+  ) {
     this.hb.registerHelper('upper', (s: unknown) => String(s ?? '').toUpperCase());
     this.hb.registerHelper('join', (a: unknown, sep: unknown) =>
       Array.isArray(a) ? a.join(typeof sep === 'string' ? sep : ', ') : '',
@@ -106,11 +110,16 @@ export class MessageRenderer {
       escalation: data.escalation
         ? { ...data.escalation, level_number: data.escalation.level + 1 }
         : undefined,
-      alerts: data.alerts.map((a) => ({
-        ...a,
-        firing: a.status === 'firing',
-        summary: a.annotations.summary ?? a.labels.alertname ?? a.fingerprint,
-      })),
+      // A phone screen (and WhatsApp's 4096 characters) holds a few alerts, not hundreds: the first
+      // `maxAlerts`, firing first, and a count of the rest.
+      alerts: [...firing, ...data.alerts.filter((a) => a.status !== 'firing')]
+        .slice(0, this.maxAlerts)
+        .map((a) => ({
+          ...a,
+          firing: a.status === 'firing',
+          summary: a.annotations.summary ?? a.labels.alertname ?? a.fingerprint,
+        })),
+      more_count: Math.max(0, data.alerts.length - this.maxAlerts),
     };
     const esc = CHANNEL_ESCAPERS[channel];
     const safe = escapeDeep(ctx, esc) as Record<string, unknown>;
@@ -118,9 +127,9 @@ export class MessageRenderer {
     const text = this.compile(this.pick('text', type, alertname))({ ...safe, title })
       .replace(/\n{3,}/g, '\n\n')
       .trim();
-    const summaries = ctx.alerts.map((a) => a.summary);
+    const firstSummary = ctx.alerts[0]?.summary;
     const summary =
-      summaries.length > 1 ? `${summaries[0]} (+${summaries.length - 1} more)` : (summaries[0] ?? title);
+      data.alerts.length > 1 ? `${firstSummary} (+${data.alerts.length - 1} more)` : (firstSummary ?? title);
     return {
       title,
       text,
