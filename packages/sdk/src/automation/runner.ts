@@ -568,6 +568,8 @@ interface AttemptInput {
 
 // One attempt: the handler races the step's timeout and the run's cancellation. A handler that
 // ignores its signal is abandoned (its promise is left to settle on its own), not awaited forever.
+// The timer is not unref'd: it is what keeps the process alive (and the run finishing) when a
+// handler waits on something that will never settle.
 async function runAttempt(handler: ActionHandler, action: automation.Action, input: AttemptInput) {
   const controller = new AbortController();
   let onAbort: (() => void) | undefined;
@@ -578,7 +580,6 @@ async function runAttempt(handler: ActionHandler, action: automation.Action, inp
       controller.abort(error);
       reject(error);
     }, input.timeoutMs);
-    timer.unref?.();
     onAbort = () => {
       const error = new RunCancelledError(`run cancelled during step ${input.stepId}`);
       controller.abort(error);

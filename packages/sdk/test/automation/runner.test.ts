@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -480,5 +481,19 @@ describe('runSpec tracing', () => {
     expect(spans[2]?.status).toEqual({ code: 2, message: 'error' });
     expect(spans[3]?.attributes['fieldops.attempt']).toBe(2);
     expect(spans[0]?.attributes['fieldops.status']).toBe('succeeded');
+  });
+});
+
+describe('a handler that never settles', () => {
+  it('still ends the run at the step timeout, in a process with nothing else to do', () => {
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, '__fixtures__/hanging-handler.ts')],
+      {
+        cwd: join(__dirname, '../../../..'),
+        encoding: 'utf8',
+      },
+    );
+    expect(out).toBe('failed step_timeout\n');
   });
 });
