@@ -4,7 +4,7 @@ import type { Options as RunsOptions } from '@fieldops/docusaurus-plugin-runs';
 
 // The fieldops KB: docs (getting started, SDK guides, runbooks, one page per contract generated from
 // the JSON Schemas by scripts/generate-contract-docs.mts) and the run bundles under kb/.
-// FIELDOPS_KB_TEST_FIXTURES=1 adds a second plugin instance with the hostile fixture bundles the
+// FIELDOPS_KB_TEST_FIXTURES=1 adds a second plugin instance with the fixture bundles (hostile text, a long log) the
 // browser tests need (never in the published site).
 const withTestFixtures = process.env.FIELDOPS_KB_TEST_FIXTURES === '1';
 
@@ -37,7 +37,7 @@ const config: Config = {
             '@fieldops/docusaurus-plugin-runs',
             {
               id: 'test-fixtures',
-              path: 'test/__fixtures__/kb-xss',
+              path: 'test/__fixtures__/kb-test',
               routeBasePath: 'test-runs',
               title: 'Test fixtures',
             } satisfies RunsOptions,

@@ -15,6 +15,7 @@ const RUNS = {
   failed: '/runs/bkk-cold-chain/2026-11-24/run_01jeb3n5p7r9t1v3x5z7b9d1f3',
   fixed: '/runs/bkk-cold-chain/2026-11-25/run_01jed7q9s1u3w5y7a9c1e3g5j7',
   xss: '/test-runs/security-fixtures/2026-11-26/run_01jexssxssxssxssxssxssxss0',
+  long: '/test-runs/long-logs/2026-11-26/run_01jelonglonglonglonglong00',
 };
 const SCREENSHOTS = path.join(SITE_DIR, 'test-artifacts');
 
@@ -179,6 +180,23 @@ describe.runIf(browser.run)('in chromium', () => {
     await expect(page.locator('[data-testid="run-postmortem"] a').getAttribute('href')).resolves.toBeNull();
     expect(errors).toEqual([]);
     await shot('run-page-xss');
+  });
+
+  it('pages a long log: page 1 on the run page, later pages on routes of their own', async () => {
+    await open(RUNS.long);
+    const log = page.locator('[data-testid="run-log"][data-log="sync"]');
+    expect(await log.locator('tr[data-level]').count()).toBe(500);
+    await log.locator('nav a', { hasText: '3' }).first().click();
+    await page.getByTestId('run-log-page').waitFor();
+    expect(page.url()).toBe(`${server.url}${RUNS.long}/logs/sync/3`);
+    const rows = page.locator('[data-testid="run-log"] tr[data-level]');
+    expect(await rows.count()).toBe(200);
+    await expect(rows.first().locator('td').first().textContent()).resolves.toBe('1001');
+    await expect(
+      page.locator('[data-testid="run-log"] [aria-current="page"]').first().textContent(),
+    ).resolves.toBe('3');
+    expect(errors).toEqual([]);
+    await shot('run-log-page-3');
   });
 
   it('filters a project run list by status', async () => {
