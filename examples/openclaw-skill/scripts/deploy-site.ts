@@ -1,0 +1,24 @@
+// Deploys one fieldops site from its execution spec. OpenClaw runs it from the skill folder
+// (`npx tsx {baseDir}/scripts/deploy-site.ts …`); it runs the same way from a shell or CI.
+// Exit codes: 0 the run succeeded (or dry run), 1 it failed (a ticket and a postmortem were written),
+// 2 usage error, 3 could not run (an endpoint down, an invalid spec…).
+import { deploySite } from './lib/deploy-site.js';
+import { parseOptions, USAGE, UsageError } from './lib/options.js';
+
+let code = 0;
+try {
+  const result = await deploySite(parseOptions(process.argv.slice(2)));
+  // The last line is for programs (the demo, an agent): one JSON object.
+  console.log(`result ${JSON.stringify(result)}`);
+  code = result.status === 'failed' ? 1 : 0;
+} catch (error) {
+  if (error instanceof UsageError) {
+    if (error.message) console.error(`deploy-site: ${error.message}`);
+    console.error(USAGE);
+    code = 2;
+  } else {
+    console.error(`deploy-site: ${(error as Error).message}`);
+    code = 3;
+  }
+}
+process.exitCode = code;

@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { ExecutionSpec } from '@fieldops/contracts/automation/v1';
+// The demo's sandbox (every system the skill talks to, on loopback) serves as the skill's test bed.
+import { type Sandbox, startSandbox } from '@fieldops/example-demo/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { deploySite } from '../scripts/lib/deploy-site.js';
+import { parseOptions, USAGE, UsageError } from '../scripts/lib/options.js';
+import { createSiteMap } from '../scripts/lib/site-map.js';
+
+const HERE = resolve(import.meta.dirname, '..');
+const REPO = resolve(HERE, '../..');
+const run = promisify(execFile);
+
+describe('SKILL.md', () => {
+  it('has the front matter OpenClaw reads: name, description, single-line JSON metadata with requirements', async () => {
+    const text = await readFile(join(HERE, 'SKILL.md'), 'utf8');
+    const [, front] = text.split(/^---$/m);
+    const data = parseYaml(front!) as Record<string, any>;
+    expect(data.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+    expect(String(data.description).length).toBeGreaterThan(40);
+    // OpenClaw's embedded parser reads single-line keys: metadata is one line of JSON.
+    const line = front!.split('\n').find((l) => l.startsWith('metadata:'))!;
+    const metadata = JSON.parse(line.slice('metadata:'.length));
+    expect(metadata).toEqual(data.metadata);
+    expect(metadata.openclaw.requires.bins).toContain('node');
+    for (const name of metadata.openclaw.requires.env) expect(USAGE).toContain(name);
+    expect(text).toContain('{baseDir}/scripts/deploy-site.ts');
+  });
+
+  it('references/cli.md carries the usage text the script prints', async () => {
+    expect(await readFile(join(HERE, 'references/cli.md'), 'utf8')).toContain(USAGE);
+    const r = await run(process.execPath, ['--import', 'tsx', 'scripts/deploy-site.ts', '--help'], {
+      cwd: HERE,
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect((r as { code: number }).code).toBe(2);
+    expect((r as { stderr: string }).stderr).toContain(USAGE);
+  });
+});
+
+describe('options and the site map', () => {
+  const env = { FIELDOPS_REGISTRY_URL: 'https://crm.test', FIELDOPS_RFID_URL: 'http://10.0.0.5:8080' };
+  it('reads endpoints from the environment and --resolve overrides', () => {
+    const o = parseOptions(['--spec', 'x.json', '--resolve', 'Edge.lan:8080=127.0.0.1:9000'], env);
+    expect(o.registryUrl).toBe('https://crm.test');
+    const site = createSiteMap(o.resolve);
+    expect(site.target('edge.lan:8080')).toBe('127.0.0.1:9000');
+    expect(site.address('edge.lan', 8080)).toEqual({ host: '127.0.0.1', port: 9000 });
+    expect(site.address('other.lan', 1700)).toEqual({ host: 'other.lan', port: 1700 });
+    expect(
+      createSiteMap(new Map([['edge.lan:80', '127.0.0.1:81']])).url('http://edge.lan/api/v1/health'),
+    ).toBe('http://127.0.0.1:81/api/v1/health');
+  });
+  it('refuses ambiguous or malformed input', () => {
+    expect(() => parseOptions([], env)).toThrow(UsageError);
+    expect(() => parseOptions(['--spec', 'a', '--deployment-id', 'b'], env)).toThrow(/exactly one/);
+    expect(() => parseOptions(['--spec', 'a', '--resolve', 'nope'], env)).toThrow(/host:port=host:port/);
+    expect(() => parseOptions(['--spec', 'a'], {})).toThrow(/--registry/);
+  });
+});
+
+describe('deploy-site against the sandbox', () => {
+  let sb: Sandbox;
+  let dir: string;
+  let spec: ExecutionSpec;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'skill-'));
+    spec = ExecutionSpec.parse(
+      JSON.parse(await readFile(join(REPO, 'examples/documents/site-bkk-01.spec.json'), 'utf8')),
+    );
+    sb = await startSandbox(spec, dir);
+  });
+  afterAll(async () => {
+    await sb?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('deploys the example site from the spec file, then fails with a ticket when the gateway is never seen', async () => {
+    const lines: string[] = [];
+    const options = parseOptions(
+      [
+        '--spec',
+        join(REPO, 'examples/documents/site-bkk-01.spec.json'),
+        '--kb',
+        join(dir, 'kb'),
+        ...sb.resolve.flatMap((x) => ['--resolve', x]),
+        '--existing-vm',
+        '127.0.0.1',
+        '--docker-dry-run',
+        '--max-backoff-ms',
+        '10',
+      ],
+      sb.env,
+    );
+    // The gateway never sends stats here: the gateway-online check fails after its retries.
+    const result = await deploySite(options, { print: (l) => lines.push(l), env: sb.env });
+    expect(result.status).toBe('failed');
+    expect(result.ticket_id).toBe(sb.registry.backend.tickets()[0]?.ticket_id);
+    expect(lines.filter((l) => /^\[\d\/5\] (ok|failed)/.test(l)).map((l) => l.slice(0, 13).trim())).toEqual([
+      '[1/5] ok',
+      '[2/5] ok',
+      '[3/5] ok',
+      '[4/5] ok',
+      '[5/5] failed',
+    ]);
+    expect(lines.join('\n')).toContain('chirpstack_gateway_online ac1f09fffe0a0b01');
+    const postmortem = await readFile(join(result.bundle_dir!, 'postmortem.md'), 'utf8');
+    expect(postmortem).toContain('failed_step: health-checks');
+    // Reconciled from the registry: both sensors exist in ChirpStack, with their DevEUIs written back.
+    expect([...sb.chirpstack.state.devices.keys()].sort()).toEqual(
+      spec.targets.devices.map((d) => d.dev_eui).sort(),
+    );
+    // Nothing secret in what it printed.
+    for (const s of sb.secrets) expect(lines.join('\n')).not.toContain(s);
+  });
+});
