@@ -83,6 +83,7 @@ export { createProvisionVmHandler } from './handlers/proxmox/provision-vm.js';
 /** Path checks of bundle components. */
 export {
   buildBundleRelativeDir,
+  buildSnapshotName,
   resolveInside,
   validateBundleDate,
   validateBundlePath,

@@ -189,4 +189,25 @@ describe('deploy_compose_stack', () => {
     expect(compose.services.crm.privileged).toBeUndefined();
     expect(compose.services.crm.image).toBe('ghcr.io/fieldops/crm:1"\n    privileged: true');
   });
+
+  it('keeps snapshot names valid for a step id of the maximum length', async () => {
+    const id = `deploy-${'x'.repeat(56)}`; // 63 characters, the longest step id
+    const kbRoot = await mkdtemp(join(tmpdir(), 'fieldops-kb-'));
+    const { runner } = fakeCommandRunner();
+    const result = await runSpec(buildSpec([{ ...chirpstack, id }]), {
+      handlers: {
+        deploy_compose_stack: createDeployComposeStackHandler({
+          runner,
+          workDir: await mkdtemp(join(tmpdir(), 'c-')),
+        }),
+      },
+      secrets: createSecretResolver({ providers: [createEnvProvider({ env: { PG_PASSWORD: CANARY } })] }),
+      kb: { root: kbRoot },
+    });
+    expect(result.status).toBe('succeeded');
+    expect(result.bundle?.snapshots.map((s) => s.name)).toEqual([
+      `deploy-${'x'.repeat(47)}-compose`,
+      `deploy-${'x'.repeat(51)}-env`,
+    ]);
+  });
 });

@@ -98,3 +98,9 @@ export function ensureDirInside(root: string, relDir: string): string {
   resolveInside(root, relDir);
   return dir;
 }
+
+/** A snapshot name for a step: `<step id>-<suffix>`, the step id shortened so the slug fits 63 characters. */
+export function buildSnapshotName(stepId: string, suffix: string): string {
+  const room = 63 - suffix.length - 1;
+  return `${stepId.slice(0, room).replace(/-+$/, '')}-${suffix}`;
+}

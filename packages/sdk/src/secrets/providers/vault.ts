@@ -15,7 +15,8 @@ export interface VaultProviderOptions {
 
 /**
  * Resolves `vault:<mount>/data/<path>#<key>` from a KV version 2 engine: `GET /v1/<mount>/data/<path>`,
- * the key read from `data.data`. A path without the `data/` segment gets it added after the mount.
+ * the key read from `data.data`. A path without a `data` segment gets one after its first segment
+ * (the mount); a mount of several segments must be written with its `data` segment.
  * Each secret path is fetched once per provider.
  */
 export function createVaultProvider(options: VaultProviderOptions): SecretProvider {
@@ -45,7 +46,8 @@ export function createVaultProvider(options: VaultProviderOptions): SecretProvid
     async resolve(ref, { signal }) {
       if (ref.scheme !== 'vault') return undefined;
       const segments = ref.path.split('/').filter(Boolean);
-      if (segments[1] !== 'data') segments.splice(1, 0, 'data');
+      // KV v2 reads go through `<mount>/data/<path>`: add the segment when the ref left it out.
+      if (!segments.includes('data')) segments.splice(1, 0, 'data');
       const path = segments.join('/');
       const display = `vault:${ref.path}#${ref.key}`;
       let pending = cache.get(path);

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { AutomationError } from '../../errors.js';
+import { buildSnapshotName } from '../../kb/paths.js';
 import type { ActionHandler } from '../../types.js';
 import { type CommandRunner, createChildProcessRunner } from '../command-runner.js';
 import { type RenderComposeOptions, renderComposeProject } from './render.js';
@@ -76,14 +77,14 @@ export function createDeployComposeStackHandler(
         });
       }
       ctx.snapshot({
-        name: `${ctx.stepId}-compose`,
+        name: buildSnapshotName(ctx.stepId, 'compose'),
         title: `${a.stack} compose project ${a.project_name}`,
         target: a.docker_host ?? 'local docker',
         format: 'yaml',
         content: rendered.compose,
       });
       ctx.snapshot({
-        name: `${ctx.stepId}-env`,
+        name: buildSnapshotName(ctx.stepId, 'env'),
         title: `${a.stack} environment`,
         format: 'json',
         // Secret variables as a list of (variable, reference): a reference is not a secret, and a

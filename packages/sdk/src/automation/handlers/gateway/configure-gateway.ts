@@ -1,4 +1,5 @@
 import { AutomationError } from '../../errors.js';
+import { buildSnapshotName } from '../../kb/paths.js';
 import type { ActionHandler } from '../../types.js';
 import { createChirpStackForwarderConfigRenderer, type ForwarderConfigRenderer } from './forwarder-config.js';
 import { createChirpStackGatewayRegistrar, type GatewayRegistrar } from './registrar.js';
@@ -54,7 +55,7 @@ export function createConfigureGatewayHandler(
         });
       }
       ctx.snapshot({
-        name: `${ctx.stepId}-forwarder`,
+        name: buildSnapshotName(ctx.stepId, 'forwarder'),
         title: `${a.forwarder} configuration of ${gateway.name}`,
         target: gateway.device_id,
         ...snapshotContent(files),

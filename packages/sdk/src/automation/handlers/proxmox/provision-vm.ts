@@ -1,5 +1,6 @@
 import type * as automation from '@fieldops/contracts/automation/v1';
 import { AutomationError } from '../../errors.js';
+import { buildSnapshotName } from '../../kb/paths.js';
 import type { Sleep } from '../../retry.js';
 import type { ActionHandler } from '../../types.js';
 import {
@@ -115,7 +116,7 @@ export function createProvisionVmHandler(options: ProvisionVmHandlerOptions = {}
       }
       ctx.log.info(`VM ${vmid} is up at ${ip}`);
       ctx.snapshot({
-        name: `${ctx.stepId}-vm`,
+        name: buildSnapshotName(ctx.stepId, 'vm'),
         title: `VM ${a.vm_name}`,
         target: `${node}/${vmid}`,
         format: 'json',
