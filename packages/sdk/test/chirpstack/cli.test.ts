@@ -140,6 +140,24 @@ describe('fieldops chirpstack', () => {
         source: 'chirpstack',
         external_refs: { chirpstack: { dev_eui: eui(50) } },
       });
+
+      fake.setDeviceSeen(eui(50), new Date(), { battery_level: 64 });
+      out = '';
+      const sync = [
+        'chirpstack',
+        'sync',
+        '--chirpstack',
+        fake.target,
+        '--registry',
+        url,
+        '--tenant',
+        'site-cli',
+      ];
+      expect(await runCli(sync, io())).toBe(0);
+      expect(out).toContain('Observed state: 1 written, 0 unchanged, 0 not in ChirpStack, 0 errors.');
+      expect(patches[1]!.body).toMatchObject({
+        data: { chirpstack: { state: 'active', battery_level: 64 } },
+      });
     } finally {
       server.close();
     }

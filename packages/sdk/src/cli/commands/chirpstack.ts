@@ -10,6 +10,7 @@ import { readDocument } from './validate.js';
 const USAGE = `fieldops chirpstack plan  --spec FILE --chirpstack HOST:PORT [--registry URL [--site SITE_ID]] [--prune] [--json]
 fieldops chirpstack apply --spec FILE --chirpstack HOST:PORT [--registry URL [--site SITE_ID]] [--prune] [--concurrency N] [--journal PATH] [--json]
 fieldops chirpstack export --chirpstack HOST:PORT --site SITE_ID [--out FILE]
+fieldops chirpstack sync --chirpstack HOST:PORT --registry URL --tenant NAME [--site SITE_ID]
 
 --spec        tenant, applications, device_profiles, gateways (and devices) as JSON/YAML
               (chirpstack.v1.ProvisioningSpec; devices may be omitted when they come from --registry)
@@ -17,6 +18,7 @@ fieldops chirpstack export --chirpstack HOST:PORT --site SITE_ID [--out FILE]
               role gateway) and get external_refs.chirpstack.* and observed state written back after apply
 --token-ref   SecretRef of the ChirpStack API token (default env:CHIRPSTACK_API_TOKEN)
 --registry-token-ref  SecretRef of the registry token (default env:FIELDOPS_REGISTRY_TOKEN, optional)
+--tenant      (sync) the ChirpStack tenant whose status is copied into the registry's observed state
 --tls         talk TLS to ChirpStack (system roots)
 --journal     apply journal for crash recovery (default .fieldops/chirpstack-apply.journal)
 Device keys are SecretRefs resolved from the environment (env:) or files (file:); never printed.
@@ -45,13 +47,14 @@ export const chirpstackCommand: CliCommand = {
         concurrency: { type: 'string' },
         journal: { type: 'string' },
         out: { type: 'string' },
+        tenant: { type: 'string' },
         'token-ref': { type: 'string' },
         'registry-token-ref': { type: 'string' },
       },
     });
     const sub = positionals[0];
-    if (sub !== 'plan' && sub !== 'apply' && sub !== 'export')
-      throw new UsageError('fieldops chirpstack: expected plan, apply or export');
+    if (sub !== 'plan' && sub !== 'apply' && sub !== 'export' && sub !== 'sync')
+      throw new UsageError('fieldops chirpstack: expected plan, apply, export or sync');
     if (!values.chirpstack) throw new UsageError('fieldops chirpstack: --chirpstack HOST:PORT is required');
     // Loaded here, not at the top: protobuf and gRPC load only for this command.
     const cs = await import('../../chirpstack/index.js');
@@ -71,6 +74,7 @@ export const chirpstackCommand: CliCommand = {
     });
     try {
       if (sub === 'export') return await exportCommand(values, cs, client, io);
+      if (sub === 'sync') return await syncCommand(values, cs, client, io);
       const desired = await loadDesired(values, io);
       const journal = cs.createFileJournal(
         resolve(io.cwd, String(values.journal ?? '.fieldops/chirpstack-apply.journal')),
@@ -111,6 +115,14 @@ export const chirpstackCommand: CliCommand = {
   },
 };
 
+async function registryClient(values: Values, io: { env: Readonly<Record<string, string | undefined>> }) {
+  const { createRegistryClient } = await import('../../registry/index.js');
+  const tokenRef = String(values['registry-token-ref'] ?? 'env:FIELDOPS_REGISTRY_TOKEN');
+  const envName = tokenRef.startsWith('env:') ? tokenRef.slice(4) : undefined;
+  const token = envName ? io.env[envName] : undefined;
+  return createRegistryClient({ baseUrl: String(values.registry), ...(token ? { token } : {}) });
+}
+
 async function loadDesired(
   values: Values,
   io: { cwd: string; env: Readonly<Record<string, string | undefined>> },
@@ -121,11 +133,7 @@ async function loadDesired(
   const registryDevices: RegistryDevice[] = [];
   let registry: RegistryWriteBack | undefined;
   if (values.registry) {
-    const { createRegistryClient } = await import('../../registry/index.js');
-    const tokenRef = String(values['registry-token-ref'] ?? 'env:FIELDOPS_REGISTRY_TOKEN');
-    const envName = tokenRef.startsWith('env:') ? tokenRef.slice(4) : undefined;
-    const token = envName ? io.env[envName] : undefined;
-    const client = createRegistryClient({ baseUrl: String(values.registry), ...(token ? { token } : {}) });
+    const client = await registryClient(values, io);
     for await (const d of client.listDevices(values.site ? { site_id: values.site as never } : {}))
       registryDevices.push(d);
     registry = client;
@@ -152,4 +160,30 @@ async function exportCommand(
     io.stdout(`wrote ${path} (${snapshot.devices.length} devices, ${snapshot.gateways.length} gateways)\n`);
   } else io.stdout(text);
   return EXIT.ok;
+}
+
+async function syncCommand(
+  values: Values,
+  cs: typeof import('../../chirpstack/index.js'),
+  client: ChirpStackClient,
+  io: { cwd: string; env: Readonly<Record<string, string | undefined>>; stdout: (t: string) => void },
+): Promise<number> {
+  if (!values.registry || !values.tenant)
+    throw new UsageError('fieldops chirpstack sync: --registry URL and --tenant NAME are required');
+  const registry = await registryClient(values, io);
+  const tenant = (await cs.collect(client.listTenants({ search: String(values.tenant) }))).find(
+    (t) => t.name === values.tenant,
+  );
+  if (!tenant) throw new UsageError(`fieldops chirpstack sync: no tenant named ${String(values.tenant)}`);
+  const records: RegistryDevice[] = [];
+  for await (const d of registry.listDevices(values.site ? { site_id: values.site as never } : {}))
+    records.push(d);
+  const result = await cs.syncObservedState({ client, registry, tenantId: tenant.id, records });
+  io.stdout(
+    `Observed state: ${result.written} written, ${result.unchanged} unchanged, ${result.missing.length} not in ChirpStack, ` +
+      `${result.errors.length} errors.\n`,
+  );
+  for (const id of result.missing) io.stdout(`  missing ${id}\n`);
+  for (const e of result.errors) io.stdout(`  ${e.device_id}: ${e.code}: ${e.message}\n`);
+  return result.errors.length ? EXIT.invalid : EXIT.ok;
 }
