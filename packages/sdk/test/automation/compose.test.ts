@@ -205,9 +205,10 @@ describe('deploy_compose_stack', () => {
       kb: { root: kbRoot },
     });
     expect(result.status).toBe('succeeded');
+    // 63 characters each: the step id is shortened, the suffix kept.
     expect(result.bundle?.snapshots.map((s) => s.name)).toEqual([
-      `deploy-${'x'.repeat(47)}-compose`,
-      `deploy-${'x'.repeat(51)}-env`,
+      `deploy-${'x'.repeat(48)}-compose`,
+      `deploy-${'x'.repeat(52)}-env`,
     ]);
   });
 });
