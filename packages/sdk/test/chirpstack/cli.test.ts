@@ -105,7 +105,9 @@ describe('fieldops chirpstack', () => {
       created_at: '2026-11-27T10:00:00Z',
       updated_at: '2026-11-27T10:00:00Z',
     };
+    const auth = new Set<string | undefined>();
     const server: Server = createServer((req, res) => {
+      auth.add(req.headers.authorization);
       let body = '';
       req.on('data', (c) => {
         body += c;
@@ -129,8 +131,9 @@ describe('fieldops chirpstack', () => {
       await writeFile(join(dir, 'spec.json'), JSON.stringify({ ...spec, devices: undefined }));
       const code = await runCli(
         ['chirpstack', 'apply', '--spec', 'spec.json', '--chirpstack', fake.target, '--registry', url],
-        io(),
+        { ...io(), env: { ...io().env, FIELDOPS_REGISTRY_TOKEN: 'registry-token' } },
       );
+      expect(auth).toEqual(new Set(['Bearer registry-token']));
       expect(err).toBe('');
       expect(code).toBe(0);
       expect(fake.state.devices.get(eui(50))?.name).toBe('from-registry');

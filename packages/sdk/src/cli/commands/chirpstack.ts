@@ -117,10 +117,20 @@ export const chirpstackCommand: CliCommand = {
 
 async function registryClient(values: Values, io: { env: Readonly<Record<string, string | undefined>> }) {
   const { createRegistryClient } = await import('../../registry/index.js');
-  const tokenRef = String(values['registry-token-ref'] ?? 'env:FIELDOPS_REGISTRY_TOKEN');
-  const envName = tokenRef.startsWith('env:') ? tokenRef.slice(4) : undefined;
-  const token = envName ? io.env[envName] : undefined;
-  return createRegistryClient({ baseUrl: String(values.registry), ...(token ? { token } : {}) });
+  const { createEnvProvider, createFileProvider, createSecretResolver } = await import(
+    '../../secrets/index.js'
+  );
+  const explicit = values['registry-token-ref'];
+  // The default ref is optional (a registry on the LAN may need no token); an explicit one must resolve.
+  const tokenRef = explicit === undefined ? 'env:FIELDOPS_REGISTRY_TOKEN' : String(explicit);
+  const useToken = explicit !== undefined || Boolean(io.env.FIELDOPS_REGISTRY_TOKEN);
+  const resolver = createSecretResolver({
+    providers: [createEnvProvider({ env: io.env }), createFileProvider()],
+  });
+  return createRegistryClient({
+    baseUrl: String(values.registry),
+    ...(useToken ? { token: async () => (await resolver.resolve(tokenRef)).reveal() } : {}),
+  });
 }
 
 async function loadDesired(
