@@ -20,7 +20,6 @@ const call = (
     }),
   );
 
-// biome-ignore lint/suspicious/noExplicitAny: test reads loosely typed JSON answers
 const body = async (r: Response): Promise<any> => r.json();
 
 describe('HTTP API', () => {
