@@ -211,4 +211,15 @@ describe('deploy_compose_stack', () => {
       `deploy-${'x'.repeat(52)}-env`,
     ]);
   });
+
+  it('a dry run says when the project would not render', async () => {
+    const printed: string[] = [];
+    await runSpec(buildSpec([{ ...chirpstack, stack: 'crm', secrets: {} }]), {
+      dryRun: true,
+      print: (l) => printed.push(l),
+    });
+    expect(printed).toContain(
+      '    would fail: step deploy-chirpstack: the crm stack needs secrets CRM_DB_PASSWORD (as SecretRefs in `secrets`)',
+    );
+  });
 });

@@ -48,11 +48,22 @@ export function createDeployComposeStackHandler(
     join(dir, COMPOSE_ENV_FILE),
   ];
   return {
-    describe(a) {
+    describe(a, spec) {
+      // Rendering is pure and needs no secret: a dry run can show what the real run would reject.
+      let problem: string | undefined;
+      try {
+        renderComposeProject(a, {
+          deploymentId: spec.deployment_id,
+          ...(options.templates ? { templates: options.templates } : {}),
+        });
+      } catch (error) {
+        problem = (error as Error).message.replace(/^@fieldops\/sdk\/automation: /, '');
+      }
       return [
         `render the ${a.stack} compose project "${a.project_name}" (version ${a.version}${a.region ? `, region ${a.region}` : ''})`,
         `docker compose pull && up --detach --wait${a.docker_host ? ` on ${a.docker_host}` : ''}`,
         `secrets from ${Object.keys(a.secrets ?? {}).join(', ') || 'none'} passed as environment, never written`,
+        ...(problem ? [`would fail: ${problem}`] : []),
       ];
     },
     async run(a, ctx) {
