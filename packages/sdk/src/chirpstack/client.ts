@@ -62,11 +62,21 @@ export interface RpcCaller {
     service: ServiceName,
     method: string,
     request: PbMessage,
-    options?: { mutating?: boolean; subject?: string },
+    options?: { mutating?: boolean; subject?: string; secrets?: readonly string[] },
   ): Promise<Res>;
   readonly target: string;
   readonly readOnly: boolean;
   close(): void;
+}
+
+/** A server that echoes a key back in its error details must not put it in our error: replace them. */
+function redactDetails(raw: unknown, secrets: readonly string[] | undefined): unknown {
+  const values = (secrets ?? []).filter((v) => v.length >= 4);
+  const details = (raw as { details?: unknown })?.details;
+  if (values.length === 0 || typeof details !== 'string') return raw;
+  let clean = details;
+  for (const v of values) clean = clean.split(v).join('[redacted]').split(v.toUpperCase()).join('[redacted]');
+  return { code: (raw as { code?: unknown }).code, details: clean };
 }
 
 /** Builds the shared plumbing: one channel, one client per service on it. */
@@ -124,7 +134,7 @@ export function createRpcCaller(options: RpcOptions): RpcCaller {
       service: ServiceName,
       method: string,
       request: PbMessage,
-      callOptions: { mutating?: boolean; subject?: string } = {},
+      callOptions: { mutating?: boolean; subject?: string; secrets?: readonly string[] } = {},
     ): Promise<Res> {
       const operation = `${service}/${method.charAt(0).toUpperCase()}${method.slice(1)}`;
       const correlationId = randomUUID();
@@ -176,7 +186,7 @@ export function createRpcCaller(options: RpcOptions): RpcCaller {
             await sleep(backoffDelay(attempt, retry, random));
             continue;
           }
-          const error = errorFromGrpc(raw, operation);
+          const error = errorFromGrpc(redactDetails(raw, callOptions.secrets), operation);
           span?.setAttribute('rpc.grpc.status_code', status ?? -1);
           span?.setStatus({ code: 2, message: error.code }); // SpanStatusCode.ERROR
           span?.end();

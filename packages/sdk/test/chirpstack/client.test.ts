@@ -178,6 +178,12 @@ describe('ChirpStackClient over real gRPC', () => {
     await client.updateDeviceKeys({ dev_eui: eui(7), nwk_key: CANARY_KEY.replace('c0', 'd0') });
     expect(JSON.stringify(log.lines)).not.toContain(CANARY_KEY);
     expect(JSON.stringify(log.lines)).not.toContain(fake.apiToken);
+    // A server that echoes a rejected key: the value stays out of the error.
+    const badKey = `${CANARY_KEY.slice(0, 30)}zz`;
+    const error = await client.updateDeviceKeys({ dev_eui: eui(7), nwk_key: badKey }).catch((e) => e);
+    expect(error).toBeInstanceOf(ChirpStackInvalidArgumentError);
+    expect(error.message).toContain('invalid nwk_key [redacted]');
+    expect(`${error.message}${String(error.cause?.details)}`).not.toContain(badKey);
   });
 
   it('logs one structured line per call', async () => {

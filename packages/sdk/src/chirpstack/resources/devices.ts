@@ -98,6 +98,10 @@ export function deviceMethods(rpc: RpcCaller) {
     };
   }
 
+  function keySecrets(keys: DeviceKeysInput): string[] {
+    return [keys.nwk_key, keys.app_key, keys.gen_app_key].filter((k) => k !== undefined).map(revealSecret);
+  }
+
   function keysToPb(keys: DeviceKeysInput) {
     const k = new devicePb.DeviceKeys();
     k.setDevEui(normalizeEui(keys.dev_eui));
@@ -187,6 +191,7 @@ export function deviceMethods(rpc: RpcCaller) {
       await rpc.call('DeviceService', 'createKeys', req, {
         mutating: true,
         subject: normalizeEui(keys.dev_eui),
+        secrets: keySecrets(keys),
       });
     },
     /** Replaces OTAA root keys. */
@@ -196,6 +201,7 @@ export function deviceMethods(rpc: RpcCaller) {
       await rpc.call('DeviceService', 'updateKeys', req, {
         mutating: true,
         subject: normalizeEui(keys.dev_eui),
+        secrets: keySecrets(keys),
       });
     },
     /** Reads OTAA root keys; values print as `[redacted]`. */
@@ -239,6 +245,12 @@ export function deviceMethods(rpc: RpcCaller) {
       await rpc.call('DeviceService', 'activate', req, {
         mutating: true,
         subject: normalizeEui(activation.dev_eui),
+        secrets: [
+          activation.app_s_key,
+          activation.nwk_s_enc_key,
+          activation.s_nwk_s_int_key,
+          activation.f_nwk_s_int_key,
+        ].map(revealSecret),
       });
     },
     /** Removes a device's activation (it must join again). */

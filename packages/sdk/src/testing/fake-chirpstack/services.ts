@@ -345,7 +345,11 @@ export function buildHandlers(
     const k = req.getDeviceKeys();
     const d = need(state.devices, k.getDevEui(), 'device');
     if (!/^[0-9a-f]{32}$/.test(k.getNwkKey()))
-      throw new FakeRpcError(status.INVALID_ARGUMENT, 'nwk_key must be 32 hex digits');
+      // Echoes the value, as a careless server might: the client must keep it out of its errors.
+      throw new FakeRpcError(
+        status.INVALID_ARGUMENT,
+        `invalid nwk_key ${k.getNwkKey()}: expected 32 hex digits`,
+      );
     return { d, keys: { nwk_key: k.getNwkKey(), app_key: k.getAppKey(), gen_app_key: k.getGenAppKey() } };
   }
 
