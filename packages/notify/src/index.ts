@@ -66,6 +66,8 @@ export { fingerprintOf } from './fingerprint.js';
 // HTTP API
 /** Events, acknowledgements, alerts and silences over HTTP (Fetch API handler). */
 export { createNotifyApiHandler, type NotifyApiOptions, type NotifyApiTarget } from './http/api-handler.js';
+/** Mounts any of the Fetch API handlers on `node:http`. */
+export { toNodeListener } from './http/node-listener.js';
 /** Label matchers (`name=value`, `!=`, `=~`, `!~`). */
 export { type Matcher, type MatcherConfig, matchAll, parseMatcher } from './matchers.js';
 /** What messages are rendered from. */
