@@ -115,8 +115,17 @@ export async function deploySite(
     events,
     print: (line) => step.note(line),
     onLog: (level, msg) => {
-      if (/^step \S+ (succeeded|failed|skipped|cancelled|attempt \d+ failed)/.test(msg) || level === 'error')
-        step.note(msg);
+      if (!/^step \S+ (succeeded|failed|skipped|cancelled|attempt \d+ failed)/.test(msg) && level !== 'error')
+        return;
+      // The runner logs the spec's backoff; say when --max-backoff-ms shortens it.
+      const cap = options.maxBackoffMs;
+      step.note(
+        cap === undefined
+          ? msg
+          : msg.replace(/retrying in (\d+) ms/, (m, ms: string) =>
+              Number(ms) > cap ? `retrying in ${cap} ms (capped)` : m,
+            ),
+      );
     },
   });
   if (options.dryRun) {
