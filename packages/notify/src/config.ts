@@ -1,4 +1,4 @@
-import type { ChannelKind } from '@fieldops/contracts/notify/v1';
+import { CHANNEL_KINDS, type ChannelKind } from '@fieldops/contracts/notify/v1';
 import { type Duration, parseDuration } from './duration.js';
 import { NotifyConfigError } from './errors.js';
 import { type Matcher, type MatcherConfig, parseMatchers } from './matchers.js';
@@ -221,6 +221,11 @@ export function normalizeConfig(config: NotifyConfig): NormalizedConfig {
         throw new NotifyConfigError(`receivers[${i}].contacts[${j}].chain: expected at least one channel`);
       }
       c.chain.forEach((a, k) => {
+        if (!(CHANNEL_KINDS as readonly string[]).includes(a.channel)) {
+          throw new NotifyConfigError(
+            `receivers[${i}].contacts[${j}].chain[${k}].channel: expected one of ${CHANNEL_KINDS.join(', ')}`,
+          );
+        }
         if (!configured.has(a.channel)) {
           throw new NotifyConfigError(
             `receivers[${i}].contacts[${j}].chain[${k}].channel: channel ${a.channel} is not configured in channels`,

@@ -1,4 +1,4 @@
-import type { ChannelKind, DeliveryReceipt } from '@fieldops/contracts/notify/v1';
+import type { Acknowledgement, ChannelKind, DeliveryReceipt } from '@fieldops/contracts/notify/v1';
 import type { Channel } from './channels/channel.js';
 import { createDiscordChannel } from './channels/discord/index.js';
 import { createEmailChannel } from './channels/email/index.js';
@@ -88,6 +88,8 @@ export interface AcknowledgeInput {
 
 /** What an acknowledgement stopped. */
 export interface AcknowledgeResult {
+  /** The acknowledgement as the contract (`notify.v1.Acknowledgement`) records it. */
+  acknowledgement: Acknowledgement;
   incident_id: string | undefined;
   ack_code: string | undefined;
   fingerprints: string[];

@@ -154,6 +154,13 @@ export async function acknowledgeNow(s: EngineContext, input: AcknowledgeInput):
     'acknowledged',
   );
   return {
+    acknowledgement: {
+      ack_code: incident?.ack_code ?? input.ack_code ?? (input.fingerprint as string).slice(0, 32),
+      by: info.by,
+      via: info.via,
+      at: info.at,
+      ...(info.note ? { note: info.note } : {}),
+    },
     incident_id: incident?.id,
     ack_code: incident?.ack_code,
     fingerprints: fps,

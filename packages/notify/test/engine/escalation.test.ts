@@ -73,6 +73,13 @@ describe('escalation policies', () => {
 
     const result = await engine.acknowledge({ ack_code: code.toLowerCase(), by: 'somchai' });
     expect(result.fingerprints).toHaveLength(1);
+    // The result carries the contract's Acknowledgement, valid against notify.v1.
+    const { Acknowledgement } = await import('@fieldops/contracts/notify/v1');
+    expect(Acknowledgement.parse(result.acknowledgement)).toMatchObject({
+      ack_code: code,
+      by: 'somchai',
+      via: 'api',
+    });
     expect(result.cancelled_deliveries).toBeGreaterThan(0);
     expect(receipts.some((r) => r.status === 'suppressed')).toBe(true);
     expect(engine.inspect().deliveries).toHaveLength(0);
