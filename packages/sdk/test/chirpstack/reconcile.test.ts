@@ -226,6 +226,9 @@ describe('applyPlan', () => {
         signal: abort.signal,
       });
       expect(crashed.skipped).toBe(7);
+      expect(crashed.errors.filter((e) => e.code !== 'skipped')).toEqual([
+        expect.objectContaining({ entity: 'device_keys', key: eui(4), message: 'process killed' }),
+      ]);
       const created = fake.state.devices.size;
       expect(created).toBe(5);
       const halfDone = [...fake.state.devices.values()].filter((d) => !d.keys);

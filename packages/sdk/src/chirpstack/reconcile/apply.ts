@@ -82,6 +82,11 @@ export interface ApplyResult {
   duration_ms: number;
 }
 
+/** A key write that failed: reported against the `device_keys` entity, not the device. */
+class KeysWriteFailed {
+  constructor(readonly cause: unknown) {}
+}
+
 /** Write-back merges into the data it read and sends that version: a concurrent writer gets a 412, not a loss. */
 function writeBackBase(link: RegistryLink): { expected_version?: number } {
   return link.observed ? { expected_version: link.observed.version } : {};
@@ -166,7 +171,8 @@ export async function applyPlan(
         try {
           await work(s);
         } catch (error) {
-          fail(s, error);
+          if (error instanceof KeysWriteFailed) fail(s, error.cause, 'device_keys');
+          else fail(s, error);
         }
       },
       options.signal,
@@ -303,14 +309,18 @@ export async function applyPlan(
     const writeKeys = async (first: 'create' | 'update') => {
       if (!keyInput) return;
       try {
-        if (first === 'create') await client.createDeviceKeys(keyInput);
-        else await client.updateDeviceKeys(keyInput);
+        try {
+          if (first === 'create') await client.createDeviceKeys(keyInput);
+          else await client.updateDeviceKeys(keyInput);
+        } catch (error) {
+          if (first === 'create' && error instanceof ChirpStackAlreadyExistsError)
+            await client.updateDeviceKeys(keyInput);
+          else if (first === 'update' && error instanceof ChirpStackNotFoundError)
+            await client.createDeviceKeys(keyInput);
+          else throw error;
+        }
       } catch (error) {
-        if (first === 'create' && error instanceof ChirpStackAlreadyExistsError)
-          await client.updateDeviceKeys(keyInput);
-        else if (first === 'update' && error instanceof ChirpStackNotFoundError)
-          await client.createDeviceKeys(keyInput);
-        else throw error;
+        throw new KeysWriteFailed(error);
       }
     };
     const journalKey = spec.dev_eui;
