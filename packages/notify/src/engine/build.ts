@@ -5,6 +5,7 @@ import type { Incident } from '../stages/escalate.js';
 import type { AlertRecord, Labels } from '../types.js';
 import type { EngineContext } from './context.js';
 
+/** Why an alert is not notified now (inhibited, silenced, quiet hours), or undefined. */
 export function muted(
   s: EngineContext,
   record: AlertRecord,
@@ -17,6 +18,7 @@ export function muted(
   return undefined;
 }
 
+/** The data a message is rendered from, with the ack codes of the firing alerts. */
 export function buildNotification(
   s: EngineContext,
   kind: NotificationData['kind'],

@@ -4,6 +4,7 @@ import type { NotificationData } from '../notification.js';
 import type { AttemptOutcome, DeliveryJob } from '../stages/deliver.js';
 import { type EngineContext, MAX_SENT_REMEMBERED } from './context.js';
 
+/** Creates one delivery job per contact of a receiver and starts the due ones. */
 export async function enqueue(s: EngineContext, data: NotificationData, receiverName: string): Promise<void> {
   const receiver = s.config.receivers.get(receiverName);
   if (!receiver) return;
@@ -85,6 +86,7 @@ export function dispatch(s: EngineContext, id: string): void {
   s.inflight.add(p);
 }
 
+/** Applies the outcome of one attempt: receipt, log line, then done, retry, failover or give up. */
 export async function applyOutcome(
   s: EngineContext,
   id: string,
@@ -134,6 +136,7 @@ export async function applyOutcome(
   }
 }
 
+/** Logs one structured line for a delivery attempt (secrets are already redacted). */
 export function logLine(
   s: EngineContext,
   job: DeliveryJob,
@@ -160,6 +163,7 @@ export function logLine(
   else s.logger.warn(line, msg);
 }
 
+/** Hands a receipt to `onReceipt`; a throwing callback is logged, never propagated. */
 export function emit(s: EngineContext, receipt: DeliveryReceipt): void {
   try {
     s.onReceipt?.(receipt);
@@ -168,6 +172,7 @@ export function emit(s: EngineContext, receipt: DeliveryReceipt): void {
   }
 }
 
+/** Remembers a sent WhatsApp message so a late status webhook can be matched (bounded). */
 export function rememberSent(
   s: EngineContext,
   providerId: string,

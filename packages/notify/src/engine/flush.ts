@@ -7,6 +7,7 @@ import { type EngineContext, storedGroup } from './context.js';
 import { enqueue } from './delivery.js';
 import { openIncident, settleIncidentOf } from './incidents.js';
 
+/** Flushes a group: mutes, dedups, opens incidents, enqueues deliveries and schedules the next flush. */
 export async function flushGroup(s: EngineContext, key: string): Promise<void> {
   const group = s.groupStage.get(key);
   if (!group) return;
@@ -110,6 +111,7 @@ export async function expireIfDue(s: EngineContext, r: AlertRecord, now: number)
   await settleIncidentOf(s, r);
 }
 
+/** Removes alerts from a group and forgets those no group holds any more. */
 export async function dropFromGroup(s: EngineContext, group: GroupState, fps: string[]): Promise<void> {
   for (const fp of s.groupStage.remove(group.key, fps)) {
     const r = s.alerts.get(fp);
@@ -119,6 +121,7 @@ export async function dropFromGroup(s: EngineContext, group: GroupState, fps: st
   }
 }
 
+/** Deletes a group with its timer and notification log entry. */
 export async function dropGroup(s: EngineContext, group: GroupState, fps: string[]): Promise<void> {
   if (fps.length > 0) await dropFromGroup(s, group, fps);
   s.groupStage.delete(group.key);

@@ -9,6 +9,7 @@ import { buildNotification, muted } from './build.js';
 import { type EngineContext, MUTED_RECHECK_MS } from './context.js';
 import { emit, enqueue } from './delivery.js';
 
+/** Opens an incident (ack code, escalation timer) for alerts notified for the first time. */
 export async function openIncident(
   s: EngineContext,
   records: AlertRecord[],
@@ -34,6 +35,7 @@ export async function openIncident(
   if (incident.next_at !== undefined) s.scheduler.schedule(`e:${incident.id}`, incident.next_at);
 }
 
+/** The alerts of an incident that still fire unacknowledged in this episode. */
 export function activeAlertsOf(s: EngineContext, incident: Incident): AlertRecord[] {
   const out: AlertRecord[] = [];
   for (const fp of incident.fingerprints) {
@@ -43,6 +45,7 @@ export function activeAlertsOf(s: EngineContext, incident: Incident): AlertRecor
   return out;
 }
 
+/** Takes the escalation step that is due for an incident and schedules the next one. */
 export async function escalate(s: EngineContext, id: string): Promise<void> {
   const incident = s.escalateStage.get(id);
   if (incident?.status !== 'open') return;
@@ -105,6 +108,7 @@ export async function settleIncidentOf(s: EngineContext, record: AlertRecord): P
   await cancelStaleDeliveries(s);
 }
 
+/** Acknowledges an incident or alert and cancels everything pending for it. */
 export async function acknowledgeNow(s: EngineContext, input: AcknowledgeInput): Promise<AcknowledgeResult> {
   const now = s.clock.now();
   let incident: Incident | undefined;

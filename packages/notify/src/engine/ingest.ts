@@ -6,6 +6,7 @@ import type { Labels } from '../types.js';
 import { type EngineContext, storedGroup } from './context.js';
 import { settleIncidentOf } from './incidents.js';
 
+/** Ingests one input: validate, dedup by event key, update the alert record, route and group it. */
 export async function ingestNow(s: EngineContext, input: IngestInput): Promise<IngestResult> {
   const now = s.clock.now();
   const outcome = s.ingestStage.parse(input, now);

@@ -13,6 +13,7 @@ import {
   storedGroup,
 } from './context.js';
 
+/** Loads the state from the store and re-arms every pending timer. */
 export async function load(s: EngineContext): Promise<void> {
   const now = s.clock.now();
   for (const g of await s.store.list<GroupState>('groups')) s.groupStage.restore(g);
