@@ -105,7 +105,7 @@ export type { Sleep } from './retry.js';
 /** Backoff between attempts of a step, from its retry policy. */
 export { buildBackoffMs, defaultSleep } from './retry.js';
 // ---- runner ----
-export type { KbOptions, RunResult, RunSpecOptions } from './runner.js';
+export type { KbOptions, RunResult, RunSpecOptions } from './run-options.js';
 /** Runs an execution spec end to end. */
 export { runSpec } from './runner.js';
 // ---- handler interfaces ----

@@ -1,100 +1,22 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { type IdGenerator, newId, safeParseContract } from '@fieldops/contracts';
+import { newId, safeParseContract } from '@fieldops/contracts';
 import * as automation from '@fieldops/contracts/automation/v1';
-import type * as kb from '@fieldops/contracts/kb/v1';
-import { context as otelContext, type Span, type Tracer, trace } from '@opentelemetry/api';
-import { createRedactor, type Redactor } from '../secrets/redactor.js';
+import { context as otelContext, type Span, trace } from '@opentelemetry/api';
+import { createRedactor } from '../secrets/redactor.js';
 import { createSecretResolver } from '../secrets/resolver.js';
+import { runAttempt } from './attempt.js';
 import { describeAction } from './dry-run.js';
-import { AutomationError, errorCode, errorMessage, RunCancelledError, StepTimeoutError } from './errors.js';
+import { AutomationError, errorCode, errorMessage, RunCancelledError } from './errors.js';
 import { buildRunEvent, type EventfulStatus, emitSafely } from './events.js';
 import { createDefaultHandlers } from './handlers/defaults.js';
 import { createRunRecorder, type RunRecorder } from './kb/run-recorder.js';
-import { type Logger, NOOP_LOGGER } from './logger.js';
-import { buildBackoffMs, defaultSleep, maxAttempts, type Sleep } from './retry.js';
+import { NOOP_LOGGER } from './logger.js';
+import { buildBackoffMs, defaultSleep, maxAttempts } from './retry.js';
+import type { RunResult, RunSpecOptions } from './run-options.js';
 import { RunState } from './run-state.js';
-import type {
-  ActionHandler,
-  ActionHandlers,
-  AutomationRegistry,
-  EventSink,
-  HandlerContext,
-  SecretSource,
-  StepLog,
-  StepOutputs,
-} from './types.js';
+import type { ActionHandler, ActionHandlers, SecretSource, StepLog, StepOutputs } from './types.js';
 import { RunWriteBack } from './write-back.js';
-
-/** Where run bundles go. */
-export interface KbOptions {
-  /** Absolute path of the KB root (e.g. `website/kb`). */
-  root: string;
-  /** Public URL of the KB root, for links in the run record and tickets (default: relative paths). */
-  baseUrl?: string;
-  /** Handlebars template of the postmortem body. */
-  postmortemTemplate?: string;
-  /** fsync every log line (default false). */
-  fsync?: boolean;
-  /**
-   * Minimum time between rewrites of `run.json` while the run goes (default 1000 ms; 0 rewrites it at
-   * every change). It is always written at the start and the end; logs are never throttled.
-   */
-  checkpointMs?: number;
-}
-
-/** Options of {@link runSpec}. */
-export interface RunSpecOptions {
-  /** Handlers by action kind; kinds left out use {@link createDefaultHandlers}. */
-  handlers?: ActionHandlers;
-  /** Registry client (write-back and tickets): any object with the three methods. */
-  registry?: AutomationRegistry;
-  /** Run bundle destination; no bundle without it. */
-  kb?: KbOptions;
-  /** Secret resolver (default: env and file providers). Its redactor is used when it has one. */
-  secrets?: SecretSource & { redactor?: Redactor };
-  /** Redactor shared with the secret resolver; every resolved value is kept out of logs and files. */
-  redactor?: Redactor;
-  logger?: Logger;
-  events?: EventSink;
-  /** `source` of the run events (default `/automation/runner`). */
-  eventSource?: string;
-  signal?: AbortSignal;
-  /** Print what would be done; call no handler. */
-  dryRun?: boolean;
-  /** Where a dry run prints (default stdout). */
-  print?: (line: string) => void;
-  /** Timeout of a step without `timeout_s` (default 30 min). */
-  defaultTimeoutMs?: number;
-  /** Fixed run id (default: a new `run_…`). */
-  runId?: string;
-  now?: () => Date;
-  ids?: IdGenerator;
-  sleep?: Sleep;
-  /**
-   * An OpenTelemetry tracer: one span for the run and a child span per step attempt; the run's trace id
-   * goes into the record (`trace_id`) and the events (`traceparent`). Nothing is traced without one.
-   */
-  tracer?: Tracer;
-  /** Who runs (default `@fieldops/sdk` on this host). */
-  runner?: automation.RunRecord['runner'];
-}
-
-/** What {@link runSpec} returns. */
-export interface RunResult {
-  status: automation.RunStatus;
-  record: automation.RunRecord;
-  /** Absolute bundle directory, when a KB was given. */
-  bundleDir: string | undefined;
-  /** The `run.json` written, when a KB was given. */
-  bundle: kb.RunBundle | undefined;
-  /** The dry-run plan lines (empty for a real run). */
-  plan: string[];
-  /** Registry write-back calls made and failed. */
-  writeBack: { calls: number; failures: number };
-  /** Bytes written into the bundle, rewrites of run.json included (0 without a KB). */
-  bundleBytesWritten: number;
-}
 
 const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
 const RUNNER_VERSION = '0.1.0';
@@ -545,76 +467,4 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
     writeBack: { calls: writeBack.calls, failures: writeBack.failures },
     bundleBytesWritten: recorder?.bytesWritten ?? 0,
   };
-}
-
-interface AttemptInput {
-  spec: automation.ExecutionSpec;
-  state: RunState;
-  stepId: string;
-  attempt: number;
-  timeoutMs: number;
-  runSignal: AbortSignal | undefined;
-  log: StepLog;
-  secrets: SecretSource;
-  outputs: ReadonlyMap<string, StepOutputs>;
-  registry: AutomationRegistry | undefined;
-  bundle: HandlerContext['bundle'];
-  recorder: RunRecorder | undefined;
-  now: () => Date;
-  sleep: Sleep;
-  /** A file the handler wrote into the bundle (becomes a run link, once per path). */
-  onFile: (rel: 'artifact' | 'snapshot', path: string, title: string) => void;
-}
-
-// One attempt: the handler races the step's timeout and the run's cancellation. A handler that
-// ignores its signal is abandoned (its promise is left to settle on its own), not awaited forever.
-// The timer is not unref'd: it is what keeps the process alive (and the run finishing) when a
-// handler waits on something that will never settle.
-async function runAttempt(handler: ActionHandler, action: automation.Action, input: AttemptInput) {
-  const controller = new AbortController();
-  let onAbort: (() => void) | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new StepTimeoutError(input.stepId, input.timeoutMs);
-      controller.abort(error);
-      reject(error);
-    }, input.timeoutMs);
-    onAbort = () => {
-      const error = new RunCancelledError(`run cancelled during step ${input.stepId}`);
-      controller.abort(error);
-      reject(error);
-    };
-    if (input.runSignal?.aborted) onAbort();
-    else input.runSignal?.addEventListener('abort', onAbort, { once: true });
-  });
-  stop.catch(() => {});
-  const ctx: HandlerContext = {
-    spec: input.spec,
-    run: input.state.record,
-    stepId: input.stepId,
-    attempt: input.attempt,
-    signal: controller.signal,
-    log: input.log,
-    secrets: input.secrets,
-    outputs: input.outputs,
-    registry: input.registry,
-    bundle: input.bundle,
-    snapshot: (s) => {
-      const path = input.recorder?.snapshot({ ...s, step_id: input.stepId });
-      if (path) input.onFile('snapshot', path, s.title ?? s.name);
-    },
-    artifact: (a) => {
-      const artifact = input.recorder?.artifact({ ...a, step_id: input.stepId });
-      if (artifact?.path) input.onFile('artifact', artifact.path, a.name);
-    },
-    now: input.now,
-    sleep: input.sleep,
-  };
-  try {
-    return (await Promise.race([handler.run(action, ctx), stop])) ?? undefined;
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) input.runSignal?.removeEventListener('abort', onAbort);
-  }
 }
