@@ -1,4 +1,4 @@
-// The examples' READMEs and the website guides must not rot: every TypeScript snippet is type-checked
+// The examples' READMEs, the repository README and the website's docs must not rot: every TypeScript snippet is type-checked
 // against the built packages (as if it sat in examples/contract-tests, which depends on the SDK,
 // contracts and msw), and every shell snippet may only name scripts, files and CLI commands that exist.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -12,7 +12,11 @@ const DOCS = [
     .map((d) => join('examples', d, 'README.md'))
     .filter((p) => existsSync(join(REPO, p))),
   'examples/openclaw-skill/SKILL.md',
-  ...readdirSync(join(REPO, 'website/docs/guides')).map((f) => join('website/docs/guides', f)),
+  // The repository README and the website's hand-written docs (not the generated contract pages).
+  'README.md',
+  ...readdirSync(join(REPO, 'website/docs'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.md') && !f.startsWith('contracts'))
+    .map((f) => join('website/docs', f)),
 ];
 
 function blocks(file: string, langs: string[]): { code: string; line: number }[] {
