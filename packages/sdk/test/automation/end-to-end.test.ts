@@ -348,7 +348,16 @@ describe('the example spec end to end (MSW Proxmox, Vault, 1Password, registry k
     // The three attempts are in the step log.
     const healthLog = files.get('logs/health-checks.ndjson')!;
     expect(healthLog.match(/FAIL rfid backend/g)).toHaveLength(3);
-    expect(logs.some((l) => l.includes('io.fieldops.automation.run.failed.v1'))).toBe(true);
+    const failedEvent = logs
+      .map((l) => JSON.parse(l))
+      .find((e) => e.type === 'io.fieldops.automation.run.failed.v1');
+    expect(failedEvent.data).toMatchObject({
+      status: 'failed',
+      failed_step: 'health-checks',
+      ticket_id: tickets[0]!.ticket_id,
+      bundle_url: bundleUrl,
+      site_id: 'site_01jd8y3k2m0000000000000001',
+    });
 
     expectNoCanary('bundle', files);
     expectNoCanary(

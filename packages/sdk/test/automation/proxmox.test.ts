@@ -141,4 +141,20 @@ describe('provision_vm over the Proxmox VE API', () => {
     const agentPolls = pve.calls.filter((c) => c.endsWith('network-get-interfaces')).length;
     expect(agentPolls).toBe(13); // t = 0, 5, …, 60 s
   });
+
+  it('refuses verify_tls false without a fetch that can skip certificate checks, and does not retry', async () => {
+    const pve = proxmoxMock({ tokenId: 'automation@pve!fieldops', tokenSecret: CANARY });
+    server.use(...pve.handlers);
+    const result = await runSpec(
+      buildSpec([
+        { ...action, retry: { max_attempts: 3 }, proxmox: { ...action.proxmox, verify_tls: false } },
+      ]),
+      { secrets: secrets(), sleep: noSleep },
+    );
+    expect(result.record.steps[0]).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(result.record.steps[0]?.message).toContain(
+      'verify_tls false needs a fetch that skips certificate checks',
+    );
+    expect(pve.calls).toEqual([]);
+  });
 });
