@@ -67,7 +67,8 @@ export function createEmailChannel(config: EmailChannelConfig, deps: ChannelDeps
   };
   return {
     kind: 'email',
-    ...(config.rate_per_second !== undefined ? { ratePerSecond: config.rate_per_second } : {}),
+    // Most relays throttle bursts; 5 per second unless configured.
+    ratePerSecond: config.rate_per_second ?? 5,
     async send(message: Message): Promise<SendResult> {
       try {
         const t = await getTransport();

@@ -52,7 +52,8 @@ export function createWhatsAppChannel(config: WhatsAppChannelConfig, deps: Chann
   return {
     kind: 'whatsapp',
     recipientGapMs: gap,
-    ...(config.rate_per_second !== undefined ? { ratePerSecond: config.rate_per_second } : {}),
+    // The Cloud API's default throughput is 80 messages/s per number; stay well below it.
+    ratePerSecond: config.rate_per_second ?? 20,
     async send(message: Message): Promise<SendResult> {
       const token = await deps.vault.resolve(config.token, 'channels.whatsapp.token');
       let res: Response;
