@@ -243,3 +243,47 @@ describe('createSecretResolverFromEnv', () => {
     });
   });
 });
+
+describe('provider edge cases', () => {
+  it('a missing env file fails unless required: false; file refs may keep their newline', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fieldops-secrets-'));
+    const missing = join(dir, 'absent.env');
+    await expect(
+      createSecretResolver({ providers: [createEnvFileProvider({ path: missing })] }).resolve('env:X'),
+    ).rejects.toMatchObject({
+      code: 'secret_provider_unavailable',
+      message: `@fieldops/sdk/secrets: cannot read env file ${missing}`,
+    });
+    await expect(
+      createSecretResolver({
+        providers: [createEnvFileProvider({ path: missing, required: false })],
+      }).resolve('env:X'),
+    ).rejects.toMatchObject({ code: 'secret_not_found' });
+    await writeFile(join(dir, 'pem'), 'line1\nline2\n');
+    const keep = createSecretResolver({
+      providers: [createFileProvider({ baseDir: dir, keepTrailingNewline: true })],
+    });
+    expect((await keep.resolve('file:pem')).reveal()).toBe('line1\nline2\n');
+  });
+
+  it('sends the Vault namespace header when configured', async () => {
+    let namespace: string | null = null;
+    server.use(
+      http.get('https://vault.test:8200/v1/ns/data/x', ({ request }) => {
+        namespace = request.headers.get('x-vault-namespace');
+        return HttpResponse.json({ data: { data: { k: 'namespaced-value' } } });
+      }),
+    );
+    const resolver = createSecretResolver({
+      providers: [
+        createVaultProvider({
+          address: 'https://vault.test:8200',
+          token: VAULT_TOKEN,
+          namespace: 'ops/site',
+        }),
+      ],
+    });
+    expect((await resolver.resolve('vault:ns/data/x#k')).reveal()).toBe('namespaced-value');
+    expect(namespace).toBe('ops/site');
+  });
+});
