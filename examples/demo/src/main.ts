@@ -63,7 +63,7 @@ r.ok(`gateway bridge UDP                     127.0.0.1:${sb.udp.port}`);
 r.ok(`SMTP server                            127.0.0.1:${sb.smtp.port}`);
 r.ok(`WhatsApp / Slack / Discord sinks       ${sb.sinks.url}`);
 r.ok(`notify (engine, HTTP API, webhook)     ${sb.notify.url}`);
-const stats = simulateGatewayStats(sb.chirpstack, gatewayEui, 100);
+const stats = simulateGatewayStats(sb.chirpstack, gatewayEui, 20);
 
 const skillArgs = [
   '--deployment-id',
@@ -186,7 +186,7 @@ r.check(!!slack, `Slack #ops: ${slack?.text.split('\n')[0]?.slice(0, 100) ?? 'no
 
 r.section('recovery: the gateway sends stats again');
 const before = sb.sinks.messages.length;
-const back = simulateGatewayStats(sb.chirpstack, gatewayEui, 100);
+const back = simulateGatewayStats(sb.chirpstack, gatewayEui, 20);
 const resolvedAlert = await waitFor(
   () =>
     sb.notify.engine
