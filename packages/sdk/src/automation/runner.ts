@@ -13,9 +13,10 @@ import { createDefaultHandlers } from './handlers/defaults.js';
 import { createRunRecorder, type RunRecorder } from './kb/run-recorder.js';
 import { NOOP_LOGGER } from './logger.js';
 import { buildBackoffMs, defaultSleep, maxAttempts } from './retry.js';
+import { createRunLogs } from './run-logs.js';
 import type { RunResult, RunSpecOptions } from './run-options.js';
 import { RunState } from './run-state.js';
-import type { ActionHandler, ActionHandlers, SecretSource, StepLog, StepOutputs } from './types.js';
+import type { ActionHandler, ActionHandlers, SecretSource, StepOutputs } from './types.js';
 import { RunWriteBack } from './write-back.js';
 
 const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
@@ -118,26 +119,7 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
     state.link({ rel: 'logs', href: bundleHref(`${recorder.relativeDir}/logs/`), title: 'Run logs' });
   }
 
-  const runLog = (
-    level: 'debug' | 'info' | 'warn' | 'error',
-    msg: string,
-    fields?: Record<string, unknown>,
-    stepId?: string,
-  ) => {
-    const clean = redact(msg);
-    const cleanFields = fields ? (redactor.redactValue(fields) as Record<string, unknown>) : undefined;
-    logger[level](
-      { automation_run_id: runId, ...(stepId ? { step_id: stepId } : {}), ...cleanFields },
-      clean,
-    );
-    recorder?.log({
-      level,
-      msg: clean,
-      stream: 'runner',
-      ...(stepId !== undefined ? { step_id: stepId } : {}),
-      ...(cleanFields !== undefined ? { fields: cleanFields } : {}),
-    });
-  };
+  const { runLog, stepLog } = createRunLogs({ logger, redactor, recorder, runId });
   const writeBack = new RunWriteBack(options.registry, logger, (m) =>
     recorder?.log({ level: 'warn', msg: m, stream: 'runner' }),
   );
@@ -183,38 +165,6 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
   const outputs = new Map<string, StepOutputs>();
   let failedStep: automation.StepResult | undefined;
   let cancelled = false;
-
-  const stepLog = (stepId: string): StepLog => {
-    const at =
-      (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) => {
-        const clean = redact(msg);
-        const cleanFields = fields ? (redactor.redactValue(fields) as Record<string, unknown>) : undefined;
-        logger[level]({ automation_run_id: runId, step_id: stepId, ...cleanFields }, clean);
-        recorder?.log({
-          level,
-          msg: clean,
-          step_id: stepId,
-          ...(cleanFields ? { fields: cleanFields } : {}),
-        });
-      };
-    return {
-      debug: at('debug'),
-      info: at('info'),
-      warn: at('warn'),
-      error: at('error'),
-      output(stream, text) {
-        for (const line of text.split(/\r?\n/)) {
-          if (line === '') continue;
-          recorder?.log({
-            level: stream === 'stderr' ? 'warn' : 'info',
-            msg: redact(line),
-            step_id: stepId,
-            stream,
-          });
-        }
-      },
-    };
-  };
 
   for (const [index, action] of spec.actions.entries()) {
     const stepId = action.id;
