@@ -258,3 +258,31 @@ describe('a run killed in the middle', () => {
     expect(await readdir(join(bundleDir, 'logs'))).toEqual(['first.ndjson', 'run.ndjson', 'second.ndjson']);
   });
 });
+
+describe('run.json title', () => {
+  it('takes a long spec description, shortened to the bundle title limit', async () => {
+    const root = await kbRoot();
+    const spec = buildSpec([{ id: 'a', kind: 'open_ticket_on_failure', severity: 'low' }], {
+      description: 'd'.repeat(2000),
+    });
+    const r = await runSpec(spec, { kb: { root } });
+    expect(r.status).toBe('succeeded');
+    expect(r.bundle?.title).toBe(`${'d'.repeat(299)}…`);
+  });
+
+  it('keeps snapshot titles and targets within the contract limits', async () => {
+    const root = await kbRoot();
+    const rec = createRunRecorder({ kbRoot: root, project: 'p', date: '2026-11-27', runId: 'run_abcd1234' });
+    rec.snapshot({
+      name: 'long',
+      format: 'json',
+      content: {},
+      title: 't'.repeat(500),
+      target: `ssh://ops@${'h'.repeat(290)}`,
+    });
+    const snap = kb.ConfigSnapshot.parse(
+      JSON.parse(await readFile(join(rec.dir, 'snapshots/long.json'), 'utf8')),
+    );
+    expect([snap.title?.length, snap.target?.length]).toEqual([200, 200]);
+  });
+});

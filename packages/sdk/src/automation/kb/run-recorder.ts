@@ -142,10 +142,12 @@ export class RunRecorder {
     const snapshot = parseContract(kb.ConfigSnapshot, {
       snapshot_version: 1,
       name: input.name,
-      ...(input.title !== undefined ? { title: input.title } : {}),
+      ...(input.title !== undefined ? { title: shorten(this.#redactor.redactString(input.title), 200) } : {}),
       taken_at: this.#now(),
       ...(input.step_id !== undefined ? { step_id: input.step_id } : {}),
-      ...(input.target !== undefined ? { target: input.target } : {}),
+      ...(input.target !== undefined
+        ? { target: shorten(this.#redactor.redactString(input.target), 200) }
+        : {}),
       format: input.format,
       content,
       redactions,
@@ -207,7 +209,8 @@ export class RunRecorder {
       bundle_version: 1,
       project: this.#o.project,
       date: this.#o.date,
-      ...(title !== undefined ? { title: this.#redactor.redactString(title) } : {}),
+      // The spec's description may run to 2,000 characters; a bundle title holds 300.
+      ...(title !== undefined ? { title: shorten(this.#redactor.redactString(title), 300) } : {}),
       run: parseContract(automation.RunRecord, redactedRun),
       logs,
       snapshots: this.#snapshots,
@@ -265,4 +268,8 @@ function redactText(
   const out = redactor.redactString(joined);
   if (out !== joined) onRedact('(text)', 'secret_value');
   return out;
+}
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
