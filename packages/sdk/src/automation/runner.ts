@@ -268,7 +268,7 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
         });
         const done = state.stamp();
         const cleanOutputs = outcome?.outputs
-          ? (redactor.redactValue(outcome.outputs) as StepOutputs)
+          ? (redactor.redactValue(toJsonObject(outcome.outputs)) as StepOutputs)
           : undefined;
         const message = outcome?.message ? redact(outcome.message).slice(0, 4000) : undefined;
         state.setStep(stepId, {
@@ -417,4 +417,13 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
     writeBack: { calls: writeBack.calls, failures: writeBack.failures },
     bundleBytesWritten: recorder?.bytesWritten ?? 0,
   };
+}
+
+// Outputs become JSON the way JSON.stringify sees them (Dates as strings, undefined dropped), so a
+// handler returning a class instance cannot make the run record invalid. Non-objects are wrapped.
+function toJsonObject(value: unknown): StepOutputs {
+  const json: unknown = JSON.parse(JSON.stringify(value ?? null));
+  return json !== null && typeof json === 'object' && !Array.isArray(json)
+    ? (json as StepOutputs)
+    : ({ value: json } as StepOutputs);
 }

@@ -497,3 +497,25 @@ describe('a handler that never settles', () => {
     expect(out).toBe('failed step_timeout\n');
   });
 });
+
+describe('step outputs', () => {
+  it('are stored as JSON whatever the handler returns', async () => {
+    const odd: ActionHandler<'run_health_checks'> = {
+      run: async (_a, ctx) => ({
+        outputs: (ctx.stepId === 'a'
+          ? { at: new Date('2026-11-27T10:00:00Z'), gone: undefined, n: 1 }
+          : ['x']) as never,
+      }),
+    };
+    const root = await mkdtemp(join(tmpdir(), 'fieldops-kb-'));
+    const r = await runSpec(buildSpec([check('a'), check('b')]), {
+      handlers: { run_health_checks: odd },
+      kb: { root },
+    });
+    expect(r.status).toBe('succeeded');
+    expect(r.record.steps.map((s) => s.outputs)).toEqual([
+      { at: '2026-11-27T10:00:00.000Z', n: 1 },
+      { value: ['x'] },
+    ]);
+  });
+});
