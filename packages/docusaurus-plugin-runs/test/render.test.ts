@@ -22,6 +22,11 @@ describe('parseAnsi', () => {
     expect(xterm256(232)).toBe('#080808');
   });
 
+  it('drops OSC 8 hyperlinks (keeping their text), so a log cannot smuggle a link in', () => {
+    const link = `${ESC}]8;;javascript:alert(1)${ESC}\\click${ESC}]8;;${ESC}\\ here`;
+    expect(parseAnsi(link)).toEqual([{ text: 'click here' }]);
+  });
+
   it('drops cursor moves, OSC sequences and control characters, keeps markup as text', () => {
     expect(parseAnsi(`${ESC}[2K${ESC}]0;title\u0007<b>x</b>\u0008`)).toEqual([{ text: '<b>x</b>' }]);
   });
