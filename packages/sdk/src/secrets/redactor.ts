@@ -53,6 +53,14 @@ export class Redactor {
       onRedact?.(path, 'secret_value');
       return REDACTED;
     }
+    // Dates and other objects with toJSON are redacted as what JSON would make of them.
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      typeof (value as { toJSON?: unknown }).toJSON === 'function'
+    ) {
+      return this.redactValue((value as { toJSON(): unknown }).toJSON(), onRedact, path);
+    }
     if (typeof value === 'string') {
       const redacted = this.redactString(value);
       if (redacted !== value) onRedact?.(path, 'secret_value');

@@ -52,6 +52,10 @@ describe('Redactor', () => {
     });
     expect(seen).toEqual(['env.POSTGRES_PASSWORD:key_name', 'note:secret_value', 'list[0]:secret_value']);
     expect(r.redactString('abc')).toBe('abc');
+    expect(r.redactValue({ at: new Date('2026-11-27T10:00:00Z'), note: CANARY })).toEqual({
+      at: '2026-11-27T10:00:00.000Z',
+      note: '[redacted]',
+    });
   });
 
   it('replaces the longer of two overlapping secrets whole', () => {
