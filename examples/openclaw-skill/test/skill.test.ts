@@ -79,6 +79,24 @@ describe('deploy-site against the sandbox', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('--dry-run prints the plan and changes nothing', async () => {
+    const lines: string[] = [];
+    const options = parseOptions(
+      ['--deployment-id', spec.deployment_id, '--dry-run', ...sb.resolve.flatMap((x) => ['--resolve', x])],
+      sb.env,
+    );
+    const result = await deploySite(options, { print: (l) => lines.push(l), env: sb.env });
+    expect(result).toEqual({ status: 'dry_run' });
+    const text = lines.join('\n');
+    expect(text).toContain('plan 7 create, 0 update, 0 unchanged');
+    expect(text).toMatch(/register gateway bkk-01-gw-roof/);
+    expect(sb.chirpstack.state.tenants.size).toBe(0);
+    // The CRM sees that a dry run happened (the runner records it, flagged), and nothing else changed.
+    expect(sb.registry.backend.runs().map((r) => r.dry_run)).toEqual([true]);
+    expect(sb.registry.backend.tickets()).toEqual([]);
+    expect(sb.rfid.backend.counts()).toEqual({ stations: 0, events: 0 });
+  });
+
   it('deploys the example site from the spec file, then fails with a ticket when the gateway is never seen', async () => {
     const lines: string[] = [];
     const options = parseOptions(

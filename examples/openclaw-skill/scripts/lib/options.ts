@@ -44,7 +44,7 @@ export const USAGE = `usage: deploy-site (--spec FILE | --deployment-id DEP_ID) 
   --docker-dry-run        print docker compose commands instead of running them
   --commissioning-reads N test reads per station after its claim (default 3)
   --max-backoff-ms N      cap retry backoffs (default: as the spec says)
-  --dry-run               print the plan, change nothing
+  --dry-run               print the plan, change nothing (the CRM records a dry-run run)
 Secrets: env:NAME from the environment, file:PATH, vault:PATH#KEY (VAULT_ADDR + VAULT_TOKEN),
 op://vault/item/field (OP_CONNECT_HOST + OP_CONNECT_TOKEN).`;
 
