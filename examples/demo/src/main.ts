@@ -16,7 +16,12 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseContract } from '@fieldops/contracts';
 import { ExecutionSpec } from '@fieldops/contracts/automation/v1';
-import { createChirpStackClient, createHealthMonitor } from '@fieldops/sdk/chirpstack';
+import {
+  checkGatewayConfig,
+  createChirpStackClient,
+  createHealthMonitor,
+  requireRegionPlan,
+} from '@fieldops/sdk/chirpstack';
 import { buildKbSite, REPO, serveStatic } from './kb-site.js';
 import { createReporter, waitFor } from './report.js';
 import { simulateGatewayStats } from './sandbox/edge.js';
@@ -242,6 +247,25 @@ for (const dir of runDirs) {
 r.check(
   bundles.some((b) => b.status === 'succeeded') && bundles.some((b) => b.status === 'failed' && b.postmortem),
   'one succeeded run, one failed run with its postmortem',
+);
+// The gateway configuration configure_gateway rendered, checked like `fieldops gateway-config --check`.
+const okRun = bundles.find((b) => b.status === 'succeeded');
+const confText = okRun
+  ? await readFile(join(REPO, okRun.dir, 'artifacts/configure-gateway/global_conf.json'), 'utf8').catch(
+      () => '',
+    )
+  : '';
+const problems = confText
+  ? checkGatewayConfig({ plan: requireRegionPlan(gateway.region), files: { 'global_conf.json': confText } })
+  : [{ message: 'global_conf.json missing' }];
+const gwConf = confText
+  ? (JSON.parse(confText) as { gateway_conf?: Record<string, unknown> }).gateway_conf
+  : undefined;
+r.check(
+  problems.length === 0,
+  problems.length
+    ? `gateway configuration: ${problems.map((p) => p.message).join('; ')}`
+    : `gateway configuration global_conf.json (${gateway.region.toUpperCase()}, ${gateway.concentrator}) valid: gateway_ID ${gwConf?.gateway_ID}, server ${gwConf?.server_address}:${gwConf?.serv_port_up}`,
 );
 // No secret of the sandbox in any bundle file or skill output.
 const leaks: string[] = [];
