@@ -142,7 +142,10 @@ const incident = await waitFor(
   () => sb.notify.engine.inspect().incidents.find((i) => i.status !== 'resolved'),
   5_000,
 );
-r.check(!!incident, `incident open with ack code ${incident?.ack_code ?? '-'}`);
+r.check(
+  !!incident && !!page?.text.includes(incident.ack_code),
+  `incident open; its ack code ${incident?.ack_code ?? '-'} is in the on-call's message`,
+);
 
 // ---- escalation and acknowledgement ----
 r.section('escalation, then the acknowledgement');
