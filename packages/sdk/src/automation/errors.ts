@@ -1,3 +1,5 @@
+import { FieldopsError } from '../transport/errors.js';
+
 /** What went wrong in the automation runner, a handler or the run recorder. */
 export type AutomationErrorCode =
   | 'spec_invalid'
@@ -17,10 +19,10 @@ export type AutomationErrorCode =
  * The error of `@fieldops/sdk/automation`. Messages start with the package name and name the input
  * (step id, path component) that failed; they never carry secret values.
  */
-export class AutomationError extends Error {
+export class AutomationError extends FieldopsError {
   override readonly name: string = 'AutomationError';
   /** Stable machine-readable code. */
-  readonly code: AutomationErrorCode;
+  declare readonly code: AutomationErrorCode;
   /** HTTP status of the upstream answer, when there was one. */
   readonly status: number | undefined;
   /** False when repeating the same attempt cannot help (bad input, cancellation). */
@@ -32,10 +34,10 @@ export class AutomationError extends Error {
     options: { status?: number; retryable?: boolean; cause?: unknown } = {},
   ) {
     super(
+      code,
       `@fieldops/sdk/automation: ${message}`,
       options.cause === undefined ? {} : { cause: options.cause },
     );
-    this.code = code;
     this.status = options.status;
     this.retryable = options.retryable ?? true;
   }

@@ -118,7 +118,7 @@ export function createRpcCaller(options: RpcOptions): RpcCaller {
 
   function once(client: grpc.Client, method: string, request: PbMessage, metadata: grpc.Metadata) {
     const fn = (client as unknown as Record<string, UnaryMethod>)[method];
-    if (typeof fn !== 'function') throw new TypeError(`chirpstack: no RPC ${method}`);
+    if (typeof fn !== 'function') throw new TypeError(`@fieldops/sdk/chirpstack: no RPC ${method}`);
     return new Promise<PbMessage>((resolve, reject) => {
       fn.call(client, request, metadata, { deadline: now() + deadlineMs }, (error, response) => {
         if (error) reject(error);

@@ -1,4 +1,5 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
+import { FieldopsError } from '../transport/errors.js';
 
 /** Codes of {@link ChirpStackError}: one per gRPC status we map, plus our own. */
 export type ChirpStackErrorCode =
@@ -15,10 +16,10 @@ export type ChirpStackErrorCode =
   | 'unknown';
 
 /** Base class of every error of the ChirpStack client and reconciler. */
-export class ChirpStackError extends Error {
+export class ChirpStackError extends FieldopsError {
   override readonly name: string = 'ChirpStackError';
   /** Stable machine-readable code. */
-  readonly code: ChirpStackErrorCode;
+  declare readonly code: ChirpStackErrorCode;
   /** The gRPC status code, when the error came from the server. */
   readonly status: number | undefined;
   /** The RPC (`DeviceService/Create`) that failed, when there was one. */
@@ -31,8 +32,13 @@ export class ChirpStackError extends Error {
     message: string,
     options: { status?: number; operation?: string; cause?: unknown } = {},
   ) {
-    super(message.startsWith('chirpstack') ? message : `chirpstack: ${message}`, { cause: options.cause });
-    this.code = code;
+    super(
+      code,
+      message.startsWith('@fieldops/sdk')
+        ? message
+        : `@fieldops/sdk/chirpstack: ${message.replace(/^chirpstack: /, '')}`,
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
     this.status = options.status;
     this.operation = options.operation;
   }

@@ -1,3 +1,5 @@
+import { FieldopsError } from '../transport/errors.js';
+
 /** What went wrong while resolving a secret. */
 export type SecretErrorCode =
   | 'secret_ref_invalid'
@@ -9,10 +11,10 @@ export type SecretErrorCode =
  * The error of `@fieldops/sdk/secrets`. Its message names the reference (never the value) and starts
  * with the package name.
  */
-export class SecretError extends Error {
+export class SecretError extends FieldopsError {
   override readonly name = 'SecretError';
   /** Stable machine-readable code. */
-  readonly code: SecretErrorCode;
+  declare readonly code: SecretErrorCode;
   /** The reference that failed (a reference is not a secret). */
   readonly ref: string | undefined;
   /** HTTP status of the provider's answer, when there was one. */
@@ -23,8 +25,11 @@ export class SecretError extends Error {
     message: string,
     options: { ref?: string; status?: number; cause?: unknown } = {},
   ) {
-    super(`@fieldops/sdk/secrets: ${message}`, options.cause === undefined ? {} : { cause: options.cause });
-    this.code = code;
+    super(
+      code,
+      `@fieldops/sdk/secrets: ${message}`,
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
     this.ref = options.ref;
     this.status = options.status;
   }

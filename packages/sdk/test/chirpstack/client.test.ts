@@ -96,7 +96,7 @@ describe('ChirpStackClient over real gRPC', () => {
     );
     const error = await client.getDevice(eui(2)).catch((e) => e);
     expect(error).toMatchObject({ code: 'not_found', status: 5, operation: 'DeviceService/Get' });
-    expect(error.message).toMatch(/^chirpstack: DeviceService\/Get failed/);
+    expect(error.message).toMatch(/^@fieldops\/sdk\/chirpstack: DeviceService\/Get failed/);
   });
 
   it('sends the bearer token; without the right one the server answers UNAUTHENTICATED', async () => {

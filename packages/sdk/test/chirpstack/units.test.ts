@@ -39,7 +39,7 @@ describe('errors', () => {
       expect(e).toBeInstanceOf(Class);
       expect(e).toBeInstanceOf(ChirpStackError);
       expect(e.code).toBe(name);
-      expect(e.message).toBe('chirpstack: DeviceService/Get failed: x');
+      expect(e.message).toBe('@fieldops/sdk/chirpstack: DeviceService/Get failed: x');
     }
     expect(errorFromGrpc(new Error('boom'), 'X/Y').code).toBe('unknown');
   });

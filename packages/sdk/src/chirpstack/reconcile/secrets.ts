@@ -12,7 +12,7 @@ export interface ResolvedKeys {
 export function cachedResolver(resolve: ResolveSecret | undefined): (ref: string) => Promise<string> {
   const cache = new Map<string, Promise<string>>();
   return (ref) => {
-    if (!resolve) return Promise.reject(new Error(`chirpstack: no secret resolver for ${ref}`));
+    if (!resolve) return Promise.reject(new Error(`@fieldops/sdk/chirpstack: no secret resolver for ${ref}`));
     let hit = cache.get(ref);
     if (!hit) {
       hit = resolve(ref).then((v) => (typeof v === 'string' ? v : v.reveal()).trim().toLowerCase());
