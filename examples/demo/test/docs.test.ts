@@ -14,6 +14,9 @@ const DOCS = [
   'examples/openclaw-skill/SKILL.md',
   // The repository README and the website's hand-written docs (not the generated contract pages).
   'README.md',
+  // Package READMEs whose packages the snippet host resolves (examples/contract-tests depends on them).
+  'packages/contracts/README.md',
+  'packages/sdk/README.md',
   ...readdirSync(join(REPO, 'website/docs'), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.md') && !f.startsWith('contracts'))
     .map((f) => join('website/docs', f)),

@@ -3,7 +3,7 @@
 // typecheck from the root entry). tsc emits one .d.ts per source file; each is copied to .d.cts with
 // relative specifiers pointing at .cjs, so `require` consumers get CJS-typed declarations.
 import { execFileSync } from 'node:child_process';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -13,6 +13,12 @@ export interface KbOptions {
   root: string;
   /** Public URL of the KB root, for links in the run record and tickets (default: relative paths). */
   baseUrl?: string;
+  /**
+   * Public URL of the KB's run pages, i.e. the site URL plus the runs plugin's `routeBasePath`
+   * (e.g. `https://kb.example.com/runs`). When set, the run record and the ticket link to the run's
+   * page, `<pagesUrl>/<project>/<YYYY-MM-DD>/<automation_run_id>/`, as @fieldops/docusaurus-plugin-runs routes it.
+   */
+  pagesUrl?: string;
   /** Handlebars template of the postmortem body. */
   postmortemTemplate?: string;
   /** fsync every log line (default false). */

@@ -108,15 +108,18 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
     : undefined;
   const bundleHref = (rel: string) =>
     options.kb?.baseUrl ? `${options.kb.baseUrl.replace(/\/+$/, '')}/${rel}` : rel;
+  const pageUrl = recorder && options.kb?.pagesUrl ? kbPageUrl(options.kb.pagesUrl, recorder.relativeDir) : undefined;
   const bundle = recorder
     ? {
         relativeDir: recorder.relativeDir,
         url: options.kb?.baseUrl ? bundleHref(`${recorder.relativeDir}/`) : undefined,
+        pageUrl,
       }
     : undefined;
   if (recorder) {
     state.link({ rel: 'bundle', href: bundleHref(`${recorder.relativeDir}/`), title: 'Run bundle' });
     state.link({ rel: 'logs', href: bundleHref(`${recorder.relativeDir}/logs/`), title: 'Run logs' });
+    if (pageUrl) state.link({ rel: 'kb_page', href: pageUrl, title: 'Run page' });
   }
 
   const { runLog, stepLog } = createRunLogs({ logger, redactor, recorder, runId });
@@ -426,4 +429,13 @@ function toJsonObject(value: unknown): StepOutputs {
   return json !== null && typeof json === 'object' && !Array.isArray(json)
     ? (json as StepOutputs)
     : ({ value: json } as StepOutputs);
+}
+
+/**
+ * The run page of a bundle at `projects/<project>/runs/<date>/<run id>` (relative to the KB root), as
+ * @fieldops/docusaurus-plugin-runs routes it under `pagesUrl`: `<pagesUrl>/<project>/<date>/<run id>/`.
+ */
+export function kbPageUrl(pagesUrl: string, relativeDir: string): string {
+  const [, project, , date, runId] = relativeDir.split('/');
+  return `${pagesUrl.replace(/\/+$/, '')}/${project}/${date}/${runId}/`;
 }

@@ -56,7 +56,7 @@ export interface HandlerContext {
   /** The registry client, when the run has one. */
   readonly registry: AutomationRegistry | undefined;
   /** Where the run bundle is (relative to the KB root), when a KB is configured. */
-  readonly bundle: { relativeDir: string; url: string | undefined } | undefined;
+  readonly bundle: { relativeDir: string; url: string | undefined; pageUrl?: string | undefined } | undefined;
   /** Writes a redacted configuration snapshot into the run bundle (no-op without a KB). */
   snapshot(input: Omit<SnapshotInput, 'step_id'>): void;
   /** Writes an artifact into the run bundle (no-op without a KB). */

@@ -174,7 +174,7 @@ async function runExample(): Promise<{
       logger,
       retry: false,
     }),
-    kb: { root: kbRoot, baseUrl: 'https://kb.test' },
+    kb: { root: kbRoot, baseUrl: 'https://kb.test', pagesUrl: 'https://kb.test/runs/' },
     secrets,
     logger,
     sleep: async () => {},
@@ -323,6 +323,10 @@ describe('the example spec end to end (MSW Proxmox, Vault, 1Password, registry k
     expect(bundleUrl).toMatch(
       /^https:\/\/kb\.test\/projects\/site-bkk-01\/runs\/\d{4}-\d\d-\d\d\/run_[0-9a-z]+\/$/,
     );
+    // The run page, where @fieldops/docusaurus-plugin-runs routes it (routeBasePath `runs`).
+    const [, date, runDir] = /runs\/(\d{4}-\d\d-\d\d)\/(run_[0-9a-z]+)\/$/.exec(bundleUrl)!;
+    const pageUrl = `https://kb.test/runs/site-bkk-01/${date}/${runDir}/`;
+    expect(result.record.links.find((l) => l.rel === 'kb_page')?.href).toBe(pageUrl);
 
     const { files, bundle } = await validateBundle(result.bundleDir!);
     expect(bundle.postmortem).toBe('postmortem.md');
@@ -332,7 +336,7 @@ describe('the example spec end to end (MSW Proxmox, Vault, 1Password, registry k
     expect(postmortem).toContain('severity: high');
     const main = (links: { rel: string }[]) =>
       links.map((l) => l.rel).filter((r) => r !== 'artifact' && r !== 'snapshot');
-    expect(main(result.record.links)).toEqual(['bundle', 'logs', 'ticket', 'postmortem']);
+    expect(main(result.record.links)).toEqual(['bundle', 'logs', 'kb_page', 'ticket', 'postmortem']);
     // Every artifact and snapshot is linked once, by step.
     const fileLinks = result.record.links.filter((l) => l.rel === 'artifact' || l.rel === 'snapshot');
     expect(

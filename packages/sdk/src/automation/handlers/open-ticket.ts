@@ -27,6 +27,7 @@ export function createOpenTicketHandler(): OpenTicketHandler {
       const links: NonNullable<registry.TicketCreate['links']> = [];
       if (ctx.bundle) {
         const base = ctx.bundle.url ?? `${ctx.bundle.relativeDir}/`;
+        if (ctx.bundle.pageUrl) links.push({ rel: 'kb_page', href: ctx.bundle.pageUrl, title: 'Run page' });
         links.push({ rel: 'bundle', href: base, title: 'Run bundle' });
         links.push({ rel: 'logs', href: `${base}logs/`, title: 'Run logs' });
         links.push({ rel: 'postmortem', href: `${base}postmortem.md`, title: 'Postmortem' });
