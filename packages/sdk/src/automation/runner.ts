@@ -108,7 +108,8 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
     : undefined;
   const bundleHref = (rel: string) =>
     options.kb?.baseUrl ? `${options.kb.baseUrl.replace(/\/+$/, '')}/${rel}` : rel;
-  const pageUrl = recorder && options.kb?.pagesUrl ? kbPageUrl(options.kb.pagesUrl, recorder.relativeDir) : undefined;
+  const pageUrl =
+    recorder && options.kb?.pagesUrl ? kbPageUrl(options.kb.pagesUrl, recorder.relativeDir) : undefined;
   const bundle = recorder
     ? {
         relativeDir: recorder.relativeDir,
