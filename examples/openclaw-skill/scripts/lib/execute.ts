@@ -102,7 +102,13 @@ export async function executeSpec(spec: automation.ExecutionSpec, deps: ExecuteD
     handlers: buildHandlers(deps),
     registry: deps.registry,
     ...(options.kbDir
-      ? { kb: { root: options.kbDir, ...(options.kbUrl ? { baseUrl: options.kbUrl } : {}) } }
+      ? {
+          kb: {
+            root: options.kbDir,
+            ...(options.kbUrl ? { baseUrl: options.kbUrl } : {}),
+            ...(options.kbPagesUrl ? { pagesUrl: options.kbPagesUrl } : {}),
+          },
+        }
       : {}),
     secrets: deps.secrets,
     ...(deps.events ? { events: deps.events } : {}),

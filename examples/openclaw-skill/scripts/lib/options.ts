@@ -14,6 +14,8 @@ export interface DeploySiteOptions {
   /** KB root where the run bundle is written (`<kb>/projects/<project>/runs/<date>/<run id>/`). */
   kbDir?: string | undefined;
   kbUrl?: string | undefined;
+  /** Public URL of the KB's run pages (site URL + the runs plugin's routeBasePath), for `kb_page` links. */
+  kbPagesUrl?: string | undefined;
   /** Notifications engine HTTP API (`POST /notify/events`); run events are sent there. */
   notifyUrl?: string | undefined;
   notifyToken?: string | undefined;
@@ -38,6 +40,7 @@ export const USAGE = `usage: deploy-site (--spec FILE | --deployment-id DEP_ID) 
   --rfid URL              site RFID backend, LAN only (env FIELDOPS_RFID_URL; token env FIELDOPS_RFID_TOKEN)
   --kb DIR                KB root for the run bundle (env FIELDOPS_KB_DIR)
   --kb-url URL            public URL of the KB root, for links (env FIELDOPS_KB_URL)
+  --kb-pages-url URL      public URL of the KB run pages, e.g. https://kb.example.com/runs (env FIELDOPS_KB_PAGES_URL)
   --notify URL            notifications API (env FIELDOPS_NOTIFY_URL; token env FIELDOPS_NOTIFY_TOKEN)
   --resolve H:P=H:P       reach a site address elsewhere (repeatable), e.g. bkk-01-edge.lan:8080=10.0.0.5:8080
   --existing-vm HOST      skip Proxmox: the stacks go to this existing VM
@@ -59,6 +62,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       rfid: { type: 'string' },
       kb: { type: 'string' },
       'kb-url': { type: 'string' },
+      'kb-pages-url': { type: 'string' },
       notify: { type: 'string' },
       resolve: { type: 'string', multiple: true, default: [] },
       'existing-vm': { type: 'string' },
@@ -97,6 +101,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     rfidToken: env.FIELDOPS_RFID_TOKEN,
     kbDir: values.kb ?? env.FIELDOPS_KB_DIR,
     kbUrl: values['kb-url'] ?? env.FIELDOPS_KB_URL,
+    kbPagesUrl: values['kb-pages-url'] ?? env.FIELDOPS_KB_PAGES_URL,
     notifyUrl: values.notify ?? env.FIELDOPS_NOTIFY_URL,
     notifyToken: env.FIELDOPS_NOTIFY_TOKEN,
     resolve,
