@@ -1,2 +1,0 @@
-# The README's test command, exactly.
-npm test
