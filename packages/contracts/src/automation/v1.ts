@@ -316,6 +316,7 @@ export const ExecutionSpec = c(
     }),
 );
 export type ExecutionSpec = z.infer<typeof ExecutionSpec>;
+/** An execution spec as authored: `targets` lists may be left out (they default to empty). */
 export type ExecutionSpecInput = z.input<typeof ExecutionSpec>;
 
 // ---------------------------------------------------------------------------------------------
