@@ -1,5 +1,5 @@
 import type { ChannelKind, Message } from '@fieldops/contracts/notify/v1';
-import type { SecretVault } from '../secrets.js';
+import type { SecretInput, SecretVault } from '../secrets.js';
 import type { Clock, Logger } from '../types.js';
 
 /** A failed send: whether it is worth retrying, and how long the provider asked us to wait. */
@@ -86,4 +86,28 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   if (Number.isFinite(s) && s >= 0) return Math.ceil(s * 1000);
   const t = Date.parse(value);
   return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+/**
+ * Resolves the webhook URL named by `message.to` (Slack, Discord): the URL is a secret, so its path
+ * is remembered for redaction. An unknown name is a permanent failure.
+ */
+export async function resolveNamedWebhook(
+  kind: 'slack' | 'discord',
+  webhooks: Readonly<Record<string, SecretInput>>,
+  message: Message,
+  vault: SecretVault,
+): Promise<{ ok: true; url: URL } | ChannelFailure> {
+  const ref = webhooks[message.to];
+  if (ref === undefined) {
+    return {
+      ok: false,
+      retryable: false,
+      code: 'unknown_webhook',
+      message: `no ${kind} webhook named ${message.to}`,
+    };
+  }
+  const url = new URL(await vault.resolve(ref, `channels.${kind}.webhooks.${message.to}`));
+  vault.remember(url.pathname);
+  return { ok: true, url };
 }

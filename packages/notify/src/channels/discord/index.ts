@@ -1,7 +1,7 @@
 import type { Message } from '@fieldops/contracts/notify/v1';
 import type { DiscordChannelConfig } from '../../config.js';
 import type { Channel, ChannelDeps, SendResult } from '../channel.js';
-import { httpFailure, networkFailure, parseRetryAfter } from '../channel.js';
+import { httpFailure, networkFailure, parseRetryAfter, resolveNamedWebhook } from '../channel.js';
 
 /** Discord's content limit. */
 export const DISCORD_MAX_CONTENT = 2000;
@@ -30,22 +30,11 @@ export function discordRetryAfterMs(body: unknown, headers: Headers, now: number
 export function createDiscordChannel(config: DiscordChannelConfig, deps: ChannelDeps): Channel {
   return {
     kind: 'discord',
-    ...(config.rate_per_second !== undefined
-      ? { ratePerSecond: config.rate_per_second }
-      : { ratePerSecond: 0.5 }),
+    ratePerSecond: config.rate_per_second ?? 0.5,
     async send(message: Message): Promise<SendResult> {
-      const ref = config.webhooks[message.to];
-      if (ref === undefined) {
-        return {
-          ok: false,
-          retryable: false,
-          code: 'unknown_webhook',
-          message: `no discord webhook named ${message.to}`,
-        };
-      }
-      const base = await deps.vault.resolve(ref, `channels.discord.webhooks.${message.to}`);
-      const url = new URL(base);
-      deps.vault.remember(url.pathname);
+      const webhook = await resolveNamedWebhook('discord', config.webhooks, message, deps.vault);
+      if (!webhook.ok) return webhook;
+      const url = webhook.url;
       url.searchParams.set('wait', 'true');
       let content = message.text;
       if (content.length > DISCORD_MAX_CONTENT) content = `${content.slice(0, DISCORD_MAX_CONTENT - 1)}…`;

@@ -1,7 +1,7 @@
 import type { Message } from '@fieldops/contracts/notify/v1';
 import type { SlackChannelConfig } from '../../config.js';
 import type { Channel, ChannelDeps, SendResult } from '../channel.js';
-import { httpFailure, networkFailure, parseRetryAfter } from '../channel.js';
+import { httpFailure, networkFailure, parseRetryAfter, resolveNamedWebhook } from '../channel.js';
 
 /** Slack mrkdwn escaping: only `&`, `<` and `>` are control characters. */
 export function escapeSlack(text: string): string {
@@ -12,21 +12,11 @@ export function escapeSlack(text: string): string {
 export function createSlackChannel(config: SlackChannelConfig, deps: ChannelDeps): Channel {
   return {
     kind: 'slack',
-    ...(config.rate_per_second !== undefined
-      ? { ratePerSecond: config.rate_per_second }
-      : { ratePerSecond: 1 }),
+    ratePerSecond: config.rate_per_second ?? 1,
     async send(message: Message): Promise<SendResult> {
-      const ref = config.webhooks[message.to];
-      if (ref === undefined) {
-        return {
-          ok: false,
-          retryable: false,
-          code: 'unknown_webhook',
-          message: `no slack webhook named ${message.to}`,
-        };
-      }
-      const url = await deps.vault.resolve(ref, `channels.slack.webhooks.${message.to}`);
-      deps.vault.remember(new URL(url).pathname);
+      const webhook = await resolveNamedWebhook('slack', config.webhooks, message, deps.vault);
+      if (!webhook.ok) return webhook;
+      const url = webhook.url;
       let res: Response;
       try {
         res = await deps.fetch(url, {
