@@ -14,7 +14,8 @@ import { acknowledgeNow, escalate } from './engine/incidents.js';
 import { ingestNow } from './engine/ingest.js';
 import { housekeeping, load } from './engine/state.js';
 import { NotifyConfigError, NotifyError } from './errors.js';
-import { createNotifyApiHandler } from './http/api-handler.js';
+import { createNotifyApiHandler, type NotifyApiOptions } from './http/api-handler.js';
+import type { PreflightHandler } from './http/preflight.js';
 import { createIdMaker } from './ids.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import type { SecretInput } from './secrets.js';
@@ -361,7 +362,7 @@ export class NotifyEngine {
    * The WhatsApp webhook receiver bound to this engine, with `channels.whatsapp.app_secret` and
    * `verify_token` resolved through the engine's secret resolver.
    */
-  whatsappWebhook(): (request: Request) => Promise<Response> {
+  whatsappWebhook(): PreflightHandler {
     const wa = this.config.raw.channels.whatsapp;
     if (!wa?.app_secret || !wa.verify_token) {
       throw new NotifyConfigError(
@@ -381,9 +382,7 @@ export class NotifyEngine {
    * The engine's HTTP API (events, acknowledgements, alerts, silences) as a Fetch API handler; pass a
    * `token` (SecretRef or `{ value }`) to require `Authorization: Bearer`.
    */
-  apiHandler(
-    options: { token?: SecretInput; basePath?: string } = {},
-  ): (request: Request) => Promise<Response> {
+  apiHandler(options: Omit<NotifyApiOptions, 'engine' | 'vault'> = {}): PreflightHandler {
     return createNotifyApiHandler({ engine: this, vault: this.s.vault, ...options });
   }
 

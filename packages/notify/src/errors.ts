@@ -6,7 +6,10 @@ export type NotifyErrorCode =
   | 'unknown_ack_code'
   | 'engine_stopped'
   | 'webhook_invalid'
-  | 'input_invalid';
+  | 'input_invalid'
+  | 'body_too_large'
+  | 'unsupported_media_type'
+  | 'ack_forbidden';
 
 /** The one error base class of @fieldops/notify; messages start with `@fieldops/notify:`. */
 export class NotifyError extends Error {
@@ -51,5 +54,13 @@ export class NotifyAckError extends NotifyError {
   override readonly name = 'NotifyAckError';
   constructor(message: string) {
     super('unknown_ack_code', message);
+  }
+}
+
+/** An acknowledgement refused: it came from an address never notified for that incident. */
+export class NotifyAckForbiddenError extends NotifyError {
+  override readonly name = 'NotifyAckForbiddenError';
+  constructor(message: string) {
+    super('ack_forbidden', message);
   }
 }

@@ -56,6 +56,7 @@ export {
 /** The package's error classes. */
 export {
   NotifyAckError,
+  NotifyAckForbiddenError,
   NotifyConfigError,
   NotifyError,
   type NotifyErrorCode,
@@ -66,8 +67,13 @@ export { fingerprintOf } from './fingerprint.js';
 // HTTP API
 /** Events, acknowledgements, alerts and silences over HTTP (Fetch API handler). */
 export { createNotifyApiHandler, type NotifyApiOptions, type NotifyApiTarget } from './http/api-handler.js';
+export { buildBinaryCloudEvent, isBinaryCloudEvent } from './http/cloudevents-binary.js';
+/** Media types (`application/json; charset=utf-8`) and CloudEvents binary content mode. */
+export { isJsonMediaType, type MediaType, parseMediaType } from './http/media-type.js';
 /** Mounts any of the Fetch API handlers on `node:http`. */
-export { toNodeListener } from './http/node-listener.js';
+export { type NodeListenerOptions, toNodeListener } from './http/node-listener.js';
+/** Checks a handler makes before reading a body, and a bounded body reader. */
+export { DEFAULT_MAX_BODY_BYTES, type PreflightHandler, readBodyCapped } from './http/preflight.js';
 /** Label matchers (`name=value`, `!=`, `=~`, `!~`). */
 export { type Matcher, type MatcherConfig, matchAll, parseMatcher } from './matchers.js';
 /** What messages are rendered from. */

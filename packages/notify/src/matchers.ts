@@ -16,6 +16,8 @@ export interface Matcher {
   readonly regex?: RegExp;
 }
 
+const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const OPS: readonly Matcher['op'][] = ['=', '!=', '=~', '!~'];
 const TEXT = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/;
 
 /** Parses `name=value`, `name!=value`, `name=~regex`, `name!~regex` (value optionally quoted) or an object. */
@@ -24,6 +26,7 @@ export function parseMatcher(input: string | MatcherConfig, field: string): Matc
   let op: Matcher['op'];
   let value: string;
   if (typeof input === 'string') {
+    if (input.length > 1024) throw new NotifyConfigError(`${field}: a matcher is at most 1024 characters`);
     const m = TEXT.exec(input);
     if (!m)
       throw new NotifyConfigError(`${field}: expected a matcher such as severity="critical", got "${input}"`);
@@ -31,6 +34,18 @@ export function parseMatcher(input: string | MatcherConfig, field: string): Matc
     op = m[2] as Matcher['op'];
     value = (m[3] as string).replace(/^"(.*)"$/, '$1');
   } else {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw new NotifyConfigError(`${field}: expected a matcher string or { name, op?, value }`);
+    }
+    const extra = Object.keys(input).filter((k) => k !== 'name' && k !== 'op' && k !== 'value');
+    if (extra.length > 0) throw new NotifyConfigError(`${field}.${extra[0]}: unknown matcher field`);
+    if (typeof input.name !== 'string' || !LABEL_NAME.test(input.name)) {
+      throw new NotifyConfigError(`${field}.name: expected a label name such as severity`);
+    }
+    if (input.op !== undefined && !OPS.includes(input.op)) {
+      throw new NotifyConfigError(`${field}.op: expected one of ${OPS.join(' ')}`);
+    }
+    if (typeof input.value !== 'string') throw new NotifyConfigError(`${field}.value: expected a string`);
     name = input.name;
     op = input.op ?? '=';
     value = input.value;

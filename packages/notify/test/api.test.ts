@@ -25,7 +25,10 @@ const body = async (r: Response): Promise<any> => r.json();
 describe('HTTP API', () => {
   it('ingests events, acknowledges by code, and manages silences', async () => {
     const { engine, channels } = engineWithRecorders(baseConfig());
-    const api = engine.apiHandler({ token: { value: 'api-token-1' } });
+    const api = engine.apiHandler({
+      token: { value: 'api-token-1' },
+      operators: { somchai: { value: 'op-somchai-token' } },
+    });
     expect((await call(api, 'GET', '/alerts', undefined, 'wrong')).status).toBe(401);
 
     const r = await call(api, 'POST', '/events', [gatewayEvent('offline')]);
@@ -43,8 +46,9 @@ describe('HTTP API', () => {
 
     await advance(engine, 30_000);
     const code = channels.whatsapp.sent[0]!.ack_code!;
-    expect((await call(api, 'POST', '/acks', { ack_code: 'ZZZZZZ', by: 'me' })).status).toBe(404);
-    const ack = await call(api, 'POST', '/acks', { ack_code: code, by: 'somchai', note: 'on my way' });
+    const OP = 'op-somchai-token';
+    expect((await call(api, 'POST', '/acks', { ack_code: 'ZZZZZZ', by: 'me' }, OP)).status).toBe(404);
+    const ack = await call(api, 'POST', '/acks', { ack_code: code, by: 'somchai', note: 'on my way' }, OP);
     expect(ack.status).toBe(200);
     expect((await body(await call(api, 'GET', '/alerts'))).alerts[0].acked).toMatchObject({
       by: 'somchai',
@@ -64,6 +68,30 @@ describe('HTTP API', () => {
     expect(
       (await call(api, 'POST', '/silences', { matchers: [], ends_at: 'x', created_by: 'a' })).status,
     ).toBe(400);
+    await engine.stop();
+  });
+});
+
+describe('API acknowledgements (issue 11 item 9)', () => {
+  it('need an operator token and record the operator, not what the body claims', async () => {
+    const { engine, channels } = engineWithRecorders(baseConfig());
+    const api = engine.apiHandler({
+      token: { value: 'api-token-1' },
+      operators: { nok: { value: 'op-nok-token' } },
+    });
+    await call(api, 'POST', '/events', [gatewayEvent('offline')]);
+    await advance(engine, 30_000);
+    const code = channels.whatsapp.sent[0]!.ack_code!;
+    // The service token may ingest and read, not acknowledge.
+    const refused = await call(api, 'POST', '/acks', { ack_code: code, by: 'somchai' });
+    expect(refused.status).toBe(403);
+    expect((await body(refused)).error.code).toBe('ack_forbidden');
+    expect(engine.inspect().incidents[0]!.status).toBe('open');
+    // An operator's token: acknowledged by that operator whatever `by` says.
+    const ok = await call(api, 'POST', '/acks', { ack_code: code, by: 'the-ceo' }, 'op-nok-token');
+    expect(ok.status).toBe(200);
+    expect((await body(ok)).acknowledgement).toMatchObject({ by: 'nok', via: 'api' });
+    expect(engine.inspect().incidents[0]!.acked).toMatchObject({ by: 'nok' });
     await engine.stop();
   });
 });

@@ -1,6 +1,7 @@
 import { CloudEvent, EventSchemas, type EventType, eventKey } from '@fieldops/contracts/events/v1';
 import { Alert } from '@fieldops/contracts/notify/v1';
 import { NotifyError } from '../errors.js';
+import { parseMediaType } from '../http/media-type.js';
 import type { AlertDraft, SourceAdapters } from '../sources/source.js';
 
 /** What ingest accepts: a CloudEvent (fieldops or custom type with an adapter) or a plain contract Alert. */
@@ -75,6 +76,11 @@ export class IngestStage {
 
   /** Parses one input; throws NotifyError(`input_invalid`) naming the contract that failed. */
   parse(input: IngestInput, now: number): IngestOutcome {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw invalid('events.v1.CloudEvent or notify.v1.Alert', [
+        { path: [], message: 'expected a JSON object' },
+      ]);
+    }
     if (isCloudEvent(input)) return this.parseEvent(input, now);
     if (this.validate) {
       const r = Alert.safeParse(input);
@@ -103,7 +109,7 @@ export class IngestStage {
   private parseEvent(event: CloudEvent, now: number): IngestOutcome {
     if (this.validate) {
       const schema = EventSchemas[event.type as EventType] ?? CloudEvent;
-      const r = schema.safeParse(event);
+      const r = schema.safeParse(withPlainJsonContentType(event));
       if (!r.success) {
         throw invalid(
           event.type in EventSchemas ? `events.v1 ${event.type}` : 'events.v1.CloudEvent',
@@ -124,6 +130,19 @@ export class IngestStage {
     if (!draft) return { kind: 'ignored', reason: `${event.type} notifies nobody`, key };
     return { kind: 'alert', alert: { ...draft, source: event.source, event_id: event.id }, key };
   }
+}
+
+/**
+ * `application/json; charset=utf-8` (what the CloudEvents SDKs send) is `application/json`: media-type
+ * parameters do not change what the data is (RFC 9110 §8.3.1), so the event is validated as if it
+ * said `application/json`. Other media types are left for the contract to refuse.
+ */
+function withPlainJsonContentType(event: CloudEvent): CloudEvent {
+  const dct = (event as { datacontenttype?: unknown }).datacontenttype;
+  if (typeof dct !== 'string' || dct === 'application/json') return event;
+  return parseMediaType(dct)?.essence === 'application/json'
+    ? { ...event, datacontenttype: 'application/json' }
+    : event;
 }
 
 function invalid(contract: string, issues: readonly { path: PropertyKey[]; message: string }[]): NotifyError {

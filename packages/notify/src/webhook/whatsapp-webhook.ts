@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AcknowledgeInput, AcknowledgeResult, WhatsAppStatusInput } from '../engine.js';
+import { NotifyError } from '../errors.js';
+import { DEFAULT_MAX_BODY_BYTES, type PreflightHandler, readBodyCapped } from '../http/preflight.js';
 import type { SecretInput, SecretVault } from '../secrets.js';
 import type { Logger } from '../types.js';
 import { SILENT_LOGGER } from '../types.js';
@@ -21,6 +23,8 @@ export interface WhatsAppWebhookOptions {
   /** Resolves the two secrets (the engine's vault, or one built from a resolver). */
   vault: SecretVault;
   logger?: Logger;
+  /** Largest body read, in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
 }
 
 /** `ACK K7Q2MX` (any case, optional colon or `#`) -> `K7Q2MX`. */
@@ -70,11 +74,20 @@ interface WebhookPayload {
  * handshake echoes `hub.challenge`; POSTs must carry a valid `X-Hub-Signature-256` over the raw body
  * (401 otherwise, and nothing changes); statuses and replies (`ACK <code>`) go to the engine.
  */
-export function createWhatsAppWebhookHandler(
-  options: WhatsAppWebhookOptions,
-): (request: Request) => Promise<Response> {
+export function createWhatsAppWebhookHandler(options: WhatsAppWebhookOptions): PreflightHandler {
   const logger = options.logger ?? SILENT_LOGGER;
-  return async (request) => {
+  const max = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  // Before the body is read: a POST without a signature header is refused (the HMAC itself needs
+  // the body, so it is checked once the capped body is in).
+  const preflight = async (request: Request): Promise<Response | undefined> => {
+    if (request.method === 'GET') return undefined;
+    if (request.method !== 'POST')
+      return new Response('method not allowed', { status: 405, headers: { allow: 'GET, POST' } });
+    if (!request.headers.get('x-hub-signature-256')?.startsWith('sha256='))
+      return new Response('invalid signature', { status: 401 });
+    return undefined;
+  };
+  const handler = async (request: Request): Promise<Response> => {
     if (request.method === 'GET') {
       const url = new URL(request.url);
       const mode = url.searchParams.get('hub.mode');
@@ -86,10 +99,16 @@ export function createWhatsAppWebhookHandler(
       }
       return new Response('forbidden', { status: 403 });
     }
-    if (request.method !== 'POST')
-      return new Response('method not allowed', { status: 405, headers: { allow: 'GET, POST' } });
-
-    const raw = new Uint8Array(await request.arrayBuffer());
+    const early = await preflight(request);
+    if (early) return early;
+    let raw: Uint8Array;
+    try {
+      raw = await readBodyCapped(request, max);
+    } catch (err) {
+      if (err instanceof NotifyError && err.code === 'body_too_large')
+        return new Response('body too large', { status: 413 });
+      throw err;
+    }
     const secret = await options.vault.resolve(options.appSecret, 'webhook.appSecret');
     if (!verifyHubSignature(raw, request.headers.get('x-hub-signature-256'), secret)) {
       logger.warn(
@@ -142,4 +161,5 @@ export function createWhatsAppWebhookHandler(
       headers: { 'content-type': 'application/json' },
     });
   };
+  return Object.assign(handler, { preflight });
 }
