@@ -18,7 +18,6 @@ import { createNotifyApiHandler, type NotifyApiOptions } from './http/api-handle
 import type { PreflightHandler } from './http/preflight.js';
 import { createIdMaker } from './ids.js';
 import { Scheduler } from './scheduler/scheduler.js';
-import type { SecretInput } from './secrets.js';
 import { createDefaultSecretResolver, type SecretResolver, SecretVault } from './secrets.js';
 import { DEFAULT_SOURCES } from './sources/index.js';
 import type { SourceAdapters } from './sources/source.js';

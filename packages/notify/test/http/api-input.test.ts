@@ -6,6 +6,7 @@ import { baseConfig, engineWithRecorders, gatewayEvent, useFakeClock } from '../
 beforeEach(() => useFakeClock());
 afterEach(() => vi.useRealTimers());
 
+const json = async (r: Response): Promise<any> => r.json();
 const BASE = 'http://notify.local/notify';
 const TOKEN = 'api-token-1';
 
@@ -14,7 +15,7 @@ function setup() {
   return { engine, api: engine.apiHandler({ token: { value: TOKEN } }) };
 }
 
-const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+const post = (path: string, body: string, headers: Record<string, string> = {}): Request =>
   new Request(`${BASE}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
@@ -26,7 +27,7 @@ describe('POST /notify/events input', () => {
     const { engine, api } = setup();
     const r = await api(post('/events', 'null'));
     expect(r.status).toBe(400);
-    expect(await r.json()).toEqual({
+    expect(await json(r)).toEqual({
       error: {
         code: 'input_invalid',
         message:
@@ -42,7 +43,7 @@ describe('POST /notify/events input', () => {
     const ev = { ...gatewayEvent('offline'), datacontenttype: 'application/json; charset=utf-8' };
     const r = await api(post('/events', JSON.stringify(ev)));
     expect(r.status).toBe(202);
-    expect((await r.json()).results[0]).toMatchObject({ kind: 'alert', status: 'firing' });
+    expect((await json(r)).results[0]).toMatchObject({ kind: 'alert', status: 'firing' });
     const bad = await api(
       post('/events', JSON.stringify({ ...gatewayEvent('offline'), datacontenttype: 'text/plain' })),
     );
@@ -66,17 +67,17 @@ describe('POST /notify/events input', () => {
       }),
     );
     expect(r.status).toBe(202);
-    const result = (await r.json()).results[0];
+    const result = (await json(r)).results[0];
     expect(result).toMatchObject({ kind: 'alert', status: 'firing' });
     expect(engine.inspect().alerts[0]).toMatchObject({ source: ev.source, event_id: ev.id });
     // Replaying the same event in structured mode is a duplicate (source + id).
-    expect((await (await api(post('/events', JSON.stringify(ev)))).json()).results[0]).toEqual({
+    expect((await json(await api(post('/events', JSON.stringify(ev))))).results[0]).toEqual({
       kind: 'duplicate',
     });
     // Binary mode with a missing required attribute names it.
     const missing = await api(post('/events', '{}', { 'ce-specversion': '1.0', 'ce-type': ev.type }));
     expect(missing.status).toBe(400);
-    expect((await missing.json()).error.message).toMatch(/id/);
+    expect((await json(missing)).error.message).toMatch(/id/);
     await engine.stop();
   });
 
@@ -100,7 +101,7 @@ describe('POST /notify/silences validates its matchers', () => {
     ]) {
       const r = await api(post('/silences', JSON.stringify({ matchers, ends_at, created_by: 'a' })));
       expect(r.status, JSON.stringify(matchers)).toBe(400);
-      expect((await r.json()).error.message).toMatch(/silence\.matchers\[0\]/);
+      expect((await json(r)).error.message).toMatch(/silence\.matchers\[0\]/);
     }
     const extra = await api(
       post('/silences', JSON.stringify({ matchers: ['a=b'], ends_at, created_by: 'a', evil: 1 })),
