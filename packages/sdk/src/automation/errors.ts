@@ -24,7 +24,7 @@ export class AutomationError extends FieldopsError {
   /** Stable machine-readable code. */
   declare readonly code: AutomationErrorCode;
   /** HTTP status of the upstream answer, when there was one. */
-  readonly status: number | undefined;
+  override readonly status: number | undefined;
   /** False when repeating the same attempt cannot help (bad input, cancellation). */
   readonly retryable: boolean;
 

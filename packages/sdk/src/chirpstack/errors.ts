@@ -21,11 +21,11 @@ export class ChirpStackError extends FieldopsError {
   /** Stable machine-readable code. */
   declare readonly code: ChirpStackErrorCode;
   /** The gRPC status code, when the error came from the server. */
-  readonly status: number | undefined;
+  override readonly status: number | undefined;
   /** The RPC (`DeviceService/Create`) that failed, when there was one. */
   readonly operation: string | undefined;
   /** Kept for `instanceof` checks across bundles; the message never holds secret values. */
-  readonly requestId: string | undefined = undefined;
+  override readonly requestId: string | undefined = undefined;
 
   constructor(
     code: ChirpStackErrorCode,

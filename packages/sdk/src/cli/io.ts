@@ -1,3 +1,5 @@
+import { FieldopsError } from '@fieldops/core';
+
 /** Where a CLI command writes, and what it may read; injected so tests need no child process. */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -18,6 +20,9 @@ export interface CliCommand {
 export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
 
 /** Thrown for a bad command line; printed with the command's usage, exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends FieldopsError {
   override readonly name = 'UsageError';
+  constructor(message: string) {
+    super('usage', message);
+  }
 }

@@ -4,7 +4,7 @@ import { FieldopsError } from '../transport/errors.js';
 export class ProviderError extends FieldopsError {
   override name = 'ProviderError';
   /** HTTP status to answer with (400, 404, 409, 412, 422, …). */
-  readonly status: number;
+  override readonly status: number;
   /** `error.details` of the body. */
   readonly details: { path: string; message: string }[] | undefined;
   /** `error.contract` of the body. */

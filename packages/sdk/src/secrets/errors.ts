@@ -18,7 +18,7 @@ export class SecretError extends FieldopsError {
   /** The reference that failed (a reference is not a secret). */
   readonly ref: string | undefined;
   /** HTTP status of the provider's answer, when there was one. */
-  readonly status: number | undefined;
+  override readonly status: number | undefined;
 
   constructor(
     code: SecretErrorCode,

@@ -2,14 +2,16 @@
 // subclasses are picked by one function (`httpErrorFor`) from the status and the contract's error
 // body, so callers branch on `instanceof` or on `code`, never on message text.
 
-/** Base class of every @fieldops/sdk error; `code` is stable and machine-readable. */
-export class FieldopsError extends Error {
+import { FieldopsError as CoreFieldopsError, type FieldopsErrorOptions } from '@fieldops/core';
+
+/**
+ * Base class of every @fieldops/sdk error: @fieldops/core's `FieldopsError` (readonly `code`,
+ * `status`, `requestId`, `cause`) with messages prefixed by the package name.
+ */
+export class FieldopsError extends CoreFieldopsError {
   override name = 'FieldopsError';
-  /** Stable machine-readable code, e.g. `not_found`, `spool_full`. */
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message.startsWith('@fieldops/sdk') ? message : `@fieldops/sdk: ${message}`, options);
-    this.code = code;
+  constructor(code: string, message: string, options?: FieldopsErrorOptions) {
+    super(code, message.startsWith('@fieldops/sdk') ? message : `@fieldops/sdk: ${message}`, options);
   }
 }
 
@@ -41,17 +43,17 @@ export interface HttpErrorInit {
 export class FieldopsHttpError extends FieldopsError {
   override name = 'FieldopsHttpError';
   /** HTTP status; 0 when no response arrived. */
-  readonly status: number;
+  override readonly status: number;
   /** The contract operation, e.g. `ingestEvents`. */
   readonly operation: string;
   /** The server's request id (`X-Request-Id` or `error.request_id`), when it sent one. */
-  readonly requestId: string | undefined;
+  override readonly requestId: string | undefined;
   /** The error body as received (the contract's ErrorBody when the server follows it). */
   readonly body: HttpErrorBody | string | undefined;
   /** The delay the server asked for with `Retry-After`, in milliseconds. */
   readonly retryAfterMs: number | undefined;
   constructor(init: HttpErrorInit) {
-    super(init.code, init.message, { cause: init.cause });
+    super(init.code, init.message, { cause: init.cause, status: init.status, requestId: init.requestId });
     this.status = init.status;
     this.operation = init.operation;
     this.requestId = init.requestId;

@@ -1,4 +1,5 @@
 import { safeParseContract } from '@fieldops/contracts';
+import { FieldopsError } from '@fieldops/core';
 
 type Schema = Parameters<typeof safeParseContract>[0];
 
@@ -25,8 +26,13 @@ export interface VerifyOptions {
   timeoutMs?: number | undefined;
 }
 
-/** A check failure with its reason. */
-export class CheckFailed extends Error {}
+/** A check failure with its reason (code `check_failed`). */
+export class CheckFailed extends FieldopsError {
+  override name = 'CheckFailed';
+  constructor(message: string) {
+    super('check_failed', message);
+  }
+}
 
 /** A response and its parsed JSON body. */
 export interface Answer {
