@@ -6,7 +6,7 @@ export { type Clock, systemClock, toClock } from './clock.js';
 // Errors
 export { FieldopsError, type FieldopsErrorOptions } from './errors.js';
 // Logging
-export { type LogFields, type LogFn, type Logger, noopLogger } from './logger.js';
+export { type LogFields, type Logger, noopLogger } from './logger.js';
 // Retries
 export {
   backoffDelayMs,

@@ -4,15 +4,15 @@
 /** The fields of one structured log line (any object; pino serialises it). */
 export type LogFields = object;
 
-/** One level of a pino-compatible logger: structured fields first, an optional message second. */
-export type LogFn = (fields: LogFields, msg?: string) => void;
-
-/** A pino-compatible logger: one structured object per line, an optional message. */
+/**
+ * A pino-compatible logger: one structured object per line, an optional message. Methods (not
+ * function properties) on purpose: a logger typed `(obj: Record<string, unknown>) => void` still fits.
+ */
 export interface Logger {
-  debug: LogFn;
-  info: LogFn;
-  warn: LogFn;
-  error: LogFn;
+  debug(fields: LogFields, msg?: string): void;
+  info(fields: LogFields, msg?: string): void;
+  warn(fields: LogFields, msg?: string): void;
+  error(fields: LogFields, msg?: string): void;
 }
 
 /** A logger that drops every line: the default of every fieldops library. */

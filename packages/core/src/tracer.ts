@@ -33,5 +33,6 @@ export interface StartSpanOptions {
 
 /** The part of an OpenTelemetry tracer fieldops calls: `trace.getTracer(name)` satisfies it. */
 export interface Tracer {
-  startSpan(name: string, options?: StartSpanOptions): Span;
+  /** `context` is an OpenTelemetry Context (a parent span); fieldops passes one only where it nests spans. */
+  startSpan(name: string, options?: StartSpanOptions, context?: unknown): Span;
 }

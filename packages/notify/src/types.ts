@@ -1,12 +1,10 @@
 import type { ChannelKind, Severity } from '@fieldops/contracts/notify/v1';
+import { type Clock, type Logger, noopLogger, type Span, systemClock, type Tracer } from '@fieldops/core';
+
+export type { Clock, Logger };
 
 /** Label name -> value. */
 export type Labels = Record<string, string>;
-
-/** Milliseconds since the epoch, injected so tests need no real clock. */
-export interface Clock {
-  now(): number;
-}
 
 /** The timer functions the scheduler arms; defaults look up the globals at call time (fake timers work). */
 export interface TimerApi {
@@ -14,25 +12,11 @@ export interface TimerApi {
   clearTimeout(handle: unknown): void;
 }
 
-/** A pino-compatible logger: `logger.info({ ...fields }, 'message')`. */
-export interface Logger {
-  debug?(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+/** @deprecated The span type is `Span` from @fieldops/core. */
+export type SpanLike = Span;
 
-/** The part of an OpenTelemetry span notify uses (structurally compatible with `@opentelemetry/api`). */
-export interface SpanLike {
-  setAttribute(key: string, value: string | number | boolean): unknown;
-  setStatus(status: { code: number; message?: string }): unknown;
-  end(): void;
-}
-
-/** The part of an OpenTelemetry tracer notify uses: pass `trace.getTracer('fieldops-notify')`. */
-export interface TracerLike {
-  startSpan(name: string, options?: { attributes?: Record<string, string | number | boolean> }): SpanLike;
-}
+/** @deprecated The tracer type is `Tracer` from @fieldops/core: pass `trace.getTracer('fieldops-notify')`. */
+export type TracerLike = Tracer;
 
 /** A random source in [0, 1). */
 export type RandomSource = () => number;
@@ -70,15 +54,11 @@ export interface ChannelAddress {
   to: string;
 }
 
-/** The no-op logger. */
-export const SILENT_LOGGER: Logger = {
-  info() {},
-  warn() {},
-  error() {},
-};
+/** @deprecated Use `noopLogger` from @fieldops/core. */
+export const SILENT_LOGGER: Logger = noopLogger;
 
-/** Real time. */
-export const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
+/** @deprecated Use `systemClock` from @fieldops/core. */
+export const SYSTEM_CLOCK: Clock = systemClock;
 
 /** The global timers, looked up on every call so fake timers installed later still apply. */
 export const GLOBAL_TIMERS: TimerApi = {

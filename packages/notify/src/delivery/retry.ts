@@ -1,19 +1,31 @@
+import { decideRetry as decide, type Jitter, type NoRetryReason } from '@fieldops/core';
 import type { ChannelFailure } from '../channels/channel.js';
 import type { RandomSource } from '../types.js';
 
-/** Retry settings in ms. */
+/** Retry settings in ms (the `retry` block of the notify config). */
 export interface RetryPolicy {
   maxAttempts: number;
   baseDelay: number;
   maxDelay: number;
+  /** How the backoff is randomised (@fieldops/core's `Jitter`); notify's default is `equal`. */
+  jitter?: Jitter;
 }
 
 /** What to do after a failed attempt. */
 export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: string };
 
+const REASONS: Record<NoRetryReason, string> = {
+  aborted: 'aborted',
+  not_retryable: 'not retryable',
+  attempts_exhausted: 'attempts exhausted',
+  retry_after_too_long: 'retry-after beyond the cap',
+};
+
 /**
- * Decides whether to retry a failed send, and when. `attempt` counts attempts made so far (≥ 1).
- * One place, so every channel retries the same way.
+ * Decides whether to retry a failed send, and when: @fieldops/core's policy, so every channel (and
+ * every sdk client) retries the same way. `attempt` counts attempts made so far (≥ 1). A provider
+ * that says "this will never work" is not asked again; a Retry-After longer than `maxDelay` means
+ * "fail over now" rather than leaving the recipient uninformed for that long.
  */
 export function decideRetry(
   failure: ChannelFailure,
@@ -21,17 +33,16 @@ export function decideRetry(
   policy: RetryPolicy,
   random: RandomSource,
 ): RetryDecision {
-  // A provider that says "this will never work" (4xx, bad number, auth) is not asked again.
-  if (!failure.retryable) return { retry: false, reason: 'not retryable' };
-  // Bounded: after max attempts the next channel in the chain gets its turn.
-  if (attempt >= policy.maxAttempts) return { retry: false, reason: 'attempts exhausted' };
-  // The provider's own wait wins, but one longer than the cap means "fail over now" rather than
-  // leaving the recipient uninformed for that long.
-  if (failure.retry_after_ms !== undefined && failure.retry_after_ms > policy.maxDelay) {
-    return { retry: false, reason: 'retry-after beyond the cap' };
-  }
-  // Exponential backoff with "equal jitter": half fixed, half random, capped.
-  const exp = Math.min(policy.maxDelay, policy.baseDelay * 2 ** (attempt - 1));
-  const jittered = Math.round(exp / 2 + (random() * exp) / 2);
-  return { retry: true, delayMs: Math.max(jittered, failure.retry_after_ms ?? 0) };
+  const decision = decide(
+    { attempt, retryable: failure.retryable, retryAfterMs: failure.retry_after_ms },
+    {
+      maxAttempts: policy.maxAttempts,
+      baseDelayMs: policy.baseDelay,
+      maxDelayMs: policy.maxDelay,
+      jitter: policy.jitter ?? 'equal',
+      maxRetryAfterMs: policy.maxDelay,
+    },
+    random,
+  );
+  return decision.retry ? decision : { retry: false, reason: REASONS[decision.reason] };
 }

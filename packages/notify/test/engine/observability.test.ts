@@ -29,6 +29,7 @@ describe('logs, spans and batch ingest', () => {
         } as (typeof spans)[number];
         spans.push(s);
         const span: SpanLike = {
+          spanContext: () => ({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 }),
           setAttribute: (k, v) => {
             s.attributes[k] = v;
           },

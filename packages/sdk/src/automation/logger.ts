@@ -1,15 +1,7 @@
-/** A pino-compatible logger: one structured object per line, an optional message. */
-export interface Logger {
-  debug(obj: Record<string, unknown>, msg?: string): void;
-  info(obj: Record<string, unknown>, msg?: string): void;
-  warn(obj: Record<string, unknown>, msg?: string): void;
-  error(obj: Record<string, unknown>, msg?: string): void;
-}
+// The logger type is @fieldops/core's; these names stay for existing imports.
+import { type Logger, noopLogger } from '@fieldops/core';
 
-/** A logger that drops everything (the default). */
-export const NOOP_LOGGER: Logger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};
+export type { Logger };
+
+/** @deprecated Use `noopLogger` from @fieldops/core. */
+export const NOOP_LOGGER: Logger = noopLogger;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { sleep as coreSleep, decideRetry, type Sleep, type Tracer } from '@fieldops/core';
 import * as grpc from '@grpc/grpc-js';
-import type { Tracer } from '@opentelemetry/api';
 import { ChirpStackReadOnlyError, errorFromGrpc } from './errors.js';
 import { type Logger, NOOP_LOGGER } from './logger.js';
 import {
@@ -11,7 +11,7 @@ import {
   internalGrpc,
   tenantGrpc,
 } from './proto.js';
-import { backoffDelay, DEFAULT_RETRY, type RetryOptions, shouldRetry } from './retry.js';
+import { chirpstackRetryPolicy, isRetryableGrpc, type RetryOptions } from './retry.js';
 
 /** A protobuf message, structurally (keeps google-protobuf's types out of the public .d.ts). */
 export interface PbMessage {
@@ -44,7 +44,7 @@ export interface RpcOptions {
   /** An OpenTelemetry tracer: one CLIENT span per call, its context sent as `traceparent`. None by default. */
   tracer?: Tracer;
   /** Injected for tests: sleeping between retries, randomness of the jitter, the clock. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
   random?: () => number;
   now?: () => number;
 }
@@ -102,9 +102,9 @@ export function createRpcCaller(options: RpcOptions): RpcCaller {
     InternalService: new internalGrpc.InternalServiceClient(options.target, credentials, shared),
   };
   const logger = options.logger ?? NOOP_LOGGER;
-  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const retry = chirpstackRetryPolicy(options.retry);
   const deadlineMs = options.deadlineMs ?? 10_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? coreSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const readOnly = options.readOnly === true;
@@ -182,8 +182,9 @@ export function createRpcCaller(options: RpcOptions): RpcCaller {
           return response;
         } catch (raw) {
           const status = (raw as { code?: number }).code;
-          if (shouldRetry(status, attempt, retry.attempts)) {
-            await sleep(backoffDelay(attempt, retry, random));
+          const decision = decideRetry({ attempt, retryable: isRetryableGrpc(status) }, retry, random);
+          if (decision.retry) {
+            await sleep(decision.delayMs);
             continue;
           }
           const error = errorFromGrpc(redactDetails(raw, callOptions.secrets), operation);

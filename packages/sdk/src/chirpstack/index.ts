@@ -78,7 +78,7 @@ export type { GatewayInput } from './resources/gateways.js';
 /** Pagination helpers for the list iterators. */
 export { collect } from './resources/paging.js';
 export type { RetryOptions } from './retry.js';
-export { backoffDelay, DEFAULT_RETRY, shouldRetry } from './retry.js';
+export { backoffDelay, chirpstackRetryPolicy, DEFAULT_RETRY, isRetryableGrpc, shouldRetry } from './retry.js';
 export type { ObservedStateSyncOptions, ObservedStateSyncResult, TelemetryReader } from './telemetry-sync.js';
 
 // ---- link/read for telemetry: ChirpStack status -> registry observed state ----

@@ -1,10 +1,7 @@
-/** A pino-compatible logger: one structured object per line, an optional message. */
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
+// The logger type is @fieldops/core's; these names stay for existing imports.
+import { type Logger, noopLogger } from '@fieldops/core';
 
-/** A logger that drops everything (the default). */
-export const NOOP_LOGGER: Logger = { info() {}, warn() {}, error() {}, debug() {} };
+export type { Logger };
+
+/** @deprecated Use `noopLogger` from @fieldops/core. */
+export const NOOP_LOGGER: Logger = noopLogger;

@@ -1,6 +1,7 @@
 // The HTTP transport's public surface, shared by the registry and RFID entries (one list, re-exported
 // by both): typed errors, retry rules, the LAN guard, logger and token types.
 
+export type { Logger } from '@fieldops/core';
 export {
   ConflictError,
   FieldopsError,
@@ -18,9 +19,11 @@ export {
   ValidationError,
 } from './errors.js';
 export { assertLanUrl, type LookupFn } from './lan-guard.js';
-export type { Logger } from './logger.js';
 export {
+  type AttemptOutcome,
   DEFAULT_RETRY,
+  type HttpAttempt,
+  isRetryableHttp,
   parseRetryAfter,
   type RetryOptions,
   retryDelayMs,

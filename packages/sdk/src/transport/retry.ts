@@ -1,54 +1,29 @@
-// When to repeat a request and how long to wait: pure functions, so the rules are tested without
-// a clock or a network.
+// When an HTTP call may be repeated: the HTTP-specific verdict lives here; how many attempts and how
+// long to wait is @fieldops/core's one retry policy (`decideRetry`), shared by every fieldops client.
+import { backoffDelayMs, DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from '@fieldops/core';
 
-/** Retry settings of a client. */
-export interface RetryOptions {
-  /** Attempts in total, the first included (1 = never retry). */
-  maxAttempts: number;
-  /** Backoff before the second attempt; doubles on each attempt. */
-  baseDelayMs: number;
-  /** Upper bound of the exponential backoff. */
-  maxDelayMs: number;
-  /** A `Retry-After` longer than this is not waited for: the error is thrown instead. */
-  maxRetryAfterMs: number;
-}
+export { parseRetryAfter } from '@fieldops/core';
 
-/** The defaults: 4 attempts, 200 ms doubling up to 10 s, honour Retry-After up to 60 s. */
-export const DEFAULT_RETRY: RetryOptions = {
-  maxAttempts: 4,
-  baseDelayMs: 200,
-  maxDelayMs: 10_000,
-  maxRetryAfterMs: 60_000,
-};
+/** @deprecated The retry settings are `RetryPolicy` from @fieldops/core. */
+export type RetryOptions = RetryPolicy;
 
-/** What the retry decision looks at after one attempt. */
-export interface AttemptOutcome {
-  /** 1-based number of the attempt that just ended. */
-  attempt: number;
-  maxAttempts: number;
+/** The defaults of the HTTP clients: @fieldops/core's (4 attempts, 200 ms doubling to 10 s, full jitter, Retry-After up to 60 s). */
+export const DEFAULT_RETRY: RetryPolicy = DEFAULT_RETRY_POLICY;
+
+/** What the HTTP verdict looks at after one attempt. */
+export interface HttpAttempt {
   /** The contract says the operation may be repeated (idempotent method or Idempotency-Key honoured). */
   idempotent: boolean;
   /** HTTP status, or undefined when no response arrived (network error, timeout). */
   status?: number | undefined;
   /** `error.code` of the contract's error body, when there was one. */
   errorCode?: string | undefined;
-  /** Delay the server asked for with Retry-After, in ms. */
-  retryAfterMs?: number | undefined;
-  maxRetryAfterMs: number;
-  /** The caller aborted: never retry. */
-  aborted?: boolean;
 }
 
-/** Decides whether to send the request again. */
-export function shouldRetry(o: AttemptOutcome): boolean {
-  // The caller gave up.
-  if (o.aborted) return false;
-  // Out of attempts.
-  if (o.attempt >= o.maxAttempts) return false;
+/** Whether a failed HTTP attempt is worth repeating (transient, and safe to repeat). */
+export function isRetryableHttp(o: HttpAttempt): boolean {
   // Repeating a request that is not safe to repeat could apply it twice (a PATCH without a key).
   if (!o.idempotent) return false;
-  // The server asked us to wait longer than we are willing to: surface the error to the caller.
-  if (o.retryAfterMs !== undefined && o.retryAfterMs > o.maxRetryAfterMs) return false;
   // No response at all (refused, reset, timed out): the request may or may not have arrived; safe
   // to repeat because the operation is idempotent.
   if (o.status === undefined) return true;
@@ -64,27 +39,34 @@ export function shouldRetry(o: AttemptOutcome): boolean {
   return false;
 }
 
-/**
- * The wait before the next attempt: the server's Retry-After when it sent one, else exponential
- * backoff with "equal jitter" (half fixed, half random) so many clients do not retry in step.
- */
+/** What {@link shouldRetry} looks at after one attempt. */
+export interface AttemptOutcome extends HttpAttempt {
+  /** 1-based number of the attempt that just ended. */
+  attempt: number;
+  maxAttempts: number;
+  /** Delay the server asked for with Retry-After, in ms. */
+  retryAfterMs?: number | undefined;
+  maxRetryAfterMs: number;
+  /** The caller aborted: never retry. */
+  aborted?: boolean;
+}
+
+/** Decides whether to send the request again: the HTTP verdict, then the shared policy's limits. */
+export function shouldRetry(o: AttemptOutcome): boolean {
+  const policy = { ...DEFAULT_RETRY_POLICY, maxAttempts: o.maxAttempts, maxRetryAfterMs: o.maxRetryAfterMs };
+  return decideRetry(
+    { attempt: o.attempt, retryable: isRetryableHttp(o), retryAfterMs: o.retryAfterMs, aborted: o.aborted },
+    policy,
+  ).retry;
+}
+
+/** @deprecated Use `decideRetry` / `backoffDelayMs` from @fieldops/core. The wait before the next attempt. */
 export function retryDelayMs(
   attempt: number,
-  options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>,
+  options: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'> & Partial<Pick<RetryPolicy, 'jitter'>>,
   random: () => number,
   retryAfterMs?: number,
 ): number {
   if (retryAfterMs !== undefined) return Math.max(0, retryAfterMs);
-  const exp = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exp / 2 + random() * (exp / 2));
-}
-
-/** Parses a `Retry-After` header (delta seconds or an HTTP date) into milliseconds from `now`. */
-export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  return backoffDelayMs(attempt, { jitter: DEFAULT_RETRY_POLICY.jitter, ...options }, random);
 }

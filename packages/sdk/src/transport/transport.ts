@@ -1,9 +1,20 @@
 import { type ApiContract, type ApiOperation, safeParseContract } from '@fieldops/contracts';
-import type { Tracer } from '@opentelemetry/api';
+import {
+  type Clock,
+  sleep as coreSleep,
+  decideRetry,
+  type Logger,
+  noopLogger,
+  parseRetryAfter,
+  type RetryPolicy,
+  retryPolicy,
+  type Sleep,
+  type Tracer,
+  toClock,
+} from '@fieldops/core';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { FieldopsHttpError, httpErrorFor, NetworkError, TimeoutError } from './errors.js';
-import { type Logger, SILENT_LOGGER } from './logger.js';
-import { DEFAULT_RETRY, parseRetryAfter, type RetryOptions, retryDelayMs, shouldRetry } from './retry.js';
+import { DEFAULT_RETRY, isRetryableHttp } from './retry.js';
 import { type BearerTokenSource, redactText, resolveToken } from './token.js';
 import { buildTraceparent, newTraceId, traceIdOf } from './traceparent.js';
 
@@ -23,15 +34,17 @@ export interface TransportOptions {
   fetch?: FetchFn | undefined;
   /** pino-compatible; one line per call. Defaults to silent. */
   logger?: Logger | undefined;
-  /** Retry settings, or `false` for a single attempt. */
-  retry?: Partial<RetryOptions> | false | undefined;
+  /** Retry settings (@fieldops/core's policy; missing fields from the defaults), or `false` for a single attempt. */
+  retry?: Partial<RetryPolicy> | false | undefined;
   /** Per-attempt timeout; default 30 s. */
   timeoutMs?: number | undefined;
   /** Check responses against the contract; default `strict`. */
   validateResponses?: ValidationMode | undefined;
-  /** Waits between attempts; default setTimeout. Inject to test backoff without waiting. */
-  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
-  /** Clock in ms; default Date.now. */
+  /** Waits between attempts; default @fieldops/core's abortable sleep. Inject to test backoff without waiting. */
+  sleep?: Sleep | undefined;
+  /** The clock (Retry-After dates, durations); default the system clock. */
+  clock?: Clock | undefined;
+  /** @deprecated Pass `clock`. Clock in ms. */
   now?: (() => number) | undefined;
   /** Random source in [0, 1); default Math.random (jitter, trace and key ids). */
   random?: (() => number) | undefined;
@@ -89,20 +102,6 @@ export interface Transport<Paths extends {}> {
   ): Promise<CallResult<T>>;
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
 function randomKey(random: () => number): string {
   let out = 'idk_';
   for (let i = 0; i < 24; i++) out += Math.floor(random() * 36).toString(36);
@@ -120,13 +119,13 @@ export function createTransport<Paths extends {}>(
   options: TransportOptions,
 ): Transport<Paths> {
   const fetchImpl: FetchFn = options.fetch ?? ((r) => globalThis.fetch(r));
-  const logger = options.logger ?? SILENT_LOGGER;
-  const retry: RetryOptions =
-    options.retry === false ? { ...DEFAULT_RETRY, maxAttempts: 1 } : { ...DEFAULT_RETRY, ...options.retry };
+  const logger = options.logger ?? noopLogger;
+  const retry = retryPolicy(options.retry, DEFAULT_RETRY);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const mode: ValidationMode = options.validateResponses ?? 'strict';
-  const sleep = options.sleep ?? defaultSleep;
-  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? coreSleep;
+  const clock = toClock(options.clock ?? options.now);
+  const now = () => clock.now();
   const random = options.random ?? Math.random;
   const prefix = `@fieldops/sdk: ${api.point}.v${api.version}`;
   // Remembered only to scrub it from error messages, never logged.
@@ -251,17 +250,21 @@ export function createTransport<Paths extends {}>(
         clearTimeout(timer);
         callOptions.signal?.removeEventListener('abort', onCallerAbort);
       }
-      const again = shouldRetry({
-        attempt: attemptNo,
-        maxAttempts: retry.maxAttempts,
-        idempotent: op.idempotent,
-        status: error.status === 0 ? undefined : error.status,
-        errorCode: error.code,
-        retryAfterMs,
-        maxRetryAfterMs: retry.maxRetryAfterMs,
-        aborted: callOptions.signal?.aborted ?? false,
-      });
-      if (!again) {
+      const decision = decideRetry(
+        {
+          attempt: attemptNo,
+          retryable: isRetryableHttp({
+            idempotent: op.idempotent,
+            status: error.status === 0 ? undefined : error.status,
+            errorCode: error.code,
+          }),
+          retryAfterMs,
+          aborted: callOptions.signal?.aborted ?? false,
+        },
+        retry,
+        random,
+      );
+      if (!decision.retry) {
         log('warn', {
           ...base,
           outcome: 'error',
@@ -271,7 +274,7 @@ export function createTransport<Paths extends {}>(
         });
         throw error;
       }
-      const delay = retryDelayMs(attemptNo, retry, random, retryAfterMs);
+      const delay = decision.delayMs;
       logger.debug(
         {
           ...base,

@@ -52,8 +52,9 @@ describe('retry', () => {
     expect(shouldRetry(status.DEADLINE_EXCEEDED, 1, 4)).toBe(false);
     expect(shouldRetry(status.NOT_FOUND, 1, 4)).toBe(false);
   });
-  it('backs off exponentially with jitter, capped', () => {
-    expect(backoffDelay(1, DEFAULT_RETRY, () => 0)).toBe(50);
+  it('backs off exponentially with full jitter (as documented), capped', () => {
+    expect(backoffDelay(1, DEFAULT_RETRY, () => 0)).toBe(0);
+    expect(backoffDelay(2, DEFAULT_RETRY, () => 0.5)).toBe(100);
     expect(backoffDelay(1, DEFAULT_RETRY, () => 1)).toBe(100);
     expect(backoffDelay(3, DEFAULT_RETRY, () => 1)).toBe(400);
     expect(backoffDelay(20, DEFAULT_RETRY, () => 1)).toBe(DEFAULT_RETRY.maxDelayMs);

@@ -169,8 +169,8 @@ describe('RegistryClient', () => {
     expect(kit.backend.tickets()).toHaveLength(1);
     expect(keys).toHaveLength(3);
     expect(new Set(keys).size).toBe(1);
-    // exponential backoff with equal jitter at random() = 0.5: 150 ms, then 300 ms
-    expect(sleeps).toEqual([150, 300]);
+    // exponential backoff with full jitter at random() = 0.5: 100 ms…
+    expect(sleeps).toEqual([100, 200]);
   });
 
   it('honours Retry-After on 429', async () => {

@@ -40,9 +40,12 @@ describe('shouldRetry', () => {
 });
 
 describe('retryDelayMs and parseRetryAfter', () => {
-  it('doubles with equal jitter up to the cap, and prefers Retry-After', () => {
+  it('doubles with full jitter (as documented) up to the cap, and prefers Retry-After', () => {
     const o = { baseDelayMs: 100, maxDelayMs: 1000 };
-    expect([1, 2, 3, 4, 5, 6].map((a) => retryDelayMs(a, o, () => 0))).toEqual([50, 100, 200, 400, 500, 500]);
+    expect([1, 2, 3, 4, 5, 6].map((a) => retryDelayMs(a, o, () => 0.5))).toEqual([
+      50, 100, 200, 400, 500, 500,
+    ]);
+    expect(retryDelayMs(1, o, () => 0)).toBe(0);
     expect(retryDelayMs(1, o, () => 0.999)).toBe(100);
     expect(retryDelayMs(3, o, () => 0.5, 2500)).toBe(2500);
   });

@@ -1,6 +1,5 @@
+import { type Logger, noopLogger } from '@fieldops/core';
 import { FieldopsHttpError, NetworkError } from '../../transport/errors.js';
-import type { Logger } from '../../transport/logger.js';
-import { SILENT_LOGGER } from '../../transport/logger.js';
 import type { Spool } from './spool.js';
 
 /** Options of {@link createSpoolForwarder}. */
@@ -61,7 +60,7 @@ export function createSpoolForwarder<T>(options: SpoolForwarderOptions<T>): Spoo
   const idleMs = options.idleMs ?? 50;
   const backoffMs = options.backoffMs ?? 100;
   const maxBackoffMs = options.maxBackoffMs ?? 5000;
-  const logger = options.logger ?? SILENT_LOGGER;
+  const logger = options.logger ?? noopLogger;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const stats = { batches: 0, records: 0, failures: 0, rejected: 0 };
   let running: Promise<void> | undefined;
