@@ -81,6 +81,32 @@ const mutations: Mutation[] = [
     (d) => (d.mac = '00:1B:44:11:3A'),
     'rfid.v1.ClaimRequest: mac: expected a MAC address',
   ],
+  // Issue 11 item 18: a MAC with fewer than two hex digits made the refinement throw ("(root): input
+  // could not be read"); the field's own message must come out.
+  [
+    'a one-letter MAC',
+    'rfid.v1.ClaimRequest',
+    (d) => (d.mac = 'x'),
+    'rfid.v1.ClaimRequest: mac: expected a MAC address',
+  ],
+  [
+    'a MAC without hex digits',
+    'rfid.v1.ClaimRequest',
+    (d) => (d.mac = 'zz:zz'),
+    'rfid.v1.ClaimRequest: mac: expected a MAC address',
+  ],
+  [
+    'a MAC with one hex digit',
+    'rfid.v1.StationStatus',
+    (d) => (d.mac = 'a'),
+    'rfid.v1.StationStatus: mac: expected a MAC address',
+  ],
+  [
+    'a datacontenttype that is not JSON',
+    'events.v1.ChirpstackGatewayOffline',
+    (d) => (d.datacontenttype = 'text/plain; charset=utf-8'),
+    'events.v1.ChirpstackGatewayOffline: datacontenttype: expected application/json',
+  ],
   [
     'a short DevEUI',
     'registry.v1.Device',
@@ -162,6 +188,17 @@ describe('normalization', () => {
     }) as any;
     expect(claim.mac).toBe('00:1b:44:11:3a:b7');
   });
+
+  // Issue 11 item 19: the CloudEvents SDK's binary mode sends `application/json; charset=utf-8`.
+  it.each(['application/json', 'application/json; charset=utf-8', 'Application/JSON;charset="UTF-8"'])(
+    'accepts datacontenttype %s (media-type parameters are allowed)',
+    (type) => {
+      const doc = clone(examples['events.v1.ChirpstackGatewayOffline']) as any;
+      doc.datacontenttype = type;
+      const result = validateContract('events.v1.ChirpstackGatewayOffline', doc);
+      expect(result.success ? 'ok' : result.error.message).toBe('ok');
+    },
+  );
 
   it('never echoes input values in messages (a secret pasted in the wrong field stays out)', () => {
     const doc = clone(examples['rfid.v1.ClaimRequest']) as any;

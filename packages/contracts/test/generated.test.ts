@@ -69,6 +69,37 @@ describe('generated documents', () => {
     expect(registry.components.schemas.ExecutionSpec).toBeDefined();
   });
 
+  // Issue 11 item 17: `writeOnly` in a response schema means "never sent": Prism's mock and generated
+  // clients drop the station token. Response secrets are marked with `x-fieldops-secret` instead.
+  it('no schema reachable from a response is writeOnly; the station token is marked x-fieldops-secret', () => {
+    for (const api of Object.values(HTTP_APIS)) {
+      const doc = buildOpenApiDocument(api) as any;
+      const schemas = doc.components?.schemas ?? {};
+      const seen = new Set<unknown>();
+      const writeOnly: string[] = [];
+      const walk = (node: unknown, at: string): void => {
+        if (!node || typeof node !== 'object' || seen.has(node)) return;
+        seen.add(node);
+        const n = node as Record<string, unknown>;
+        if (n.writeOnly === true) writeOnly.push(at);
+        if (typeof n.$ref === 'string') {
+          const name = n.$ref.replace('#/components/schemas/', '');
+          walk(schemas[name], name);
+        }
+        for (const [k, v] of Object.entries(n)) if (k !== '$ref') walk(v, `${at}.${k}`);
+      };
+      for (const [path, item] of Object.entries(doc.paths as Record<string, any>))
+        for (const [method, op] of Object.entries(item as Record<string, any>))
+          for (const [status, res] of Object.entries((op?.responses ?? {}) as Record<string, unknown>))
+            walk(res, `${method} ${path} ${status}`);
+      expect(writeOnly).toEqual([]);
+    }
+    const rfidDoc = JSON.parse(files.get('generated/openapi/rfid.v1.json')!);
+    const token = rfidDoc.components.schemas.ClaimResponse?.properties?.station_token;
+    expect(token).toMatchObject({ 'x-fieldops-secret': true });
+    expect(token.writeOnly).toBeUndefined();
+  });
+
   it('the AsyncAPI document has a channel and a message per event type', () => {
     const doc = JSON.parse(files.get('generated/asyncapi/events.v1.json')!);
     expect(doc.asyncapi).toBe('3.0.0');

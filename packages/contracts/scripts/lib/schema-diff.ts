@@ -94,6 +94,52 @@ interface Ctx {
   readonly visiting: Set<string>;
 }
 
+/** True when `v` satisfies the pattern, length and range constraints of `n`. */
+function satisfiesBounds(v: unknown, n: Json): boolean {
+  if (typeof v === 'string') {
+    if (typeof n.pattern === 'string' && !new RegExp(n.pattern, 'u').test(v)) return false;
+    if (typeof n.minLength === 'number' && [...v].length < n.minLength) return false;
+    if (typeof n.maxLength === 'number' && [...v].length > n.maxLength) return false;
+    return n.format === undefined;
+  }
+  if (typeof v === 'number') {
+    if (typeof n.minimum === 'number' && v < n.minimum) return false;
+    if (typeof n.maximum === 'number' && v > n.maximum) return false;
+    if (typeof n.exclusiveMinimum === 'number' && v <= n.exclusiveMinimum) return false;
+    if (typeof n.exclusiveMaximum === 'number' && v >= n.exclusiveMaximum) return false;
+    return true;
+  }
+  return false;
+}
+
+/** Bounds, pattern and format changes between two schemas. */
+function diffBounds(o: Json, n: Json, add: (breaking: boolean, message: string) => void): void {
+  for (const k of LOWER) {
+    const a = o[k];
+    const b = n[k];
+    if (typeof b === 'number' && (typeof a !== 'number' || b > a))
+      add(true, `${k} raised to ${b}${typeof a === 'number' ? ` (was ${a})` : ''}`);
+    else if (typeof a === 'number' && (typeof b !== 'number' || b < a)) add(false, `${k} relaxed`);
+  }
+  for (const k of UPPER) {
+    const a = o[k];
+    const b = n[k];
+    if (typeof b === 'number' && (typeof a !== 'number' || b < a))
+      add(true, `${k} lowered to ${b}${typeof a === 'number' ? ` (was ${a})` : ''}`);
+    else if (typeof a === 'number' && (typeof b !== 'number' || b > a)) add(false, `${k} relaxed`);
+  }
+  if (typeof n.pattern === 'string' && n.pattern !== o.pattern) {
+    add(
+      true,
+      typeof o.pattern === 'string'
+        ? `pattern changed from ${o.pattern} to ${n.pattern}`
+        : `pattern ${n.pattern} added`,
+    );
+  } else if (typeof o.pattern === 'string' && n.pattern === undefined) add(false, 'pattern removed');
+  if (typeof n.format === 'string' && n.format !== o.format)
+    add(true, `format ${n.format} required (was ${o.format ?? 'none'})`);
+}
+
 function diffSchema(oldRaw: unknown, newRaw: unknown, where: string, ctx: Ctx): void {
   const key = `${where}|${isObj(oldRaw) ? String(oldRaw.$ref ?? '') : ''}|${isObj(newRaw) ? String(newRaw.$ref ?? '') : ''}`;
   if (ctx.visiting.has(key)) return;
@@ -127,31 +173,12 @@ function diffSchema(oldRaw: unknown, newRaw: unknown, where: string, ctx: Ctx): 
     add(true, `narrowed to the enum ${n.enum.map(show).join(', ')}`);
   }
 
-  // Bounds, pattern, format
-  for (const k of LOWER) {
-    const a = o[k];
-    const b = n[k];
-    if (typeof b === 'number' && (typeof a !== 'number' || b > a))
-      add(true, `${k} raised to ${b}${typeof a === 'number' ? ` (was ${a})` : ''}`);
-    else if (typeof a === 'number' && (typeof b !== 'number' || b < a)) add(false, `${k} relaxed`);
-  }
-  for (const k of UPPER) {
-    const a = o[k];
-    const b = n[k];
-    if (typeof b === 'number' && (typeof a !== 'number' || b < a))
-      add(true, `${k} lowered to ${b}${typeof a === 'number' ? ` (was ${a})` : ''}`);
-    else if (typeof a === 'number' && (typeof b !== 'number' || b > a)) add(false, `${k} relaxed`);
-  }
-  if (typeof n.pattern === 'string' && n.pattern !== o.pattern) {
-    add(
-      true,
-      typeof o.pattern === 'string'
-        ? `pattern changed from ${o.pattern} to ${n.pattern}`
-        : `pattern ${n.pattern} added`,
-    );
-  } else if (typeof o.pattern === 'string' && n.pattern === undefined) add(false, 'pattern removed');
-  if (typeof n.format === 'string' && n.format !== o.format)
-    add(true, `format ${n.format} required (was ${o.format ?? 'none'})`);
+  // Bounds, pattern, format. A constant (or enum) opened up to a pattern or bounds that every old
+  // value satisfies is a widening (`const: "application/json"` -> a media-type pattern).
+  const oldValues = 'const' in o ? [o.const] : Array.isArray(o.enum) ? o.enum : undefined;
+  if (oldValues && !('const' in n) && !Array.isArray(n.enum) && oldValues.every((v) => satisfiesBounds(v, n)))
+    add(false, `widened from ${oldValues.map(show).join(', ')}`);
+  else diffBounds(o, n, add);
 
   // Objects
   const op = isObj(o.properties) ? o.properties : {};

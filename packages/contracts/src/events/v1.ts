@@ -25,6 +25,16 @@ export const Traceparent = c(
     }),
 );
 
+// RFC 9110 §8.3.1: media-type = type "/" subtype *( OWS ";" OWS parameter ), case-insensitive
+// type and subtype; a parameter value is a token or a quoted string. The CloudEvents SDK's binary
+// mode sends `application/json; charset=utf-8`.
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+// Case-insensitive without the `i` flag, which JSON Schema patterns cannot carry.
+const caseless = (word: string) => word.replace(/[a-z]/g, (ch) => `[${ch}${ch.toUpperCase()}]`);
+const JSON_MEDIA_TYPE = new RegExp(
+  `^${caseless('application')}/${caseless('json')}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|"(?:[^"\\\\]|\\\\.)*"))*[ \\t]*$`,
+);
+
 const envelope = {
   specversion: z.literal('1.0', { error: 'expected specversion 1.0' }),
   id: z.string().min(1).max(256).meta({ description: 'Unique within source; source + id is the dedup key.' }),
@@ -35,7 +45,16 @@ const envelope = {
     .meta({ description: 'URI-reference of the producer, e.g. `/sites/site_…/chirpstack`.' }),
   time: timestamp().optional(),
   subject: z.string().max(512).optional(),
-  datacontenttype: z.literal('application/json').optional(),
+  datacontenttype: z
+    .string()
+    .max(256)
+    .regex(JSON_MEDIA_TYPE, {
+      error: 'expected application/json (media-type parameters such as charset allowed)',
+    })
+    .optional()
+    .meta({
+      description: '`application/json`, optionally with parameters (`application/json; charset=utf-8`).',
+    }),
   dataschema: z.string().max(512).optional(),
   traceparent: Traceparent.optional(),
 };

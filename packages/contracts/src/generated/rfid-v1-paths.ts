@@ -110,7 +110,7 @@ export interface components {
         ClaimResponse: {
             config: components["schemas"]["StationConfig"];
             station_id: components["schemas"]["StationId"];
-            /** @description Bearer token of the station. Secret: never logged or stored in bundles. */
+            /** @description Bearer token of the station. Secret: sent once in this answer; never logged or stored in bundles. */
             station_token: string;
             /** Format: date-time */
             token_expires_at?: string;

@@ -40,9 +40,11 @@ export const mac = () =>
       /^(?:(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{2}-){5}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}|[0-9A-Fa-f]{12})$/,
       { error: 'expected a MAC address such as aa:bb:cc:dd:ee:ff' },
     )
+    // zod runs an overwrite even after the regex failed: normalise only a value of 12 hex digits,
+    // leave anything else as it is so the regex's own message is what the caller sees.
     .overwrite((v) => {
       const hex = v.replace(/[^0-9A-Fa-f]/g, '').toLowerCase();
-      return hex.match(/../g)!.join(':');
+      return hex.length === 12 ? hex.replace(/(..)(?!$)/g, '$1:') : v;
     });
 
 /** Hex string of `bytes` bytes (any case in, lower case out). */

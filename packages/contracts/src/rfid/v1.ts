@@ -46,8 +46,10 @@ export const ClaimResponse = c(
   z.object({
     station_id: StationId,
     station_token: z.string().min(16).max(512).meta({
-      description: 'Bearer token of the station. Secret: never logged or stored in bundles.',
-      writeOnly: true,
+      // Not `writeOnly`: in OpenAPI that means "never sent in responses", and this is a response.
+      description:
+        'Bearer token of the station. Secret: sent once in this answer; never logged or stored in bundles.',
+      'x-fieldops-secret': true,
     }),
     token_expires_at: timestamp().optional(),
     config: StationConfig,

@@ -51,6 +51,7 @@ export const BREAKING: SchemaChangeFixture[] = [
   { name: 'changed pattern', baseline: base, current: edit((d) => (d.properties.id.pattern = '^stn_[0-9a-z]{26}$')), breaking: ['id: pattern changed'] },
   { name: 'removed union variant', baseline: base, current: edit((d) => d.properties.event.oneOf.pop()), breaking: ['union variant type="b" removed'] },
   { name: 'narrowed array items', baseline: base, current: edit((d) => (d.properties.tags.items.maxLength = 10)), breaking: ['tags[]: maxLength lowered to 10'] },
+  { name: 'constant replaced by a pattern it does not match', baseline: edit((d) => (d.properties.note = { type: 'string', const: 'application/json' })), current: edit((d) => (d.properties.note = { type: 'string', pattern: '^text/' })), breaking: ['note: pattern ^text/ added'] },
   { name: 'closed object', baseline: base, current: edit((d) => (d.additionalProperties = false)), breaking: ['unknown fields no longer accepted'] },
 ];
 
@@ -60,5 +61,6 @@ export const COMPATIBLE: SchemaChangeFixture[] = [
   { name: 'wider bound', baseline: base, current: edit((d) => (d.properties.note.maxLength = 1000)), breaking: [] },
   { name: 'required field became optional', baseline: base, current: edit((d) => (d.required = ['id'])), breaking: [] },
   { name: 'new union variant', baseline: base, current: edit((d) => d.properties.event.oneOf.push({ type: 'object', properties: { type: { const: 'c' } } })), breaking: [] },
+  { name: 'constant opened to a pattern it matches', baseline: edit((d) => (d.properties.note = { type: 'string', const: 'application/json' })), current: edit((d) => (d.properties.note = { type: 'string', maxLength: 256, pattern: '^application/json(;.*)?$' })), breaking: [] },
   { name: 'integer widened to number', baseline: edit((d) => (d.properties.rssi.type = 'integer')), current: base, breaking: [] },
 ];
