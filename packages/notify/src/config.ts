@@ -116,6 +116,8 @@ export interface DiscordChannelConfig {
 
 /** Retry settings shared by every channel. */
 export interface RetryConfig {
+  /** Bound on one channel attempt (aborted and counted as a failed, retryable attempt); default 10s. */
+  attempt_timeout?: Duration;
   max_attempts?: number;
   base_delay?: Duration;
   max_delay?: Duration;
@@ -192,6 +194,8 @@ export interface NormalizedConfig {
   timeIntervals: Map<string, TimeIntervalsConfig>;
   policies: Map<string, EscalationPolicy>;
   retry: { maxAttempts: number; baseDelay: number; maxDelay: number };
+  /** Bound on one channel attempt, in ms. */
+  attemptTimeout: number;
   eventKeyTtl: number;
   resolveTimeout: number | undefined;
   raw: NotifyConfig;
@@ -348,6 +352,7 @@ export function normalizeConfig(config: NotifyConfig): NormalizedConfig {
       baseDelay: parseDuration(config.retry?.base_delay ?? '1s', 'retry.base_delay'),
       maxDelay: parseDuration(config.retry?.max_delay ?? '5m', 'retry.max_delay'),
     },
+    attemptTimeout: attemptTimeoutOf(config),
     eventKeyTtl: parseDuration(config.event_key_ttl ?? '24h', 'event_key_ttl'),
     resolveTimeout:
       config.resolve_timeout !== undefined
@@ -355,4 +360,10 @@ export function normalizeConfig(config: NotifyConfig): NormalizedConfig {
         : undefined,
     raw: config,
   };
+}
+
+function attemptTimeoutOf(config: NotifyConfig): number {
+  const ms = parseDuration(config.retry?.attempt_timeout ?? '10s', 'retry.attempt_timeout');
+  if (ms <= 0) throw new NotifyConfigError('retry.attempt_timeout: expected more than 0');
+  return ms;
 }

@@ -6,6 +6,7 @@ import { createSlackChannel } from './channels/slack/index.js';
 import { createWhatsAppChannel } from './channels/whatsapp/index.js';
 import { normalizePhone, WhatsAppWindows } from './channels/whatsapp/window.js';
 import { type NormalizedConfig, type NotifyConfig, normalizeConfig } from './config.js';
+import { AttemptRunner } from './delivery/attempt-timeout.js';
 import { RateLimiter } from './delivery/rate-limiter.js';
 import { type EngineContext, HOUSEKEEPING_KEY } from './engine/context.js';
 import { dispatch, emit, scheduleDelivery } from './engine/delivery.js';
@@ -120,6 +121,7 @@ export class NotifyEngine {
   private started: Promise<void> | undefined;
   private stopped = false;
   private loaded = false;
+  private readonly attempts: AttemptRunner;
 
   constructor(options: NotifyEngineOptions) {
     const config = normalizeConfig(options.config);
@@ -135,6 +137,8 @@ export class NotifyEngine {
     });
     scheduler.stop();
     const eventLog = new EventKeyLog();
+    const attempts = new AttemptRunner(config.attemptTimeout, options.timers ?? GLOBAL_TIMERS);
+    this.attempts = attempts;
     const windows = new WhatsAppWindows();
 
     const deps = {
@@ -187,6 +191,7 @@ export class NotifyEngine {
         retry: config.retry,
         random,
         redact: (t) => vault.redact(t),
+        attempts,
       }),
       channels,
       windows,
@@ -209,10 +214,14 @@ export class NotifyEngine {
     return this.started;
   }
 
-  /** Stops the scheduler and closes channels; pending work stays in the store for the next start. */
+  /**
+   * Stops the scheduler, aborts sends in flight (they count as failed attempts and are retried after
+   * the next start) and closes channels; pending work stays in the store for the next start.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.s.scheduler.stop();
+    this.attempts.abortAll();
     await this.settle();
     for (const c of Object.values(this.s.channels)) await c?.close?.();
   }

@@ -36,8 +36,15 @@ export interface Channel {
   readonly ratePerSecond?: number;
   /** Minimum gap between two messages to the same recipient, in ms. */
   readonly recipientGapMs?: number;
-  send(message: Message): Promise<SendResult>;
+  /** Sends one message; `signal` aborts it (the engine's per-attempt timeout, or `stop()`). */
+  send(message: Message, options?: SendOptions): Promise<SendResult>;
   close?(): Promise<void>;
+}
+
+/** Per-send options. */
+export interface SendOptions {
+  /** Aborted when the attempt times out or the engine stops; pass it to `fetch`. */
+  signal?: AbortSignal;
 }
 
 /** What a channel factory receives from the engine. */

@@ -29,7 +29,8 @@ export async function enqueue(s: EngineContext, data: NotificationData, receiver
 
 /** Due now: start the send right away (no timer round trip); later: on the scheduler. */
 export function scheduleDelivery(s: EngineContext, id: string, at: number): void {
-  if (at <= s.clock.now()) {
+  // Stopped (or not started): the job waits in the heap and the store for the next start.
+  if (at <= s.clock.now() && !s.scheduler.isStopped) {
     s.scheduler.cancel(`d:${id}`);
     dispatch(s, id);
   } else s.scheduler.schedule(`d:${id}`, at);

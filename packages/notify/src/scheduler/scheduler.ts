@@ -32,6 +32,11 @@ export class Scheduler {
     this.timers = options.timers ?? GLOBAL_TIMERS;
   }
 
+  /** True between `stop` and `resume`. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
   /** Pending keys. */
   get size(): number {
     return this.heap.size;

@@ -2,6 +2,7 @@ import type { ChannelKind, DeliveryReceipt, Message } from '@fieldops/contracts/
 import type { Channel, ChannelFailure, SendResult } from '../channels/channel.js';
 import type { WhatsAppWindows } from '../channels/whatsapp/window.js';
 import type { WhatsAppChannelConfig } from '../config.js';
+import type { AttemptRunner } from '../delivery/attempt-timeout.js';
 import type { RateLimiter } from '../delivery/rate-limiter.js';
 import { decideRetry, type RetryPolicy } from '../delivery/retry.js';
 import type { NotificationData } from '../notification.js';
@@ -46,6 +47,8 @@ export interface DeliverStageDeps {
   random: RandomSource;
   /** Removes secret values from text. */
   redact: (text: string) => string;
+  /** Bounds each attempt (timeout, abort on stop). */
+  attempts: AttemptRunner;
 }
 
 /**
@@ -118,7 +121,7 @@ export class DeliverStage {
     job.total_attempts++;
     let result: SendResult;
     try {
-      result = await channel.send(message);
+      result = await this.deps.attempts.send(channel, message);
     } catch (err) {
       // A channel that throws (an unresolvable secret, a malformed webhook URL) has a configuration
       // problem: retrying will not fix it, the next channel in the chain might.

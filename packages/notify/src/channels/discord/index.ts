@@ -1,6 +1,6 @@
 import type { Message } from '@fieldops/contracts/notify/v1';
 import type { DiscordChannelConfig } from '../../config.js';
-import type { Channel, ChannelDeps, SendResult } from '../channel.js';
+import type { Channel, ChannelDeps, SendOptions, SendResult } from '../channel.js';
 import { httpFailure, networkFailure, parseRetryAfter, resolveNamedWebhook } from '../channel.js';
 
 /** Discord's content limit. */
@@ -31,7 +31,7 @@ export function createDiscordChannel(config: DiscordChannelConfig, deps: Channel
   return {
     kind: 'discord',
     ratePerSecond: config.rate_per_second ?? 0.5,
-    async send(message: Message): Promise<SendResult> {
+    async send(message: Message, options: SendOptions = {}): Promise<SendResult> {
       const webhook = await resolveNamedWebhook('discord', config.webhooks, message, deps.vault);
       if (!webhook.ok) return webhook;
       const url = webhook.url;
@@ -42,6 +42,7 @@ export function createDiscordChannel(config: DiscordChannelConfig, deps: Channel
       try {
         res = await deps.fetch(url, {
           method: 'POST',
+          ...(options.signal ? { signal: options.signal } : {}),
           headers: { 'content-type': 'application/json' },
           // No pings from alert text, whatever it contains.
           body: JSON.stringify({ content, allowed_mentions: { parse: [] } }),

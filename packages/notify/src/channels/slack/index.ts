@@ -1,6 +1,6 @@
 import type { Message } from '@fieldops/contracts/notify/v1';
 import type { SlackChannelConfig } from '../../config.js';
-import type { Channel, ChannelDeps, SendResult } from '../channel.js';
+import type { Channel, ChannelDeps, SendOptions, SendResult } from '../channel.js';
 import { httpFailure, networkFailure, parseRetryAfter, resolveNamedWebhook } from '../channel.js';
 
 /** Slack mrkdwn escaping: only `&`, `<` and `>` are control characters. */
@@ -13,7 +13,7 @@ export function createSlackChannel(config: SlackChannelConfig, deps: ChannelDeps
   return {
     kind: 'slack',
     ratePerSecond: config.rate_per_second ?? 1,
-    async send(message: Message): Promise<SendResult> {
+    async send(message: Message, options: SendOptions = {}): Promise<SendResult> {
       const webhook = await resolveNamedWebhook('slack', config.webhooks, message, deps.vault);
       if (!webhook.ok) return webhook;
       const url = webhook.url;
@@ -21,6 +21,7 @@ export function createSlackChannel(config: SlackChannelConfig, deps: ChannelDeps
       try {
         res = await deps.fetch(url, {
           method: 'POST',
+          ...(options.signal ? { signal: options.signal } : {}),
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ text: message.text }),
         });

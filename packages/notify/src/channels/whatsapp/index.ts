@@ -1,7 +1,7 @@
 import type { Message } from '@fieldops/contracts/notify/v1';
 import type { WhatsAppChannelConfig } from '../../config.js';
 import { parseDuration } from '../../duration.js';
-import type { Channel, ChannelDeps, SendResult } from '../channel.js';
+import type { Channel, ChannelDeps, SendOptions, SendResult } from '../channel.js';
 import { networkFailure } from '../channel.js';
 import { classifyWhatsAppError, PAIR_RATE_GAP_MS } from './errors.js';
 import { normalizePhone } from './window.js';
@@ -54,12 +54,13 @@ export function createWhatsAppChannel(config: WhatsAppChannelConfig, deps: Chann
     recipientGapMs: gap,
     // The Cloud API's default throughput is 80 messages/s per number; stay well below it.
     ratePerSecond: config.rate_per_second ?? 20,
-    async send(message: Message): Promise<SendResult> {
+    async send(message: Message, options: SendOptions = {}): Promise<SendResult> {
       const token = await deps.vault.resolve(config.token, 'channels.whatsapp.token');
       let res: Response;
       try {
         res = await deps.fetch(url, {
           method: 'POST',
+          ...(options.signal ? { signal: options.signal } : {}),
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
           body: JSON.stringify(buildWhatsAppBody(message)),
         });
