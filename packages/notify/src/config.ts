@@ -84,6 +84,8 @@ export interface WhatsAppChannelConfig {
   /** Minimum gap between two messages to the same recipient (131056 pair rate limit is ~1 per 6 s). */
   recipient_gap?: Duration;
   rate_per_second?: number;
+  /** Webhook messages and statuses older than this (their own timestamp) are ignored; default 1h. */
+  webhook_max_age?: Duration;
   /** For the webhook receiver. */
   app_secret?: SecretInput;
   verify_token?: SecretInput;
@@ -196,6 +198,8 @@ export interface NormalizedConfig {
   retry: { maxAttempts: number; baseDelay: number; maxDelay: number };
   /** Bound on one channel attempt, in ms. */
   attemptTimeout: number;
+  /** Webhook events older than this are ignored, in ms. */
+  webhookMaxAge: number;
   eventKeyTtl: number;
   resolveTimeout: number | undefined;
   raw: NotifyConfig;
@@ -353,6 +357,10 @@ export function normalizeConfig(config: NotifyConfig): NormalizedConfig {
       maxDelay: parseDuration(config.retry?.max_delay ?? '5m', 'retry.max_delay'),
     },
     attemptTimeout: attemptTimeoutOf(config),
+    webhookMaxAge: parseDuration(
+      config.channels.whatsapp?.webhook_max_age ?? '1h',
+      'channels.whatsapp.webhook_max_age',
+    ),
     eventKeyTtl: parseDuration(config.event_key_ttl ?? '24h', 'event_key_ttl'),
     resolveTimeout:
       config.resolve_timeout !== undefined

@@ -14,6 +14,7 @@ import { flushGroup } from './engine/flush.js';
 import { acknowledgeNow, escalate } from './engine/incidents.js';
 import { ingestNow } from './engine/ingest.js';
 import { housekeeping, load } from './engine/state.js';
+import { claimWebhookEvent } from './engine/webhook-events.js';
 import { NotifyConfigError, NotifyError } from './errors.js';
 import { createNotifyApiHandler, type NotifyApiOptions } from './http/api-handler.js';
 import type { PreflightHandler } from './http/preflight.js';
@@ -37,6 +38,7 @@ import { MessageRenderer } from './templates/render.js';
 import {
   type AckInfo,
   type AlertRecord,
+  type ChannelAddress,
   type Clock,
   GLOBAL_TIMERS,
   type Logger,
@@ -85,6 +87,8 @@ export interface AcknowledgeInput {
   by: string;
   via?: AckInfo['via'];
   note?: string;
+  /** Where a reply came from; for any `via` but `api` it must have been notified for the incident. */
+  from?: ChannelAddress;
 }
 
 /** What an acknowledgement stopped. */
@@ -104,7 +108,9 @@ export interface WhatsAppStatusInput {
   id: string;
   status: string;
   recipient_id?: string;
-  errors?: { code?: number; title?: string; message?: string }[];
+  /** Unix seconds, as the webhook sends it. */
+  timestamp?: string;
+  errors?: { code?: number; title?: string; message?: string; error_data?: { details?: string } }[];
 }
 
 /**
@@ -299,6 +305,15 @@ export class NotifyEngine {
   async acknowledge(input: AcknowledgeInput): Promise<AcknowledgeResult> {
     await this.ready();
     return this.run(() => acknowledgeNow(this.s, input));
+  }
+
+  /**
+   * Claims an inbound webhook event by key: false when it is a replay (key seen) or older than
+   * `channels.whatsapp.webhook_max_age` (default 1h), so it must be ignored.
+   */
+  async claimWebhookEvent(key: string, at?: number): Promise<boolean> {
+    await this.ready();
+    return this.run(() => claimWebhookEvent(this.s, key, at, this.config.webhookMaxAge));
   }
 
   /** A message from a WhatsApp user: opens their 24-hour window. */

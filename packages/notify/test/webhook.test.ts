@@ -125,7 +125,14 @@ describe('WhatsApp webhook receiver', () => {
     await advance(engine, 30_000);
     expect(calls[0]!.type).toBe('template');
     const status = payload({
-      statuses: [{ id: 'wamid.1', status: 'delivered', recipient_id: '66811111111', timestamp: '1' }],
+      statuses: [
+        {
+          id: 'wamid.1',
+          status: 'delivered',
+          recipient_id: '66811111111',
+          timestamp: String(Math.floor(Date.now() / 1000)),
+        },
+      ],
     });
     expect((await handler(post(status, sign(status)))).status).toBe(200);
     expect(receipts.at(-1)).toMatchObject({

@@ -3,6 +3,7 @@ import type { DeliveryReceipt } from '@fieldops/contracts/notify/v1';
 import type { NotificationData } from '../notification.js';
 import type { AttemptOutcome, DeliveryJob } from '../stages/deliver.js';
 import { type EngineContext, MAX_SENT_REMEMBERED } from './context.js';
+import { recordNotified } from './notified.js';
 
 /** Creates one delivery job per contact of a receiver and starts the due ones. */
 export async function enqueue(s: EngineContext, data: NotificationData, receiverName: string): Promise<void> {
@@ -105,6 +106,7 @@ export async function applyOutcome(
       logLine(s, job, outcome.receipt, 'sent', outcome.duration_ms);
       if (outcome.receipt.provider_message_id)
         rememberSent(s, outcome.receipt.provider_message_id, job, outcome.message.template !== undefined);
+      await recordNotified(s, job);
       s.jobs.delete(id);
       await s.store.delete('deliveries', id);
       return;

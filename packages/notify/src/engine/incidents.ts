@@ -1,13 +1,14 @@
 // Incidents: opening, escalation steps, resolution and acknowledgement.
 import type { RouteNode } from '../config.js';
 import type { AcknowledgeInput, AcknowledgeResult } from '../engine.js';
-import { NotifyAckError } from '../errors.js';
+import { NotifyAckError, NotifyAckForbiddenError } from '../errors.js';
 import type { Incident } from '../stages/escalate.js';
 import type { GroupState } from '../stages/group.js';
 import type { AckInfo, AlertRecord } from '../types.js';
 import { buildNotification, muted } from './build.js';
 import { type EngineContext, MUTED_RECHECK_MS } from './context.js';
 import { emit, enqueue } from './delivery.js';
+import { addressKey } from './notified.js';
 
 /** Opens an incident (ack code, escalation timer) for alerts notified for the first time. */
 export async function openIncident(
@@ -124,6 +125,21 @@ export async function acknowledgeNow(s: EngineContext, input: AcknowledgeInput):
         ? `acknowledge: no incident with code ${input.ack_code}`
         : `acknowledge: no alert ${input.fingerprint ?? '(none given)'}`,
     );
+  }
+  // A reply (WhatsApp, email, …) acknowledges only when it comes from an address that was notified
+  // for this incident; API acks are authenticated by the caller (the HTTP API needs an operator token).
+  const via = input.via ?? 'api';
+  if (via !== 'api') {
+    const key = input.from ? addressKey(input.from) : undefined;
+    if (!incident || key === undefined || !incident.notified?.includes(key)) {
+      s.logger.warn(
+        { component: 'notify', operation: 'acknowledge', incident: incident?.id, via },
+        'acknowledgement refused: not from a notified contact',
+      );
+      throw new NotifyAckForbiddenError(
+        `acknowledge: ${via} reply from an address that was not notified for incident ${input.ack_code ?? input.fingerprint ?? ''}`,
+      );
+    }
   }
   const info: AckInfo = {
     by: input.by,

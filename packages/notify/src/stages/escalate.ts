@@ -18,6 +18,8 @@ export interface Incident {
   /** When the next level is due (ms); absent when nothing is pending. */
   next_at?: number;
   acked?: AckInfo;
+  /** Addresses (`whatsapp:66811111111`) a message carrying this incident's code was sent to. */
+  notified?: string[];
 }
 
 // No 0/O, 1/I/L: codes are read off a phone screen and typed back.

@@ -11,6 +11,8 @@ export interface WhatsAppWebhookSink {
   recordInbound(phone: string, at?: number): Promise<void>;
   recordWhatsAppStatus(status: WhatsAppStatusInput): Promise<void>;
   acknowledge(input: AcknowledgeInput): Promise<AcknowledgeResult>;
+  /** False for a replayed or stale event (by key and its time in ms): it is skipped. */
+  claimWebhookEvent?(key: string, at?: number): Promise<boolean>;
 }
 
 /** Options of the webhook receiver. */
@@ -57,6 +59,7 @@ interface WebhookPayload {
     changes?: {
       value?: {
         messages?: {
+          id?: string;
           from?: string;
           timestamp?: string;
           type?: string;
@@ -123,15 +126,25 @@ export function createWhatsAppWebhookHandler(options: WhatsAppWebhookOptions): P
     } catch {
       return new Response('invalid JSON', { status: 400 });
     }
+    // Meta redelivers, and a captured body can be replayed with its valid signature: each message and
+    // each status is applied once (by id), and only while fresh (its own timestamp, in seconds).
+    const claim = async (key: string, ts: string | undefined): Promise<boolean> => {
+      if (!options.engine.claimWebhookEvent) return true;
+      const seconds = ts !== undefined ? Number(ts) : Number.NaN;
+      return options.engine.claimWebhookEvent(key, Number.isFinite(seconds) ? seconds * 1000 : undefined);
+    };
     let acks = 0;
     for (const entry of payload.entry ?? []) {
       for (const change of entry.changes ?? []) {
         const value = change.value ?? {};
         for (const status of value.statuses ?? []) {
-          if (typeof status?.id === 'string') await options.engine.recordWhatsAppStatus(status);
+          if (typeof status?.id !== 'string') continue;
+          if (!(await claim(`wa:status:${status.id}:${status.status}`, status.timestamp))) continue;
+          await options.engine.recordWhatsAppStatus(status);
         }
         for (const msg of value.messages ?? []) {
           if (typeof msg?.from !== 'string') continue;
+          if (typeof msg.id === 'string' && !(await claim(`wa:msg:${msg.id}`, msg.timestamp))) continue;
           const at = msg.timestamp ? Number(msg.timestamp) * 1000 : undefined;
           await options.engine.recordInbound(
             msg.from,
@@ -144,6 +157,7 @@ export function createWhatsAppWebhookHandler(options: WhatsAppWebhookOptions): P
               ack_code: code,
               by: `+${msg.from.replace(/^\+/, '')}`,
               via: 'whatsapp',
+              from: { channel: 'whatsapp', to: msg.from },
             });
             acks++;
           } catch (err) {
