@@ -1,10 +1,9 @@
-import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadContext, Plugin } from '@docusaurus/types';
-import { mapConcurrent } from './content/concurrency.js';
 import { loadRuns } from './content/load-content.js';
 import type { PluginOptions } from './options.js';
+import { copyBundleFiles } from './output/copy-files.js';
 import { buildRunPaths } from './paths.js';
 import { buildRoutes } from './routes.js';
 import type { RunsContent } from './types.js';
@@ -61,11 +60,7 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
 
     async postBuild({ content, outDir }) {
       const { files } = buildRoutes(content, options, paths);
-      await mapConcurrent(files, 16, async (f) => {
-        const to = path.join(outDir, f.to);
-        await mkdir(path.dirname(to), { recursive: true });
-        await copyFile(f.from, to);
-      });
+      await copyBundleFiles(files, outDir);
     },
   };
 }

@@ -1,17 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { safeParseContract } from '@fieldops/contracts';
 import type { z } from 'zod';
 import { InvalidBundleError } from '../errors.js';
-
-/** Resolves a bundle-relative path, refusing anything that would leave the bundle directory. */
-export function resolveInBundle(dir: string, relative: string, file: string): string {
-  const resolved = path.resolve(dir, relative);
-  if (resolved !== dir && !resolved.startsWith(dir + path.sep)) {
-    throw new InvalidBundleError(file, `path ${JSON.stringify(relative)} leaves the bundle directory`);
-  }
-  return resolved;
-}
 
 /** Reads and parses a JSON file; a missing file or bad JSON is an InvalidBundleError naming it. */
 export async function readJsonFile(file: string): Promise<unknown> {

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as kb from '@fieldops/contracts/kb/v1';
 import { InvalidBundleError } from '../errors.js';
+import { SYMLINK_MESSAGE } from './bundle-path.js';
 
 /** A bundle directory found under the KB root, with the names its path gives. */
 export interface BundleLocation {
@@ -16,9 +17,14 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const RUN_ID = /^run_[0-9A-Za-z]{4,64}$/;
 const { projectsDir, runsDir } = kb.RUN_BUNDLE_LAYOUT;
 
-async function subdirs(dir: string): Promise<string[]> {
+// Subdirectories of `dir`; a symbolic link among them is reported (a linked directory could
+// publish files from anywhere), never followed.
+async function subdirs(dir: string, invalid: InvalidBundleError[]): Promise<string[]> {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
+    for (const e of entries) {
+      if (e.isSymbolicLink()) invalid.push(new InvalidBundleError(path.join(dir, e.name), SYMLINK_MESSAGE));
+    }
     return entries
       .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
       .map((e) => e.name)
@@ -40,19 +46,19 @@ export async function discoverBundles(
   const found: BundleLocation[] = [];
   const invalid: InvalidBundleError[] = [];
   const base = path.join(root, projectsDir);
-  for (const project of await subdirs(base)) {
+  for (const project of await subdirs(base, invalid)) {
     if (projects.length > 0 && !projects.includes(project)) continue;
     if (!SLUG.test(project)) {
       invalid.push(new InvalidBundleError(path.join(base, project), 'project directory is not a slug'));
       continue;
     }
     const runs = path.join(base, project, runsDir);
-    for (const date of await subdirs(runs)) {
+    for (const date of await subdirs(runs, invalid)) {
       if (!DATE.test(date)) {
         invalid.push(new InvalidBundleError(path.join(runs, date), 'date directory is not YYYY-MM-DD'));
         continue;
       }
-      for (const runId of await subdirs(path.join(runs, date))) {
+      for (const runId of await subdirs(path.join(runs, date), invalid)) {
         const dir = path.join(runs, date, runId);
         if (!RUN_ID.test(runId)) {
           invalid.push(new InvalidBundleError(dir, 'run directory is not an automation run id (run_…)'));

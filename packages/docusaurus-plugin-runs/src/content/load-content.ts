@@ -17,7 +17,8 @@ export interface LoadRunsContext {
  * (`onInvalidBundle: 'throw'`, the first one in path order) or is skipped with a warning.
  */
 export async function loadRuns(
-  options: Pick<PluginOptions, 'path' | 'projects' | 'onInvalidBundle' | 'maxLogLines' | 'concurrency'>,
+  options: Pick<PluginOptions, 'path' | 'projects' | 'onInvalidBundle' | 'maxLogLines' | 'concurrency'> &
+    Partial<Pick<PluginOptions, 'allowRemoteImages'>>,
   context: LoadRunsContext,
 ): Promise<RunsContent> {
   const warn = context.warn ?? ((message: string) => console.warn(message));
@@ -25,7 +26,11 @@ export async function loadRuns(
   const { found, invalid } = await discoverBundles(root, options.projects);
   const results = await mapConcurrent(found, options.concurrency, async (loc) => {
     try {
-      return await readBundle(loc, { maxLogLines: options.maxLogLines, warn });
+      return await readBundle(loc, {
+        maxLogLines: options.maxLogLines,
+        allowRemoteImages: options.allowRemoteImages ?? false,
+        warn,
+      });
     } catch (error) {
       if (error instanceof InvalidBundleError) return error;
       throw error;

@@ -3,7 +3,8 @@ import path from 'node:path';
 import * as kb from '@fieldops/contracts/kb/v1';
 import { InvalidBundleError } from '../errors.js';
 import type { LoadedLog, LoadedRun } from '../types.js';
-import { parseIn, readJsonFile, resolveInBundle } from './bundle-files.js';
+import { parseIn, readJsonFile } from './bundle-files.js';
+import { assertPlainFile, resolveBundleFile } from './bundle-path.js';
 import type { BundleLocation } from './discover-bundles.js';
 import { readLog } from './read-log.js';
 import { readPostmortem } from './read-postmortem.js';
@@ -12,6 +13,8 @@ import { readSnapshot } from './read-snapshot.js';
 /** Limits that apply while reading one bundle. */
 export interface ReadBundleOptions {
   maxLogLines: number;
+  /** Render remote images in the postmortem as images (default: as links). */
+  allowRemoteImages?: boolean;
   /** Called with a message when the plugin had to redact a value the writer left in clear. */
   warn: (message: string) => void;
 }
@@ -40,6 +43,7 @@ function mismatch(file: string, field: string, actual: string, expected: string)
 /** Reads and validates one bundle: `run.json`, its logs, snapshots, artifacts and postmortem. */
 export async function readBundle(loc: BundleLocation, options: ReadBundleOptions): Promise<LoadedRun> {
   const runFile = path.join(loc.dir, kb.RUN_BUNDLE_LAYOUT.runFile);
+  await assertPlainFile(runFile);
   const bundle = parseIn(kb.RunBundle, await readJsonFile(runFile), runFile);
   if (bundle.project !== loc.project) throw mismatch(runFile, 'project', bundle.project, loc.project);
   if (bundle.date !== loc.date) throw mismatch(runFile, 'date', bundle.date, loc.date);
@@ -53,7 +57,7 @@ export async function readBundle(loc: BundleLocation, options: ReadBundleOptions
   const slugs = new Set<string>();
   const logs = await Promise.all(
     bundle.logs.map(async (ref): Promise<LoadedLog> => {
-      const file = resolveInBundle(loc.dir, ref.path, runFile);
+      const file = await resolveBundleFile(loc.dir, ref.path, runFile);
       const { lines, totalLines } = await readLog(file, options.maxLogLines);
       const log: LoadedLog = { path: ref.path, slug: '', lines, totalLines };
       if (ref.step_id !== undefined) log.step_id = ref.step_id;
@@ -65,7 +69,7 @@ export async function readBundle(loc: BundleLocation, options: ReadBundleOptions
 
   const snapshots = await Promise.all(
     bundle.snapshots.map(async (ref) => {
-      const file = resolveInBundle(loc.dir, ref.path, runFile);
+      const file = await resolveBundleFile(loc.dir, ref.path, runFile);
       const { snapshot, redactedByPlugin } = await readSnapshot(file, ref.path, ref.step_id);
       if (snapshot.name !== ref.name) throw mismatch(file, 'name', snapshot.name, ref.name);
       if (redactedByPlugin.length > 0) {
@@ -78,7 +82,7 @@ export async function readBundle(loc: BundleLocation, options: ReadBundleOptions
   await Promise.all(
     bundle.artifacts.map(async (artifact, i) => {
       if (artifact.path === undefined) return;
-      const file = resolveInBundle(loc.dir, artifact.path, runFile);
+      const file = await resolveBundleFile(loc.dir, artifact.path, runFile);
       const info = await stat(file).catch(() => undefined);
       if (!info?.isFile()) {
         throw new InvalidBundleError(runFile, `artifacts[${i}].path: no file ${artifact.path} in the bundle`);
@@ -88,8 +92,10 @@ export async function readBundle(loc: BundleLocation, options: ReadBundleOptions
 
   let postmortem: LoadedRun['postmortem'];
   if (bundle.postmortem !== undefined) {
-    const file = resolveInBundle(loc.dir, bundle.postmortem, runFile);
-    postmortem = await readPostmortem(file, bundle.postmortem);
+    const file = await resolveBundleFile(loc.dir, bundle.postmortem, runFile);
+    postmortem = await readPostmortem(file, bundle.postmortem, {
+      allowRemoteImages: options.allowRemoteImages ?? false,
+    });
     const fm = postmortem.frontMatter;
     if (fm.automation_run_id !== loc.runId) {
       throw mismatch(file, 'automation_run_id', fm.automation_run_id, loc.runId);

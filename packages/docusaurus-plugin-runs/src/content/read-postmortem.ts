@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { DEFAULT_PARSE_FRONT_MATTER } from '@docusaurus/utils';
 import * as kb from '@fieldops/contracts/kb/v1';
 import { InvalidBundleError } from '../errors.js';
-import { markdownText, renderMarkdown } from '../render/markdown.js';
+import { markdownText, type RenderMarkdownOptions, renderMarkdown } from '../render/markdown.js';
 import type { LoadedPostmortem } from '../types.js';
 import { parseIn } from './bundle-files.js';
 
@@ -17,7 +17,11 @@ function datesToIso(value: unknown): unknown {
 }
 
 /** Reads `postmortem.md`: front matter checked as `kb.v1.PostmortemFrontMatter`, body rendered and sanitized. */
-export async function readPostmortem(file: string, relative: string): Promise<LoadedPostmortem> {
+export async function readPostmortem(
+  file: string,
+  relative: string,
+  options: RenderMarkdownOptions = {},
+): Promise<LoadedPostmortem> {
   let fileContent: string;
   try {
     fileContent = await readFile(file, 'utf8');
@@ -36,7 +40,7 @@ export async function readPostmortem(file: string, relative: string): Promise<Lo
   return {
     path: relative,
     frontMatter,
-    html: await renderMarkdown(parsed.content),
+    html: await renderMarkdown(parsed.content, options),
     text: await markdownText(parsed.content),
   };
 }
