@@ -177,7 +177,15 @@ describe.runIf(browser.run)('in chromium', () => {
     await expect(page.getByTestId('run-postmortem').textContent()).resolves.toContain(img); // postmortem
     expect(await page.locator('main img, main [onerror]').count()).toBe(0);
     expect(await page.locator('main script').count()).toBe(0);
-    await expect(page.locator('[data-testid="run-postmortem"] a').getAttribute('href')).resolves.toBeNull();
+    await expect(
+      page.locator('[data-testid="run-postmortem"] a', { hasText: 'click me' }).getAttribute('href'),
+    ).resolves.toBeNull();
+    // A remote image is a link to it (nothing fetched from elsewhere); `/\evil.example` is no link.
+    await expect(
+      page.locator('[data-testid="run-postmortem"] a[data-remote-image]').getAttribute('href'),
+    ).resolves.toBe('http://evil.example/pixel.png');
+    expect(await page.locator('main a[href*="evil.example/phish"]').count()).toBe(0);
+    await expect(page.locator('main code', { hasText: 'evil.example/phish' }).count()).resolves.toBe(1);
     expect(errors).toEqual([]);
     await shot('run-page-xss');
   });

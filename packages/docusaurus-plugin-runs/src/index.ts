@@ -20,7 +20,9 @@ export { default } from './plugin.js';
 // ---- rendering helpers ----
 export { ANSI_PALETTE, parseAnsi, xterm256 } from './render/ansi.js';
 export { buildHunks, diffLines } from './render/diff-lines.js';
+export type { RenderMarkdownOptions } from './render/markdown.js';
 export { markdownText, renderMarkdown } from './render/markdown.js';
+export { isLocalImageSrc, isSafeAbsoluteUrl, isSafeHref } from './render/safe-href.js';
 export type { FileCopy, RouteSpec } from './routes.js';
 export { buildRoutes, RUN_COMPONENTS } from './routes.js';
 export { getSwizzleConfig } from './swizzle.js';

@@ -27,6 +27,8 @@ export interface PluginOptions {
   maxLogLines: number;
   /** Bundles read at the same time. */
   concurrency: number;
+  /** Show remote images in postmortems as images; by default they are links (no fetch from elsewhere). */
+  allowRemoteImages: boolean;
 }
 
 /** The options a site writes in its config. */
@@ -42,6 +44,7 @@ export const DEFAULT_OPTIONS: Omit<PluginOptions, 'id'> = {
   logPageSize: 500,
   maxLogLines: 20_000,
   concurrency: 16,
+  allowRemoteImages: false,
 };
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -55,6 +58,7 @@ const PluginOptionSchema = Joi.object<PluginOptions>({
   logPageSize: Joi.number().integer().min(10).max(100_000).default(DEFAULT_OPTIONS.logPageSize),
   maxLogLines: Joi.number().integer().min(1).default(DEFAULT_OPTIONS.maxLogLines),
   concurrency: Joi.number().integer().min(1).max(256).default(DEFAULT_OPTIONS.concurrency),
+  allowRemoteImages: Joi.boolean().default(DEFAULT_OPTIONS.allowRemoteImages),
 });
 
 /** Validates the options a site gives and fills in the defaults (Docusaurus calls this). */

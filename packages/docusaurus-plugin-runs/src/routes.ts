@@ -5,6 +5,7 @@ import { buildProjectsIndexData, buildRunListData, groupByProject } from './prop
 import { buildLogPages } from './props/log-pages.js';
 import { buildRunSummary, compareRunsNewestFirst } from './props/run-summary.js';
 import { buildSnapshotViews } from './props/snapshot-views.js';
+import { isSafeAbsoluteUrl } from './render/safe-href.js';
 import type {
   ArtifactView,
   LoadedRun,
@@ -38,8 +39,6 @@ export interface FileCopy {
   /** Relative to the build output directory. */
   to: string;
 }
-
-const SAFE_URL = /^https?:\/\//i;
 
 /** Routes and file copies for loaded content. Pure: the same content gives the same routes. */
 export function buildRoutes(
@@ -105,7 +104,7 @@ export function buildRoutes(
       if (a.path !== undefined) {
         view.href = paths.file(permalink, a.path);
         files.push({ from: path.join(r.dir, a.path), to: paths.outputPath(view.href) });
-      } else if (a.url !== undefined && SAFE_URL.test(a.url)) view.href = a.url;
+      } else if (a.url !== undefined && isSafeAbsoluteUrl(a.url)) view.href = a.url;
       if (a.media_type !== undefined) view.media_type = a.media_type;
       if (a.bytes !== undefined) view.bytes = a.bytes;
       if (a.step_id !== undefined) view.step_id = a.step_id;

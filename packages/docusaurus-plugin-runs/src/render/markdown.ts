@@ -6,10 +6,23 @@
 // The unified packages are ESM-only and loaded lazily with `import()`; in the CommonJS build (the
 // one Docusaurus loads) that becomes `require()` of an ES module, which needs Node >= 20.19.
 
+import { isLocalImageSrc, isSafeAbsoluteUrl, isSafeHref } from './safe-href.js';
+
 interface MdNode {
   type: string;
   value?: string;
+  tagName?: string;
+  properties?: Record<string, unknown>;
   children?: MdNode[];
+}
+
+/** How postmortem markdown is rendered. */
+export interface RenderMarkdownOptions {
+  /**
+   * Show images from other hosts as images. Off by default: a remote image is fetched by every
+   * reader's browser (a tracking pixel), so it is rendered as a link to the image instead.
+   */
+  allowRemoteImages?: boolean;
 }
 
 function rawHtmlAsText() {
@@ -20,7 +33,41 @@ function rawHtmlAsText() {
   return (tree: MdNode) => walk(tree);
 }
 
-async function createProcessors() {
+// After sanitizing: a link whose target the browser would read as another host (`/\\evil`, `//evil`)
+// loses its href; an image from another host becomes a link to it (or its alt text).
+function guardUrls(options: { allowRemoteImages: boolean }) {
+  const walk = (node: MdNode, parent: MdNode | undefined, index: number): void => {
+    if (node.type === 'element' && node.properties) {
+      const props = node.properties;
+      if (node.tagName === 'a' && typeof props.href === 'string') {
+        const href = props.href;
+        if (!isSafeHref(href) && !isLocalImageSrc(href) && !/^mailto:[^\\\s]+$/i.test(href))
+          delete props.href;
+      }
+      if (node.tagName === 'img' && parent?.children) {
+        const src = typeof props.src === 'string' ? props.src : '';
+        if (!(isLocalImageSrc(src) || (options.allowRemoteImages && isSafeAbsoluteUrl(src)))) {
+          const alt = typeof props.alt === 'string' && props.alt !== '' ? props.alt : src;
+          parent.children[index] = isSafeAbsoluteUrl(src)
+            ? {
+                type: 'element',
+                tagName: 'a',
+                properties: { href: src, dataRemoteImage: 'true' },
+                children: [{ type: 'text', value: `image: ${alt}` }],
+              }
+            : { type: 'text', value: alt };
+          return;
+        }
+      }
+    }
+    node.children?.forEach((child, i) => {
+      walk(child, node, i);
+    });
+  };
+  return (tree: MdNode) => walk(tree, undefined, 0);
+}
+
+async function createProcessors(options: { allowRemoteImages: boolean }) {
   const [{ unified }, remarkParse, remarkGfm, remarkRehype, rehypeSanitize, rehypeStringify] =
     await Promise.all([
       import('unified'),
@@ -37,21 +84,26 @@ async function createProcessors() {
       .use(rawHtmlAsText)
       .use(remarkRehype.default)
       .use(rehypeSanitize.default, { ...rehypeSanitize.defaultSchema, clobberPrefix: 'pm-' })
+      .use(guardUrls, options)
       .use(rehypeStringify.default)
       .freeze(),
     parse: unified().use(remarkParse.default).freeze(),
   };
 }
 
-let processors: ReturnType<typeof createProcessors> | undefined;
-const getProcessors = () => {
-  processors ??= createProcessors();
-  return processors;
+const processors = new Map<boolean, ReturnType<typeof createProcessors>>();
+const getProcessors = (allowRemoteImages = false) => {
+  let p = processors.get(allowRemoteImages);
+  if (!p) {
+    p = createProcessors({ allowRemoteImages });
+    processors.set(allowRemoteImages, p);
+  }
+  return p;
 };
 
-/** Renders postmortem markdown to sanitized HTML. */
-export async function renderMarkdown(markdown: string): Promise<string> {
-  return String(await (await getProcessors()).html.process(markdown));
+/** Renders postmortem markdown to sanitized HTML (remote images as links unless allowed). */
+export async function renderMarkdown(markdown: string, options: RenderMarkdownOptions = {}): Promise<string> {
+  return String(await (await getProcessors(options.allowRemoteImages ?? false)).html.process(markdown));
 }
 
 /** The plain text of markdown (for excerpts and search), without markup. */

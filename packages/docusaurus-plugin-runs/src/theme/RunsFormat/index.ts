@@ -36,7 +36,5 @@ export function formatBytes(bytes: number | undefined): string {
   return `${v.toFixed(1)} ${units[i]}`;
 }
 
-/** True for links a page may render as `href` (http, https, or a site path). */
-export function isSafeHref(href: string): boolean {
-  return /^https?:\/\//i.test(href) || (href.startsWith('/') && !href.startsWith('//'));
-}
+/** True for links a page may render as `href` (http, https, or a site path; never `//…` or `/\…`). */
+export { isSafeHref } from '@fieldops/docusaurus-plugin-runs/browser';

@@ -1,0 +1,4 @@
+// @fieldops/docusaurus-plugin-runs/browser: the pure helpers the theme components run in the
+// browser (no Node built-ins). The node entry re-exports them too.
+
+export { isLocalImageSrc, isSafeAbsoluteUrl, isSafeHref } from './render/safe-href.js';
