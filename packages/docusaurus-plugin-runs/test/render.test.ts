@@ -54,3 +54,22 @@ describe('diffLines', () => {
     expect(hunks[0]!.lines.map((l) => `${l.op[0]}${l.text}`)).toEqual(['el1', 'rl2', 'al2!', 'el3']);
   });
 });
+
+describe('diffLines at its bounds', () => {
+  it('reports texts that differ beyond MAX_EDIT_DISTANCE as a whole replacement', () => {
+    const a = Array.from({ length: 1500 }, (_, i) => `a${i}`);
+    const b = Array.from({ length: 1500 }, (_, i) => `b${i}`);
+    const lines = diffLines(a, b);
+    expect(lines.map((l) => l.op)).toEqual([...a.map(() => 'remove'), ...b.map(() => 'add')]);
+    expect(lines[1500]).toEqual({ op: 'add', text: 'b0', b: 1 });
+  });
+
+  it('numbers both sides across a replacement in the middle', () => {
+    expect(diffLines(['k', 'x', 'z'], ['k', 'y', 'z'])).toEqual([
+      { op: 'equal', text: 'k', a: 1, b: 1 },
+      { op: 'remove', text: 'x', a: 2 },
+      { op: 'add', text: 'y', b: 2 },
+      { op: 'equal', text: 'z', a: 3, b: 3 },
+    ]);
+  });
+});
