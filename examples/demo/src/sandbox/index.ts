@@ -109,7 +109,12 @@ export async function startSandbox(spec: automation.ExecutionSpec, dataDir: stri
     if (key) lorawan[key] = hex(16);
   }
   const vault = await startVault(tokens.vault, {
-    'kv/data/site-bkk-01/chirpstack': { api_token: tokens.chirpstack, postgres_password: secret() },
+    'kv/data/site-bkk-01/chirpstack': {
+      api_token: tokens.chirpstack,
+      postgres_password: secret(),
+      mqtt_password: secret(),
+      api_secret: secret(),
+    },
     'kv/data/site-bkk-01/rfid': { db_password: secret() },
     'kv/data/site-bkk-01/lorawan': lorawan,
   });

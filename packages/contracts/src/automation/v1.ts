@@ -134,6 +134,24 @@ export const DeployComposeStackAction = c(
     region: As923PlanId.optional().meta({
       description: 'For the chirpstack stack: the region plan enabled.',
     }),
+    regions: z.array(As923PlanId).min(1).max(4).optional().meta({
+      description:
+        'For the chirpstack stack: every region plan enabled (with `region`, which comes first and is the one the Semtech UDP bridge serves).',
+    }),
+    lan_address: z
+      .string()
+      .regex(/^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]+)$/, {
+        error: 'expected an IP address',
+      })
+      .optional()
+      .meta({
+        description:
+          'The site LAN address published ports bind to (checked against the ports baseline). Required for the chirpstack and rfid stacks unless `publish_on_all_interfaces` is true.',
+      }),
+    publish_on_all_interfaces: z.boolean().optional().meta({
+      description:
+        'Explicit opt-in to publish the stack ports (1700/udp, 8080, 1883 for chirpstack) on every interface (0.0.0.0).',
+    }),
     env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string().max(4096)).optional(),
     secrets: z
       .record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), SecretRef)

@@ -180,10 +180,16 @@ export interface components {
             id: string;
             /** @constant */
             kind: "deploy_compose_stack";
+            /** @description The site LAN address published ports bind to (checked against the ports baseline). Required for the chirpstack and rfid stacks unless `publish_on_all_interfaces` is true. */
+            lan_address?: string;
             name?: string;
             project_name: string;
+            /** @description Explicit opt-in to publish the stack ports (1700/udp, 8080, 1883 for chirpstack) on every interface (0.0.0.0). */
+            publish_on_all_interfaces?: boolean;
             /** @description For the chirpstack stack: the region plan enabled. */
             region?: components["schemas"]["As923PlanId"];
+            /** @description For the chirpstack stack: every region plan enabled (with `region`, which comes first and is the one the Semtech UDP bridge serves). */
+            regions?: components["schemas"]["As923PlanId"][];
             retry?: components["schemas"]["RetryPolicy"];
             /** @description Environment variables whose values are secrets, by reference. */
             secrets?: {

@@ -38,6 +38,14 @@ export const PORTS = {
     scope: 'site_lan',
     description: 'ChirpStack v4 gRPC API and web UI (the site instance is authoritative).',
   },
+  chirpstack_mqtt: {
+    name: 'chirpstack_mqtt',
+    protocol: 'tcp',
+    port: 1883,
+    scope: 'site_lan',
+    description:
+      'Mosquitto broker of the site stack (Gateway Bridge, ChirpStack integration, fieldops-agent), site LAN only.',
+  },
   rfid_backend_http: {
     name: 'rfid_backend_http',
     protocol: 'tcp',

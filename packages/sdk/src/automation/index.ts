@@ -25,7 +25,7 @@ export {
 export type { RenderComposeOptions, RenderedComposeProject } from './handlers/compose/render.js';
 /** Renders a compose project from the stack templates. */
 export { renderComposeProject } from './handlers/compose/render.js';
-export type { ComposeStack, StackImages, StackTemplate } from './handlers/compose/templates.js';
+export type { ComposeStack, StackContext, StackImages, StackTemplate } from './handlers/compose/templates.js';
 /** Built-in stack templates and images. */
 export { DEFAULT_STACK_IMAGES, STACK_TEMPLATES } from './handlers/compose/templates.js';
 // ---- built-in handlers ----

@@ -19,9 +19,16 @@ const chirpstack = {
   version: '4.19.0',
   region: 'as923_2',
   docker_host: 'ssh://ops@edge.test',
+  lan_address: '10.20.0.5',
   env: { TZ: 'Asia/Bangkok' },
-  secrets: { POSTGRES_PASSWORD: 'env:PG_PASSWORD' },
+  secrets: {
+    POSTGRES_PASSWORD: 'env:PG_PASSWORD',
+    MQTT_PASSWORD: 'env:MQTT',
+    CHIRPSTACK_API_SECRET: 'env:API',
+  },
 };
+
+const SECRET_ENV = { PG_PASSWORD: CANARY, MQTT: `${CANARY}-mqtt`, API: `${CANARY}-api` };
 
 describe('deploy_compose_stack', () => {
   it('renders the project with references only and runs the exact docker compose commands', async () => {
@@ -32,7 +39,7 @@ describe('deploy_compose_stack', () => {
     );
     const result = await runSpec(buildSpec([chirpstack]), {
       handlers: { deploy_compose_stack: createDeployComposeStackHandler({ runner, workDir }) },
-      secrets: createSecretResolver({ providers: [createEnvProvider({ env: { PG_PASSWORD: CANARY } })] }),
+      secrets: createSecretResolver({ providers: [createEnvProvider({ env: SECRET_ENV })] }),
       kb: { root: kbRoot },
     });
     expect(result.status).toBe('succeeded');
@@ -55,7 +62,12 @@ describe('deploy_compose_stack', () => {
     ]);
     for (const c of calls) {
       expect(c.cwd).toBe(dir);
-      expect(c.env).toEqual({ POSTGRES_PASSWORD: CANARY, DOCKER_HOST: 'ssh://ops@edge.test' });
+      expect(c.env).toEqual({
+        POSTGRES_PASSWORD: CANARY,
+        MQTT_PASSWORD: `${CANARY}-mqtt`,
+        CHIRPSTACK_API_SECRET: `${CANARY}-api`,
+        DOCKER_HOST: 'ssh://ops@edge.test',
+      });
     }
 
     const compose = await readFile(join(dir, 'compose.yaml'), 'utf8');
@@ -64,7 +76,7 @@ describe('deploy_compose_stack', () => {
     expect(compose).toContain('      TZ: ${TZ}');
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a compose/env reference, on purpose
     expect(compose).toContain('      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?POSTGRES_PASSWORD is required}');
-    expect(compose).toContain('"1700:1700/udp"');
+    expect(compose).toContain('"10.20.0.5:1700:1700/udp"');
     expect(await readFile(join(dir, 'fieldops.env'), 'utf8')).toContain('TZ="Asia/Bangkok"');
     const bridge = await readFile(
       join(dir, 'configuration/chirpstack-gateway-bridge/chirpstack-gateway-bridge.toml'),
@@ -85,6 +97,10 @@ describe('deploy_compose_stack', () => {
       'artifacts/deploy-chirpstack/compose.yaml',
       'artifacts/deploy-chirpstack/configuration/chirpstack-gateway-bridge/chirpstack-gateway-bridge.toml',
       'artifacts/deploy-chirpstack/configuration/chirpstack/chirpstack.toml',
+      'artifacts/deploy-chirpstack/configuration/chirpstack/region_as923_2.toml',
+      'artifacts/deploy-chirpstack/configuration/fieldops-agent/mqtt.yaml',
+      'artifacts/deploy-chirpstack/configuration/mosquitto/config/mosquitto.conf',
+      'artifacts/deploy-chirpstack/configuration/postgresql/initdb/001-chirpstack_extensions.sh',
       'artifacts/deploy-chirpstack/fieldops.env',
       'logs/deploy-chirpstack.ndjson',
       'logs/run.ndjson',
@@ -102,6 +118,25 @@ describe('deploy_compose_stack', () => {
     );
   });
 
+  it("refuses a secret that would break ChirpStack's TOML or DSN, naming it but not its value", async () => {
+    const { runner, calls } = fakeCommandRunner();
+    const result = await runSpec(buildSpec([chirpstack]), {
+      handlers: {
+        deploy_compose_stack: createDeployComposeStackHandler({
+          runner,
+          workDir: await mkdtemp(join(tmpdir(), 'c-')),
+        }),
+      },
+      secrets: createSecretResolver({
+        providers: [createEnvProvider({ env: { ...SECRET_ENV, PG_PASSWORD: `${CANARY}/"x` } })],
+      }),
+    });
+    expect(result.record.steps[0]?.error?.message).toBe(
+      "@fieldops/sdk/automation: step deploy-chirpstack: the value of POSTGRES_PASSWORD breaks ChirpStack's configuration: letters, digits and . _ ~ - only (it is pasted into the postgres:// DSN)",
+    );
+    expect(calls).toEqual([]);
+  });
+
   it('fails with the exit code and the last stderr line', async () => {
     const workDir = await mkdtemp(join(tmpdir(), 'fieldops-compose-'));
     const { runner } = fakeCommandRunner((args) =>
@@ -111,7 +146,7 @@ describe('deploy_compose_stack', () => {
     );
     const result = await runSpec(buildSpec([{ ...chirpstack, retry: { max_attempts: 2 } }]), {
       handlers: { deploy_compose_stack: createDeployComposeStackHandler({ runner, workDir }) },
-      secrets: createSecretResolver({ providers: [createEnvProvider({ env: { PG_PASSWORD: CANARY } })] }),
+      secrets: createSecretResolver({ providers: [createEnvProvider({ env: SECRET_ENV })] }),
       sleep: async () => {},
     });
     expect(result.record.steps[0]).toMatchObject({
@@ -133,6 +168,7 @@ describe('deploy_compose_stack', () => {
         stack: 'rfid',
         project_name: 'rfid',
         version: '1.8.2',
+        lan_address: '10.20.0.6',
         secrets: { RFID_DB_PASSWORD: 'env:X', RFID_API_TOKEN: 'env:Y' },
       },
       { deploymentId: 'dep_test1', images: { rfid: 'registry.lan/rfid' } },
@@ -201,7 +237,7 @@ describe('deploy_compose_stack', () => {
           workDir: await mkdtemp(join(tmpdir(), 'c-')),
         }),
       },
-      secrets: createSecretResolver({ providers: [createEnvProvider({ env: { PG_PASSWORD: CANARY } })] }),
+      secrets: createSecretResolver({ providers: [createEnvProvider({ env: SECRET_ENV })] }),
       kb: { root: kbRoot },
     });
     expect(result.status).toBe('succeeded');

@@ -42,6 +42,8 @@ const OP_TOKEN = `${CANARY}-op-token`;
 const VAULT: Record<string, Record<string, string>> = {
   'kv/data/site-bkk-01/chirpstack': {
     postgres_password: `${CANARY}-pg`,
+    mqtt_password: `${CANARY}-mqtt`,
+    api_secret: `${CANARY}-api-secret`,
     api_token: `${CANARY}-chirpstack-api`,
   },
   'kv/data/site-bkk-01/rfid': { db_password: `${CANARY}-rfid-db` },
@@ -284,7 +286,12 @@ describe('the example spec end to end (MSW Proxmox, Vault, 1Password, registry k
       },
     ]);
     expect(commands.filter((c) => c.args.includes('up')).map((c) => c.env)).toEqual([
-      { POSTGRES_PASSWORD: `${CANARY}-pg`, DOCKER_HOST: 'ssh://ops@bkk-01-edge.lan' },
+      {
+        POSTGRES_PASSWORD: `${CANARY}-pg`,
+        MQTT_PASSWORD: `${CANARY}-mqtt`,
+        CHIRPSTACK_API_SECRET: `${CANARY}-api-secret`,
+        DOCKER_HOST: 'ssh://ops@bkk-01-edge.lan',
+      },
       { RFID_DB_PASSWORD: `${CANARY}-rfid-db`, DOCKER_HOST: 'ssh://ops@bkk-01-edge.lan' },
     ]);
     // The scan sees what it should: registry client lines, runner lines, events, every bundle file.

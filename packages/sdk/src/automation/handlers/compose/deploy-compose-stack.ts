@@ -5,6 +5,7 @@ import { AutomationError } from '../../errors.js';
 import { buildSnapshotName } from '../../kb/paths.js';
 import type { ActionHandler } from '../../types.js';
 import { type CommandRunner, createChildProcessRunner } from '../command-runner.js';
+import { checkChirpStackSecret } from './chirpstack-stack.js';
 import { type RenderComposeOptions, renderComposeProject } from './render.js';
 
 /** Options of {@link createDeployComposeStackHandler}. */
@@ -109,6 +110,9 @@ export function createDeployComposeStackHandler(
       const env: Record<string, string> = {};
       for (const [k, ref] of Object.entries(a.secrets ?? {})) {
         env[k] = (await ctx.secrets.resolve(ref, { signal: ctx.signal })).reveal();
+        const problem = a.stack === 'chirpstack' ? checkChirpStackSecret(k, env[k]) : undefined;
+        if (problem)
+          throw new AutomationError('handler_failed', `step ${a.id}: ${problem}`, { retryable: false });
       }
       if (a.docker_host) env.DOCKER_HOST = a.docker_host;
 

@@ -1,8 +1,16 @@
 import type * as automation from '@fieldops/contracts/automation/v1';
+import { AS923_PLANS, type As923PlanId } from '@fieldops/contracts/regions/v1';
 import Handlebars from 'handlebars';
 import { parse as parseYaml } from 'yaml';
 import { AutomationError } from '../../errors.js';
-import { DEFAULT_STACK_IMAGES, STACK_TEMPLATES, type StackImages, type StackTemplate } from './templates.js';
+import { buildPortBindings } from './port-bindings.js';
+import {
+  DEFAULT_STACK_IMAGES,
+  STACK_TEMPLATES,
+  type StackContext,
+  type StackImages,
+  type StackTemplate,
+} from './templates.js';
 
 /** Options of {@link renderComposeProject}. */
 export interface RenderComposeOptions {
@@ -31,6 +39,12 @@ hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(Strin
 
 function envLine(key: string, value: string): string {
   return `${key}=${JSON.stringify(value)}`;
+}
+
+/** The enabled regions of an action: `region` first, then `regions`, without repeats (default `as923`). */
+function enabledRegions(action: automation.ActionOf<'deploy_compose_stack'>): As923PlanId[] {
+  const all = [...(action.region ? [action.region] : []), ...(action.regions ?? [])];
+  return all.length === 0 ? ['as923'] : [...new Set(all)];
 }
 
 /** Renders the compose project of a `deploy_compose_stack` action. Pure: no secret is ever an input. */
@@ -63,19 +77,25 @@ export function renderComposeProject(
   const appSecretKeys = secretKeys.filter(
     (k) => !template.requiredSecrets.includes(k) || action.stack === 'chirpstack',
   );
-  const context = {
+  const regions = enabledRegions(action);
+  const context: StackContext = {
     deploymentId: options.deploymentId,
     project: action.project_name,
     version: action.version,
-    region: action.region ?? 'as923',
+    region: regions[0]!,
+    regions,
+    topicPrefix: AS923_PLANS[regions[0]!].mqtt_topic_prefix,
     images: { ...DEFAULT_STACK_IMAGES, ...options.images },
     envKeys,
     secretKeys: appSecretKeys,
+    ports: buildPortBindings(action),
+    ...template.context?.(),
   };
   const files: Record<string, string> = {};
   for (const [path, source] of Object.entries(template.files)) {
     files[path] = hbs.compile(source, { noEscape: true, strict: true })(context);
   }
+  Object.assign(files, template.buildFiles?.(context));
   let compose: unknown;
   try {
     compose = parseYaml(files['compose.yaml'] ?? '');
