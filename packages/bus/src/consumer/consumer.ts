@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import { isContractError } from '@fieldops/contracts';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../backoff.js';
+import { type BusEvent, decodeEvent } from '../envelope.js';
+import { type BusLogger, noopLogger } from '../logger.js';
+import { BUS_SCHEMA } from '../sql/migrations.js';
+import type { SqlDatabase } from '../sql/types.js';
+import { deadLetterSubject, parseEventType, subjectFilterForBase } from '../subject.js';
+import type { Delivery, Publisher, Subscriber, Subscription } from '../transport.js';
+import type { EventHandler, HandlerTable } from './handlers.js';
+
+/** What the consumer did with one delivery. */
+export type DeliveryOutcome = 'applied' | 'duplicate' | 'retry' | 'dead-lettered';
+
+/** The body of a dead-letter message: why, after how many attempts, and the original message. */
+export interface DeadLetter {
+  readonly consumer: string;
+  readonly reason: string;
+  readonly attempts: number;
+  readonly subject: string;
+  /** The original message as text (the CloudEvent JSON when it was one). */
+  readonly message: string;
+}
+
+/** Options of {@link createConsumer}. */
+export interface ConsumerOptions {
+  /** Durable name (one token of [a-z0-9_-]): the bus position and the inbox are kept under it. */
+  readonly name: string;
+  /** The database holding the inbox and the handler's own tables. */
+  readonly db: SqlDatabase;
+  readonly subscriber: Subscriber;
+  /** Where dead letters go (`fieldops-dlq.<name>`). */
+  readonly deadLetters: Publisher;
+  readonly handlers: HandlerTable;
+  /** Subjects to receive; default every version of each declared base type (so unknown versions dead-letter). */
+  readonly subjects?: readonly string[];
+  /** Attempts before a failing event goes to the dead letter; default 5. */
+  readonly maxAttempts?: number;
+  /** Delay between attempts; default DEFAULT_BACKOFF. */
+  readonly backoff?: BackoffPolicy;
+  readonly ackWaitMs?: number;
+  readonly logger?: BusLogger;
+}
+
+/** A durable consumer applying each event once. */
+export interface Consumer {
+  /** Subscribes and starts applying deliveries. */
+  start(): Promise<void>;
+  /** Handles one delivery (what `start` does for each); exposed for transports that push. */
+  handle(delivery: Delivery): Promise<DeliveryOutcome>;
+  stop(): Promise<void>;
+}
+
+class Unroutable extends Error {}
+
+// The dead letter's own dedup id: the event's source + id when it has them, else a hash of its bytes,
+// so a dead letter published twice (crash after publish, before ack) is stored once.
+function deadLetterId(consumer: string, delivery: Delivery): string {
+  const source = delivery.headers['ce-source'];
+  const id = delivery.headers['ce-id'];
+  if (source && id) return `${consumer} ${source} ${id}`;
+  return `${consumer} sha256:${createHash('sha256').update(delivery.data).digest('hex')}`;
+}
+
+/**
+ * Creates a consumer: for each delivery it decodes the CloudEvent, picks the handler of its type and
+ * version, writes the inbox row (consumer, source, id) and runs the handler in one transaction, and
+ * acks only after the commit. A duplicate (inbox row present) is acked without running the handler.
+ * A failing handler is retried with back-off; after `maxAttempts`, or at once when no handler takes
+ * the type/version or the message is not a CloudEvent, the message goes to the dead letter with the
+ * reason, a log line is written, and the original is acked.
+ */
+export function createConsumer(options: ConsumerOptions): Consumer {
+  const { name, db, handlers } = options;
+  const logger = options.logger ?? noopLogger;
+  const maxAttempts = options.maxAttempts ?? 5;
+  const policy = options.backoff ?? DEFAULT_BACKOFF;
+  const dlq = deadLetterSubject(name);
+  const subjects = options.subjects ?? Object.keys(handlers).map(subjectFilterForBase);
+  let subscription: Subscription | undefined;
+
+  function route(event: BusEvent): EventHandler {
+    let parsed: { base: string; version: number };
+    try {
+      parsed = parseEventType(event.type);
+    } catch (error) {
+      throw new Unroutable((error as Error).message);
+    }
+    const versions = handlers[parsed.base];
+    if (!versions)
+      throw new Unroutable(`no handler for type ${parsed.base} (any version) in consumer ${name}`);
+    const handler = versions[parsed.version];
+    if (!handler) {
+      const known = Object.keys(versions)
+        .map((v) => `v${v}`)
+        .join(', ');
+      throw new Unroutable(`no handler for ${event.type}: consumer ${name} handles ${parsed.base} ${known}`);
+    }
+    return handler;
+  }
+
+  async function deadLetter(delivery: Delivery, reason: string): Promise<DeliveryOutcome> {
+    const body: DeadLetter = {
+      consumer: name,
+      reason,
+      attempts: delivery.attempt,
+      subject: delivery.subject,
+      message: new TextDecoder().decode(delivery.data),
+    };
+    const [outcome] = await options.deadLetters.publishBatch([
+      {
+        subject: dlq,
+        id: deadLetterId(name, delivery),
+        data: new TextEncoder().encode(JSON.stringify(body)),
+        headers: { 'fieldops-dead-reason': reason.slice(0, 512).replace(/[\r\n]/g, ' ') },
+      },
+    ]);
+    if (!outcome?.ok) {
+      // The dead letter could not be stored: do not ack, so the message is not lost.
+      logger.error(
+        { component: 'bus.consumer', consumer: name, err: outcome?.error.message },
+        'dead letter publish failed',
+      );
+      await delivery.retry(backoffDelay(policy, delivery.attempt));
+      return 'retry';
+    }
+    logger.warn(
+      {
+        component: 'bus.consumer',
+        consumer: name,
+        subject: delivery.subject,
+        attempts: delivery.attempt,
+        reason,
+      },
+      'event dead-lettered',
+    );
+    await delivery.ack();
+    return 'dead-lettered';
+  }
+
+  async function handle(delivery: Delivery): Promise<DeliveryOutcome> {
+    let event: BusEvent;
+    let handler: EventHandler;
+    try {
+      event = decodeEvent(delivery.data);
+      handler = route(event);
+    } catch (error) {
+      const reason =
+        error instanceof Unroutable
+          ? error.message
+          : isContractError(error)
+            ? `not a CloudEvent: ${error.message}`
+            : `not a CloudEvent: ${(error as Error).message}`;
+      return deadLetter(delivery, reason);
+    }
+    try {
+      const applied = await db.transaction(async (tx) => {
+        const { rows } = await tx.query(
+          `INSERT INTO ${BUS_SCHEMA}.inbox (consumer, source, id, type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1`,
+          [name, event.source, event.id, event.type],
+        );
+        if (rows.length === 0) return false;
+        await handler(event, { tx, attempt: delivery.attempt, logger });
+        return true;
+      });
+      await delivery.ack();
+      return applied ? 'applied' : 'duplicate';
+    } catch (error) {
+      const reason = `handler failed: ${(error as Error).message}`;
+      if (delivery.attempt >= maxAttempts)
+        return deadLetter(delivery, `${reason} (after ${delivery.attempt} attempts)`);
+      logger.warn(
+        {
+          component: 'bus.consumer',
+          consumer: name,
+          type: event.type,
+          attempt: delivery.attempt,
+          err: (error as Error).message,
+        },
+        'handler failed, will retry',
+      );
+      await delivery.retry(backoffDelay(policy, delivery.attempt));
+      return 'retry';
+    }
+  }
+
+  return {
+    handle,
+    async start() {
+      if (subscription) return;
+      subscription = await options.subscriber.subscribe(
+        { durable: name, subjects, ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}) },
+        async (d) => {
+          await handle(d);
+        },
+      );
+    },
+    async stop() {
+      await subscription?.close();
+      subscription = undefined;
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import type { JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { BusConfigError } from '../errors.js';
+import { loadPeer } from '../internal/load-peer.js';
+import { type BusLogger, noopLogger } from '../logger.js';
+import { DEAD_LETTER_PREFIX, SUBJECT_PREFIX } from '../subject.js';
+import type { Delivery, Publisher, PublishOutcome, Subscriber, Subscription } from '../transport.js';
+
+/** Options of {@link createJetStreamBus}. */
+export interface JetStreamBusOptions {
+  /** `nats://host:port`, one or several. */
+  readonly servers: string | readonly string[];
+  /** Stream holding `fieldops.>`; default `FIELDOPS`. */
+  readonly stream?: string;
+  /** Stream holding `fieldops-dlq.>`; default `FIELDOPS_DLQ`. */
+  readonly deadLetterStream?: string;
+  /** JetStream duplicate window, ms; default 120 000. */
+  readonly duplicateWindowMs?: number;
+  /** How long one publish waits for the stream's ack, ms; default 5 000. */
+  readonly publishTimeoutMs?: number;
+  /** Connection name shown by the server. */
+  readonly name?: string;
+  readonly logger?: BusLogger;
+}
+
+/** A JetStream connection as the bus uses it. */
+export interface JetStreamBus {
+  readonly publisher: Publisher;
+  readonly subscriber: Subscriber;
+  /** The underlying connection, for callers that need more. */
+  readonly connection: NatsConnection;
+  /** Drains and closes the connection. */
+  close(): Promise<void>;
+}
+
+const ENTRY = '@fieldops/bus/nats';
+const ms = (n: number) => n * 1_000_000;
+
+/** A short stable hash (FNV-1a) used to name one server-side consumer per filter subject. */
+function fnv(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
+/**
+ * Connects to NATS and makes sure both streams exist (file storage, so messages survive a server
+ * restart; duplicate window for `Nats-Msg-Id`). The connection reconnects forever; publishes fail
+ * fast while the server is away, which makes the relay back off.
+ */
+export async function createJetStreamBus(options: JetStreamBusOptions): Promise<JetStreamBus> {
+  const transport = await loadPeer('@nats-io/transport-node', ENTRY, () => import('@nats-io/transport-node'));
+  const jsmod = await loadPeer('@nats-io/jetstream', ENTRY, () => import('@nats-io/jetstream'));
+  const logger = options.logger ?? noopLogger;
+  const stream = options.stream ?? 'FIELDOPS';
+  const dlqStream = options.deadLetterStream ?? 'FIELDOPS_DLQ';
+  const windowMs = options.duplicateWindowMs ?? 120_000;
+  const timeout = options.publishTimeoutMs ?? 5_000;
+  const servers = typeof options.servers === 'string' ? [options.servers] : [...options.servers];
+  if (servers.length === 0) throw new BusConfigError(`${ENTRY}: servers is empty`);
+
+  const nc = await transport.connect({
+    servers,
+    name: options.name ?? 'fieldops-bus',
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    waitOnFirstConnect: true,
+  });
+  void (async () => {
+    for await (const s of nc.status()) logger.debug({ component: 'bus.nats', status: s.type }, 'nats status');
+  })().catch(() => {});
+
+  const jsm = await jsmod.jetstreamManager(nc);
+  const js = jsmod.jetstream(nc);
+  for (const [name, subjects] of [
+    [stream, [`${SUBJECT_PREFIX}.>`]],
+    [dlqStream, [`${DEAD_LETTER_PREFIX}.>`]],
+  ] as const) {
+    const config = {
+      name,
+      subjects: [...subjects],
+      storage: jsmod.StorageType.File,
+      duplicate_window: ms(windowMs),
+    };
+    try {
+      await jsm.streams.info(name);
+      await jsm.streams.update(name, {
+        subjects: config.subjects,
+        duplicate_window: config.duplicate_window,
+      });
+    } catch {
+      await jsm.streams.add(config);
+    }
+  }
+
+  const publisher: Publisher = {
+    async publishBatch(messages) {
+      return Promise.all(
+        messages.map(async (m): Promise<PublishOutcome> => {
+          try {
+            const h = transport.headers();
+            for (const [k, v] of Object.entries(m.headers)) h.set(k, v);
+            const ack = await js.publish(m.subject, m.data, { msgID: m.id, headers: h, timeout });
+            return { ok: true, duplicate: ack.duplicate };
+          } catch (error) {
+            return { ok: false, error: error as Error };
+          }
+        }),
+      );
+    },
+    async close() {},
+  };
+
+  function toDelivery(m: JsMsg): Delivery {
+    const headers: Record<string, string> = {};
+    if (m.headers) for (const k of m.headers.keys()) headers[k] = m.headers.get(k);
+    return {
+      subject: m.subject,
+      data: m.data,
+      headers,
+      attempt: m.info.deliveryCount,
+      async ack() {
+        m.ack();
+      },
+      async retry(delayMs) {
+        m.nak(delayMs);
+      },
+    };
+  }
+
+  const subscriber: Subscriber = {
+    async subscribe(opts, onDelivery): Promise<Subscription> {
+      // nats-server 2.9 (Debian 12) has one filter per consumer: one durable per filter subject.
+      const loops: Promise<void>[] = [];
+      const stops: (() => void)[] = [];
+      for (const subject of opts.subjects) {
+        const durable = opts.subjects.length === 1 ? opts.durable : `${opts.durable}_${fnv(subject)}`;
+        const config = {
+          durable_name: durable,
+          ack_policy: jsmod.AckPolicy.Explicit,
+          deliver_policy: jsmod.DeliverPolicy.All,
+          ack_wait: ms(opts.ackWaitMs ?? 30_000),
+          max_deliver: -1,
+          filter_subject: subject,
+        };
+        try {
+          await jsm.consumers.info(stream, durable);
+        } catch {
+          await jsm.consumers.add(stream, config);
+        }
+        const consumer = await js.consumers.get(stream, durable);
+        const messages = await consumer.consume({ max_messages: 256 });
+        stops.push(() => messages.stop());
+        loops.push(
+          (async () => {
+            for await (const m of messages) await onDelivery(toDelivery(m));
+          })().catch((error) =>
+            logger.error(
+              { component: 'bus.nats', durable, err: (error as Error).message },
+              'consume loop ended',
+            ),
+          ),
+        );
+      }
+      return {
+        async close() {
+          for (const stop of stops) stop();
+          await Promise.all(loops);
+        },
+      };
+    },
+  };
+
+  return {
+    publisher,
+    subscriber,
+    connection: nc,
+    async close() {
+      await nc.drain().catch(() => nc.close());
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { SqlDatabase } from './types.js';
+
+/** The schema every bus table lives in. */
+export const BUS_SCHEMA = 'fieldops_bus';
+
+/** One migration: a version and its statements, run in one transaction. Never edit a shipped one. */
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly statements: readonly string[];
+}
+
+// One source for Postgres and PGlite: PGlite is Postgres compiled to WASM, so the same SQL runs on
+// both; the tests run every migration on both engines.
+/** The ordered migrations of the bus schema. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'outbox and inbox',
+    statements: [
+      `CREATE TABLE ${BUS_SCHEMA}.outbox (
+        seq bigserial PRIMARY KEY,
+        source text NOT NULL,
+        id text NOT NULL,
+        type text NOT NULL,
+        subject text NOT NULL,
+        payload text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        published_at timestamptz,
+        attempts integer NOT NULL DEFAULT 0,
+        last_error text,
+        UNIQUE (source, id)
+      )`,
+      `CREATE INDEX outbox_unpublished ON ${BUS_SCHEMA}.outbox (seq) WHERE published_at IS NULL`,
+      `CREATE INDEX outbox_published_at ON ${BUS_SCHEMA}.outbox (published_at) WHERE published_at IS NOT NULL`,
+      `CREATE TABLE ${BUS_SCHEMA}.inbox (
+        consumer text NOT NULL,
+        source text NOT NULL,
+        id text NOT NULL,
+        type text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (consumer, source, id)
+      )`,
+    ],
+  },
+];
+
+// Any constant works; it only has to be the same in every process migrating this database.
+const MIGRATION_LOCK = 7_243_019;
+
+/** Brings the bus schema to the latest version; safe to call from several processes at once. */
+export async function migrate(db: SqlDatabase): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${BUS_SCHEMA}`);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS ${BUS_SCHEMA}.migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await tx.query(
+      `SELECT coalesce(max(version), 0)::int AS v FROM ${BUS_SCHEMA}.migrations`,
+    );
+    const current = Number((rows[0] as { v: number }).v);
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      for (const statement of m.statements) await tx.query(statement);
+      await tx.query(`INSERT INTO ${BUS_SCHEMA}.migrations (version, description) VALUES ($1, $2)`, [
+        m.version,
+        m.description,
+      ]);
+    }
+    return MIGRATIONS.at(-1)?.version ?? 0;
+  });
+}

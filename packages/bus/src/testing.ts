@@ -1,0 +1,11 @@
+// Test kit shared by every package whose tests need real servers: `import { startNats } from '@fieldops/bus/testing'`.
+export { freePort, startChild, stopChild, waitForPort } from './testing/process.js';
+export {
+  missingServer,
+  type RestartableServer,
+  serverBinaries,
+  startMosquitto,
+  startNats,
+  startPostgres,
+  type TestServer,
+} from './testing/servers.js';

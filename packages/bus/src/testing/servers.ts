@@ -1,0 +1,214 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findBinary, freePort, startChild, stopChild, waitForPort } from './process.js';
+
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+
+/** A server started for a test: where it listens and how to stop (and, for some, restart) it. */
+export interface TestServer {
+  readonly port: number;
+  /** `postgres://…`, `nats://…` or `mqtt://…`. */
+  readonly url: string;
+  /** Stops the server and deletes its data directory. */
+  stop(): Promise<void>;
+}
+
+/** A server that can be killed and started again on the same port and data (for fault tests). */
+export interface RestartableServer extends TestServer {
+  /** Stops the process (SIGTERM, or SIGKILL when `hard`) keeping its data, then starts it again. */
+  restart(options?: { hard?: boolean; downMs?: number }): Promise<void>;
+  /** The current process id. */
+  pid(): number | undefined;
+}
+
+/** Which server binaries this machine has. */
+export function serverBinaries(): { postgres?: string; nats?: string; mosquitto?: string } {
+  const postgres = findBinary('postgres', [`${PG_BIN}/postgres`]);
+  const nats = findBinary('nats-server');
+  const mosquitto = findBinary('mosquitto', ['/usr/sbin/mosquitto']);
+  return {
+    ...(postgres ? { postgres } : {}),
+    ...(nats ? { nats } : {}),
+    ...(mosquitto ? { mosquitto } : {}),
+  };
+}
+
+/**
+ * Why a server test cannot run here, or undefined when it can. Under FIELDOPS_CI=1 a missing binary is
+ * an error (CI installs them in .ci/steps/16-servers.sh) instead of a reason to skip.
+ */
+export function missingServer(...needed: ('postgres' | 'nats' | 'mosquitto')[]): string | undefined {
+  const have = serverBinaries();
+  const missing = needed.filter((n) => !have[n]);
+  if (missing.length === 0) return undefined;
+  const reason = `server binaries not installed: ${missing.join(', ')} (Debian: postgresql, nats-server, mosquitto)`;
+  if (process.env.FIELDOPS_CI === '1') throw new Error(`${reason}; FIELDOPS_CI=1 requires them`);
+  return reason;
+}
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+function runAsPostgres(bin: string, args: string[]): [string, string[]] {
+  // PostgreSQL refuses to run as root: drop to the `postgres` user when we are root.
+  return isRoot() ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
+}
+
+/** Starts PostgreSQL 15 (trust auth, user `postgres`, fsync off) on a random port with a fresh data dir. */
+export async function startPostgres(): Promise<TestServer> {
+  const bin = serverBinaries().postgres;
+  if (!bin) throw new Error('postgres binary not found');
+  const binDir = bin.slice(0, bin.lastIndexOf('/'));
+  const dir = mkdtempSync(join(tmpdir(), 'fieldops-pg-'));
+  const data = join(dir, 'data');
+  mkdirSync(data);
+  if (isRoot()) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    chownSync(dir, uid, gid);
+    chownSync(data, uid, gid);
+  }
+  chmodSync(data, 0o700);
+  const [initCmd, initArgs] = runAsPostgres(`${binDir}/initdb`, [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
+  execFileSync(initCmd, initArgs, { stdio: 'pipe' });
+  const port = await freePort();
+  const [cmd, args] = runAsPostgres(`${binDir}/postgres`, [
+    '-D',
+    data,
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'max_connections=200',
+  ]);
+  const { child, output } = startChild(cmd, args);
+  try {
+    await waitForPort(port, 30_000, child);
+    await waitForPostgresReady(`${binDir}/pg_isready`, port, 30_000);
+  } catch (error) {
+    await stopChild(child, 'SIGKILL');
+    throw new Error(`postgres did not start: ${(error as Error).message}\n${output()}`);
+  }
+  return {
+    port,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    async stop() {
+      await stopChild(child, 'SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// A listening postmaster may still be "starting up": pg_isready says when it accepts queries.
+async function waitForPostgresReady(pgIsReady: string, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      execFile(pgIsReady, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres'], (error) =>
+        resolve(!error),
+      );
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`postgres on ${port} not ready within ${timeoutMs} ms`);
+}
+
+/** Starts `nats-server -js` (file store in a fresh dir) on a random port; restartable on the same port and store. */
+export async function startNats(): Promise<RestartableServer> {
+  const bin = serverBinaries().nats;
+  if (!bin) throw new Error('nats-server binary not found');
+  const dir = mkdtempSync(join(tmpdir(), 'fieldops-nats-'));
+  const port = await freePort();
+  const launch = async () => {
+    const started = startChild(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir]);
+    try {
+      await waitForPort(port, 30_000, started.child);
+    } catch (error) {
+      await stopChild(started.child, 'SIGKILL');
+      throw new Error(`nats-server did not start: ${(error as Error).message}\n${started.output()}`);
+    }
+    return started.child;
+  };
+  let child = await launch();
+  return {
+    port,
+    url: `nats://127.0.0.1:${port}`,
+    pid: () => child.pid,
+    async restart(options = {}) {
+      await stopChild(child, options.hard ? 'SIGKILL' : 'SIGTERM');
+      if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
+      child = await launch();
+    },
+    async stop() {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts Mosquitto 2 (anonymous, persistence on) on a random port; restartable on the same port and store. */
+export async function startMosquitto(): Promise<RestartableServer> {
+  const bin = serverBinaries().mosquitto;
+  if (!bin) throw new Error('mosquitto binary not found');
+  const dir = mkdtempSync(join(tmpdir(), 'fieldops-mqtt-'));
+  chmodSync(dir, 0o777);
+  const port = await freePort();
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence true',
+      `persistence_location ${dir}/`,
+      'max_queued_messages 0',
+      ...(isRoot() ? ['user root'] : []),
+      '',
+    ].join('\n'),
+  );
+  const launch = async () => {
+    const started = startChild(bin, ['-c', conf]);
+    try {
+      await waitForPort(port, 30_000, started.child);
+    } catch (error) {
+      await stopChild(started.child, 'SIGKILL');
+      throw new Error(`mosquitto did not start: ${(error as Error).message}\n${started.output()}`);
+    }
+    return started.child;
+  };
+  let child = await launch();
+  return {
+    port,
+    url: `mqtt://127.0.0.1:${port}`,
+    pid: () => child.pid,
+    async restart(options = {}) {
+      await stopChild(child, options.hard ? 'SIGKILL' : 'SIGTERM');
+      if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
+      child = await launch();
+    },
+    async stop() {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
