@@ -1,18 +1,17 @@
-/** The one base class of every @fieldops/bus error: a stable `code` and the underlying `cause`. */
-export class BusError extends Error {
-  override readonly name: string = 'BusError';
-  /** Stable machine-readable code. */
-  readonly code: string;
+import { FieldopsError } from '@fieldops/core';
+
+/** The base class of every @fieldops/bus error (a FieldopsError): a stable `code` and the `cause`. */
+export class BusError extends FieldopsError {
+  override name = 'BusError';
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message.startsWith('@fieldops/bus') ? message : `@fieldops/bus: ${message}`, options);
-    this.code = code;
+    super(code, message.startsWith('@fieldops/bus') ? message : `@fieldops/bus: ${message}`, options ?? {});
   }
 }
 
 /** An optional peer dependency (pg, @electric-sql/pglite, nats, mqtt) is not installed. */
 export class BusMissingPeerError extends BusError {
-  override readonly name = 'BusMissingPeerError';
+  override name = 'BusMissingPeerError';
   /** The npm package to install. */
   readonly packageName: string;
 
@@ -28,7 +27,7 @@ export class BusMissingPeerError extends BusError {
 
 /** An event type cannot be mapped to a subject or topic (wrong shape, wildcard characters). */
 export class BusSubjectError extends BusError {
-  override readonly name = 'BusSubjectError';
+  override name = 'BusSubjectError';
   constructor(message: string) {
     super('invalid_subject', message);
   }
@@ -36,7 +35,7 @@ export class BusSubjectError extends BusError {
 
 /** Options given to a bus factory are unusable. */
 export class BusConfigError extends BusError {
-  override readonly name = 'BusConfigError';
+  override name = 'BusConfigError';
   constructor(message: string) {
     super('invalid_config', message);
   }

@@ -1,5 +1,5 @@
 import type { IPublishPacket, MqttClient } from 'mqtt';
-import { sleep } from '../backoff.js';
+import { pause } from '../backoff.js';
 import { loadPeer } from '../internal/load-peer.js';
 import { type BusLogger, noopLogger } from '../logger.js';
 import { mqttTopicForSubject, subjectForMqttTopic } from '../subject.js';
@@ -119,7 +119,7 @@ export async function createMqttBus(options: MqttBusOptions): Promise<MqttBus> {
             // not settled: treated like an ack-wait expiry below
           }
           if (action && action.retryMs === undefined) return done();
-          await sleep(action?.retryMs ?? ackWaitMs);
+          await pause(action?.retryMs ?? ackWaitMs);
           // Closing without PUBACK leaves the message in the session: the broker sends it again next time.
           if (!closing) return run(attempt + 1);
         };

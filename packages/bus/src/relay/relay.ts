@@ -1,4 +1,4 @@
-import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, sleep } from '../backoff.js';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, pause } from '../backoff.js';
 import { type BusLogger, noopLogger } from '../logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { BUS_SCHEMA } from '../sql/migrations.js';
@@ -147,7 +147,7 @@ export function createRelay(options: RelayOptions): Relay {
       }
       if (!pass || (pass.failed > 0 && pass.published === 0)) {
         failures++;
-        await sleep(backoffDelay(policy, failures), signal);
+        await pause(backoffDelay(policy, failures), signal);
         continue;
       }
       if (failures > 0)
@@ -160,7 +160,7 @@ export function createRelay(options: RelayOptions): Relay {
       if (pass.claimed < batchSize) {
         waker = new AbortController();
         const both = AbortSignal.any([signal, waker.signal]);
-        await sleep(pollIntervalMs, both);
+        await pause(pollIntervalMs, both);
       }
     }
   }

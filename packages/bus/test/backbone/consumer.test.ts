@@ -14,7 +14,7 @@ import {
 import { pgliteEngine } from '../helpers/databases.js';
 import { deviceChanged } from '../helpers/events.js';
 
-const FAST = { initialMs: 5, maxMs: 20, factor: 2, jitter: 0 };
+const FAST = { baseDelayMs: 5, maxDelayMs: 20, jitter: 'none' as const };
 const engine = pgliteEngine();
 afterAll(() => engine.close());
 

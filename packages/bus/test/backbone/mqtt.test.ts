@@ -48,7 +48,7 @@ describe.skipIf(missingServer('mosquitto'))('MQTT at the site edge (Mosquitto)',
         db,
         subscriber: bus.subscriber,
         deadLetters: bus.publisher,
-        backoff: { initialMs: 10, maxMs: 50, factor: 2, jitter: 0 },
+        backoff: { baseDelayMs: 10, maxDelayMs: 50, jitter: 'none' as const },
         handlers: {
           'io.fieldops.registry.device.changed': {
             1: async (e, { tx }) => {

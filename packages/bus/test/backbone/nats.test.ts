@@ -97,7 +97,7 @@ describe.skipIf(missingServer('postgres', 'nats'))('NATS JetStream with a Postgr
       db,
       publisher: bus.publisher,
       pollIntervalMs: 20,
-      backoff: { initialMs: 50, maxMs: 400, factor: 2, jitter: 0 },
+      backoff: { baseDelayMs: 50, maxDelayMs: 400, jitter: 'none' as const },
     });
     relay.start();
     // Take the server down for a while with events waiting.
@@ -122,7 +122,7 @@ describe.skipIf(missingServer('postgres', 'nats'))('NATS JetStream with a Postgr
       subscriber: bus.subscriber,
       deadLetters: bus.publisher,
       maxAttempts: 2,
-      backoff: { initialMs: 10, maxMs: 50, factor: 2, jitter: 0 },
+      backoff: { baseDelayMs: 10, maxDelayMs: 50, jitter: 'none' as const },
       subjects: ['fieldops.rfid.>'],
       handlers: {
         'io.fieldops.rfid.station.offline': {
