@@ -56,13 +56,28 @@ type UnaryMethod = (
   callback: (error: grpc.ServiceError | null, response?: PbMessage) => void,
 ) => grpc.ClientUnaryCall;
 
+/** Per-call options of {@link RpcCaller.call}. */
+export interface CallOptions {
+  /** The call changes state (refused by a read-only client). */
+  mutating?: boolean;
+  /**
+   * false for a create that makes a new id each time (tenant, application, device profile): it is
+   * never retried, because an UNAVAILABLE may come after the server committed it. Default true.
+   */
+  idempotent?: boolean;
+  /** What the call is about (an EUI, id or name), for the log line. */
+  subject?: string;
+  /** Values the server might echo in an error; replaced by `[redacted]`. */
+  secrets?: readonly string[];
+}
+
 /** Sends one unary RPC with auth, deadline, retries, read-only guard and one log line. Internal. */
 export interface RpcCaller {
   call<Res extends PbMessage>(
     service: ServiceName,
     method: string,
     request: PbMessage,
-    options?: { mutating?: boolean; subject?: string; secrets?: readonly string[] },
+    options?: CallOptions,
   ): Promise<Res>;
   readonly target: string;
   readonly readOnly: boolean;
@@ -134,7 +149,7 @@ export function createRpcCaller(options: RpcOptions): RpcCaller {
       service: ServiceName,
       method: string,
       request: PbMessage,
-      callOptions: { mutating?: boolean; subject?: string; secrets?: readonly string[] } = {},
+      callOptions: CallOptions = {},
     ): Promise<Res> {
       const operation = `${service}/${method.charAt(0).toUpperCase()}${method.slice(1)}`;
       const correlationId = randomUUID();
@@ -182,7 +197,8 @@ export function createRpcCaller(options: RpcOptions): RpcCaller {
           return response;
         } catch (raw) {
           const status = (raw as { code?: number }).code;
-          const decision = decideRetry({ attempt, retryable: isRetryableGrpc(status) }, retry, random);
+          const retryable = callOptions.idempotent !== false && isRetryableGrpc(status);
+          const decision = decideRetry({ attempt, retryable }, retry, random);
           if (decision.retry) {
             await sleep(decision.delayMs);
             continue;

@@ -54,7 +54,15 @@ export class ChirpStackAlreadyExistsError extends ChirpStackError {
 }
 /** No or a bad API token (gRPC UNAUTHENTICATED, 16). */
 export class ChirpStackUnauthenticatedError extends ChirpStackError {
-  override readonly name = 'ChirpStackUnauthenticatedError';
+  override readonly name: string = 'ChirpStackUnauthenticatedError';
+}
+/**
+ * UNAUTHENTICATED with an empty message: ChirpStack's request validator found no row that lets this
+ * API key reach the entity (api/auth/validator.rs:61-67 at v4.19.0). For a tenant key that means
+ * "does not exist, or belongs to another tenant"; only an admin key sees NOT_FOUND.
+ */
+export class ChirpStackNotVisibleError extends ChirpStackUnauthenticatedError {
+  override readonly name = 'ChirpStackNotVisibleError';
 }
 /** The token may not do this (gRPC PERMISSION_DENIED, 7). */
 export class ChirpStackPermissionDeniedError extends ChirpStackError {
@@ -95,6 +103,12 @@ export function errorFromGrpc(error: unknown, operation: string): ChirpStackErro
   const code = (error as { code?: unknown })?.code;
   const details = (error as { details?: unknown })?.details;
   const text = typeof details === 'string' && details ? details : String((error as Error)?.message ?? error);
+  if (code === GrpcStatus.UNAUTHENTICATED && details === '')
+    return new ChirpStackNotVisibleError(
+      'unauthenticated',
+      `chirpstack: ${operation} failed: the API key may not access this entity, or it does not exist (UNAUTHENTICATED with no message)`,
+      { status: code, operation, cause: error },
+    );
   if (typeof code === 'number') {
     const [name, Class] = BY_STATUS[code] ?? ['unknown', ChirpStackError];
     return new Class(name, `chirpstack: ${operation} failed: ${text}`, {
@@ -112,4 +126,37 @@ export function errorFromGrpc(error: unknown, operation: string): ChirpStackErro
 /** True for a {@link ChirpStackError} (works across duplicated bundles by name). */
 export function isChirpStackError(error: unknown): error is ChirpStackError {
   return error instanceof ChirpStackError;
+}
+
+/**
+ * True when a create failed because the key exists. ChirpStack 4.19 answers a unique-constraint
+ * violation as INTERNAL "duplicate key value violates unique constraint" (its storage/error.rs maps
+ * only NotFound out of database errors); ALREADY_EXISTS is accepted too for servers or proxies that
+ * use it. Either way the entity may exist: re-read it and adopt it.
+ */
+export function isDuplicateKeyError(error: unknown): boolean {
+  if (error instanceof ChirpStackAlreadyExistsError) return true;
+  return (
+    error instanceof ChirpStackError &&
+    error.code === 'internal' &&
+    /duplicate key value violates unique constraint/i.test(error.message)
+  );
+}
+
+/**
+ * True when a write's outcome is unknown: the request was sent and the reply was lost
+ * (UNAVAILABLE, DEADLINE_EXCEEDED). The change may have been committed; a create must not simply
+ * be sent again (that makes a second application or tenant with the same name).
+ */
+export function isOutcomeUnknown(error: unknown): boolean {
+  return error instanceof ChirpStackUnavailableError || error instanceof ChirpStackDeadlineExceededError;
+}
+
+/**
+ * True for ChirpStack's answer to an entity the API key may not see: UNAUTHENTICATED with an empty
+ * message (api/auth/validator.rs:61-67 at v4.19.0). A tenant key gets it for an entity that does not
+ * exist as well as for one of another tenant; only an admin key gets NOT_FOUND.
+ */
+export function isNotVisibleError(error: unknown): error is ChirpStackNotVisibleError {
+  return error instanceof ChirpStackNotVisibleError;
 }

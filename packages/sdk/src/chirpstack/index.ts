@@ -14,12 +14,16 @@ export {
   ChirpStackError,
   ChirpStackInvalidArgumentError,
   ChirpStackNotFoundError,
+  ChirpStackNotVisibleError,
   ChirpStackPermissionDeniedError,
   ChirpStackReadOnlyError,
   ChirpStackUnauthenticatedError,
   ChirpStackUnavailableError,
   errorFromGrpc,
   isChirpStackError,
+  isDuplicateKeyError,
+  isNotVisibleError,
+  isOutcomeUnknown,
 } from './errors.js';
 export type { ExportFleetOptions, FleetConflict, FleetReader, MergedFleet } from './fleet.js';
 // ---- hybrid mode: fleet snapshots for the central read-only view ----
@@ -69,12 +73,17 @@ export {
   decodeSyncTag,
   encodeSyncTag,
   keysFingerprint,
+  OWNER_TAG,
   SYNC_TAG,
 } from './reconcile/sync-tag.js';
 export type { ApplicationInput } from './resources/applications.js';
 export type { DeviceProfileInput } from './resources/device-profiles.js';
+/** Device-status requests per day a profile gets unless told otherwise (0 would mean no battery data). */
+export { DEFAULT_DEVICE_STATUS_REQ_INTERVAL } from './resources/device-profiles.js';
 export type { DeviceInput } from './resources/devices.js';
-export type { GatewayInput } from './resources/gateways.js';
+export type { GatewayInput, GatewayPatch } from './resources/gateways.js';
+/** ChirpStack's own gateway defaults (downlink priority 10: the server refuses 0; stats every 30 s). */
+export { DEFAULT_GATEWAY_DOWNLINK_PRIORITY, DEFAULT_GATEWAY_STATS_INTERVAL_S } from './resources/gateways.js';
 /** Pagination helpers for the list iterators. */
 export { collect } from './resources/paging.js';
 export type { RetryOptions } from './retry.js';

@@ -85,6 +85,8 @@ export interface DeviceProfile {
   payload_codec: PayloadCodec;
   payload_codec_script: string;
   region_config_id: string;
+  /** Device-status requests per day; 0: never (no battery or margin). */
+  device_status_req_interval: number;
   tags: Record<string, string>;
 }
 
@@ -219,8 +221,11 @@ export interface Gateway {
   tenant_id: string;
   name: string;
   description: string;
+  /** null when unset: ChirpStack stores (0, 0, 0) for a gateway without a location. */
   location: Location | null;
   stats_interval_s: number;
+  /** Downlink priority, > 0 (ChirpStack refuses 0; its own default is 10). */
+  downlink_priority: number;
   tags: Record<string, string>;
   metadata: Record<string, string>;
 }
@@ -239,6 +244,7 @@ export interface GatewayListItem {
   name: string;
   description: string;
   location: Location | null;
+  downlink_priority: number;
   state: GatewayState;
   last_seen_at: Date | null;
   created_at: Date | null;

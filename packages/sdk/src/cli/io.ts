@@ -6,6 +6,11 @@ export interface CliIo {
   stderr: (text: string) => void;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Asks the person at the terminal a yes/no question; absent when stdin is not a TTY (then a
+   * command that needs confirmation wants `--yes`).
+   */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 /** A CLI command: parses its own arguments and returns the process exit code. */

@@ -166,6 +166,23 @@ describe('fieldops chirpstack', () => {
     }
   });
 
+  it('apply --prune prints what it will delete and, without a terminal, needs --yes (issue 11 item 6)', async () => {
+    const apply = ['chirpstack', 'apply', '--spec', 'spec.json', '--chirpstack', fake.target];
+    expect(await runCli(apply, io())).toBe(0);
+    await writeFile(join(dir, 'spec.json'), JSON.stringify({ ...spec, devices: spec.devices.slice(0, 2) }));
+    err = '';
+    expect(await runCli([...apply, '--prune'], io())).toBe(2);
+    expect(err).toContain('--prune will delete 1 entities:');
+    expect(err).toContain(`- device ${eui(2)}`);
+    expect(err).toContain('pass --yes to confirm');
+    expect(fake.state.devices.size).toBe(3);
+    const declined = { ...io(), confirm: async () => false };
+    expect(await runCli([...apply, '--prune'], declined)).toBe(1);
+    expect(fake.state.devices.size).toBe(3);
+    expect(await runCli([...apply, '--prune', '--yes'], io())).toBe(0);
+    expect(fake.state.devices.size).toBe(2);
+  });
+
   it('export writes a fleet snapshot; missing options are usage errors', async () => {
     expect(
       await runCli(['chirpstack', 'apply', '--spec', 'spec.json', '--chirpstack', fake.target], io()),

@@ -103,7 +103,8 @@ describe('fleet export', () => {
       { gateway_eui: 'aa555a0000000001', name: 'gw-1', state: 'online', last_seen_at: ago(5).toISOString() },
     ]);
     expect(snap.device_profiles[0]?.region).toBe('as923_2');
-    expect(snap.source.chirpstack_version).toBe('4.19.0-fake');
+    // GetVersion refuses API keys (chirpstack/src/api/internal.rs:969-980 at v4.19.0): no version.
+    expect(snap.source.chirpstack_version).toBeUndefined();
     expect(JSON.stringify(snap)).not.toContain(CANARY_KEY);
   });
 

@@ -8,6 +8,11 @@ import { createHash } from 'node:crypto';
 
 /** The tag holding the fields a List does not return. */
 export const SYNC_TAG = 'fieldops_sync';
+/**
+ * The ownership tag fieldops writes on the applications, device profiles and gateways it creates or
+ * adopts (value `true`); devices carry {@link SYNC_TAG}. Prune deletes only what carries one of them.
+ */
+export const OWNER_TAG = 'fieldops_managed';
 /** The tag holding the registry device id. */
 export const DEVICE_ID_TAG = 'fieldops_device_id';
 

@@ -58,7 +58,8 @@ export function applicationMethods(rpc: RpcCaller) {
         'ApplicationService',
         'create',
         req,
-        { mutating: true, subject: spec.name },
+        // Never retried: a lost reply after the commit would make a second application with this name.
+        { mutating: true, idempotent: false, subject: spec.name },
       );
       return res.getId();
     },
@@ -81,10 +82,29 @@ export function applicationMethods(rpc: RpcCaller) {
         tags: mapToRecord(a.getTagsMap()),
       };
     },
-    /** Replaces an application's fields. */
-    async updateApplication(id: string, spec: ApplicationInput): Promise<void> {
+    /**
+     * Updates an application by read-modify-write (ChirpStack writes name, description and tags
+     * from the request): fields not given keep their current value.
+     */
+    async updateApplication(id: string, patch: Partial<ApplicationInput>): Promise<void> {
+      const get = new applicationPb.GetApplicationRequest();
+      get.setId(id);
+      const current = await rpc.call<InstanceType<typeof applicationPb.GetApplicationResponse>>(
+        'ApplicationService',
+        'get',
+        get,
+        { subject: id },
+      );
+      const a = current.getApplication() ?? new applicationPb.Application();
+      a.setId(id);
+      if (patch.name !== undefined) a.setName(patch.name);
+      if (patch.description !== undefined) a.setDescription(patch.description);
+      if (patch.tags !== undefined) {
+        a.getTagsMap().clear();
+        fillMap(a.getTagsMap(), patch.tags);
+      }
       const req = new applicationPb.UpdateApplicationRequest();
-      req.setApplication(toPb(spec, id));
+      req.setApplication(a);
       await rpc.call('ApplicationService', 'update', req, { mutating: true, subject: id });
     },
     /** Deletes an application (and its devices). */
@@ -100,6 +120,7 @@ export function applicationMethods(rpc: RpcCaller) {
         (limit, offset) =>
           listApplicationsPage({ tenant_id: tenantId, limit, offset, search: options.search }),
         options,
+        (a) => a.id,
       );
     },
   };

@@ -19,8 +19,43 @@ import { paginate } from './paging.js';
 
 type ProfileMsg = InstanceType<typeof deviceProfilePb.DeviceProfile>;
 
-/** What a device profile is created or updated from. */
-export type DeviceProfileInput = DeviceProfileSpec & { tenant_id: string; description?: string };
+/**
+ * Device-status requests per day a profile is created with when none is given. ChirpStack's zero
+ * means "never ask": devices then never report battery or margin, and battery alerts cannot fire.
+ */
+export const DEFAULT_DEVICE_STATUS_REQ_INTERVAL = 1;
+
+/** What a device profile is created from. */
+export type DeviceProfileInput = DeviceProfileSpec & {
+  tenant_id: string;
+  description?: string;
+  /** Device-status requests per day (default {@link DEFAULT_DEVICE_STATUS_REQ_INTERVAL}). */
+  device_status_req_interval?: number;
+};
+
+/** Sets the fields fieldops manages on a profile message; fields `spec` lacks keep their value. */
+function setManaged(p: ProfileMsg, spec: Partial<DeviceProfileInput>): void {
+  if (spec.name !== undefined) p.setName(spec.name);
+  if (spec.description !== undefined) p.setDescription(spec.description);
+  if (spec.region !== undefined) {
+    p.setRegion(regionToPb(spec.region) as never);
+    p.setRegionConfigId(spec.region);
+  }
+  if (spec.mac_version !== undefined) p.setMacVersion(macVersionToPb(spec.mac_version) as never);
+  if (spec.reg_params_revision !== undefined)
+    p.setRegParamsRevision(revisionToPb(spec.reg_params_revision) as never);
+  if (spec.supports_otaa !== undefined) p.setSupportsOtaa(spec.supports_otaa);
+  if (spec.uplink_interval_s !== undefined) p.setUplinkInterval(spec.uplink_interval_s);
+  if (spec.adr_algorithm_id !== undefined) p.setAdrAlgorithmId(spec.adr_algorithm_id);
+  if (spec.payload_codec !== undefined) p.setPayloadCodecRuntime(codecToPb(spec.payload_codec) as never);
+  if (spec.payload_codec_script !== undefined) p.setPayloadCodecScript(spec.payload_codec_script);
+  if (spec.device_status_req_interval !== undefined)
+    p.setDeviceStatusReqInterval(spec.device_status_req_interval);
+  if (spec.tags !== undefined) {
+    p.getTagsMap().clear();
+    fillMap(p.getTagsMap(), spec.tags);
+  }
+}
 
 function toPb(spec: DeviceProfileInput, id = ''): ProfileMsg {
   const p = new deviceProfilePb.DeviceProfile();
@@ -37,6 +72,7 @@ function toPb(spec: DeviceProfileInput, id = ''): ProfileMsg {
   p.setAdrAlgorithmId(spec.adr_algorithm_id ?? 'default');
   p.setPayloadCodecRuntime(codecToPb(spec.payload_codec ?? 'none') as never);
   p.setPayloadCodecScript(spec.payload_codec_script ?? '');
+  p.setDeviceStatusReqInterval(spec.device_status_req_interval ?? DEFAULT_DEVICE_STATUS_REQ_INTERVAL);
   fillMap(p.getTagsMap(), spec.tags);
   return p;
 }
@@ -57,6 +93,7 @@ export function deviceProfileFromPb(p: ProfileMsg): DeviceProfile {
     payload_codec: codecFromPb(p.getPayloadCodecRuntime()),
     payload_codec_script: p.getPayloadCodecScript(),
     region_config_id: p.getRegionConfigId(),
+    device_status_req_interval: p.getDeviceStatusReqInterval(),
     tags: mapToRecord(p.getTagsMap()),
   };
 }
@@ -68,9 +105,14 @@ export function deviceProfileMethods(rpc: RpcCaller) {
     limit: number;
     offset?: number;
     search?: string;
+    /** Only the tenant's own profiles (default true); false adds the global ones. */
+    tenant_only?: boolean;
   }): Promise<Page<DeviceProfileListItem>> {
     const req = new deviceProfilePb.ListDeviceProfilesRequest();
     req.setTenantId(options.tenant_id);
+    // With a tenant id and tenant_only false ChirpStack adds every global profile
+    // (storage/device_profile.rs:477-489 at v4.19.0): not ours to update or delete.
+    req.setTenantOnly(options.tenant_only ?? true);
     req.setLimit(options.limit);
     req.setOffset(options.offset ?? 0);
     req.setSearch(options.search ?? '');
@@ -102,7 +144,8 @@ export function deviceProfileMethods(rpc: RpcCaller) {
         'DeviceProfileService',
         'create',
         req,
-        { mutating: true, subject: spec.name },
+        // Never retried: a lost reply after the commit would make a second profile with this name.
+        { mutating: true, idempotent: false, subject: spec.name },
       );
       return res.getId();
     },
@@ -118,10 +161,26 @@ export function deviceProfileMethods(rpc: RpcCaller) {
       );
       return deviceProfileFromPb(res.getDeviceProfile() ?? new deviceProfilePb.DeviceProfile());
     },
-    /** Replaces a device profile's fields. */
-    async updateDeviceProfile(id: string, spec: DeviceProfileInput): Promise<void> {
+    /**
+     * Updates a device profile by read-modify-write: ChirpStack's Update writes every column from
+     * the request (~30: class B/C, ABP, RX1 delay, measurements, roaming, relay…;
+     * storage/device_profile.rs:318-350 at v4.19.0), so the profile is read and only the fields given
+     * here change.
+     */
+    async updateDeviceProfile(id: string, patch: Partial<DeviceProfileInput>): Promise<void> {
+      const get = new deviceProfilePb.GetDeviceProfileRequest();
+      get.setId(id);
+      const current = await rpc.call<InstanceType<typeof deviceProfilePb.GetDeviceProfileResponse>>(
+        'DeviceProfileService',
+        'get',
+        get,
+        { subject: id },
+      );
+      const p = current.getDeviceProfile() ?? new deviceProfilePb.DeviceProfile();
+      p.setId(id);
+      setManaged(p, patch);
       const req = new deviceProfilePb.UpdateDeviceProfileRequest();
-      req.setDeviceProfile(toPb(spec, id));
+      req.setDeviceProfile(p);
       await rpc.call('DeviceProfileService', 'update', req, { mutating: true, subject: id });
     },
     /** Deletes a device profile. */
@@ -131,12 +190,22 @@ export function deviceProfileMethods(rpc: RpcCaller) {
       await rpc.call('DeviceProfileService', 'delete', req, { mutating: true, subject: id });
     },
     listDeviceProfilesPage,
-    /** Every device profile of a tenant. */
-    listDeviceProfiles(tenantId: string, options: ListOptions = {}): AsyncIterable<DeviceProfileListItem> {
+    /** Every device profile of a tenant (its own only, unless `tenantOnly: false`), each once. */
+    listDeviceProfiles(
+      tenantId: string,
+      options: ListOptions & { tenantOnly?: boolean } = {},
+    ): AsyncIterable<DeviceProfileListItem> {
       return paginate(
         (limit, offset) =>
-          listDeviceProfilesPage({ tenant_id: tenantId, limit, offset, search: options.search }),
+          listDeviceProfilesPage({
+            tenant_id: tenantId,
+            limit,
+            offset,
+            search: options.search,
+            tenant_only: options.tenantOnly ?? true,
+          }),
         options,
+        (p) => p.id,
       );
     },
   };

@@ -26,6 +26,7 @@ import type {
   Page,
 } from '../types.js';
 import { paginate } from './paging.js';
+import { requireEui, requireKey, requireName } from './validate.js';
 
 type DeviceMsg = InstanceType<typeof devicePb.Device>;
 type StatusMsg = InstanceType<typeof devicePb.DeviceStatus>;
@@ -34,14 +35,14 @@ type StatusMsg = InstanceType<typeof devicePb.DeviceStatus>;
 export type DeviceInput = Pick<Device, 'dev_eui' | 'name' | 'application_id' | 'device_profile_id'> &
   Partial<Omit<Device, 'dev_eui' | 'name' | 'application_id' | 'device_profile_id'>>;
 
-function toPb(d: DeviceInput): DeviceMsg {
+function toPb(d: DeviceInput, operation: string): DeviceMsg {
   const m = new devicePb.Device();
-  m.setDevEui(normalizeEui(d.dev_eui));
-  m.setName(d.name);
+  m.setDevEui(requireEui(d.dev_eui, 'dev_eui', operation));
+  m.setName(requireName(d.name, 'name', operation));
   m.setDescription(d.description ?? '');
   m.setApplicationId(d.application_id);
   m.setDeviceProfileId(d.device_profile_id);
-  m.setJoinEui(d.join_eui ? normalizeEui(d.join_eui) : '');
+  m.setJoinEui(d.join_eui ? requireEui(d.join_eui, 'join_eui', operation) : '');
   m.setIsDisabled(d.is_disabled ?? false);
   m.setSkipFcntCheck(d.skip_fcnt_check ?? false);
   fillMap(m.getTagsMap(), d.tags);
@@ -71,6 +72,8 @@ export function deviceMethods(rpc: RpcCaller) {
   }): Promise<Page<DeviceListItem>> {
     const req = new devicePb.ListDevicesRequest();
     req.setApplicationId(options.application_id);
+    // By DevEUI, a unique key: the default order (name only) is unstable across pages.
+    req.setOrderBy(devicePb.ListDevicesRequest.OrderBy.DEV_EUI);
     req.setLimit(options.limit);
     req.setOffset(options.offset ?? 0);
     req.setSearch(options.search ?? '');
@@ -102,12 +105,13 @@ export function deviceMethods(rpc: RpcCaller) {
     return [keys.nwk_key, keys.app_key, keys.gen_app_key].filter((k) => k !== undefined).map(revealSecret);
   }
 
-  function keysToPb(keys: DeviceKeysInput) {
+  function keysToPb(keys: DeviceKeysInput, operation: string) {
     const k = new devicePb.DeviceKeys();
-    k.setDevEui(normalizeEui(keys.dev_eui));
-    k.setNwkKey(revealSecret(keys.nwk_key));
-    k.setAppKey(revealSecret(keys.app_key));
-    k.setGenAppKey(revealSecret(keys.gen_app_key));
+    k.setDevEui(requireEui(keys.dev_eui, 'dev_eui', operation));
+    k.setNwkKey(requireKey(revealSecret(keys.nwk_key), 'nwk_key', operation));
+    if (keys.app_key !== undefined) k.setAppKey(requireKey(revealSecret(keys.app_key), 'app_key', operation));
+    if (keys.gen_app_key !== undefined)
+      k.setGenAppKey(requireKey(revealSecret(keys.gen_app_key), 'gen_app_key', operation));
     return k;
   }
 
@@ -115,7 +119,7 @@ export function deviceMethods(rpc: RpcCaller) {
     /** Creates a device. */
     async createDevice(device: DeviceInput): Promise<void> {
       const req = new devicePb.CreateDeviceRequest();
-      req.setDevice(toPb(device));
+      req.setDevice(toPb(device, 'DeviceService/Create'));
       await rpc.call('DeviceService', 'create', req, {
         mutating: true,
         subject: normalizeEui(device.dev_eui),
@@ -154,7 +158,7 @@ export function deviceMethods(rpc: RpcCaller) {
     /** Replaces a device's fields (moving it between applications of one tenant included). */
     async updateDevice(device: DeviceInput): Promise<void> {
       const req = new devicePb.UpdateDeviceRequest();
-      req.setDevice(toPb(device));
+      req.setDevice(toPb(device, 'DeviceService/Update'));
       await rpc.call('DeviceService', 'update', req, {
         mutating: true,
         subject: normalizeEui(device.dev_eui),
@@ -170,7 +174,7 @@ export function deviceMethods(rpc: RpcCaller) {
     /** Every device of an application, page by page (a List: no join EUI, variables or flags). */
     listDevices(
       applicationId: string,
-      options: ListOptions & { tags?: Record<string, string> } = {},
+      options: ListOptions & { tags?: Record<string, string>; device_profile_id?: string } = {},
     ): AsyncIterable<DeviceListItem> {
       return paginate(
         (limit, offset) =>
@@ -180,14 +184,16 @@ export function deviceMethods(rpc: RpcCaller) {
             offset,
             search: options.search,
             tags: options.tags,
+            device_profile_id: options.device_profile_id,
           }),
         options,
+        (d) => d.dev_eui,
       );
     },
     /** Writes OTAA root keys of a device that has none. */
     async createDeviceKeys(keys: DeviceKeysInput): Promise<void> {
       const req = new devicePb.CreateDeviceKeysRequest();
-      req.setDeviceKeys(keysToPb(keys));
+      req.setDeviceKeys(keysToPb(keys, 'DeviceService/CreateKeys'));
       await rpc.call('DeviceService', 'createKeys', req, {
         mutating: true,
         subject: normalizeEui(keys.dev_eui),
@@ -197,7 +203,7 @@ export function deviceMethods(rpc: RpcCaller) {
     /** Replaces OTAA root keys. */
     async updateDeviceKeys(keys: DeviceKeysInput): Promise<void> {
       const req = new devicePb.UpdateDeviceKeysRequest();
-      req.setDeviceKeys(keysToPb(keys));
+      req.setDeviceKeys(keysToPb(keys, 'DeviceService/UpdateKeys'));
       await rpc.call('DeviceService', 'updateKeys', req, {
         mutating: true,
         subject: normalizeEui(keys.dev_eui),

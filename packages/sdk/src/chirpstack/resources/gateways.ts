@@ -3,6 +3,7 @@ import { fillMap, gatewayStateFromPb, mapToRecord, normalizeEui, toDate } from '
 import { commonPb, gatewayPb } from '../proto.js';
 import type { Gateway, GatewayDetails, GatewayListItem, ListOptions, Location, Page } from '../types.js';
 import { paginate } from './paging.js';
+import { requireEui, requireName } from './validate.js';
 
 type LocationMsg = InstanceType<typeof commonPb.Location>;
 
@@ -10,9 +11,28 @@ type LocationMsg = InstanceType<typeof commonPb.Location>;
 export type GatewayInput = Pick<Gateway, 'gateway_id' | 'tenant_id' | 'name'> &
   Partial<Omit<Gateway, 'gateway_id' | 'tenant_id' | 'name'>>;
 
-function locationFromPb(l: LocationMsg | undefined): Location | null {
+/** ChirpStack's own default downlink priority (storage/gateway.rs:70 at v4.19.0); 0 is refused (:43-45). */
+export const DEFAULT_GATEWAY_DOWNLINK_PRIORITY = 10;
+/** The stats interval a gateway is created with when none is given (ChirpStack's default, storage/gateway.rs:67). */
+export const DEFAULT_GATEWAY_STATS_INTERVAL_S = 30;
+
+/** A location as read: (0, 0, 0) is ChirpStack's "unset" (it has no null location) and becomes null. */
+export function locationFromPb(l: LocationMsg | undefined): Location | null {
   if (!l) return null;
-  return { latitude: l.getLatitude(), longitude: l.getLongitude(), altitude: l.getAltitude() };
+  const location = { latitude: l.getLatitude(), longitude: l.getLongitude(), altitude: l.getAltitude() };
+  return location.latitude === 0 && location.longitude === 0 && location.altitude === 0 ? null : location;
+}
+
+/** What {@link updateGateway} changes: the id, and the fields given (the others keep their value). */
+export type GatewayPatch = Pick<Gateway, 'gateway_id'> & Partial<Omit<Gateway, 'gateway_id'>>;
+
+/** A location message; null writes (0, 0, 0), ChirpStack's "unset". */
+function locationToPb(location: Location | null): LocationMsg {
+  const l = new commonPb.Location();
+  l.setLatitude(location?.latitude ?? 0);
+  l.setLongitude(location?.longitude ?? 0);
+  l.setAltitude(location?.altitude ?? 0);
+  return l;
 }
 
 /** Gateway CRUD and state. */
@@ -25,6 +45,8 @@ export function gatewayMethods(rpc: RpcCaller) {
   }): Promise<Page<GatewayListItem>> {
     const req = new gatewayPb.ListGatewaysRequest();
     req.setTenantId(options.tenant_id);
+    // By gateway id, a unique key: the default order (name only) is unstable across pages.
+    req.setOrderBy(gatewayPb.ListGatewaysRequest.OrderBy.GATEWAY_ID);
     req.setLimit(options.limit);
     req.setOffset(options.offset ?? 0);
     req.setSearch(options.search ?? '');
@@ -41,6 +63,7 @@ export function gatewayMethods(rpc: RpcCaller) {
         name: g.getName(),
         description: g.getDescription(),
         location: locationFromPb(g.getLocation()),
+        downlink_priority: g.getDownlinkPriority(),
         state: gatewayStateFromPb(g.getState()),
         last_seen_at: toDate(g.getLastSeenAt()),
         created_at: toDate(g.getCreatedAt()),
@@ -51,18 +74,13 @@ export function gatewayMethods(rpc: RpcCaller) {
 
   function toPb(g: GatewayInput) {
     const m = new gatewayPb.Gateway();
-    m.setGatewayId(normalizeEui(g.gateway_id));
+    m.setGatewayId(requireEui(g.gateway_id, 'gateway_id', 'GatewayService/Create'));
     m.setTenantId(g.tenant_id);
-    m.setName(g.name);
+    m.setName(requireName(g.name, 'name', 'GatewayService/Create'));
     m.setDescription(g.description ?? '');
-    m.setStatsInterval(g.stats_interval_s ?? 30);
-    if (g.location) {
-      const l = new commonPb.Location();
-      l.setLatitude(g.location.latitude);
-      l.setLongitude(g.location.longitude);
-      l.setAltitude(g.location.altitude);
-      m.setLocation(l);
-    }
+    m.setStatsInterval(g.stats_interval_s ?? DEFAULT_GATEWAY_STATS_INTERVAL_S);
+    m.setDownlinkPriority(g.downlink_priority ?? DEFAULT_GATEWAY_DOWNLINK_PRIORITY);
+    if (g.location) m.setLocation(locationToPb(g.location));
     fillMap(m.getTagsMap(), g.tags);
     fillMap(m.getMetadataMap(), g.metadata);
     return m;
@@ -98,6 +116,7 @@ export function gatewayMethods(rpc: RpcCaller) {
         description: g.getDescription(),
         location: locationFromPb(g.getLocation()),
         stats_interval_s: g.getStatsInterval(),
+        downlink_priority: g.getDownlinkPriority(),
         tags: mapToRecord(g.getTagsMap()),
         metadata: mapToRecord(g.getMetadataMap()),
         created_at: toDate(res.getCreatedAt()),
@@ -105,10 +124,35 @@ export function gatewayMethods(rpc: RpcCaller) {
         last_seen_at: toDate(res.getLastSeenAt()),
       };
     },
-    /** Replaces a gateway's fields. */
-    async updateGateway(gateway: GatewayInput): Promise<void> {
+    /**
+     * Replaces a gateway's fields (ChirpStack writes name, description, location, stats interval,
+     * tags and downlink priority; it ignores `tenant_id` and `metadata`): read it first and pass
+     * what you do not manage unchanged.
+     */
+    async updateGateway(gateway: GatewayPatch): Promise<void> {
+      const id = requireEui(gateway.gateway_id, 'gateway_id', 'GatewayService/Update');
+      const get = new gatewayPb.GetGatewayRequest();
+      get.setGatewayId(id);
+      const current = await rpc.call<InstanceType<typeof gatewayPb.GetGatewayResponse>>(
+        'GatewayService',
+        'get',
+        get,
+        { subject: id },
+      );
+      const m = current.getGateway() ?? new gatewayPb.Gateway();
+      m.setGatewayId(id);
+      if (gateway.name !== undefined) m.setName(gateway.name);
+      if (gateway.description !== undefined) m.setDescription(gateway.description);
+      if (gateway.stats_interval_s !== undefined) m.setStatsInterval(gateway.stats_interval_s);
+      if (gateway.downlink_priority !== undefined) m.setDownlinkPriority(gateway.downlink_priority);
+      if (m.getDownlinkPriority() <= 0) m.setDownlinkPriority(DEFAULT_GATEWAY_DOWNLINK_PRIORITY);
+      if (gateway.location !== undefined) m.setLocation(locationToPb(gateway.location));
+      if (gateway.tags !== undefined) {
+        m.getTagsMap().clear();
+        fillMap(m.getTagsMap(), gateway.tags);
+      }
       const req = new gatewayPb.UpdateGatewayRequest();
-      req.setGateway(toPb(gateway));
+      req.setGateway(m);
       await rpc.call('GatewayService', 'update', req, {
         mutating: true,
         subject: normalizeEui(gateway.gateway_id),
@@ -126,6 +170,7 @@ export function gatewayMethods(rpc: RpcCaller) {
       return paginate(
         (limit, offset) => listGatewaysPage({ tenant_id: tenantId, limit, offset, search: options.search }),
         options,
+        (g) => g.gateway_id,
       );
     },
   };

@@ -69,10 +69,8 @@ export function tenantMethods(rpc: RpcCaller) {
         'TenantService',
         'create',
         req,
-        {
-          mutating: true,
-          subject: spec.name,
-        },
+        // Never retried: a lost reply after the commit would make a second tenant with this name.
+        { mutating: true, idempotent: false, subject: spec.name },
       );
       return res.getId();
     },
@@ -90,10 +88,39 @@ export function tenantMethods(rpc: RpcCaller) {
       );
       return fromPb(res.getTenant() ?? new tenantPb.Tenant());
     },
-    /** Replaces a tenant's fields. */
-    async updateTenant(id: string, spec: TenantSpec & { tags?: Record<string, string> }): Promise<void> {
+    /**
+     * Updates a tenant by read-modify-write: ChirpStack's Update writes every column from the
+     * request (api/tenant.rs:149-161 at v4.19.0), so the current tenant is read and only the fields
+     * given here change; private gateway flags, DevAddr prefixes and tags not given are kept.
+     * Needs an admin API key.
+     */
+    async updateTenant(
+      id: string,
+      patch: Partial<TenantSpec> & { tags?: Record<string, string> },
+    ): Promise<void> {
+      const get = new tenantPb.GetTenantRequest();
+      get.setId(id);
+      const current = await rpc.call<InstanceType<typeof tenantPb.GetTenantResponse>>(
+        'TenantService',
+        'get',
+        get,
+        {
+          subject: id,
+        },
+      );
+      const t = current.getTenant() ?? new tenantPb.Tenant();
+      t.setId(id);
+      if (patch.name !== undefined) t.setName(patch.name);
+      if (patch.description !== undefined) t.setDescription(patch.description);
+      if (patch.can_have_gateways !== undefined) t.setCanHaveGateways(patch.can_have_gateways);
+      if (patch.max_device_count !== undefined) t.setMaxDeviceCount(patch.max_device_count);
+      if (patch.max_gateway_count !== undefined) t.setMaxGatewayCount(patch.max_gateway_count);
+      if (patch.tags !== undefined) {
+        t.getTagsMap().clear();
+        fillMap(t.getTagsMap(), patch.tags);
+      }
       const req = new tenantPb.UpdateTenantRequest();
-      req.setTenant(toPb(spec, id));
+      req.setTenant(t);
       await rpc.call('TenantService', 'update', req, { mutating: true, subject: id });
     },
     /** Deletes a tenant. */
@@ -103,9 +130,13 @@ export function tenantMethods(rpc: RpcCaller) {
       await rpc.call('TenantService', 'delete', req, { mutating: true, subject: id });
     },
     listTenantsPage,
-    /** Every tenant, page by page. */
+    /** Every tenant, page by page, each once (needs an admin API key). */
     listTenants(options: ListOptions = {}): AsyncIterable<TenantListItem> {
-      return paginate((limit, offset) => listTenantsPage({ limit, offset, search: options.search }), options);
+      return paginate(
+        (limit, offset) => listTenantsPage({ limit, offset, search: options.search }),
+        options,
+        (t) => t.id,
+      );
     },
   };
 }

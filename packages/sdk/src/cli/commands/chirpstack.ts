@@ -7,8 +7,8 @@ import type { ChirpStackClient, RegistryWriteBack } from '../../chirpstack/index
 import { type CliCommand, EXIT, UsageError } from '../io.js';
 import { readDocument } from './validate.js';
 
-const USAGE = `fieldops chirpstack plan  --spec FILE --chirpstack HOST:PORT [--registry URL [--site SITE_ID]] [--prune] [--json]
-fieldops chirpstack apply --spec FILE --chirpstack HOST:PORT [--registry URL [--site SITE_ID]] [--prune] [--concurrency N] [--journal PATH] [--json]
+const USAGE = `fieldops chirpstack plan  --spec FILE --chirpstack HOST:PORT [--tenant-id ID] [--registry URL [--site SITE_ID]] [--prune] [--json]
+fieldops chirpstack apply --spec FILE --chirpstack HOST:PORT [--tenant-id ID] [--registry URL [--site SITE_ID]] [--prune [--yes]] [--concurrency N] [--journal PATH] [--json]
 fieldops chirpstack export --chirpstack HOST:PORT --site SITE_ID [--out FILE]
 fieldops chirpstack sync --chirpstack HOST:PORT --registry URL --tenant NAME [--site SITE_ID]
 
@@ -19,6 +19,11 @@ fieldops chirpstack sync --chirpstack HOST:PORT --registry URL --tenant NAME [--
 --token-ref   SecretRef of the ChirpStack API token (default env:CHIRPSTACK_API_TOKEN)
 --registry-token-ref  SecretRef of the registry token (default env:FIELDOPS_REGISTRY_TOKEN, optional)
 --tenant      (sync) the ChirpStack tenant whose status is copied into the registry's observed state
+--tenant-id   the tenant's id: needed with a tenant API key (it cannot list tenants). An admin key can
+              do everything; a tenant key everything inside its tenant except updating the tenant
+--prune       also delete undeclared entities that carry the fieldops tag (never global profiles or
+              hand-made entities); every device a delete cascades to is listed. apply prints the
+              deletes and asks to confirm; without a terminal it needs --yes
 --tls         talk TLS to ChirpStack (system roots)
 --journal     apply journal for crash recovery (default .fieldops/chirpstack-apply.journal)
 Device keys are SecretRefs resolved from the environment (env:) or files (file:); never printed.
@@ -48,6 +53,8 @@ export const chirpstackCommand: CliCommand = {
         journal: { type: 'string' },
         out: { type: 'string' },
         tenant: { type: 'string' },
+        'tenant-id': { type: 'string' },
+        yes: { type: 'boolean' },
         'token-ref': { type: 'string' },
         'registry-token-ref': { type: 'string' },
       },
@@ -83,13 +90,15 @@ export const chirpstackCommand: CliCommand = {
         prune: values.prune === true,
         resolveSecret,
         journal,
+        ...(values['tenant-id'] ? { tenantId: String(values['tenant-id']) } : {}),
       });
-      for (const p of plan.problems) io.stderr(`fieldops chirpstack: skipped ${p.key}: ${p.message}\n`);
+      for (const p of plan.problems) io.stderr(`fieldops chirpstack: ${p.key}: ${p.message}\n`);
       if (sub === 'plan') {
         io.stdout(values.json ? `${JSON.stringify(plan.plan, null, 2)}\n` : cs.formatPlanTable(plan.plan));
         return EXIT.ok;
       }
       if (!values.json) io.stdout(cs.formatPlanTable(plan.plan));
+      if (!(await confirmDeletes(plan.plan, values, io))) return EXIT.invalid;
       const concurrency = values.concurrency ? Number(values.concurrency) : 16;
       if (!Number.isInteger(concurrency) || concurrency < 1)
         throw new UsageError('fieldops chirpstack: --concurrency must be a positive integer');
@@ -114,6 +123,31 @@ export const chirpstackCommand: CliCommand = {
     }
   },
 };
+
+/** Prints what a prune deletes and asks for confirmation (`--yes`, or a yes at the terminal). */
+async function confirmDeletes(
+  plan: {
+    changes: { action: string; entity: string; key: string; diff: { field: string; from?: unknown }[] }[];
+  },
+  values: Values,
+  io: { stderr: (t: string) => void; confirm?: (q: string) => Promise<boolean> },
+): Promise<boolean> {
+  const deletes = plan.changes.filter((c) => c.action === 'delete');
+  if (deletes.length === 0) return true;
+  io.stderr(`fieldops chirpstack: --prune will delete ${deletes.length} entities:\n`);
+  for (const d of deletes) {
+    const cascade = d.diff.find((f) => f.field === 'cascade');
+    io.stderr(`  - ${d.entity} ${d.key}${cascade ? ` (cascade: ${String(cascade.from)})` : ''}\n`);
+  }
+  if (values.yes === true) return true;
+  if (!io.confirm)
+    throw new UsageError(
+      `fieldops chirpstack apply: --prune would delete ${deletes.length} entities; pass --yes to confirm (stdin is not a terminal). Nothing was applied.`,
+    );
+  if (await io.confirm(`Delete these ${deletes.length} entities?`)) return true;
+  io.stderr('fieldops chirpstack: not confirmed; nothing was applied.\n');
+  return false;
+}
 
 async function registryClient(values: Values, io: { env: Readonly<Record<string, string | undefined>> }) {
   const { createRegistryClient } = await import('../../registry/index.js');

@@ -3,16 +3,21 @@ import {
   applicationGrpc,
   deviceGrpc,
   deviceProfileGrpc,
+  deviceProfilePb,
   gatewayGrpc,
   internalGrpc,
   tenantGrpc,
 } from '../../chirpstack/proto.js';
-import { buildHandlers, FakeRpcError, type Handler } from './services.js';
+import { createApiKey, type FakeApiKey } from './auth.js';
+import { addGlobalDeviceProfile } from './device-profiles.js';
+import { FakeRpcError } from './errors.js';
+import type { Handler } from './handler.js';
+import { buildHandlers } from './services.js';
 import { createFakeState, type FakeChirpStackState } from './store.js';
 
 /** Options of {@link startFakeChirpStack}. */
 export interface FakeChirpStackOptions {
-  /** The bearer token the server accepts (default `fake-token`). */
+  /** The token of the admin API key the server starts with (default `fake-token`). */
   apiToken?: string;
   /** Latency added to every call, in ms (default 0). */
   latencyMs?: number;
@@ -26,8 +31,12 @@ export interface FakeChirpStackOptions {
 export interface FakeChirpStack {
   /** `127.0.0.1:<port>`, for `createChirpStackClient({ target })`. */
   readonly target: string;
-  /** The token it accepts. */
+  /** The token of its admin API key. */
   readonly apiToken: string;
+  /** Adds an API key: a tenant key when `tenantId` is given, else an admin key. Returns its token. */
+  createApiKey(options?: { tenantId?: string; readOnly?: boolean }): string;
+  /** Adds a global device profile (tenant null), as importing the device repository does. Returns its id. */
+  addGlobalDeviceProfile(profile: { name: string; region?: number; uplinkInterval?: number }): string;
   /** The in-memory state (inspect it in tests; mutate it to simulate the field). */
   readonly state: FakeChirpStackState;
   /** Calls per RPC (`DeviceService/Create` -> n), rejected ones included. */
@@ -36,8 +45,11 @@ export interface FakeChirpStack {
   rpcTotal(): number;
   /** Zeroes the counters. */
   resetCounters(): void;
-  /** The next `n` calls fail with UNAVAILABLE (or `code`) before reaching a handler. */
-  failNext(n: number, code?: grpc.status): void;
+  /**
+   * The next `n` calls fail with UNAVAILABLE (or `code`) before reaching a handler; with
+   * `{ afterCommit: true }` the handler runs (its change is kept) and the reply is lost.
+   */
+  failNext(n: number, code?: grpc.status, options?: { afterCommit?: boolean }): void;
   /** Sets the latency added to each call. */
   setLatency(ms: number): void;
   /** Records an uplink: sets last seen (and status) of a device. */
@@ -61,26 +73,43 @@ const SERVICES = {
   InternalService: internalGrpc.InternalServiceService,
 } as const;
 
+/** The interceptor of chirpstack/src/api/auth/mod.rs:17-74 (v4.19.0), over the fake's keys. */
+function authenticate(header: unknown, keys: Map<string, FakeApiKey>): FakeApiKey | FakeRpcError {
+  if (header === undefined) return new FakeRpcError(grpc.status.UNAUTHENTICATED, 'no authorization provided');
+  const text = String(header);
+  if (!text.startsWith('Bearer '))
+    return new FakeRpcError(
+      grpc.status.UNAUTHENTICATED,
+      "authorization metadata must be in format 'Bearer <TOKEN>",
+    );
+  return keys.get(text.slice(7)) ?? new FakeRpcError(grpc.status.UNAUTHENTICATED, 'InvalidToken');
+}
+
 /**
- * Starts a fake ChirpStack v4 API: a real grpc-js server on 127.0.0.1 built from
- * @chirpstack/chirpstack-api's own service definitions, in memory, with Bearer auth,
- * NotFound / AlreadyExists, limit/offset pagination, gateway state from last seen, fault injection
- * and RPC counters. Methods it does not implement answer UNIMPLEMENTED.
+ * Starts a fake ChirpStack v4.19 API: a real grpc-js server on 127.0.0.1 built from
+ * @chirpstack/chirpstack-api's own service definitions, in memory, with admin and tenant API
+ * keys, the server's validation, error statuses and messages, list order and cascades (each rule
+ * cites its source in the service files), fault injection and RPC counters. Methods it does not
+ * implement answer UNIMPLEMENTED.
  */
 export async function startFakeChirpStack(options: FakeChirpStackOptions = {}): Promise<FakeChirpStack> {
   const apiToken = options.apiToken ?? 'fake-token';
   const now = options.now ?? (() => new Date());
   const state = createFakeState();
-  const handlers = buildHandlers(state, now);
+  const handlers = buildHandlers();
+  const keys = new Map<string, FakeApiKey>();
+  const admin = createApiKey({ token: apiToken });
+  keys.set(admin.token, admin);
   const counts = new Map<string, number>();
   let latencyMs = options.latencyMs ?? 0;
   let failures = 0;
   let failureCode: grpc.status = grpc.status.UNAVAILABLE;
+  let failAfterCommit = false;
 
   const server = new grpc.Server();
   for (const [serviceName, definition] of Object.entries(SERVICES)) {
     const impl: grpc.UntypedServiceImplementation = {};
-    const own = (handlers as Record<string, Record<string, Handler>>)[serviceName] ?? {};
+    const own: Record<string, Handler> = handlers[serviceName] ?? {};
     for (const [method, def] of Object.entries(definition as grpc.ServiceDefinition)) {
       const rpcName = def.path.slice(def.path.lastIndexOf('/') + 1);
       const name = `${serviceName}/${rpcName}`;
@@ -91,17 +120,23 @@ export async function startFakeChirpStack(options: FakeChirpStackOptions = {}): 
       ) => {
         counts.set(name, (counts.get(name) ?? 0) + 1);
         const reply = () => {
+          let lost: grpc.ServiceError | null = null;
           if (failures > 0) {
             failures -= 1;
-            callback({ code: failureCode, details: 'fake: injected failure' });
-            return;
-          }
-          const auth = call.metadata.get('authorization')[0];
-          if (auth !== `Bearer ${apiToken}`) {
-            callback({
-              code: grpc.status.UNAUTHENTICATED,
-              details: 'authorization token is missing or invalid',
+            const injected = Object.assign(new Error('fake: injected failure'), {
+              code: failureCode,
+              details: 'fake: injected failure',
+              metadata: new grpc.Metadata(),
             });
+            if (!failAfterCommit) {
+              callback(injected);
+              return;
+            }
+            lost = injected;
+          }
+          const key = authenticate(call.metadata.get('authorization')[0], keys);
+          if (key instanceof FakeRpcError) {
+            callback(lost ?? { code: key.code, details: key.message });
             return;
           }
           if (!handler) {
@@ -109,9 +144,11 @@ export async function startFakeChirpStack(options: FakeChirpStackOptions = {}): 
             return;
           }
           try {
-            callback(null, handler(call.request));
+            const response = handler(call.request, { key, now: now(), state });
+            callback(lost, lost ? undefined : response);
           } catch (error) {
-            if (error instanceof FakeRpcError) callback({ code: error.code, details: error.message });
+            if (lost) callback(lost);
+            else if (error instanceof FakeRpcError) callback({ code: error.code, details: error.message });
             else callback({ code: grpc.status.INTERNAL, details: String(error) });
           }
         };
@@ -135,9 +172,23 @@ export async function startFakeChirpStack(options: FakeChirpStackOptions = {}): 
     rpcCounts: () => Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b))),
     rpcTotal: () => [...counts.values()].reduce((a, b) => a + b, 0),
     resetCounters: () => counts.clear(),
-    failNext(n, code = grpc.status.UNAVAILABLE) {
+    failNext(n, code = grpc.status.UNAVAILABLE, failOptions = {}) {
       failures = n;
       failureCode = code;
+      failAfterCommit = failOptions.afterCommit === true;
+    },
+    createApiKey(keyOptions = {}) {
+      const key = createApiKey(keyOptions);
+      keys.set(key.token, key);
+      return key.token;
+    },
+    addGlobalDeviceProfile(profile) {
+      const p = new deviceProfilePb.DeviceProfile();
+      p.setName(profile.name);
+      p.setRegion((profile.region ?? 0) as never);
+      p.setUplinkInterval(profile.uplinkInterval ?? 3600);
+      p.setSupportsOtaa(true);
+      return addGlobalDeviceProfile(state, p, now());
     },
     setLatency(ms) {
       latencyMs = ms;

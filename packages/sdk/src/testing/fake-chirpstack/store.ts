@@ -10,6 +10,9 @@ export interface TenantRecord {
   can_have_gateways: boolean;
   max_device_count: number;
   max_gateway_count: number;
+  private_gateways_up: boolean;
+  private_gateways_down: boolean;
+  dev_addr_prefixes: string[];
   tags: Record<string, string>;
   created_at: Date;
   updated_at: Date;
@@ -26,10 +29,14 @@ export interface ApplicationRecord {
   updated_at: Date;
 }
 
-/** A stored device profile (the fields fieldops uses). */
+/**
+ * A stored device profile: the fields the fake's other services read, and `message`, the whole
+ * `DeviceProfile` as last written (ChirpStack stores ~30 columns; Update overwrites all of them).
+ */
 export interface DeviceProfileRecord {
   id: string;
-  tenant_id: string;
+  /** null for a global profile (from the device repository), visible to every tenant. */
+  tenant_id: string | null;
   name: string;
   description: string;
   region: number;
@@ -41,7 +48,10 @@ export interface DeviceProfileRecord {
   adr_algorithm_id: string;
   payload_codec_runtime: number;
   payload_codec_script: string;
+  device_status_req_interval: number;
   tags: Record<string, string>;
+  /** The serialized `api.DeviceProfile` of the last Create or Update (id and tenant_id excluded). */
+  message: Uint8Array;
   created_at: Date;
   updated_at: Date;
 }
@@ -81,8 +91,10 @@ export interface GatewayRecord {
   tenant_id: string;
   name: string;
   description: string;
-  location: { latitude: number; longitude: number; altitude: number } | null;
+  /** Always set, as in ChirpStack's table (0, 0, 0 when the request had none); altitude is an f32. */
+  location: { latitude: number; longitude: number; altitude: number };
   stats_interval: number;
+  downlink_priority: number;
   tags: Record<string, string>;
   metadata: Record<string, string>;
   last_seen_at: Date | null;
@@ -112,16 +124,3 @@ export function createFakeState(): FakeChirpStackState {
 
 /** A new random UUID (ChirpStack ids are UUIDs). */
 export const newUuid = (): string => randomUUID();
-
-/** Sorts by name then key, like ChirpStack's default list order, and slices one page. */
-export function pageOf<T extends { name: string }>(
-  items: Iterable<T>,
-  key: (item: T) => string,
-  limit: number,
-  offset: number,
-): { total: number; page: T[] } {
-  const all = [...items].sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0,
-  );
-  return { total: all.length, page: limit === 0 ? [] : all.slice(offset, offset + limit) };
-}

@@ -89,6 +89,21 @@ function isCode(error: unknown, code: string): boolean {
 }
 
 /**
+ * A create that met an existing gateway. ChirpStack 4.19 answers a duplicate key with INTERNAL
+ * "duplicate key value violates unique constraint" (never ALREADY_EXISTS: its storage/error.rs maps
+ * only NotFound out of database errors); ALREADY_EXISTS is accepted for other servers.
+ */
+function isDuplicate(error: unknown): boolean {
+  if (isCode(error, 'already_exists') || isCode(error, 'ALREADY_EXISTS')) return true;
+  const message = (error as { message?: unknown } | null)?.message;
+  return (
+    isCode(error, 'internal') &&
+    typeof message === 'string' &&
+    /duplicate key value violates unique constraint/i.test(message)
+  );
+}
+
+/**
  * The default registrar over `@fieldops/sdk/chirpstack`, loaded on first use with a dynamic import so
  * the root and automation entries stay free of protobuf.
  */
@@ -123,8 +138,15 @@ export function createChirpStackGatewayRegistrar(): GatewayRegistrar {
           await client.createGateway(body);
           return { created: true, tenant_id: tenantId };
         } catch (error) {
-          if ((!isCode(error, 'already_exists') && !isCode(error, 'ALREADY_EXISTS')) || !client.updateGateway)
-            throw error;
+          if (!isDuplicate(error) || !client.updateGateway) throw error;
+          // ChirpStack's Update ignores tenant_id: a gateway of another tenant cannot be taken over.
+          const { tenant_id: owner } = await client.getGateway(gateway.gateway_eui);
+          if (owner !== tenantId)
+            throw new AutomationError(
+              'handler_failed',
+              `ChirpStack gateway ${gateway.gateway_eui} belongs to another tenant (${owner}); delete it there first`,
+              { retryable: false },
+            );
           await client.updateGateway(body);
           return { created: false, tenant_id: tenantId };
         }
