@@ -26,6 +26,7 @@ import {
   Secret,
 } from '../../src/secrets/index.js';
 import { createRegistryMswKit } from '../../src/testing/index.js';
+import { onePasswordConnectMock } from '../secrets/provider-mocks.js';
 import { CANARY, captureLogger, fakeCommandRunner, proxmoxMock, readTree } from './helpers.js';
 
 // The example spec shipped with the repository, run end to end.
@@ -67,15 +68,23 @@ const server = setupServer(
       ? HttpResponse.json({ data: { data, metadata: { version: 1 } } })
       : HttpResponse.json({ errors: [] }, { status: 404 });
   }),
-  http.get('http://op-connect.test/v1/vaults', () => HttpResponse.json([{ id: 'v0ps', title: 'ops' }])),
-  http.get('http://op-connect.test/v1/vaults/v0ps/items', () =>
-    HttpResponse.json([{ id: 'i1', title: 'proxmox-bkk-01' }]),
-  ),
-  http.get('http://op-connect.test/v1/vaults/v0ps/items/i1', ({ request }) =>
-    request.headers.get('authorization') === `Bearer ${OP_TOKEN}`
-      ? HttpResponse.json({ id: 'i1', fields: [{ id: 'f1', label: 'token', value: PVE_TOKEN }] })
-      : new HttpResponse(null, { status: 401 }),
-  ),
+  ...onePasswordConnectMock({
+    origin: 'http://op-connect.test',
+    token: OP_TOKEN,
+    vaults: [
+      {
+        id: 'v0psaaaaaaaaaaaaaaaaaaaaaa',
+        name: 'ops',
+        items: [
+          {
+            id: 'i1aaaaaaaaaaaaaaaaaaaaaaaa',
+            title: 'proxmox-bkk-01',
+            fields: [{ id: 'f1', type: 'CONCEALED', label: 'token', value: PVE_TOKEN }],
+          },
+        ],
+      },
+    ],
+  }).handlers,
 );
 
 let tcp: TcpServer;

@@ -16,6 +16,7 @@ import {
   Secret,
   SecretError,
 } from '../../src/secrets/index.js';
+import { onePasswordConnectMock } from './provider-mocks.js';
 
 const CANARY = 'canary-4b1e-vault-value';
 const VAULT_TOKEN = 'hvs.canary-token-9d2a';
@@ -39,30 +40,34 @@ const server = setupServer(
   http.get('https://vault.test:8200/v1/kv/data/broken', () =>
     HttpResponse.json({ errors: ['boom'] }, { status: 500 }),
   ),
-  http.get('http://op.test:8080/v1/vaults', ({ request }) => {
-    if (request.headers.get('authorization') !== `Bearer ${OP_TOKEN}`)
-      return new HttpResponse(null, { status: 401 });
-    const filter = new URL(request.url).searchParams.get('filter');
-    return HttpResponse.json(filter === 'title eq "ops"' ? [{ id: 'vlt1', name: 'ops', title: 'ops' }] : []);
-  }),
-  http.get('http://op.test:8080/v1/vaults/vlt1/items', ({ request }) => {
-    const filter = new URL(request.url).searchParams.get('filter');
-    return HttpResponse.json(
-      filter === 'title eq "proxmox-bkk-01"' ? [{ id: 'itm1', title: 'proxmox-bkk-01' }] : [],
-    );
-  }),
-  http.get('http://op.test:8080/v1/vaults/vlt1/items/itm1', () =>
-    HttpResponse.json({
-      id: 'itm1',
-      title: 'proxmox-bkk-01',
-      sections: [{ id: 's1', label: 'api' }],
-      fields: [
-        { id: 'username', label: 'username', value: 'automation@pve' },
-        { id: 'f2', label: 'token', value: 'op-token-value-1' },
-        { id: 'f3', label: 'token', value: 'op-token-in-section', section: { id: 's1' } },
-      ],
-    }),
-  ),
+  ...onePasswordConnectMock({
+    origin: 'http://op.test:8080',
+    token: OP_TOKEN,
+    vaults: [
+      {
+        id: 'vlt1aaaaaaaaaaaaaaaaaaaaaa',
+        name: 'ops',
+        items: [
+          {
+            id: 'itm1aaaaaaaaaaaaaaaaaaaaaa',
+            title: 'proxmox-bkk-01',
+            sections: [{ id: 's1', label: 'api' }],
+            fields: [
+              { id: 'username', type: 'STRING', label: 'username', value: 'automation@pve' },
+              { id: 'f2', type: 'CONCEALED', label: 'token', value: 'op-token-value-1' },
+              {
+                id: 'f3',
+                type: 'CONCEALED',
+                label: 'token',
+                value: 'op-token-in-section',
+                section: { id: 's1' },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  }).handlers,
 );
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));

@@ -10,14 +10,36 @@ export interface VaultProviderOptions {
   token: TokenSource;
   /** Enterprise namespace (`X-Vault-Namespace`). */
   namespace?: string;
+  /**
+   * KV v2 mounts of more than one segment (e.g. `teams/ops/kv`). Without it the mount is the first
+   * segment of the path.
+   */
+  mounts?: readonly string[];
   fetch?: typeof fetch;
 }
 
 /**
- * Resolves `vault:<mount>/data/<path>#<key>` from a KV version 2 engine: `GET /v1/<mount>/data/<path>`,
- * the key read from `data.data`. A path without a `data` segment gets one after its first segment
- * (the mount); a mount of several segments must be written with its `data` segment.
- * Each secret path is fetched once per provider.
+ * The KV v2 read path of `path`: `<mount>/data/<rest>` (Vault API docs, "KV secrets engine - version 2
+ * (API)", Read secret version: `GET /:secret-mount-path/data/:path`). A path that already has `data`
+ * right after its mount is kept; any other `data` segment belongs to the secret's own path.
+ */
+export function buildKvV2DataPath(path: string, mounts: readonly string[] = []): string {
+  const segments = path.split('/').filter(Boolean);
+  const mount =
+    [...mounts]
+      .map((m) => m.split('/').filter(Boolean))
+      .filter((m) => m.length > 0 && m.every((s, i) => segments[i] === s))
+      .sort((a, b) => b.length - a.length)[0] ?? segments.slice(0, 1);
+  const rest = segments.slice(mount.length);
+  if (rest[0] === 'data' && rest.length > 1) return [...mount, ...rest].join('/');
+  return [...mount, 'data', ...rest].join('/');
+}
+
+/**
+ * Resolves `vault:<mount>/[data/]<path>#<key>` from a KV version 2 engine: `GET /v1/<mount>/data/<path>`,
+ * the key read from `data.data`. `data/` is inserted after the mount unless it is already there (see
+ * {@link buildKvV2DataPath}); list mounts of several segments in `mounts`. Each secret path is fetched
+ * once per provider.
  */
 export function createVaultProvider(options: VaultProviderOptions): SecretProvider {
   const cache = new Map<string, Promise<Record<string, unknown> | undefined>>();
@@ -45,10 +67,7 @@ export function createVaultProvider(options: VaultProviderOptions): SecretProvid
     name: `vault:${base}`,
     async resolve(ref, { signal }) {
       if (ref.scheme !== 'vault') return undefined;
-      const segments = ref.path.split('/').filter(Boolean);
-      // KV v2 reads go through `<mount>/data/<path>`: add the segment when the ref left it out.
-      if (!segments.includes('data')) segments.splice(1, 0, 'data');
-      const path = segments.join('/');
+      const path = buildKvV2DataPath(ref.path, options.mounts);
       const display = `vault:${ref.path}#${ref.key}`;
       let pending = cache.get(path);
       if (!pending) {
