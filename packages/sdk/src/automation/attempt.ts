@@ -28,6 +28,7 @@ export interface AttemptInput {
   recorder: RunRecorder | undefined;
   now: () => Date;
   sleep: Sleep;
+  redact: (text: string) => string;
   /** A file the handler wrote into the bundle (becomes a run link, once per path). */
   onFile: (rel: 'artifact' | 'snapshot', path: string, title: string) => void;
 }
@@ -75,6 +76,7 @@ export async function runAttempt(handler: ActionHandler, action: automation.Acti
       if (artifact?.path) input.onFile('artifact', artifact.path, a.name);
     },
     now: input.now,
+    redact: input.redact,
     sleep: input.sleep,
   };
   try {

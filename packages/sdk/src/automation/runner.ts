@@ -268,6 +268,7 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
             });
           },
           now,
+          redact,
           sleep,
         });
         const done = state.stamp();

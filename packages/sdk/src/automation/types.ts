@@ -62,6 +62,11 @@ export interface HandlerContext {
   /** Writes an artifact into the run bundle (no-op without a KB). */
   artifact(input: Omit<ArtifactInput, 'step_id'>): void;
   now(): Date;
+  /**
+   * `text` with every secret resolved so far (and its encoded forms) replaced. Redact before cutting
+   * text to length: a secret cut in half is no longer recognised.
+   */
+  redact(text: string): string;
   /** The run's sleep (injected in tests): handlers that poll should wait through it. */
   sleep: Sleep;
 }

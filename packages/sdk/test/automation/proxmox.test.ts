@@ -52,8 +52,10 @@ describe('provision_vm over the Proxmox VE API', () => {
       'GET /cluster/nextid',
       'GET /nodes/pve1/qemu/131/config',
       'POST /nodes/pve1/qemu/9000/clone',
+      'GET /nodes/pve1/qemu/131/config',
       'POST /nodes/pve1/qemu/131/config',
       'PUT /nodes/pve1/qemu/131/resize',
+      'GET /nodes/pve1/qemu/131/status/current',
       'POST /nodes/pve1/qemu/131/status/start',
       'GET /nodes/pve1/qemu/131/agent/network-get-interfaces',
       'GET /nodes/pve1/qemu/131/agent/network-get-interfaces',
@@ -91,7 +93,7 @@ describe('provision_vm over the Proxmox VE API', () => {
       tokenSecret: CANARY,
       agentNotReadyPolls: 0,
     });
-    pve.vms.set(150, { name: 'bkk-01-edge', cores: 1, memory: 2048 });
+    pve.vms.set(150, { config: { name: 'bkk-01-edge', cores: 1, memory: 2048 }, running: false });
     server.use(...pve.handlers);
     const result = await runSpec(buildSpec([{ ...action, vmid: 150 }]), {
       secrets: secrets(),
@@ -156,5 +158,135 @@ describe('provision_vm over the Proxmox VE API', () => {
       'verify_tls false needs a fetch that skips certificate checks',
     );
     expect(pve.calls).toEqual([]);
+  });
+
+  // pve-common src/PVE/Tools.pm (commit 62635f9), upid_status_is_error:
+  //   return !($status eq 'OK' || $status =~ m/^WARNINGS: \d+$/);
+  // and upid_read_status turns a last line "TASK WARNINGS: 2" into the exit status "WARNINGS: 2".
+  it('takes a task that ends with WARNINGS: n as a success and logs the warning', async () => {
+    const pve = proxmoxMock({
+      tokenId: 'automation@pve!fieldops',
+      tokenSecret: CANARY,
+      agentNotReadyPolls: 0,
+      taskExits: { qmclone: 'WARNINGS: 1', qmstart: 'WARNINGS: 2' },
+    });
+    server.use(...pve.handlers);
+    const { lines, logger } = captureLogger();
+    const result = await runSpec(buildSpec([{ ...action, vmid: 180 }]), {
+      secrets: secrets(),
+      logger,
+      sleep: noSleep,
+    });
+    expect(result.status).toBe('succeeded');
+    const warnings = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 'warn');
+    expect(warnings.map((w) => w.msg)).toEqual([
+      'clone task ended with WARNINGS: 1',
+      'start task ended with WARNINGS: 2',
+    ]);
+  });
+
+  // qemu-server PVE/QemuServer.pm, vm_start: die "VM $vmid already running\n" if check_running(...)
+  // -- a second start is a failed task, so every step reads the VM's state before acting.
+  it('resumes a VM that is already configured, sized and running without starting it again', async () => {
+    const pve = proxmoxMock({
+      tokenId: 'automation@pve!fieldops',
+      tokenSecret: CANARY,
+      agentNotReadyPolls: 0,
+    });
+    pve.vms.set(190, {
+      config: {
+        name: 'bkk-01-edge',
+        cores: 4,
+        memory: 8192,
+        agent: '1',
+        net0: 'virtio=BC:24:11:AA:BB:CC,bridge=vmbr0,tag=20',
+        scsi0: 'local-lvm:vm-190-disk-0,size=64G',
+      },
+      running: true,
+    });
+    server.use(...pve.handlers);
+    const result = await runSpec(buildSpec([{ ...action, vmid: 190 }]), {
+      secrets: secrets(),
+      sleep: noSleep,
+    });
+    expect(result.status).toBe('succeeded');
+    expect(pve.calls).toEqual([
+      'GET /nodes/pve1/qemu/190/config',
+      'GET /nodes/pve1/qemu/190/status/current',
+      'GET /nodes/pve1/qemu/190/agent/network-get-interfaces',
+    ]);
+  });
+
+  it('a retried step after a start does not start the VM twice', async () => {
+    const pve = proxmoxMock({
+      tokenId: 'automation@pve!fieldops',
+      tokenSecret: CANARY,
+      agentNotReadyPolls: 1000,
+    });
+    server.use(...pve.handlers);
+    let now = 0;
+    const { createProvisionVmHandler } = await import('../../src/automation/index.js');
+    const handler = createProvisionVmHandler({
+      sleep: async (ms) => {
+        now += ms;
+      },
+      now: () => now,
+      pollIntervalMs: 30_000,
+    });
+    // Attempt 1 starts the VM and times out waiting for the agent; attempt 2 must not start again.
+    const result = await runSpec(
+      buildSpec([{ ...action, vmid: 200, wait_for_ip_s: 30, retry: { max_attempts: 2 } }]),
+      { secrets: secrets(), handlers: { provision_vm: handler }, sleep: async () => {} },
+    );
+    expect(result.record.steps[0]).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(result.record.steps[0]?.error?.message).toContain('reported no IPv4');
+    expect(pve.calls.filter((c) => c.endsWith('/status/start'))).toHaveLength(1);
+    expect(pve.calls.filter((c) => c.endsWith('/clone'))).toHaveLength(1);
+    expect(pve.calls.filter((c) => c.startsWith('POST /nodes/pve1/qemu/200/config'))).toHaveLength(1);
+    expect(pve.calls.filter((c) => c.endsWith('/resize'))).toHaveLength(1);
+  });
+
+  // pve-guest-common src/PVE/AbstractConfig.pm, load_config:
+  //   die "Configuration file '$cfspath' does not exist\n" if !defined($conf);
+  // is the only answer that means "no such VM"; any other 500 is Proxmox failing to answer.
+  it('does not clone when reading the config fails with another 500, and retries the step', async () => {
+    const pve = proxmoxMock({
+      tokenId: 'automation@pve!fieldops',
+      tokenSecret: CANARY,
+      agentNotReadyPolls: 0,
+      configFailures: 1,
+    });
+    pve.vms.set(210, {
+      config: { name: 'bkk-01-edge', cores: 4, memory: 8192, agent: 1 },
+      running: false,
+    });
+    server.use(...pve.handlers);
+    const once = await runSpec(buildSpec([{ ...action, vmid: 210 }]), {
+      secrets: secrets(),
+      sleep: noSleep,
+    });
+    expect(once.record.steps[0]).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(once.record.steps[0]?.error?.message).toBe(
+      '@fieldops/sdk/automation: proxmox GET /nodes/{node}/qemu/{vmid}/config answered 500: cfs-lock timeout: got lock request timeout',
+    );
+    expect(pve.calls).toEqual(['GET /nodes/pve1/qemu/210/config']);
+
+    const pve2 = proxmoxMock({
+      tokenId: 'automation@pve!fieldops',
+      tokenSecret: CANARY,
+      agentNotReadyPolls: 0,
+      configFailures: 1,
+    });
+    pve2.vms.set(210, {
+      config: { name: 'bkk-01-edge', cores: 4, memory: 8192, agent: 1 },
+      running: false,
+    });
+    server.use(...pve2.handlers);
+    const retried = await runSpec(buildSpec([{ ...action, vmid: 210, retry: { max_attempts: 2 } }]), {
+      secrets: secrets(),
+      sleep: noSleep,
+    });
+    expect(retried.record.steps[0]).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(pve2.calls.filter((c) => c.endsWith('/clone'))).toEqual([]);
   });
 });

@@ -14,7 +14,18 @@ export interface ProxmoxClientOptions {
   now?: () => number;
   /** Pause between task / guest-agent polls (default 2000 ms). */
   pollIntervalMs?: number;
+  /**
+   * Redacts text before it is cut to length in an error (default: removes the token secret). The
+   * handler passes the run's redactor, so every resolved secret is caught whole.
+   */
+  redact?: (text: string) => string;
 }
+
+/** The VM's run state (`GET /nodes/{node}/qemu/{vmid}/status/current`, field `status`). */
+export type VmRunState = 'running' | 'stopped' | (string & {});
+
+/** Longest Proxmox-provided text kept in an error message (after redaction). */
+const MAX_DETAIL = 300;
 
 /** A guest network interface as the QEMU guest agent reports it. */
 export interface GuestInterface {
@@ -51,17 +62,53 @@ export interface ProxmoxClient {
     signal?: AbortSignal,
   ): Promise<string | undefined>;
   start(node: string, vmid: number, signal?: AbortSignal): Promise<string>;
-  /** Waits for a task to stop; throws when its exit status is not OK. */
+  /** The VM's current run state. */
+  runState(node: string, vmid: number, signal?: AbortSignal): Promise<VmRunState>;
+  /**
+   * Waits for a task to stop and returns its exit status: `OK` or `WARNINGS: n` (both success, as in
+   * Proxmox's `upid_status_is_error`); throws for any other exit status.
+   */
   waitForTask(
     node: string,
     upid: string,
     options?: { signal?: AbortSignal; timeoutMs?: number },
-  ): Promise<void>;
+  ): Promise<string>;
   /** The guest agent's interfaces, or undefined while the agent does not answer yet. */
   guestInterfaces(node: string, vmid: number, signal?: AbortSignal): Promise<GuestInterface[] | undefined>;
 }
 
 const enc = encodeURIComponent;
+
+/**
+ * True when a task's exit status is a failure. Mirrors `upid_status_is_error` in Proxmox's
+ * pve-common (src/PVE/Tools.pm): `!($status eq 'OK' || $status =~ m/^WARNINGS: \d+$/)`.
+ */
+export function isTaskExitError(exitstatus: string | undefined): boolean {
+  return !(exitstatus === 'OK' || /^WARNINGS: \d+$/.test(exitstatus ?? ''));
+}
+
+/**
+ * True when Proxmox answered that the VM's configuration does not exist. pve-guest-common
+ * (src/PVE/AbstractConfig.pm, `load_config`) dies with "Configuration file '…' does not exist"; the API
+ * server answers 500 with that text as the status line and, in the JSON body, as `message`
+ * (pve-http-server src/PVE/APIServer/Formatter/Standard.pm, `prepare_response_data`).
+ */
+export function isConfigMissing(status: number, message: string | undefined): boolean {
+  return status === 500 && /^Configuration file '[^']*' does not exist\s*$/.test(message ?? '');
+}
+
+/** A TLS error code from a failed fetch (undici wraps it in `cause`). */
+function tlsErrorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (
+      typeof code === 'string' &&
+      /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS/.test(code)
+    )
+      return code;
+  }
+  return undefined;
+}
 
 /** A Proxmox VE API client using token auth (`Authorization: PVEAPIToken=USER@REALM!TOKENID=SECRET`). */
 export function createProxmoxClient(options: ProxmoxClientOptions): ProxmoxClient {
@@ -69,6 +116,17 @@ export function createProxmoxClient(options: ProxmoxClientOptions): ProxmoxClien
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
   const poll = options.pollIntervalMs ?? 2000;
+  const redact =
+    options.redact ??
+    ((text: string) => {
+      const secret = revealSecret(options.tokenSecret);
+      return secret ? text.split(secret).join('[redacted]') : text;
+    });
+  // Redact first, then cut: a secret cut in half would no longer be recognised.
+  const clip = (text: string) => {
+    const clean = redact(text);
+    return clean.length > MAX_DETAIL ? `${clean.slice(0, MAX_DETAIL - 1)}…` : clean;
+  };
 
   async function call(
     method: 'GET' | 'POST' | 'PUT',
@@ -77,7 +135,7 @@ export function createProxmoxClient(options: ProxmoxClientOptions): ProxmoxClien
     params?: Record<string, string | number>,
     signal?: AbortSignal,
     allow: number[] = [],
-  ): Promise<{ status: number; data: unknown }> {
+  ): Promise<{ status: number; data: unknown; message: string | undefined }> {
     const headers: Record<string, string> = {
       Authorization: `PVEAPIToken=${options.tokenId}=${revealSecret(options.tokenSecret)}`,
       Accept: 'application/json',
@@ -99,6 +157,15 @@ export function createProxmoxClient(options: ProxmoxClientOptions): ProxmoxClien
       });
     } catch (cause) {
       if (signal?.aborted) throw signal.reason ?? cause;
+      if (cause instanceof AutomationError) throw cause;
+      const tls = tlsErrorCode(cause);
+      if (tls) {
+        throw new AutomationError(
+          'proxmox_failed',
+          `proxmox ${method} ${template}: the server's certificate was refused (${tls}); trust it with the handler's tls.caFile (the cluster CA, /etc/pve/pve-root-ca.pem) or tls.fingerprint256`,
+          { retryable: false, cause },
+        );
+      }
       throw new AutomationError('proxmox_failed', `proxmox ${method} ${template} did not answer`, { cause });
     }
     const text = await res.text();
@@ -108,19 +175,20 @@ export function createProxmoxClient(options: ProxmoxClientOptions): ProxmoxClien
     } catch {
       // Proxmox answers some errors with a bare status line; the status says enough.
     }
+    const message = typeof json.message === 'string' ? json.message : res.statusText || undefined;
     if (!res.ok && !allow.includes(res.status)) {
       const detail = json.errors
         ? Object.entries(json.errors)
             .map(([k, v]) => `${k}: ${v}`)
             .join('; ')
-        : (json.message ?? res.statusText);
+        : message?.trim();
       throw new AutomationError(
         'proxmox_failed',
-        `proxmox ${method} ${template} answered ${res.status}${detail ? `: ${String(detail).slice(0, 300)}` : ''}`,
+        `proxmox ${method} ${template} answered ${res.status}${detail ? `: ${clip(String(detail))}` : ''}`,
         { status: res.status, retryable: res.status >= 500 || res.status === 429 },
       );
     }
-    return { status: res.status, data: json.data };
+    return { status: res.status, data: json.data, message };
   }
 
   const upidOf = (data: unknown) => (typeof data === 'string' && data.startsWith('UPID:') ? data : undefined);
@@ -140,10 +208,16 @@ export function createProxmoxClient(options: ProxmoxClientOptions): ProxmoxClien
         `/nodes/${enc(node)}/qemu/${vmid}/config`,
         undefined,
         signal,
-        [500, 404],
+        [500],
       );
-      if (r.status !== 200) return undefined;
-      return (r.data ?? undefined) as Record<string, unknown> | undefined;
+      if (r.status === 200) return (r.data ?? {}) as Record<string, unknown>;
+      // Only Proxmox's "does not exist" means absent; any other 500 is a failure to read.
+      if (isConfigMissing(r.status, r.message)) return undefined;
+      throw new AutomationError(
+        'proxmox_failed',
+        `proxmox GET /nodes/{node}/qemu/{vmid}/config answered ${r.status}${r.message ? `: ${clip(r.message.trim())}` : ''}`,
+        { status: r.status, retryable: true },
+      );
     },
     async clone(node, templateVmid, params, signal) {
       const { data } = await call(
@@ -193,6 +267,19 @@ export function createProxmoxClient(options: ProxmoxClientOptions): ProxmoxClien
       if (!upid) throw new AutomationError('proxmox_failed', 'proxmox start answered no task id');
       return upid;
     },
+    async runState(node, vmid, signal) {
+      const { data } = await call(
+        'GET',
+        '/nodes/{node}/qemu/{vmid}/status/current',
+        `/nodes/${enc(node)}/qemu/${vmid}/status/current`,
+        undefined,
+        signal,
+      );
+      const status = (data as { status?: unknown } | undefined)?.status;
+      if (typeof status !== 'string')
+        throw new AutomationError('proxmox_failed', 'proxmox status/current answered no status');
+      return status;
+    },
     async waitForTask(node, upid, opts = {}) {
       const deadline = opts.timeoutMs !== undefined ? now() + opts.timeoutMs : Number.POSITIVE_INFINITY;
       for (;;) {
@@ -205,10 +292,10 @@ export function createProxmoxClient(options: ProxmoxClientOptions): ProxmoxClien
         );
         const task = (data ?? {}) as { status?: string; exitstatus?: string; type?: string };
         if (task.status === 'stopped') {
-          if (task.exitstatus === 'OK') return;
+          if (!isTaskExitError(task.exitstatus)) return task.exitstatus as string;
           throw new AutomationError(
             'proxmox_failed',
-            `proxmox task ${task.type ?? upid} failed: ${String(task.exitstatus ?? 'unknown exit status').slice(0, 300)}`,
+            `proxmox task ${task.type ?? upid} failed: ${clip(String(task.exitstatus ?? 'unknown exit status'))}`,
           );
         }
         if (now() >= deadline)
