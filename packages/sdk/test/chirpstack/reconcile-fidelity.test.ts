@@ -192,6 +192,55 @@ describe('reconciler against ChirpStack 4.19 rules', () => {
     }
   });
 
+  it('rule 6: with a tenant key, a device whose DevEUI belongs to another tenant is reported as not visible, not created', async () => {
+    const id = await client.createTenant({
+      name: 'site-bkk-01',
+      description: 'Bangkok plant',
+      can_have_gateways: true,
+    });
+    const other = await client.createTenant({ name: 'elsewhere' });
+    const app = await client.createApplication({ name: 'theirs', tenant_id: other });
+    const profile = await client.createDeviceProfile({
+      ...desiredState(0).device_profiles[0]!,
+      tenant_id: other,
+    });
+    await client.createDevice({
+      dev_eui: eui(1),
+      name: 'theirs',
+      application_id: app,
+      device_profile_id: profile,
+    });
+    const scoped = createChirpStackClient({
+      target: fake.target,
+      apiToken: fake.createApiKey({ tenantId: id }),
+    });
+    try {
+      const plan = await planReconcile(desiredState(2), scoped, { resolveSecret, tenantId: id });
+      const result = await applyPlan(plan, scoped, { resolveSecret });
+      expect(result.errors).toEqual([
+        expect.objectContaining({
+          entity: 'device',
+          key: eui(1),
+          message: expect.stringContaining('cannot see'),
+        }),
+      ]);
+      expect(fake.state.devices.get(eui(1))?.application_id).toBe(app);
+    } finally {
+      scoped.close();
+    }
+  });
+
+  it('rule 7: a list of applications with equal names is read whole, each once, whatever the page order', async () => {
+    await converge(desiredState(0));
+    for (let i = 0; i < 24; i++) await client.createApplication({ name: 'same', tenant_id: tenantId() });
+    const { collect } = await import('../../src/chirpstack/index.js');
+    for (let run = 0; run < 3; run++) {
+      const apps = await collect(client.listApplications(tenantId(), { pageSize: 5 }));
+      expect(apps).toHaveLength(25);
+      expect(new Set(apps.map((a) => a.id)).size).toBe(25);
+    }
+  });
+
   it('rule 6: a tenant update keeps private gateway flags and DevAddr prefixes set by hand', async () => {
     await converge(desiredState(0));
     Object.assign(fake.state.tenants.get(tenantId())!, {

@@ -1,13 +1,14 @@
 import type { ListOptions, Page } from '../types.js';
 
-/** How many times {@link paginate} walks a list again when it saw fewer distinct items than the total. */
-const MAX_WALKS = 3;
+/** How many single-page re-reads {@link paginate} makes when a walk saw fewer distinct items than the total. */
+const MAX_REREADS = 3;
 
 /**
  * Walks limit/offset pages until `total_count` is reached or a page comes back empty. With `idOf`,
- * items are de-duplicated by id and, when a walk saw fewer distinct ids than `total_count`, the
- * list is walked again for the ones it missed: ChirpStack orders lists by name only, so rows with
- * equal names may swap places between two page queries (one seen twice, another never).
+ * items are de-duplicated by id and, when the walk saw fewer distinct ids than `total_count`, the
+ * whole list is read again as one page (one query: one consistent order) for the ones it missed.
+ * ChirpStack orders lists by name only, so rows with equal names may swap places between two page
+ * queries: one seen twice, another never.
  */
 export async function* paginate<T>(
   fetchPage: (limit: number, offset: number) => Promise<Page<T>>,
@@ -16,24 +17,26 @@ export async function* paginate<T>(
 ): AsyncGenerator<T> {
   const limit = options.pageSize ?? 1000;
   const seen = new Set<string>();
-  for (let walk = 0; walk < (idOf ? MAX_WALKS : 1); walk += 1) {
-    let offset = 0;
-    let total = 0;
-    for (;;) {
-      const page = await fetchPage(limit, offset);
-      total = page.total_count;
-      for (const item of page.items) {
-        if (idOf) {
-          const id = idOf(item);
-          if (seen.has(id)) continue;
-          seen.add(id);
-        }
-        yield item;
-      }
-      offset += page.items.length;
-      if (page.items.length === 0 || offset >= page.total_count) break;
-    }
-    if (!idOf || seen.size >= total) return;
+  const fresh = (item: T) => {
+    if (!idOf) return true;
+    const id = idOf(item);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  };
+  let offset = 0;
+  let total = 0;
+  for (;;) {
+    const page = await fetchPage(limit, offset);
+    total = page.total_count;
+    for (const item of page.items) if (fresh(item)) yield item;
+    offset += page.items.length;
+    if (page.items.length === 0 || offset >= page.total_count) break;
+  }
+  for (let reread = 0; idOf && seen.size < total && reread < MAX_REREADS; reread += 1) {
+    const page = await fetchPage(Math.max(total, limit), 0);
+    total = page.total_count;
+    for (const item of page.items) if (fresh(item)) yield item;
   }
 }
 
