@@ -135,13 +135,16 @@ describe('pnpm contracts:check (the breaking-change gate)', () => {
       },
     );
 
-  it('passes against the committed baseline', () => {
+  // Each case spawns the gate (tsx + Optic): seconds on a quiet machine, over a minute on a loaded one.
+  it('passes against the committed baseline', { timeout: 240_000 }, () => {
     const result = run(join(root, 'baseline'));
     expect(result.stdout).toContain('no breaking changes');
     expect(result.status).toBe(0);
   });
 
-  it('fails, naming the field, when a published field disappears or an endpoint goes', async () => {
+  it('fails, naming the field, when a published field disappears or an endpoint goes', {
+    timeout: 240_000,
+  }, async () => {
     // A baseline that had one more field and one more endpoint than today's schemas: the same as
     // today's schemas having removed them.
     const baseline = join(tmp, 'baseline');
