@@ -5,7 +5,7 @@ import type { Options as RunsOptions } from '@fieldops/docusaurus-plugin-runs';
 // The fieldops KB: docs (getting started, SDK guides, runbooks, one page per contract generated from
 // the JSON Schemas by scripts/generate-contract-docs.mts) and the run bundles under kb/.
 // FIELDOPS_KB_TEST_FIXTURES=1 adds a second plugin instance with the fixture bundles (hostile text, a long log) the
-// browser tests need (never in the published site).
+// browser tests need, and two instances where every run is archived (never in the published site).
 const withTestFixtures = process.env.FIELDOPS_KB_TEST_FIXTURES === '1';
 
 const runs: RunsOptions = { path: 'kb', routeBasePath: 'runs', onInvalidBundle: 'throw' };
@@ -42,6 +42,29 @@ const config: Config = {
               title: 'Test fixtures',
             } satisfies RunsOptions,
           ] as [string, RunsOptions],
+          // The same bundles again with every run archived: the archive view's browser tests.
+          ...[
+            ['test-archive', 'test/__fixtures__/kb-test'],
+            ['test-archive-kb', 'kb'],
+          ].map(
+            ([id, path]) =>
+              [
+                '@fieldops/docusaurus-plugin-runs',
+                {
+                  id,
+                  path,
+                  routeBasePath: id,
+                  title: 'Archived test fixtures',
+                  retention: {
+                    lastPerProject: 0,
+                    failed: false,
+                    withPostmortem: false,
+                    withTicket: false,
+                    previousOfKept: false,
+                  },
+                } satisfies RunsOptions,
+              ] as [string, RunsOptions],
+          ),
         ]
       : []),
   ],

@@ -167,9 +167,17 @@ function runRecord(r: SyntheticRun) {
   };
 }
 
-/** Writes N run bundles under `<kbRoot>/projects/…`. */
-export async function writeBundles(kbRoot: string, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) {
+/** Writes N run bundles under `<kbRoot>/projects/…` (bundles `from`…`from + n - 1`), 32 at a time. */
+export async function writeBundles(kbRoot: string, n: number, from = 0): Promise<void> {
+  const ids = Array.from({ length: n }, (_, k) => from + k);
+  for (let k = 0; k < ids.length; k += 32) {
+    await Promise.all(ids.slice(k, k + 32).map((i) => writeBundle(kbRoot, i)));
+  }
+}
+
+/** Writes synthetic bundle number `i`; returns its directory. */
+export async function writeBundle(kbRoot: string, i: number): Promise<string> {
+  {
     const r = makeRun(i);
     const dir = path.join(kbRoot, 'projects', r.project, 'runs', r.date, r.id);
     await mkdir(path.join(dir, 'logs'), { recursive: true });
@@ -222,6 +230,7 @@ export async function writeBundles(kbRoot: string, n: number): Promise<void> {
       bundle.postmortem = 'postmortem.md';
     }
     await writeFile(path.join(dir, 'run.json'), JSON.stringify(bundle, null, 2));
+    return dir;
   }
 }
 

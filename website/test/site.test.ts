@@ -64,6 +64,19 @@ describe('the built KB', () => {
     expect(index).toContain('misconfiguration');
   });
 
+  it('lists archived runs (id, title, status) on an indexed page, and publishes their files', async () => {
+    const index = await readFile(path.join(outDir, 'search-index.json'), 'utf8');
+    expect(index).toContain('/test-archive/long-logs');
+    const list = await readFile(path.join(outDir, 'test-archive/long-logs/index.html'), 'utf8');
+    expect(list).toContain('run_01jelonglonglonglonglong00');
+    const files = path.join(outDir, 'test-archive/long-logs/2026-11-26/run_01jelonglonglonglonglong00/files');
+    expect((await readdir(files)).sort()).toEqual(['archive.json', 'logs', 'run.json']);
+    // No page of its own: the run is not pre-rendered, so its log lines are not in the index.
+    await expect(readFile(path.join(files, '..', 'index.html'), 'utf8').catch(() => 'absent')).resolves.toBe(
+      'absent',
+    );
+  });
+
   it('serves the hostile bundle with its payloads escaped in the HTML', async () => {
     const html = await readFile(path.join(outDir, RUNS.xss, 'index.html'), 'utf8');
     const main = html.slice(html.indexOf('<main'), html.indexOf('</main>'));
@@ -226,6 +239,56 @@ describe.runIf(browser.run)('in chromium', () => {
       await hit.waitFor({ timeout: 15_000 });
       await shot(name);
     }
+  });
+
+  it('opens an archived run from the list: timeline, steps, logs and postmortem from its files', async () => {
+    await open('/test-archive-kb/bkk-cold-chain');
+    const row = page.locator('[data-testid="run-row"][data-archived="true"]', {
+      hasText: 'Upgrade ChirpStack at BKK warehouse 3',
+    });
+    await row.locator('a').first().click();
+    const run = page.locator('[data-testid="run-page"][data-archived="true"]');
+    await run.waitFor({ timeout: 15_000 });
+    expect(page.url()).toBe(
+      `${server.url}/test-archive-kb/_archive?run=bkk-cold-chain/2026-11-24/run_01jeb3n5p7r9t1v3x5z7b9d1f3`,
+    );
+    expect(await run.getByTestId('timeline-step').count()).toBe(5);
+    expect(await run.getByTestId('run-step').count()).toBe(5);
+    const health = run.locator('[data-testid="run-step"][data-step="health"]');
+    await expect(health.locator('[data-status]').textContent()).resolves.toBe('failed');
+    const log = run.locator('[data-testid="run-log"][data-log="health"]');
+    await expect(log.locator('[data-ansi="red"]').first().textContent()).resolves.toBe('FAIL');
+    await expect(run.getByTestId('run-postmortem').textContent()).resolves.toContain(
+      'firewall misconfiguration',
+    );
+    const gateway = run.locator('[data-testid="run-snapshot"][data-snapshot="gateway-bkk-wh3-01"]');
+    expect(await gateway.count()).toBe(1);
+    expect(errors).toEqual([]);
+    await shot('archived-run');
+  });
+
+  it('renders hostile text of an archived bundle as text and runs no script', async () => {
+    await open('/test-archive/_archive?run=security-fixtures/2026-11-26/run_01jexssxssxssxssxssxssxss0');
+    await page.locator('[data-testid="run-page"][data-archived="true"]').waitFor({ timeout: 15_000 });
+    const flag = await page.evaluate(() => (window as unknown as { __xss?: number }).__xss);
+    expect(flag).toBeUndefined();
+    const text = await page.locator('main').textContent();
+    const script = '<script>window.__xss = (window.__xss || 0) + 1</script>';
+    const img = '<img src=x onerror="window.__xss = (window.__xss || 0) + 1">';
+    expect(text).toContain(`stderr: ${script}`); // log line, parsed in the browser
+    expect(text).toContain(`step said ${script} and ${img}`); // step message
+    await expect(page.getByTestId('run-postmortem').textContent()).resolves.toContain(img);
+    expect(await page.locator('main img, main [onerror]').count()).toBe(0);
+    expect(await page.locator('main script').count()).toBe(0);
+    expect(await page.locator('main a[href*="evil.example/phish"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await shot('archived-run-xss');
+  });
+
+  it('refuses an archive address that is not a run', async () => {
+    await open('/test-archive/_archive?run=../../sitemap.xml');
+    await expect(page.getByTestId('run-archive-error').textContent()).resolves.toContain('no such run');
+    await page.close();
   });
 
   it('reaches the runs from the navbar', async () => {

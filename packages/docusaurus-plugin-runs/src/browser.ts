@@ -1,4 +1,10 @@
 // @fieldops/docusaurus-plugin-runs/browser: the pure helpers the theme components run in the
 // browser (no Node built-ins). The node entry re-exports them too.
 
+export {
+  buildArchivedRunPage,
+  parseArchivedRunParam,
+  parseLogText,
+} from './props/archived-run-page.js';
+export { parseAnsi } from './render/ansi.js';
 export { isLocalImageSrc, isSafeAbsoluteUrl, isSafeHref } from './render/safe-href.js';

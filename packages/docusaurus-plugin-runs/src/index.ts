@@ -5,31 +5,36 @@
 // ---- loading and route building (pure builders, usable outside Docusaurus) ----
 export type { BundleLocation } from './content/discover-bundles.js';
 export { discoverBundles } from './content/discover-bundles.js';
-export type { LoadRunsContext } from './content/load-content.js';
-export { loadRuns } from './content/load-content.js';
+export type { LoadRunsContext, LoadRunsOptions, LoadStats, RunsLoader } from './content/load-content.js';
+export { createRunsLoader, loadRuns } from './content/load-content.js';
 export type { ReadBundleOptions } from './content/read-bundle.js';
 export { readBundle } from './content/read-bundle.js';
+export type { RunHead } from './content/retention.js';
+export { selectFullPageRuns } from './content/retention.js';
 // ---- errors ----
 export { InvalidBundleError, RunsPluginError } from './errors.js';
-export type { Options, PluginOptions } from './options.js';
+export type { Options, PluginOptions, RetentionOptions } from './options.js';
 export { DEFAULT_OPTIONS, validateOptions } from './options.js';
 export type { RunPaths } from './paths.js';
 export { buildRunPaths } from './paths.js';
 // ---- the plugin ----
 export { default } from './plugin.js';
+export { buildArchivedRunPage, parseArchivedRunParam, parseLogText } from './props/archived-run-page.js';
 // ---- rendering helpers ----
 export { ANSI_PALETTE, parseAnsi, xterm256 } from './render/ansi.js';
 export { buildHunks, diffLines } from './render/diff-lines.js';
 export type { RenderMarkdownOptions } from './render/markdown.js';
 export { markdownText, renderMarkdown } from './render/markdown.js';
 export { isLocalImageSrc, isSafeAbsoluteUrl, isSafeHref } from './render/safe-href.js';
-export type { FileCopy, RouteSpec } from './routes.js';
+export type { FileCopy, FileWrite, RouteSpec } from './routes.js';
 export { buildRoutes, RUN_COMPONENTS } from './routes.js';
 export { getSwizzleConfig } from './swizzle.js';
 
 // ---- types shared with the theme ----
 export type {
   AnsiSegment,
+  ArchivedRunData,
+  ArchiveRouteData,
   ArtifactView,
   DiffHunk,
   DiffLine,

@@ -29,10 +29,31 @@ export interface PluginOptions {
   concurrency: number;
   /** Show remote images in postmortems as images; by default they are links (no fetch from elsewhere). */
   allowRemoteImages: boolean;
+  /** Which runs get full pages; the others are reachable through the archive view. */
+  retention: RetentionOptions;
+  /** Runs per page of a project's run list. */
+  runsPerPage: number;
+}
+
+/** Which runs get full (pre-rendered) pages. Every other run is archived: listed, searchable by id,
+ * title and status, and shown by the archive view from static files loaded in the browser. */
+export interface RetentionOptions {
+  /** Off: every run gets a full page (the behaviour before retention). */
+  enabled: boolean;
+  /** The newest N runs of each project. */
+  lastPerProject: number;
+  /** Every failed run. */
+  failed: boolean;
+  /** Every run with a postmortem. */
+  withPostmortem: boolean;
+  /** Every run that names a ticket (`run.ticket_id`). */
+  withTicket: boolean;
+  /** The previous run (same deployment) of every run kept by the rules above, so its link and diff land on a full page. */
+  previousOfKept: boolean;
 }
 
 /** The options a site writes in its config. */
-export type Options = Partial<PluginOptions>;
+export type Options = Partial<Omit<PluginOptions, 'retention'>> & { retention?: Partial<RetentionOptions> };
 
 /** Defaults of every option; the validation schema below is built from them. */
 export const DEFAULT_OPTIONS: Omit<PluginOptions, 'id'> = {
@@ -45,6 +66,15 @@ export const DEFAULT_OPTIONS: Omit<PluginOptions, 'id'> = {
   maxLogLines: 20_000,
   concurrency: 16,
   allowRemoteImages: false,
+  retention: {
+    enabled: true,
+    lastPerProject: 20,
+    failed: true,
+    withPostmortem: true,
+    withTicket: true,
+    previousOfKept: true,
+  },
+  runsPerPage: 50,
 };
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -59,6 +89,15 @@ const PluginOptionSchema = Joi.object<PluginOptions>({
   maxLogLines: Joi.number().integer().min(1).default(DEFAULT_OPTIONS.maxLogLines),
   concurrency: Joi.number().integer().min(1).max(256).default(DEFAULT_OPTIONS.concurrency),
   allowRemoteImages: Joi.boolean().default(DEFAULT_OPTIONS.allowRemoteImages),
+  retention: Joi.object({
+    enabled: Joi.boolean().default(DEFAULT_OPTIONS.retention.enabled),
+    lastPerProject: Joi.number().integer().min(0).default(DEFAULT_OPTIONS.retention.lastPerProject),
+    failed: Joi.boolean().default(DEFAULT_OPTIONS.retention.failed),
+    withPostmortem: Joi.boolean().default(DEFAULT_OPTIONS.retention.withPostmortem),
+    withTicket: Joi.boolean().default(DEFAULT_OPTIONS.retention.withTicket),
+    previousOfKept: Joi.boolean().default(DEFAULT_OPTIONS.retention.previousOfKept),
+  }).default(DEFAULT_OPTIONS.retention),
+  runsPerPage: Joi.number().integer().min(5).max(10_000).default(DEFAULT_OPTIONS.runsPerPage),
 });
 
 /** Validates the options a site gives and fills in the defaults (Docusaurus calls this). */

@@ -7,6 +7,12 @@ export interface RunPaths {
   run: (project: string, date: string, runId: string) => string;
   logPage: (runPermalink: string, slug: string, page: number) => string;
   file: (runPermalink: string, bundlePath: string) => string;
+  /** Page `n` (≥ 2) of a project's run list; page 1 is `project()`. */
+  listPage: (project: string, n: number) => string;
+  /** The archive view route. */
+  archiveRoute: () => string;
+  /** The archive view of one run. */
+  archived: (project: string, date: string, runId: string) => string;
   /** The path of a URL inside the build output directory (the URL without the base URL). */
   outputPath: (permalink: string) => string;
 }
@@ -19,6 +25,10 @@ export function buildRunPaths(baseUrl: string, routeBasePath: string): RunPaths 
     run: (project, date, runId) => normalizeUrl([baseUrl, routeBasePath, project, date, runId]),
     logPage: (runPermalink, slug, page) => normalizeUrl([runPermalink, 'logs', slug, String(page)]),
     file: (runPermalink, bundlePath) => normalizeUrl([runPermalink, 'files', bundlePath]),
+    listPage: (project, n) => normalizeUrl([baseUrl, routeBasePath, project, 'page', String(n)]),
+    archiveRoute: () => normalizeUrl([baseUrl, routeBasePath, '_archive']),
+    archived: (project, date, runId) =>
+      `${normalizeUrl([baseUrl, routeBasePath, '_archive'])}?run=${project}/${date}/${runId}`,
     outputPath: (permalink) =>
       permalink.startsWith(baseUrl) ? permalink.slice(baseUrl.length) : permalink.replace(/^\//, ''),
   };

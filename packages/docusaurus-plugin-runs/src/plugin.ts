@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadContext, Plugin } from '@docusaurus/types';
-import { loadRuns } from './content/load-content.js';
+import { createRunsLoader } from './content/load-content.js';
 import type { PluginOptions } from './options.js';
-import { copyBundleFiles } from './output/copy-files.js';
+import { copyBundleFiles, writeOutputFiles } from './output/copy-files.js';
 import { buildRunPaths } from './paths.js';
 import { buildRoutes } from './routes.js';
 import type { RunsContent } from './types.js';
@@ -21,6 +21,8 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
   // Docusaurus prints its own warnings as `[WARNING] …`; ours look the same.
   const warn = (message: string) => console.warn(`[WARNING] ${message}`);
   const dataDir = path.join(context.generatedFilesDir, PLUGIN_NAME);
+  // One loader per instance: during `docusaurus start` a reload reads only new or changed bundles.
+  const loader = createRunsLoader();
 
   return {
     name: PLUGIN_NAME,
@@ -31,7 +33,13 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
     // Any bundle file added or changed during `docusaurus start` reloads the content.
     getPathsToWatch: () => [`${contentPath}/**/*.{json,ndjson,md}`],
 
-    loadContent: () => loadRuns(options, { siteDir: context.siteDir, warn }),
+    async loadContent() {
+      const { runs, skipped, stats } = await loader.load(options, { siteDir: context.siteDir, warn });
+      console.info(
+        `[INFO] [${PLUGIN_NAME}] ${stats.bundles} run bundles (${stats.fullPages} full pages, ${stats.bundles - stats.fullPages} archived): ${stats.read} read, ${stats.reused} unchanged, in ${Math.round(stats.ms)} ms`,
+      );
+      return { runs, skipped };
+    },
 
     async contentLoaded({ content, actions }) {
       const { routes } = buildRoutes(content, options, paths);
@@ -59,8 +67,9 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
     }),
 
     async postBuild({ content, outDir }) {
-      const { files } = buildRoutes(content, options, paths);
+      const { files, writes } = buildRoutes(content, options, paths);
       await copyBundleFiles(files, outDir);
+      await writeOutputFiles(writes, outDir);
     },
   };
 }

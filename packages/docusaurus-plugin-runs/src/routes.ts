@@ -1,12 +1,14 @@
 import path from 'node:path';
 import type { PluginOptions } from './options.js';
 import type { RunPaths } from './paths.js';
-import { buildProjectsIndexData, buildRunListData, groupByProject } from './props/index-data.js';
+import { buildProjectsIndexData, buildRunListPages, groupByProject } from './props/index-data.js';
 import { buildLogPages } from './props/log-pages.js';
 import { buildRunSummary, compareRunsNewestFirst } from './props/run-summary.js';
 import { buildSnapshotViews } from './props/snapshot-views.js';
 import { isSafeAbsoluteUrl } from './render/safe-href.js';
 import type {
+  ArchivedRunData,
+  ArchiveRouteData,
   ArtifactView,
   LoadedRun,
   LogRoutePageData,
@@ -23,6 +25,7 @@ export const RUN_COMPONENTS = {
   list: '@theme/RunsListPage',
   run: '@theme/RunPage',
   logPage: '@theme/RunLogPage',
+  archive: '@theme/RunArchivePage',
 } as const;
 
 /** One route to add: its path, component and the data module (`createData` file name and content). */
@@ -30,7 +33,7 @@ export interface RouteSpec {
   path: string;
   component: string;
   dataName: string;
-  data: ProjectsIndexData | RunListData | RunPageData | LogRoutePageData;
+  data: ProjectsIndexData | RunListData | RunPageData | LogRoutePageData | ArchiveRouteData;
 }
 
 /** A file of a bundle copied next to the built pages (raw logs and artifacts). */
@@ -40,16 +43,28 @@ export interface FileCopy {
   to: string;
 }
 
+/** A file the plugin writes into the build output (an archived run's `archive.json`). */
+export interface FileWrite {
+  /** Relative to the build output directory. */
+  to: string;
+  content: string;
+}
+
 /** Routes and file copies for loaded content. Pure: the same content gives the same routes. */
 export function buildRoutes(
   content: RunsContent,
-  options: Pick<PluginOptions, 'title' | 'logPageSize'>,
+  options: Pick<PluginOptions, 'title' | 'logPageSize'> &
+    Partial<Pick<PluginOptions, 'runsPerPage' | 'maxLogLines'>>,
   paths: RunPaths,
-): { routes: RouteSpec[]; files: FileCopy[] } {
+): { routes: RouteSpec[]; files: FileCopy[]; writes: FileWrite[] } {
   const runs = [...content.runs].sort(compareRunsNewestFirst);
-  const permalinkOf = (r: LoadedRun) => paths.run(r.project, r.date, r.run.automation_run_id);
+  const fullPermalinkOf = (r: LoadedRun) => paths.run(r.project, r.date, r.run.automation_run_id);
+  const permalinkOf = (r: LoadedRun) =>
+    r.archived ? paths.archived(r.project, r.date, r.run.automation_run_id) : fullPermalinkOf(r);
   const routes: RouteSpec[] = [];
   const files: FileCopy[] = [];
+  const writes: FileWrite[] = [];
+  const perPage = options.runsPerPage ?? Number.POSITIVE_INFINITY;
 
   // Each deployment's runs, oldest first, for "diff to the previous run".
   const byDeployment = new Map<string, LoadedRun[]>();
@@ -57,6 +72,10 @@ export function buildRoutes(
     const list = byDeployment.get(r.run.deployment_id) ?? [];
     list.push(r);
     byDeployment.set(r.run.deployment_id, list);
+  }
+  const positionInDeployment = new Map<LoadedRun, number>();
+  for (const list of byDeployment.values()) {
+    for (const [i, r] of list.entries()) positionInDeployment.set(r, i);
   }
 
   const summaries = new Map<string, RunSummary[]>();
@@ -74,30 +93,39 @@ export function buildRoutes(
     data: buildProjectsIndexData(options.title, summaries, paths.project),
   });
   for (const [project, list] of summaries) {
+    const pageLink = (n: number) => (n === 1 ? paths.project(project) : paths.listPage(project, n));
+    const pages = buildRunListPages(project, list, paths.projects(), perPage, pageLink);
+    pages.forEach((data, i) => {
+      routes.push({
+        path: pageLink(i + 1),
+        component: RUN_COMPONENTS.list,
+        dataName: i === 0 ? `project-${project}.json` : `project-${project}-page-${i + 1}.json`,
+        data,
+      });
+    });
+  }
+  if (runs.some((r) => r.archived)) {
     routes.push({
-      path: paths.project(project),
-      component: RUN_COMPONENTS.list,
-      dataName: `project-${project}.json`,
-      data: buildRunListData(project, list, paths.projects()),
+      path: paths.archiveRoute(),
+      component: RUN_COMPONENTS.archive,
+      dataName: 'archive.json',
+      data: {
+        projectsPermalink: paths.projects(),
+        runsBase: paths.projects(),
+        logPageSize: options.logPageSize,
+        maxLogLines: options.maxLogLines ?? 20_000,
+      },
     });
   }
 
   for (const r of runs) {
-    const permalink = permalinkOf(r);
+    const permalink = fullPermalinkOf(r);
     const id = r.run.automation_run_id;
     const key = `${r.project}-${r.date}-${id}`;
-    const summary = buildRunSummary(r, permalink);
+    const summary = buildRunSummary(r, permalinkOf(r));
     const deploymentRuns = byDeployment.get(r.run.deployment_id) ?? [];
-    const earlier = deploymentRuns.slice(0, deploymentRuns.indexOf(r));
-
-    const logs = r.logs.map((log) => {
-      const rawHref = paths.file(permalink, log.path);
-      files.push({ from: path.join(r.dir, log.path), to: paths.outputPath(rawHref) });
-      return buildLogPages(log, options.logPageSize, {
-        pagePermalink: (n) => (n === 1 ? permalink : paths.logPage(permalink, log.slug, n)),
-        rawHref,
-      });
-    });
+    const earlier = deploymentRuns.slice(0, positionInDeployment.get(r) ?? 0);
+    const prev = earlier[earlier.length - 1];
 
     const artifacts = r.artifacts.map((a): ArtifactView => {
       const view: ArtifactView = { name: a.name };
@@ -111,6 +139,25 @@ export function buildRoutes(
       return view;
     });
 
+    if (r.archived) {
+      writes.push({
+        to: paths.outputPath(paths.file(permalink, 'archive.json')),
+        content: JSON.stringify(
+          buildArchivedRunData(r, { summary, permalink, earlier, prev, artifacts, files }),
+        ),
+      });
+      continue;
+    }
+
+    const logs = r.logs.map((log) => {
+      const rawHref = paths.file(permalink, log.path);
+      files.push({ from: path.join(r.dir, log.path), to: paths.outputPath(rawHref) });
+      return buildLogPages(log, options.logPageSize, {
+        pagePermalink: (n) => (n === 1 ? permalink : paths.logPage(permalink, log.slug, n)),
+        rawHref,
+      });
+    });
+
     const page: RunPageData = {
       summary,
       run: r.run,
@@ -120,7 +167,6 @@ export function buildRoutes(
       artifacts,
     };
     if (r.postmortem) page.postmortem = { frontMatter: r.postmortem.frontMatter, html: r.postmortem.html };
-    const prev = earlier[earlier.length - 1];
     if (prev) page.previousRun = { id: prev.run.automation_run_id, permalink: permalinkOf(prev) };
     routes.push({ path: permalink, component: RUN_COMPONENTS.run, dataName: `run-${key}.json`, data: page });
 
@@ -135,5 +181,43 @@ export function buildRoutes(
       }
     }
   }
-  return { routes, files };
+  return { routes, files, writes };
+
+  function buildArchivedRunData(
+    r: LoadedRun,
+    at: {
+      summary: RunSummary;
+      permalink: string;
+      earlier: LoadedRun[];
+      prev: LoadedRun | undefined;
+      artifacts: ArtifactView[];
+      files: FileCopy[];
+    },
+  ): ArchivedRunData {
+    const runHref = paths.file(at.permalink, 'run.json');
+    at.files.push({ from: path.join(r.dir, 'run.json'), to: paths.outputPath(runHref) });
+    const logs = r.logs.map((log) => {
+      const rawHref = paths.file(at.permalink, log.path);
+      at.files.push({ from: path.join(r.dir, log.path), to: paths.outputPath(rawHref) });
+      const view: ArchivedRunData['logs'][number] = {
+        path: log.path,
+        slug: log.slug,
+        rawHref,
+        totalLines: log.totalLines,
+      };
+      if (log.step_id !== undefined) view.step_id = log.step_id;
+      return view;
+    });
+    const data: ArchivedRunData = {
+      summary: at.summary,
+      projectPermalink: paths.project(r.project),
+      runHref,
+      logs,
+      snapshots: buildSnapshotViews(r, at.earlier, permalinkOf),
+      artifacts: at.artifacts,
+    };
+    if (r.postmortem) data.postmortem = { frontMatter: r.postmortem.frontMatter, html: r.postmortem.html };
+    if (at.prev) data.previousRun = { id: at.prev.run.automation_run_id, permalink: permalinkOf(at.prev) };
+    return data;
+  }
 }

@@ -16,6 +16,8 @@ export function getSwizzleConfig(): SwizzleConfig {
       RunSnapshotDiff: block('A configuration snapshot with its diff to the previous run'),
       RunStatusBadge: block('A run or step status pill'),
       RunsFormat: block('Time, duration and size formatting helpers'),
+      RunView: block('The content of one run, shared by the run page and the archive view'),
+      RunArchivePage: page('An archived run, loaded from its static files in the browser'),
       RunPage: page('The page of one run'),
       RunsListPage: page("A project's runs by date, with a status filter"),
       RunsProjectsPage: page('The projects index'),

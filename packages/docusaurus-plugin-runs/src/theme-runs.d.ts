@@ -78,3 +78,21 @@ declare module '@theme/RunsFormat' {
   export function formatBytes(bytes: number | undefined): string;
   export function isSafeHref(href: string): boolean;
 }
+
+declare module '@theme/RunView' {
+  import type { RunPageData } from '@fieldops/docusaurus-plugin-runs';
+  import type { ReactNode } from 'react';
+  export interface Props {
+    readonly page: RunPageData;
+  }
+  export default function RunView(props: Props): ReactNode;
+}
+
+declare module '@theme/RunArchivePage' {
+  import type { ArchiveRouteData } from '@fieldops/docusaurus-plugin-runs';
+  import type { ReactNode } from 'react';
+  export interface Props {
+    readonly page: ArchiveRouteData;
+  }
+  export default function RunArchivePage(props: Props): ReactNode;
+}

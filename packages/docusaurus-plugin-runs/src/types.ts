@@ -83,6 +83,8 @@ export interface LoadedRun {
   snapshots: LoadedSnapshot[];
   artifacts: kb.Artifact[];
   postmortem?: LoadedPostmortem;
+  /** Read for the archive view: validated, but log lines not kept; no full page. */
+  archived?: true;
 }
 
 /** What `loadContent` returns. */
@@ -120,7 +122,10 @@ export interface RunSummary {
   duration_ms?: number;
   failed_step?: string;
   has_postmortem: boolean;
+  /** The full page, or for an archived run the archive view (`…/_archive?run=…`). */
   permalink: string;
+  /** No full page: shown by the archive view from static files. */
+  archived?: true;
 }
 
 /** Props data of the projects index page. */
@@ -142,6 +147,33 @@ export interface RunListData {
   /** Runs grouped by date, newest date first. */
   days: { date: string; runs: RunSummary[] }[];
   statuses: RunStatus[];
+  /** Runs of the project on all pages. */
+  total: number;
+  /** This page among the project's list pages. */
+  pagination: { page: number; pageCount: number; first: string; last: string; prev?: string; next?: string };
+}
+
+/** Data of the archive view route (one per plugin instance). */
+export interface ArchiveRouteData {
+  projectsPermalink: string;
+  /** `<base>/<routeBasePath>`: an archived run's files are under `<runsBase>/<project>/<date>/<id>/files/`. */
+  runsBase: string;
+  logPageSize: number;
+  maxLogLines: number;
+}
+
+/** `files/archive.json` of an archived run: what the build knows beyond run.json and the raw logs. */
+export interface ArchivedRunData {
+  summary: RunSummary;
+  projectPermalink: string;
+  /** URL of the copied run.json. */
+  runHref: string;
+  logs: { path: string; slug: string; step_id?: string; rawHref: string; totalLines: number }[];
+  /** Redacted snapshots with their diff to the previous run (the raw snapshot files are not published). */
+  snapshots: SnapshotView[];
+  artifacts: ArtifactView[];
+  postmortem?: { frontMatter: kb.PostmortemFrontMatter; html: string };
+  previousRun?: { id: string; permalink: string };
 }
 
 /** One page of one log. */

@@ -15,6 +15,8 @@ export interface ReadBundleOptions {
   maxLogLines: number;
   /** Render remote images in the postmortem as images (default: as links). */
   allowRemoteImages?: boolean;
+  /** `archive`: validate everything but keep no log lines (the archive view loads the raw logs). */
+  mode?: 'full' | 'archive';
   /** Called with a message when the plugin had to redact a value the writer left in clear. */
   warn: (message: string) => void;
 }
@@ -58,7 +60,8 @@ export async function readBundle(loc: BundleLocation, options: ReadBundleOptions
   const logs = await Promise.all(
     bundle.logs.map(async (ref): Promise<LoadedLog> => {
       const file = await resolveBundleFile(loc.dir, ref.path, runFile);
-      const { lines, totalLines } = await readLog(file, options.maxLogLines);
+      const keep = options.mode === 'archive' ? 0 : options.maxLogLines;
+      const { lines, totalLines } = await readLog(file, keep);
       const log: LoadedLog = { path: ref.path, slug: '', lines, totalLines };
       if (ref.step_id !== undefined) log.step_id = ref.step_id;
       return log;
@@ -113,6 +116,7 @@ export async function readBundle(loc: BundleLocation, options: ReadBundleOptions
     artifacts: bundle.artifacts,
   };
   if (bundle.title !== undefined) loaded.title = bundle.title;
+  if (options.mode === 'archive') loaded.archived = true;
   if (postmortem) loaded.postmortem = postmortem;
   return loaded;
 }

@@ -3,7 +3,7 @@ import { mkdir, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mapConcurrent } from '../content/concurrency.js';
 import { InvalidBundleError } from '../errors.js';
-import type { FileCopy } from '../routes.js';
+import type { FileCopy, FileWrite } from '../routes.js';
 
 /**
  * Copies one bundle file into the build output. The source is opened with `O_NOFOLLOW`, so a file
@@ -32,4 +32,17 @@ export async function copyBundleFile(from: string, to: string): Promise<void> {
 /** Copies bundle files into `outDir`, several at a time. */
 export async function copyBundleFiles(files: readonly FileCopy[], outDir: string, limit = 16): Promise<void> {
   await mapConcurrent(files, limit, (f) => copyBundleFile(f.from, path.join(outDir, f.to)));
+}
+
+/** Writes the plugin's own files (archived runs' `archive.json`) into `outDir`, several at a time. */
+export async function writeOutputFiles(
+  writes: readonly FileWrite[],
+  outDir: string,
+  limit = 16,
+): Promise<void> {
+  await mapConcurrent(writes, limit, async (w) => {
+    const to = path.join(outDir, w.to);
+    await mkdir(path.dirname(to), { recursive: true });
+    await writeFile(to, w.content);
+  });
 }

@@ -27,7 +27,26 @@ export function buildProjectsIndexData(
   };
 }
 
-/** Data of a project's run list: runs (newest first) grouped by date, and the statuses present. */
+/** A project's run list cut into pages of `perPage` runs (newest first); page 1 at `pagePermalink(1)`. */
+export function buildRunListPages(
+  project: string,
+  runs: RunSummary[],
+  projectsPermalink: string,
+  perPage: number,
+  pagePermalink: (n: number) => string,
+): RunListData[] {
+  const pageCount = Math.max(1, Math.ceil(runs.length / perPage));
+  return Array.from({ length: pageCount }, (_, i) => {
+    const data = buildRunListData(project, runs.slice(i * perPage, (i + 1) * perPage), projectsPermalink);
+    data.total = runs.length;
+    data.pagination = { page: i + 1, pageCount, first: pagePermalink(1), last: pagePermalink(pageCount) };
+    if (i > 0) data.pagination.prev = pagePermalink(i);
+    if (i + 1 < pageCount) data.pagination.next = pagePermalink(i + 2);
+    return data;
+  });
+}
+
+/** Data of one page of a project's run list: runs (newest first) grouped by date, and the statuses present. */
 export function buildRunListData(
   project: string,
   runs: RunSummary[],
@@ -47,6 +66,8 @@ export function buildRunListData(
       .sort(([a], [b]) => b.localeCompare(a))
       .map(([date, list]) => ({ date, runs: list })),
     statuses: STATUS_ORDER.filter((s) => present.has(s)),
+    total: runs.length,
+    pagination: { page: 1, pageCount: 1, first: '', last: '' },
   };
 }
 

@@ -26,6 +26,7 @@ export function buildRunSummary(run: LoadedRun, permalink: string): RunSummary {
   };
   const title = run.title ?? run.postmortem?.frontMatter.title;
   if (title !== undefined) summary.title = title;
+  if (run.archived) summary.archived = true;
   if (r.started_at !== undefined) summary.started_at = r.started_at;
   if (r.finished_at !== undefined) summary.finished_at = r.finished_at;
   const duration =

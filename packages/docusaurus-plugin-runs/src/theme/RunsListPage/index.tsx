@@ -11,10 +11,17 @@ export interface Props {
   readonly page: RunListData;
 }
 
-/** A project's runs by date with status, duration and deployment, and a status filter. */
+/** One page of a project's runs by date (full pages and archived runs), a status filter and page links. */
 export default function RunsListPage({ page }: Props): ReactNode {
   const [filter, setFilter] = useState<RunStatus | 'all'>('all');
-  const total = page.days.reduce((n, d) => n + d.runs.length, 0);
+  const { pagination } = page;
+  const pager =
+    pagination.pageCount > 1 ? (
+      <nav className={styles.pager} aria-label="Pages of runs" data-testid="run-list-pager">
+        {pagination.prev ? <Link to={pagination.prev}>← newer</Link> : null} Page {pagination.page} of{' '}
+        {pagination.pageCount} {pagination.next ? <Link to={pagination.next}>older →</Link> : null}
+      </nav>
+    ) : null;
   return (
     <Layout title={`Runs · ${page.project}`} description={`Automation runs of ${page.project}`}>
       <main className="container margin-vert--lg" data-testid="run-list">
@@ -22,7 +29,8 @@ export default function RunsListPage({ page }: Props): ReactNode {
           <Link to={page.projectsPermalink}>All projects</Link>
         </nav>
         <h1>{page.project}</h1>
-        <p>{total} runs</p>
+        <p>{page.total} runs</p>
+        {pager}
         <fieldset className={styles.filter}>
           <legend>Status</legend>
           {(['all', ...page.statuses] as const).map((s) => (
@@ -56,12 +64,18 @@ export default function RunsListPage({ page }: Props): ReactNode {
                 </thead>
                 <tbody>
                   {runs.map((r) => (
-                    <tr key={r.id} data-testid="run-row" data-status={r.status}>
+                    <tr
+                      key={r.id}
+                      data-testid="run-row"
+                      data-status={r.status}
+                      data-archived={r.archived ? 'true' : undefined}
+                    >
                       <td>
                         <RunStatusBadge status={r.status} />
                       </td>
                       <td>
                         <Link to={r.permalink}>{r.title ?? r.id}</Link>
+                        {r.archived ? <span className={styles.archived}> (archived)</span> : null}
                         {r.title ? <div className={styles.id}>{r.id}</div> : null}
                         {r.failed_step ? (
                           <div className={styles.failed}>failed at {r.failed_step}</div>
@@ -79,6 +93,7 @@ export default function RunsListPage({ page }: Props): ReactNode {
             </section>
           );
         })}
+        {pager}
       </main>
     </Layout>
   );

@@ -1,0 +1,190 @@
+import { cp, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  type ArchivedRunData,
+  buildArchivedRunPage,
+  buildRoutes,
+  buildRunPaths,
+  createRunsLoader,
+  DEFAULT_OPTIONS,
+  loadRuns,
+  parseArchivedRunParam,
+  type RunHead,
+  type RunListData,
+  type RunPageData,
+  selectFullPageRuns,
+} from '../src/index.js';
+import { copyFixture, editJson, FIXTURES, OPTIONS, RUN_IDS } from './helpers.js';
+
+const RETENTION = DEFAULT_OPTIONS.retention;
+
+function head(i: number, extra: Partial<RunHead> = {}): RunHead {
+  return {
+    key: `k${i}`,
+    project: 'p',
+    deployment: `dep_${i % 3}`,
+    time: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+    id: `run_${String(i).padStart(4, '0')}`,
+    status: 'succeeded',
+    hasPostmortem: false,
+    hasTicket: false,
+    ...extra,
+  };
+}
+
+describe('selectFullPageRuns', () => {
+  it('keeps the last N per project, failed runs, postmortems, tickets and the previous run of each', () => {
+    const heads = Array.from({ length: 30 }, (_, i) => head(i));
+    heads[3] = head(3, { status: 'failed' });
+    heads[7] = head(7, { hasPostmortem: true });
+    heads[10] = head(10, { hasTicket: true });
+    heads.push(head(0, { key: 'other', project: 'q' }));
+    const kept = selectFullPageRuns(heads, { ...RETENTION, lastPerProject: 5 });
+    // newest 5 of p: 29..25; their previous runs (same deployment, 3 apart): 24, 23, 22
+    // (25 -> 22, 26 -> 23, 27 -> 24, 28 -> 25, 29 -> 26); 3 -> 0, 7 -> 4, 10 -> 7; q's only run.
+    expect([...kept].sort()).toEqual(
+      ['k29', 'k28', 'k27', 'k26', 'k25', 'k24', 'k23', 'k22', 'k3', 'k0', 'k7', 'k4', 'k10', 'other'].sort(),
+    );
+  });
+
+  it('keeps each rule switchable, and everything when retention is off', () => {
+    const heads = [head(1, { status: 'failed' }), head(2, { hasPostmortem: true }), head(3)];
+    const none = {
+      ...RETENTION,
+      lastPerProject: 0,
+      failed: false,
+      withPostmortem: false,
+      previousOfKept: false,
+    };
+    expect(selectFullPageRuns(heads, none).size).toBe(0);
+    expect([...selectFullPageRuns(heads, { ...none, failed: true })]).toEqual(['k1']);
+    expect(selectFullPageRuns(heads, { ...none, enabled: false }).size).toBe(3);
+  });
+});
+
+describe('the loader during docusaurus start', () => {
+  it('reads only a new bundle on reload and reuses the unchanged ones', async () => {
+    const site = await copyFixture();
+    const loader = createRunsLoader();
+    const first = await loader.load(OPTIONS, { siteDir: site, warn: () => {} });
+    expect(first.stats).toMatchObject({ bundles: 3, read: 3, reused: 0 });
+    const again = await loader.load(OPTIONS, { siteDir: site, warn: () => {} });
+    expect(again.stats).toMatchObject({ bundles: 3, read: 0, reused: 3 });
+
+    const from = path.join(site, 'kb/projects/bkk-cold-chain/runs/2026-11-20', RUN_IDS.success);
+    const newId = 'run_01jenewnewnewnewnewnewnew0';
+    const to = path.join(site, 'kb/projects/bkk-cold-chain/runs/2026-11-28', newId);
+    await cp(from, to, { recursive: true });
+    await editJson(path.join(to, 'run.json'), (b) => {
+      b.date = '2026-11-28';
+      (b.run as { automation_run_id: string }).automation_run_id = newId;
+    });
+    const third = await loader.load(OPTIONS, { siteDir: site, warn: () => {} });
+    expect(third.stats).toMatchObject({ bundles: 4, read: 1, reused: 3 });
+    expect(third.runs.map((r) => r.run.automation_run_id)).toContain(newId);
+
+    await editJson(path.join(to, 'run.json'), (b) => {
+      b.title = 'Renamed';
+    });
+    const fourth = await loader.load(OPTIONS, { siteDir: site, warn: () => {} });
+    expect(fourth.stats).toMatchObject({ read: 1, reused: 3 });
+    expect(fourth.runs.find((r) => r.run.automation_run_id === newId)?.title).toBe('Renamed');
+  });
+});
+
+describe('archived runs', () => {
+  const paths = buildRunPaths('/kb/', 'runs');
+  const onlyNewest = {
+    ...RETENTION,
+    lastPerProject: 1,
+    failed: false,
+    withPostmortem: false,
+    withTicket: false,
+    previousOfKept: false,
+  };
+
+  it('get no page of their own: a list row to the archive view, their files and an archive.json', async () => {
+    const content = await loadRuns(
+      { ...OPTIONS, path: 'kb-valid', retention: onlyNewest },
+      { siteDir: FIXTURES },
+    );
+    const { routes, files, writes } = buildRoutes(
+      content,
+      { title: 'Runs', logPageSize: 500, runsPerPage: 2 },
+      paths,
+    );
+    expect(routes.map((r) => r.path)).toEqual([
+      '/kb/runs',
+      '/kb/runs/bkk-cold-chain',
+      '/kb/runs/bkk-cold-chain/page/2',
+      '/kb/runs/_archive',
+      `/kb/runs/bkk-cold-chain/2026-11-25/${RUN_IDS.fixed}`,
+    ]);
+    const page1 = routes[1]!.data as RunListData;
+    expect(page1.total).toBe(3);
+    expect(page1.pagination).toEqual({
+      page: 1,
+      pageCount: 2,
+      first: '/kb/runs/bkk-cold-chain',
+      last: '/kb/runs/bkk-cold-chain/page/2',
+      next: '/kb/runs/bkk-cold-chain/page/2',
+    });
+    const failedRow = page1.days.flatMap((d) => d.runs).find((r) => r.id === RUN_IDS.failed)!;
+    expect(failedRow).toMatchObject({
+      archived: true,
+      permalink: `/kb/runs/_archive?run=bkk-cold-chain/2026-11-24/${RUN_IDS.failed}`,
+    });
+    expect(writes.map((w) => w.to).sort()).toEqual([
+      `runs/bkk-cold-chain/2026-11-20/${RUN_IDS.success}/files/archive.json`,
+      `runs/bkk-cold-chain/2026-11-24/${RUN_IDS.failed}/files/archive.json`,
+    ]);
+    expect(files.map((f) => f.to)).toContain(
+      `runs/bkk-cold-chain/2026-11-24/${RUN_IDS.failed}/files/run.json`,
+    );
+    expect(files.map((f) => f.to)).toContain(
+      `runs/bkk-cold-chain/2026-11-24/${RUN_IDS.failed}/files/logs/health.ndjson`,
+    );
+    // The kept run's snapshot diff links to its archived previous run through the archive view.
+    const fixed = routes[4]!.data as RunPageData;
+    expect(fixed.previousRun?.permalink).toBe(failedRow.permalink);
+  });
+
+  it('render in the browser with the same data a full page has', async () => {
+    const archivedContent = await loadRuns(
+      { ...OPTIONS, path: 'kb-valid', retention: onlyNewest },
+      { siteDir: FIXTURES },
+    );
+    const fullContent = await loadRuns({ ...OPTIONS, path: 'kb-valid' }, { siteDir: FIXTURES });
+    const options = { title: 'Runs', logPageSize: 500 };
+    const { writes, files } = buildRoutes(archivedContent, options, paths);
+    const full = buildRoutes(fullContent, options, paths).routes.find((r) => r.path.endsWith(RUN_IDS.failed))!
+      .data as RunPageData;
+    const write = writes.find((w) => w.to.includes(RUN_IDS.failed))!;
+    const archive = JSON.parse(write.content) as ArchivedRunData;
+    const fileOf = (href: string) => files.find((f) => `/kb/${f.to}` === href)!.from;
+    const run = JSON.parse(await readFile(fileOf(archive.runHref), 'utf8')).run;
+    const logs = await Promise.all(archive.logs.map((l) => readFile(fileOf(l.rawHref), 'utf8')));
+    const page = buildArchivedRunPage(archive, run, logs, 500);
+    expect(page.run).toEqual(full.run);
+    expect(page.logs.map((l) => l.lines)).toEqual(full.logs.map((l) => l.lines));
+    expect(page.postmortem).toEqual(full.postmortem);
+    expect(page.snapshots.map((s) => s.text)).toEqual(full.snapshots.map((s) => s.text));
+    expect(page.summary).toEqual({
+      ...full.summary,
+      archived: true,
+      permalink: expect.stringContaining('_archive?run='),
+    });
+  });
+
+  it('accept only a well-formed ?run= in the archive view', () => {
+    expect(parseArchivedRunParam(`bkk-cold-chain/2026-11-24/${RUN_IDS.failed}`)).toEqual({
+      project: 'bkk-cold-chain',
+      date: '2026-11-24',
+      id: RUN_IDS.failed,
+    });
+    for (const bad of [null, '', '../../etc/passwd', 'a/2026-11-24/run_x/y', 'a/2026-11-24/../run_abcd']) {
+      expect(parseArchivedRunParam(bad)).toBeUndefined();
+    }
+  });
+});
