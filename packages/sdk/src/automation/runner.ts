@@ -244,6 +244,7 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
           },
           runSpan ? trace.setSpan(otelContext.active(), runSpan) : undefined,
         );
+        const log = stepLog(stepId);
         const outcome = await runAttempt(handler, action, {
           spec,
           state,
@@ -251,7 +252,7 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
           attempt,
           timeoutMs,
           runSignal: options.signal,
-          log: stepLog(stepId),
+          log,
           secrets,
           outputs,
           registry: options.registry,
@@ -270,7 +271,7 @@ export async function runSpec(input: unknown, options: RunSpecOptions = {}): Pro
           now,
           redact,
           sleep,
-        });
+        }).finally(() => log.close());
         const done = state.stamp();
         const cleanOutputs = outcome?.outputs
           ? (redactor.redactValue(toJsonObject(outcome.outputs)) as StepOutputs)

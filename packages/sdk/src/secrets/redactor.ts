@@ -1,43 +1,79 @@
 import { isSecretKey, REDACTED } from '@fieldops/contracts';
 import { Secret } from './secret.js';
+import { buildSecretForms } from './secret-forms.js';
+import { createStreamRedactor, type StreamRedactor } from './stream-redactor.js';
 
 // Values shorter than this are not redacted by value: replacing every "1" in a log would destroy it
 // and protect nothing (a 3-character secret is not a secret). Redaction by key name still applies.
 const MIN_VALUE_LENGTH = 4;
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * Knows every secret value resolved so far and replaces them wherever they appear. The second line of
- * defence after redaction by key name: a value copied into an unexpected field is still caught.
+ * Knows every secret value resolved so far and replaces them wherever they appear: the value itself
+ * and its base64, base64url, hex and URL-encoded forms. The second line of defence after redaction by
+ * key name: a value copied into an unexpected field is still caught.
  */
 export class Redactor {
   readonly #values = new Set<string>();
-  #sorted: string[] = [];
+  readonly #needles = new Set<string>();
+  #pattern: RegExp | undefined;
+  #longest = 0;
 
-  /** Adds a secret (or its value) to the set of values to redact. */
+  /** Adds a secret (or its value), with its encoded forms, to the values to redact. */
   add(secret: Secret | string): void {
     const value = secret instanceof Secret ? secret.reveal() : secret;
     if (value.length < MIN_VALUE_LENGTH || this.#values.has(value)) return;
     this.#values.add(value);
+    for (const needle of [value, ...buildSecretForms(value)]) {
+      if (needle.length >= MIN_VALUE_LENGTH) this.#needles.add(needle);
+    }
     // Longest first, so a secret that contains another is replaced whole.
-    this.#sorted = [...this.#values].sort((a, b) => b.length - a.length);
+    const sorted = [...this.#needles].sort((a, b) => b.length - a.length);
+    this.#pattern = new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+    this.#longest = sorted[0]?.length ?? 0;
   }
 
-  /** How many values are known. */
+  /** How many secret values are known. */
   get size(): number {
     return this.#values.size;
   }
 
-  /** True when `text` contains a known secret value. */
-  contains(text: string): boolean {
-    for (const v of this.#sorted) if (text.includes(v)) return true;
-    return false;
+  /** The length of the longest text redacted (a secret or one of its forms). */
+  get longestNeedle(): number {
+    return this.#longest;
   }
 
-  /** `text` with every known secret value replaced by `[redacted]`. */
+  /** True when `text` contains a known secret value or one of its encoded forms. */
+  contains(text: string): boolean {
+    if (!this.#pattern) return false;
+    this.#pattern.lastIndex = 0;
+    return this.#pattern.test(text);
+  }
+
+  /** `text` with every known secret value (and encoded form) replaced by `[redacted]`. */
   redactString(text: string): string {
-    let out = text;
-    for (const v of this.#sorted) if (out.includes(v)) out = out.split(v).join(REDACTED);
-    return out;
+    return this.#pattern ? text.replace(this.#pattern, REDACTED) : text;
+  }
+
+  /**
+   * The end positions of the matches in `text` that start before `cut`, or -1: where a stream may
+   * safely be cut without splitting a secret.
+   */
+  safeCut(text: string, cut: number): number {
+    if (!this.#pattern || cut <= 0) return Math.max(0, cut);
+    this.#pattern.lastIndex = 0;
+    let safe = cut;
+    for (const m of text.matchAll(this.#pattern)) {
+      if (m.index >= cut) break;
+      safe = Math.max(safe, m.index + m[0].length);
+    }
+    return safe;
+  }
+
+  /** A redactor for one stream of chunks (a command's stdout): secrets split across writes are caught. */
+  createStream(): StreamRedactor {
+    return createStreamRedactor(this);
   }
 
   /**
