@@ -138,6 +138,101 @@ const deviceChangedData = z.object({
   fields: z.array(z.string()).optional(),
 });
 
+const deviceRef = {
+  dev_eui: eui64('a DevEUI'),
+  device_id: DeviceId.optional(),
+  site_id: SiteId.optional(),
+  application_id: z.string().max(64).optional(),
+  name: z.string().optional(),
+};
+
+const uplinkData = z.object({
+  ...deviceRef,
+  f_cnt: z.int().min(0),
+  f_port: z.int().min(0).max(255),
+  dr: z.int().min(0).max(15),
+  confirmed: z.boolean(),
+  payload_size: z.int().min(0),
+  rssi: z.number().nullable().meta({ description: 'Best RSSI over the receiving gateways (dBm).' }),
+  snr: z.number().nullable(),
+  gateways: z.int().min(0).meta({ description: 'How many gateways received the frame.' }),
+  data_base64: z
+    .string()
+    .optional()
+    .meta({ description: 'The payload, only when the site asked for payloads.' }),
+  object: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .meta({ description: "The codec's decoded object, only when asked for." }),
+});
+
+const deviceStatusData = z.object({
+  ...deviceRef,
+  margin: z.int().min(-32).max(32),
+  external_power_source: z.boolean(),
+  battery_level: z.number().min(0).max(100).nullable().meta({ description: 'Percent; null when unknown.' }),
+});
+
+const deviceJoinedData = z.object({ ...deviceRef, dev_addr: z.string().regex(/^[0-9a-f]{8}$/) });
+
+const deviceDownlinkData = z.object({
+  ...deviceRef,
+  kind: z
+    .enum(['ack', 'txack'])
+    .meta({ description: 'ack: the device confirmed; txack: a gateway took it.' }),
+  f_cnt_down: z.int().min(0),
+  acknowledged: z.boolean().optional(),
+  gateway_eui: eui64('a gateway EUI').optional(),
+  queue_item_id: z.string().max(64).optional(),
+});
+
+const deviceLogData = z.object({
+  ...deviceRef,
+  level: z.enum(['info', 'warning', 'error']),
+  code: z.string().max(64).meta({ description: 'ChirpStack LogCode name, e.g. UPLINK_CODEC.' }),
+  description: z.string().max(2000),
+});
+
+const deviceLocationData = z.object({
+  ...deviceRef,
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  altitude: z.number(),
+  source: z.string().max(64),
+});
+
+const gatewayStatsData = z.object({
+  gateway_eui: eui64('a gateway EUI'),
+  gateway_id: GatewayId.optional(),
+  site_id: SiteId.optional(),
+  rx_received: z.int().min(0),
+  rx_ok: z.int().min(0),
+  tx_received: z.int().min(0),
+  tx_emitted: z.int().min(0),
+});
+
+const heartbeatData = z.object({
+  site_id: SiteId.optional(),
+  agent: z.string().max(256).meta({ description: 'The sending agent (its CloudEvents source).' }),
+  started_at: timestamp(),
+  sequence: z.int().min(0),
+  interval_s: z.number().positive().meta({ description: 'The next heartbeat is due within this.' }),
+  monitors: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string().max(500).optional() })),
+});
+
+const stationHealthData = z.object({
+  station_id: StationId,
+  device_id: DeviceId.optional(),
+  site_id: SiteId.optional(),
+  condition: z.enum(['heartbeat_missed', 'spool_backlog', 'clock_skew', 'ingest_error_rate']),
+  status: z.enum(['firing', 'resolved']),
+  value: z
+    .number()
+    .meta({ description: 'Seconds since the heartbeat, events spooled, skew in s or error ratio.' }),
+  threshold: z.number(),
+  detail: z.string().max(2000).optional(),
+});
+
 /** Every event type fieldops emits, with the schema of its data and what it means. */
 export const EVENT_TYPES = {
   'io.fieldops.automation.run.started.v1': { data: runData, summary: 'An automation run started.' },
@@ -162,6 +257,39 @@ export const EVENT_TYPES = {
   'io.fieldops.rfid.backend.health_changed.v1': {
     data: backendData,
     summary: 'The RFID backend health changed.',
+  },
+  'io.fieldops.chirpstack.device.uplink.v1': {
+    data: uplinkData,
+    summary: 'A device uplink, summarised (payload only when asked for).',
+  },
+  'io.fieldops.chirpstack.device.status.v1': {
+    data: deviceStatusData,
+    summary: 'A device reported battery and link margin.',
+  },
+  'io.fieldops.chirpstack.device.joined.v1': { data: deviceJoinedData, summary: 'A device joined (OTAA).' },
+  'io.fieldops.chirpstack.device.downlink.v1': {
+    data: deviceDownlinkData,
+    summary: 'A downlink was acknowledged by the device (ack) or taken by a gateway (txack).',
+  },
+  'io.fieldops.chirpstack.device.log.v1': {
+    data: deviceLogData,
+    summary: 'ChirpStack logged a device warning or error (codec, MIC, frame counter, …).',
+  },
+  'io.fieldops.chirpstack.device.location.v1': {
+    data: deviceLocationData,
+    summary: 'A device location was resolved.',
+  },
+  'io.fieldops.chirpstack.gateway.stats.v1': {
+    data: gatewayStatsData,
+    summary: 'A gateway sent its periodic statistics.',
+  },
+  'io.fieldops.rfid.station.health.v1': {
+    data: stationHealthData,
+    summary: 'An RFID station health condition fires (re-sent while it lasts) or resolves.',
+  },
+  'io.fieldops.site.agent.heartbeat.v1': {
+    data: heartbeatData,
+    summary: "A site agent is alive (for notify's dead-man's switch).",
   },
   'io.fieldops.registry.device.changed.v1': {
     data: deviceChangedData,

@@ -8,10 +8,21 @@ export { CHIRPSTACK_SOURCES } from './chirpstack.js';
 export { RFID_SOURCES } from './rfid.js';
 export type { AlertDraft, SourceAdapter, SourceAdapters } from './source.js';
 
-/** Every built-in adapter, by event type; registry events are ignored. */
+/**
+ * Every built-in adapter, by event type. Registry events, device telemetry (uplinks, status, joins,
+ * downlinks, logs, locations, gateway stats) and agent heartbeats page nobody: they are ignored here.
+ */
 export const DEFAULT_SOURCES: SourceAdapters = {
   ...CHIRPSTACK_SOURCES,
   ...RFID_SOURCES,
   ...AUTOMATION_SOURCES,
   'io.fieldops.registry.device.changed.v1': () => null,
+  'io.fieldops.chirpstack.device.uplink.v1': () => null,
+  'io.fieldops.chirpstack.device.status.v1': () => null,
+  'io.fieldops.chirpstack.device.joined.v1': () => null,
+  'io.fieldops.chirpstack.device.downlink.v1': () => null,
+  'io.fieldops.chirpstack.device.log.v1': () => null,
+  'io.fieldops.chirpstack.device.location.v1': () => null,
+  'io.fieldops.chirpstack.gateway.stats.v1': () => null,
+  'io.fieldops.site.agent.heartbeat.v1': () => null,
 };

@@ -28,8 +28,38 @@ function station(event: CloudEvent, status: 'firing' | 'resolved'): AlertDraft {
   };
 }
 
-/** RFID health: station offline/online (one alert) and backend health (down/degraded fire, ok resolves). */
+const STATION_HEALTH = 'io.fieldops.rfid.station.health.v1';
+
+/** One alert per station and condition: firing re-sent while it lasts, resolved on a real resolve. */
+function stationHealth(event: CloudEvent): AlertDraft {
+  const d = event.data as EventData<typeof STATION_HEALTH>;
+  return {
+    labels: withLabels(baseLabels('StationUnhealthy', STATION_HEALTH, d.site_id), {
+      station_id: d.station_id,
+      device_id: d.device_id,
+      condition: d.condition,
+    }),
+    annotations: withLabels(
+      {
+        summary:
+          d.status === 'firing'
+            ? `RFID station ${d.station_id}: ${d.condition.replace(/_/g, ' ')} (${d.value} over ${d.threshold})`
+            : `RFID station ${d.station_id}: ${d.condition.replace(/_/g, ' ')} resolved`,
+      },
+      { detail: d.detail },
+    ),
+    severity: d.condition === 'heartbeat_missed' ? 'critical' : 'warning',
+    status: d.status,
+    starts_at: eventTime(event),
+  };
+}
+
+/**
+ * RFID health: station offline/online (one alert), station health conditions (one alert each) and
+ * backend health (down/degraded fire, ok resolves).
+ */
 export const RFID_SOURCES: SourceAdapters = {
+  [STATION_HEALTH]: stationHealth,
   [STATION_OFFLINE]: (e) => station(e, 'firing'),
   'io.fieldops.rfid.station.online.v1': (e) => station(e, 'resolved'),
   [BACKEND]: (e) => {

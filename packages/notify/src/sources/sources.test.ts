@@ -54,6 +54,53 @@ describe('source adapters', () => {
     await engine.stop();
   });
 
+  it('an RFID station health condition fires, stays one alert while re-sent, and resolves', async () => {
+    const { engine } = engineWithRecorders(baseConfig());
+    const health = (status: 'firing' | 'resolved', value: number) =>
+      event(
+        'io.fieldops.rfid.station.health.v1',
+        {
+          station_id: 'stn_01jf3t7x9k2m4n6p8q0r2s4t6v' as never,
+          site_id: SITE,
+          condition: 'spool_backlog',
+          status,
+          value,
+          threshold: 1000,
+        },
+        '/sites/x/rfid',
+      );
+    const a = await engine.ingest(health('firing', 4200));
+    const again = await engine.ingest(health('firing', 5100));
+    const r = await engine.ingest(health('resolved', 10));
+    expect(a).toMatchObject({ kind: 'alert', status: 'firing' });
+    expect(r).toMatchObject({ kind: 'alert', status: 'resolved' });
+    expect(a.kind === 'alert' && again.kind === 'alert' && r.kind === 'alert').toBe(true);
+    if (a.kind === 'alert' && again.kind === 'alert' && r.kind === 'alert') {
+      expect(new Set([a.fingerprint, again.fingerprint, r.fingerprint]).size).toBe(1);
+    }
+    expect(engine.inspect().alerts[0]!.labels).toMatchObject({
+      alertname: 'StationUnhealthy',
+      condition: 'spool_backlog',
+      severity: 'warning',
+    });
+    expect(
+      await engine.ingest(
+        event(
+          'io.fieldops.site.agent.heartbeat.v1',
+          {
+            agent: '/sites/x/agent',
+            started_at: '2026-11-30T10:00:00.000Z',
+            sequence: 0,
+            interval_s: 60,
+            monitors: [],
+          },
+          '/sites/x/agent',
+        ),
+      ),
+    ).toMatchObject({ kind: 'ignored' });
+    await engine.stop();
+  });
+
   it('device inactive and battery low become warnings', async () => {
     const { engine } = engineWithRecorders(baseConfig());
     await engine.ingest(

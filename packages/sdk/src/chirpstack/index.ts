@@ -41,7 +41,13 @@ export {
   SEMTECH_UDP_FILE,
 } from './gateway-config/render.js';
 export type { Logger } from './logger.js';
-export type { HealthEvent, HealthMonitor, HealthMonitorOptions, MonitorReader } from './monitor.js';
+export type {
+  GatewayObservation,
+  HealthEvent,
+  HealthMonitor,
+  HealthMonitorOptions,
+  MonitorReader,
+} from './monitor.js';
 // ---- telemetry and health ----
 export { createHealthMonitor } from './monitor.js';
 export type {

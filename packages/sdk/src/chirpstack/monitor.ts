@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { GatewayState } from '@fieldops/contracts/chirpstack/v1';
 import { buildEvent, type EventOf, type EventType } from '@fieldops/contracts/events/v1';
 import type { DeviceId, SiteId } from '@fieldops/contracts/ids/v1';
+import { type Logger, noopLogger } from '@fieldops/core';
 import type { ChirpStackClient } from './chirpstack-client.js';
-import { type Logger, NOOP_LOGGER } from './logger.js';
 import { DEVICE_ID_TAG } from './reconcile/sync-tag.js';
 
 /** The events the monitor emits. */
@@ -11,13 +11,19 @@ export type HealthEvent =
   | EventOf<'io.fieldops.chirpstack.gateway.offline.v1'>
   | EventOf<'io.fieldops.chirpstack.gateway.online.v1'>
   | EventOf<'io.fieldops.chirpstack.device.inactive.v1'>
-  | EventOf<'io.fieldops.chirpstack.device.battery_low.v1'>;
+  | EventOf<'io.fieldops.chirpstack.device.battery_low.v1'>
+  | EventOf<'io.fieldops.site.agent.heartbeat.v1'>;
 
 /** The part of the client the monitor reads with. */
 export type MonitorReader = Pick<
   ChirpStackClient,
   'listGateways' | 'listApplications' | 'listDevices' | 'listDeviceProfiles' | 'getDeviceProfile'
 >;
+
+/** What the Gateway Bridge said over MQTT about one gateway. */
+export type GatewayObservation =
+  | { gatewayId: string; kind: 'conn'; state: 'online' | 'offline' }
+  | { gatewayId: string; kind: 'stats' };
 
 /** Options of {@link createHealthMonitor}. */
 export interface HealthMonitorOptions {
@@ -31,47 +37,154 @@ export interface HealthMonitorOptions {
   batteryThreshold?: number;
   /** Called for every event, in order. */
   onEvent?: (event: HealthEvent) => void | Promise<void>;
-  /** Emit events for states found at the first poll too (default false: the first poll is the baseline). */
-  emitInitial?: boolean;
+  /**
+   * Re-send a firing condition (gateway offline, device inactive, battery low) this often while it
+   * lasts, as Prometheus re-sends firing alerts (default 5 min; 0 never re-sends).
+   */
+  reassertIntervalMs?: number;
+  /** Send a heartbeat at most this often, from poll and {@link HealthMonitor.checkGateways} (default 60 s; 0 none). */
+  heartbeatIntervalMs?: number;
+  /**
+   * The gateways' stats interval in seconds (default 30). With MQTT observations, a gateway whose
+   * last stats are older than `offlineAfterIntervals` × this is offline.
+   */
+  statsIntervalS?: number;
+  /** Default 1.5: sooner than ChirpStack's own 2 × stats interval. */
+  offlineAfterIntervals?: number;
   now?: () => Date;
   newId?: () => string;
   logger?: Logger;
 }
 
-/** A poller that turns ChirpStack state changes into events. */
+/** A level-triggered ChirpStack health monitor. */
 export interface HealthMonitor {
-  /** One polling round; returns (and hands to `onEvent`) the events of the transitions it saw. */
+  /**
+   * One round over the gRPC lists (merged with what MQTT said); returns (and hands to `onEvent`) the
+   * events: every condition found firing that was not yet reported (all of them on the first round,
+   * so a restarted monitor reports an ongoing outage), re-assertions due, resolutions, a heartbeat.
+   */
   poll(): Promise<HealthEvent[]>;
-  /** Polls every `intervalMs` until {@link HealthMonitor.stop}. */
-  start(intervalMs: number): void;
+  /** Takes a gateway `state/conn` or `event/stats` from MQTT (retained conn state arrives on subscribe). */
+  observeGateway(observation: GatewayObservation): Promise<HealthEvent[]>;
+  /** Re-evaluates gateways against the stats timeout without a gRPC round (cheap; run it often). */
+  checkGateways(): Promise<HealthEvent[]>;
+  /** Polls every `intervalMs` and checks gateways every `checkIntervalMs` (default stats interval / 4). */
+  start(intervalMs: number, checkIntervalMs?: number): void;
   stop(): void;
 }
 
-interface DeviceMemory {
-  inactive: boolean;
-  batteryLow: boolean;
+interface GatewayMemory {
+  name: string;
+  grpcState: GatewayState;
+  lastSeen: number | null;
+  /** Set once MQTT said anything about the gateway: then MQTT decides. */
+  mqttConn?: 'online' | 'offline';
+  mqttSeen: boolean;
+  /** The state last reported (undefined: nothing reported since start). */
+  reported?: GatewayState;
+  reportedAt?: number;
+}
+
+interface Condition {
+  firing: boolean;
+  reportedAt?: number;
 }
 
 /**
- * Creates a health monitor. Gateways: the state ChirpStack reports (offline past 2 × stats
- * interval). Devices: inactive past 1.5 × the profile's uplink interval; battery low under the
- * threshold. Only transitions produce events, so a gateway that stays offline is reported once.
+ * Creates a level-triggered health monitor. Gateways: offline when MQTT's conn state says so, when
+ * their last stats are older than 1.5 × the stats interval, or (without MQTT) when ChirpStack's state
+ * says so. Devices: inactive past 1.5 × the profile's uplink interval; battery low under the threshold.
+ * The state lives in ChirpStack and the broker, not in this process: on start it is rebuilt and every
+ * firing condition is reported; while one lasts it is re-sent; a resolution is reported once.
  */
 export function createHealthMonitor(options: HealthMonitorOptions): HealthMonitor {
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? randomUUID;
-  const logger = options.logger ?? NOOP_LOGGER;
+  const logger = options.logger ?? noopLogger;
   const threshold = options.batteryThreshold ?? 20;
   const source = options.source ?? `/chirpstack/${options.tenantId}`;
-  const gateways = new Map<string, GatewayState>();
-  const devices = new Map<string, DeviceMemory>();
+  const reassertMs = options.reassertIntervalMs ?? 300_000;
+  const heartbeatMs = options.heartbeatIntervalMs ?? 60_000;
+  const statsMs = (options.statsIntervalS ?? 30) * 1000;
+  const offlineAfterMs = statsMs * (options.offlineAfterIntervals ?? 1.5);
+  const gateways = new Map<string, GatewayMemory>();
+  const inactive = new Map<string, Condition>();
+  const batteryLow = new Map<string, Condition>();
   const intervals = new Map<string, number>();
-  let first = true;
-  let timer: ReturnType<typeof setInterval> | undefined;
+  const startedAt = now().toISOString();
+  let sequence = 0;
+  let lastHeartbeat: number | undefined;
+  let lastPoll: { ok: boolean; detail?: string } = { ok: true, detail: 'not polled yet' };
+  const timers: ReturnType<typeof setInterval>[] = [];
   const site: { site_id?: SiteId } = options.siteId ? { site_id: options.siteId as SiteId } : {};
 
-  function event<T extends EventType>(type: T, data: Parameters<typeof buildEvent<T>>[1], subject: string) {
-    return buildEvent(type, data, { source, id: newId(), time: now().toISOString(), subject }) as HealthEvent;
+  function event<T extends EventType>(type: T, data: Parameters<typeof buildEvent<T>>[1], subject?: string) {
+    return buildEvent(type, data, {
+      source,
+      id: newId(),
+      time: now().toISOString(),
+      ...(subject ? { subject } : {}),
+    }) as HealthEvent;
+  }
+
+  const due = (reportedAt: number | undefined, at: number) =>
+    reportedAt === undefined || (reassertMs > 0 && at - reportedAt >= reassertMs);
+
+  function gatewayState(g: GatewayMemory, at: number): GatewayState {
+    if (!g.mqttSeen) return g.grpcState;
+    if (g.mqttConn === 'offline') return 'offline';
+    if (g.lastSeen === null) return g.mqttConn === 'online' ? 'online' : g.grpcState;
+    return at - g.lastSeen > offlineAfterMs ? 'offline' : 'online';
+  }
+
+  function evaluateGateways(at: number): HealthEvent[] {
+    const out: HealthEvent[] = [];
+    for (const [eui, g] of gateways) {
+      const state = gatewayState(g, at);
+      const data = {
+        gateway_eui: eui,
+        ...site,
+        name: g.name,
+        state,
+        previous_state: g.reported ?? state,
+        last_seen_at: g.lastSeen === null ? null : new Date(g.lastSeen).toISOString(),
+      };
+      if (state === 'offline' && (g.reported !== 'offline' || due(g.reportedAt, at))) {
+        out.push(event('io.fieldops.chirpstack.gateway.offline.v1', data, eui));
+        g.reported = 'offline';
+        g.reportedAt = at;
+      } else if (state === 'online' && g.reported === 'offline') {
+        out.push(event('io.fieldops.chirpstack.gateway.online.v1', data, eui));
+        g.reported = 'online';
+        g.reportedAt = at;
+      } else if (state !== 'offline' && g.reported === undefined) {
+        g.reported = state; // nothing to report: up (or never seen) at start
+      }
+    }
+    return out;
+  }
+
+  function heartbeat(at: number, force = false): HealthEvent[] {
+    if (heartbeatMs <= 0 || (!force && lastHeartbeat !== undefined && at - lastHeartbeat < heartbeatMs))
+      return [];
+    lastHeartbeat = at;
+    return [
+      event('io.fieldops.site.agent.heartbeat.v1', {
+        ...site,
+        agent: source,
+        started_at: startedAt,
+        sequence: sequence++,
+        interval_s: heartbeatMs / 1000,
+        monitors: [
+          { name: 'chirpstack', ok: lastPoll.ok, ...(lastPoll.detail ? { detail: lastPoll.detail } : {}) },
+        ],
+      }),
+    ];
+  }
+
+  async function emit(events: HealthEvent[]): Promise<HealthEvent[]> {
+    for (const e of events) await options.onEvent?.(e);
+    return events;
   }
 
   async function uplinkInterval(profileId: string): Promise<number> {
@@ -83,38 +196,34 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
     return s;
   }
 
-  async function poll(): Promise<HealthEvent[]> {
-    const at = now();
-    const out: HealthEvent[] = [];
-    const report = !first || options.emitInitial === true;
-    for await (const g of options.client.listGateways(options.tenantId)) {
-      const previous = gateways.get(g.gateway_id) ?? (report && first ? 'online' : undefined);
-      gateways.set(g.gateway_id, g.state);
-      if (previous === undefined || previous === g.state || !report) continue;
-      const data = {
-        gateway_eui: g.gateway_id,
-        ...site,
-        name: g.name,
-        state: g.state,
-        previous_state: previous,
-        last_seen_at: g.last_seen_at?.toISOString() ?? null,
-      };
-      if (g.state === 'offline')
-        out.push(event('io.fieldops.chirpstack.gateway.offline.v1', data, g.gateway_id));
-      else if (g.state === 'online')
-        out.push(event('io.fieldops.chirpstack.gateway.online.v1', data, g.gateway_id));
+  function deviceCondition(
+    memory: Map<string, Condition>,
+    key: string,
+    firing: boolean,
+    at: number,
+  ): 'fire' | 'resolve' | undefined {
+    const c = memory.get(key) ?? { firing: false };
+    memory.set(key, c);
+    if (firing && (!c.firing || due(c.reportedAt, at))) {
+      c.firing = true;
+      c.reportedAt = at;
+      return 'fire';
     }
+    if (!firing && c.firing) {
+      c.firing = false;
+      c.reportedAt = undefined;
+      return 'resolve';
+    }
+    return undefined;
+  }
+
+  async function pollDevices(at: number, out: HealthEvent[]): Promise<void> {
     for await (const app of options.client.listApplications(options.tenantId)) {
       for await (const d of options.client.listDevices(app.id)) {
         const interval = await uplinkInterval(d.device_profile_id);
-        const inactive =
-          d.last_seen_at !== null && at.getTime() - d.last_seen_at.getTime() > 1.5 * interval * 1000;
+        const isInactive = d.last_seen_at !== null && at - d.last_seen_at.getTime() > 1.5 * interval * 1000;
         const battery = d.status?.battery_level ?? null;
-        const batteryLow = battery !== null && battery < threshold;
-        const previous =
-          devices.get(d.dev_eui) ?? (report && first ? { inactive: false, batteryLow: false } : undefined);
-        devices.set(d.dev_eui, { inactive, batteryLow });
-        if (!previous || !report) continue;
+        const isLow = battery !== null && battery < threshold;
         const deviceId = d.tags[DEVICE_ID_TAG];
         const ids = {
           dev_eui: d.dev_eui,
@@ -122,7 +231,8 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
           ...site,
           name: d.name,
         };
-        if (inactive && !previous.inactive)
+        // Device conditions have no resolve event in the contract: a resolve only re-arms them.
+        if (deviceCondition(inactive, d.dev_eui, isInactive, at) === 'fire')
           out.push(
             event(
               'io.fieldops.chirpstack.device.inactive.v1',
@@ -134,7 +244,7 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
               d.dev_eui,
             ),
           );
-        if (batteryLow && !previous.batteryLow && battery !== null)
+        if (deviceCondition(batteryLow, d.dev_eui, isLow, at) === 'fire' && battery !== null)
           out.push(
             event(
               'io.fieldops.chirpstack.device.battery_low.v1',
@@ -144,33 +254,90 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
           );
       }
     }
-    first = false;
-    for (const e of out) await options.onEvent?.(e);
+  }
+
+  async function poll(): Promise<HealthEvent[]> {
+    const at = now().getTime();
+    const out: HealthEvent[] = [];
+    try {
+      for await (const g of options.client.listGateways(options.tenantId)) {
+        const memory = gateways.get(g.gateway_id) ?? {
+          name: g.name,
+          grpcState: g.state,
+          lastSeen: null,
+          mqttSeen: false,
+        };
+        memory.name = g.name;
+        memory.grpcState = g.state;
+        const seen = g.last_seen_at?.getTime() ?? null;
+        if (seen !== null && (memory.lastSeen === null || seen > memory.lastSeen)) memory.lastSeen = seen;
+        gateways.set(g.gateway_id, memory);
+      }
+      out.push(...evaluateGateways(at));
+      await pollDevices(at, out);
+      lastPoll = { ok: true };
+    } catch (error) {
+      lastPoll = {
+        ok: false,
+        detail: `ChirpStack poll failed: ${String((error as Error)?.message ?? error).slice(0, 400)}`,
+      };
+      await emit([...out, ...heartbeat(at, true)]);
+      throw error;
+    }
+    out.push(...heartbeat(at));
     logger.info({ operation: 'chirpstack.monitor.poll', events: out.length }, 'chirpstack monitor poll');
-    return out;
+    return await emit(out);
   }
 
   return {
     poll,
-    start(intervalMs) {
-      if (timer) return;
+    async observeGateway(o) {
+      const at = now().getTime();
+      const eui = o.gatewayId.toLowerCase();
+      const g = gateways.get(eui) ?? {
+        name: eui,
+        grpcState: 'never_seen' as GatewayState,
+        lastSeen: null,
+        mqttSeen: false,
+      };
+      g.mqttSeen = true;
+      if (o.kind === 'conn') g.mqttConn = o.state;
+      else {
+        g.lastSeen = at;
+        g.mqttConn = 'online'; // stats arrive only from a connected gateway
+      }
+      gateways.set(eui, g);
+      return await emit(evaluateGateways(at));
+    },
+    async checkGateways() {
+      const at = now().getTime();
+      return await emit([...evaluateGateways(at), ...heartbeat(at)]);
+    },
+    start(intervalMs, checkIntervalMs = Math.max(250, statsMs / 4)) {
+      if (timers.length > 0) return;
       let running = false;
-      timer = setInterval(() => {
-        if (running) return; // a slow poll is never overlapped by the next one
+      const tick = (work: () => Promise<unknown>, operation: string) => () => {
+        if (running) return; // a slow round is never overlapped by the next one
         running = true;
-        poll()
+        work()
           .catch((error) =>
-            logger.error({ operation: 'chirpstack.monitor.poll', err: String(error) }, 'poll failed'),
+            logger.error({ operation, err: String(error) }, 'chirpstack monitor round failed'),
           )
           .finally(() => {
             running = false;
           });
-      }, intervalMs);
-      timer.unref?.();
+      };
+      timers.push(setInterval(tick(poll, 'chirpstack.monitor.poll'), intervalMs));
+      timers.push(
+        setInterval(
+          tick(() => this.checkGateways(), 'chirpstack.monitor.check'),
+          checkIntervalMs,
+        ),
+      );
+      for (const t of timers) t.unref?.();
     },
     stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
+      for (const t of timers.splice(0)) clearInterval(t);
     },
   };
 }

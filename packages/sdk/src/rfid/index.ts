@@ -1,6 +1,13 @@
 // @fieldops/sdk/rfid: the RFID backend client (LAN-only), automatic batching, and the durable
 // station-side spool with its forwarder.
 
+// ---- provider side: station and backend health (level-triggered events) ----
+export {
+  type BackendHealthEvent,
+  type BackendHealthMonitor,
+  type BackendHealthOptions,
+  createBackendHealthMonitor,
+} from '../provider/backend-health.js';
 // ---- shared: provider plumbing and the HTTP transport (errors, retry, LAN guard, types) ----
 export * from '../provider/index.js';
 // ---- provider side: implement the RFID API in your service ----
@@ -11,6 +18,16 @@ export {
   type RfidBackend,
 } from '../provider/rfid-backend.js';
 export { createRfidHandler, type RfidHandlerOptions } from '../provider/rfid-handler.js';
+export {
+  createStationHealthTracker,
+  type IngestObservation,
+  type StationCondition,
+  type StationHealthEvent,
+  type StationHealthOptions,
+  type StationHealthThresholds,
+  type StationHealthTracker,
+} from '../provider/station-health.js';
+export { withStationHealth } from '../provider/with-station-health.js';
 export * from '../transport/index.js';
 // ---- conformance verifier (also `fieldops verify rfid`) ----
 export { type CheckResult, formatResults, type VerifyOptions } from '../verify/check.js';

@@ -46,6 +46,8 @@ describe('health monitor', () => {
       siteId: 'site_0001',
       source: '/sites/site_0001/chirpstack',
       batteryThreshold: 20,
+      heartbeatIntervalMs: 0,
+      reassertIntervalMs: 0, // edge-triggered: the level-triggered re-sends are in monitor-level.test.ts
       now,
       newId: () => `evt-${++n}`,
       onEvent: (e) => {
@@ -128,7 +130,7 @@ describe('health monitor timer', () => {
       client,
       tenantId: tenantId(),
       now,
-      emitInitial: true,
+      heartbeatIntervalMs: 0,
       onEvent: (e) => {
         seen.push(e);
       },

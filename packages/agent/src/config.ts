@@ -1,0 +1,66 @@
+import { SecretRef } from '@fieldops/contracts/secrets/v1';
+import { z } from 'zod';
+
+const secs = (what: string) => z.number().positive().meta({ description: what });
+
+/** The `mqtt` section: what `deploy_compose_stack` renders as configuration/fieldops-agent/mqtt.yaml. */
+export const AgentMqttConfig = z.strictObject({
+  url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, { error: 'expected an mqtt:// or mqtts:// URL' }),
+  username: z.string().min(1).optional(),
+  password: SecretRef.optional(),
+  client_id: z.string().min(1).max(64).default('fieldops-agent'),
+  application_topic_prefix: z.string().min(1).default('application'),
+  /** ChirpStack's `[integration.mqtt] json`; informative: the consumer reads both encodings. */
+  json: z.boolean().default(true),
+  gateway_topic_prefixes: z.array(z.string().min(1)).default([]),
+  include_payload: z.boolean().default(false),
+});
+
+/** `site.yaml` of `fieldops-agent`. */
+export const AgentConfig = z.strictObject({
+  site_id: z.string().regex(/^site_[0-9a-z]+$/, { error: 'expected a site id (site_…)' }),
+  /** CloudEvents source prefix (default `/sites/<site_id>`). */
+  source: z.string().min(1).optional(),
+  mqtt: AgentMqttConfig,
+  chirpstack: z
+    .strictObject({
+      target: z.string().regex(/^[A-Za-z0-9.[\]:-]+:\d{1,5}$/, { error: 'expected host:port' }),
+      api_token: SecretRef,
+      tenant_id: z.string().min(1),
+      tls: z.boolean().default(false),
+      poll_interval_s: secs('gRPC poll interval').default(60),
+      stats_interval_s: secs("the gateways' stats interval").default(30),
+      reassert_interval_s: secs('re-send a firing condition this often').default(300),
+    })
+    .optional(),
+  registry: z
+    .strictObject({
+      url: z.url(),
+      token: SecretRef,
+      flush_interval_s: secs('observed-state write interval').default(10),
+    })
+    .optional(),
+  outbox: z
+    .strictObject({
+      /** PGlite data directory (the embedded default); the outbox survives restarts and central outages. */
+      data_dir: z.string().min(1).default('./data/outbox'),
+    })
+    .default({ data_dir: './data/outbox' }),
+  central: z
+    .strictObject({
+      /** NATS servers of the central bus (JetStream). Without them events stay in the outbox. */
+      nats: z.union([z.string(), z.array(z.string())]).optional(),
+    })
+    .default({}),
+  http: z
+    .strictObject({
+      listen: z
+        .string()
+        .regex(/^[^:]+:\d{1,5}$/)
+        .default('127.0.0.1:9464'),
+    })
+    .default({ listen: '127.0.0.1:9464' }),
+  heartbeat_interval_s: secs('heartbeat interval').default(60),
+});
+/** The parsed `site.yaml`. */
+export type AgentConfig = z.output<typeof AgentConfig>;
