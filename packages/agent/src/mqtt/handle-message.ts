@@ -82,7 +82,9 @@ export function createMessageHandler(options: MessageHandlerOptions) {
         topic,
         device,
         event,
-        ...(deviceId?.startsWith('dev_') && fields ? { observed: { deviceId, fields: defined(fields) } } : {}),
+        ...(deviceId?.startsWith('dev_') && fields
+          ? { observed: { deviceId, fields: defined(fields) } }
+          : {}),
       };
     }
     const kind = topic.kind === 'gateway_conn' ? 'conn' : 'stats';
