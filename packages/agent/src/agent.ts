@@ -1,4 +1,3 @@
-import type { CloudEvent } from '@fieldops/contracts/events/v1';
 import { type Logger, noopLogger } from '@fieldops/core';
 import type { AgentConfig } from './config.js';
 import { createMqttConsumer, type MqttConsumer } from './mqtt/consumer.js';
@@ -7,7 +6,16 @@ import type { ObservedStateBatcher } from './observed/batcher.js';
 
 /** Where the agent puts events: the outbox (`@fieldops/bus` `Outbox` fits). */
 export interface EventSink {
-  append(events: CloudEvent | readonly CloudEvent[]): Promise<unknown>;
+  append(events: SinkEvent | readonly SinkEvent[]): Promise<unknown>;
+}
+
+/** A CloudEvent as the sink takes it (the contracts' events, validated by the outbox). */
+export interface SinkEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  data?: unknown;
 }
 
 /** A health monitor the agent drives (`@fieldops/sdk/chirpstack` `createHealthMonitor` fits). */

@@ -8,6 +8,7 @@ export {
   type AgentService,
   createAgent,
   type EventSink,
+  type SinkEvent,
 } from './agent.js';
 export { AgentConfig, AgentMqttConfig } from './config.js';
 export { serveHealthz } from './healthz.js';

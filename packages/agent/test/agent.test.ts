@@ -1,8 +1,8 @@
-import type { CloudEvent } from '@fieldops/contracts/events/v1';
 import { createHealthMonitor, type HealthEvent } from '@fieldops/sdk/chirpstack';
 import { hasMosquitto, startMosquitto } from '@fieldops/sdk/testing';
 import { connectAsync } from 'mqtt';
 import { describe, expect, it, vi } from 'vitest';
+import type { SinkEvent } from '../src/agent.js';
 import { createAgent } from '../src/agent.js';
 import { serveHealthz } from '../src/healthz.js';
 import { loadConfig } from '../src/load-config.js';
@@ -27,7 +27,7 @@ describe.skipIf(skip)('the agent (real Mosquitto)', () => {
       mqtt: { url: broker.url, gateway_topic_prefixes: ['as923'], client_id: 'agent-under-test' },
       http: { listen: '127.0.0.1:0' },
     });
-    const sunk: CloudEvent[] = [];
+    const sunk: SinkEvent[] = [];
     const health: HealthEvent[] = [];
     const monitor = createHealthMonitor({
       client: {} as never, // MQTT observations only in this test: the gRPC round is not started
@@ -41,7 +41,7 @@ describe.skipIf(skip)('the agent (real Mosquitto)', () => {
       config,
       sink: {
         append: async (e) => {
-          sunk.push(...(Array.isArray(e) ? e : [e as CloudEvent]));
+          sunk.push(...(Array.isArray(e) ? e : [e as SinkEvent]));
         },
       },
       monitor,

@@ -1,8 +1,8 @@
-import type { CloudEvent } from '@fieldops/contracts/events/v1';
 import { type Logger, noopLogger } from '@fieldops/core';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { GatewayMessage } from './device-event.js';
 import { createMessageHandler, type MessageHandlerOptions } from './handle-message.js';
+import type { TelemetryEvent } from './to-events.js';
 import { buildSubscriptions } from './topics.js';
 
 /** Options of {@link createMqttConsumer}. */
@@ -14,7 +14,7 @@ export interface MqttConsumerOptions extends Omit<MessageHandlerOptions, 'now'> 
   /** Client id of the persistent session (default `fieldops-agent`). */
   clientId?: string;
   /** Takes each CloudEvent (e.g. writes it to the outbox); the message is acknowledged after it resolves. */
-  onEvent: (event: CloudEvent) => void | Promise<void>;
+  onEvent: (event: TelemetryEvent) => void | Promise<void>;
   /** Takes gateway connection state and stats (the gateway health monitor). */
   onGateway?: (message: GatewayMessage) => void;
   /** Takes observed-state fields for a registry device (the batcher). */

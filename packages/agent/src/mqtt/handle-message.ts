@@ -1,4 +1,3 @@
-import type { CloudEvent } from '@fieldops/contracts/events/v1';
 import { decodeJsonEvent, decodeJsonGateway } from './decode-json.js';
 import { decodeProtobufEvent, decodeProtobufGateway } from './decode-protobuf.js';
 import type { DeviceEvent, GatewayMessage } from './device-event.js';
@@ -6,6 +5,7 @@ import {
   buildGatewayStatsEvent,
   buildTelemetryEvent,
   DEVICE_ID_TAG,
+  type TelemetryEvent,
   type TelemetryEventOptions,
 } from './to-events.js';
 import { type ParsedTopic, parseTopic } from './topics.js';
@@ -22,7 +22,7 @@ export interface MessageHandlerOptions extends TelemetryEventOptions {
 export interface HandledMessage {
   topic: ParsedTopic;
   /** The CloudEvent to publish, if any (conn state produces none: health decides). */
-  event?: CloudEvent;
+  event?: TelemetryEvent;
   device?: DeviceEvent;
   gateway?: GatewayMessage;
   /** Observed-state fields for the registry record, when the device carries its registry id. */
