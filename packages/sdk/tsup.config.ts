@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
-// One entry per area. `chirpstack` is the only entry that loads protobuf code and `testing` the only
-// one that loads msw, so the root entry stays light.
+// One entry per area. `chirpstack` (and `testing/chirpstack`) are the only entries that load gRPC and
+// protobuf code, through internal/peers.ts; `testing` the only one that loads msw.
 export const ENTRIES = [
   'index',
   'registry/index',
@@ -10,6 +10,7 @@ export const ENTRIES = [
   'automation/index',
   'secrets/index',
   'testing/index',
+  'testing/chirpstack',
 ];
 
 export default defineConfig([
@@ -22,6 +23,8 @@ export default defineConfig([
     clean: true,
     target: 'node20',
     outDir: 'dist',
+    // `import.meta.url` in the CommonJS build (createRequire of the optional peers).
+    shims: true,
     external: [/^@chirpstack\/chirpstack-api/, 'google-protobuf', '@grpc/grpc-js', 'msw'],
   },
   {

@@ -5,7 +5,7 @@ import {
   ChirpStackUnauthenticatedError,
   createChirpStackClient,
 } from '@fieldops/sdk/chirpstack';
-import { type FakeChirpStack, startFakeChirpStack } from '@fieldops/sdk/testing';
+import { type FakeChirpStack, startFakeChirpStack } from '@fieldops/sdk/testing/chirpstack';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { provisionSensors, type Sensor } from '../src/provision-sensors.js';
 

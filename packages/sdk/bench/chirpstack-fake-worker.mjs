@@ -2,7 +2,7 @@
 // client's (a real ChirpStack is another process). Plain JS over the built package (`pnpm bench`
 // builds first) because worker threads do not go through tsx. Answers `counts`, `reset`, `stop`.
 import { parentPort, workerData } from 'node:worker_threads';
-import { startFakeChirpStack } from '../dist/testing/index.js';
+import { startFakeChirpStack } from '../dist/testing/chirpstack.js';
 
 const fake = await startFakeChirpStack({ latencyMs: workerData.latencyMs });
 parentPort.on('message', async (msg) => {

@@ -2,7 +2,7 @@
 // like the Semtech UDP forwarder's PUSH_ACK) and the gateway itself, whose stats keep it online in
 // ChirpStack until the demo's scripted failure stops them.
 import { createSocket } from 'node:dgram';
-import type { FakeChirpStack } from '@fieldops/sdk/testing';
+import type { FakeChirpStack } from '@fieldops/sdk/testing/chirpstack';
 
 /** Starts the UDP stand-in on 127.0.0.1. */
 export async function startUdpBridge(): Promise<{ port: number; close(): Promise<void> }> {

@@ -11,7 +11,7 @@ import {
   createRegistryHandler,
   serveFetchHandler,
 } from '@fieldops/sdk/registry';
-import { startFakeChirpStack } from '@fieldops/sdk/testing';
+import { startFakeChirpStack } from '@fieldops/sdk/testing/chirpstack';
 import { startUdpBridge } from './edge.js';
 import { startNotify } from './notify.js';
 import { startWebhookSinks } from './sinks.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sleep as coreSleep, decideRetry, type Sleep, type Tracer } from '@fieldops/core';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpcTypes from '@grpc/grpc-js';
 import { ChirpStackReadOnlyError, errorFromGrpc } from './errors.js';
 import { type Logger, NOOP_LOGGER } from './logger.js';
 import {
@@ -8,6 +8,7 @@ import {
   deviceGrpc,
   deviceProfileGrpc,
   gatewayGrpc,
+  grpc,
   internalGrpc,
   tenantGrpc,
 } from './proto.js';
@@ -51,10 +52,10 @@ export interface RpcOptions {
 
 type UnaryMethod = (
   request: PbMessage,
-  metadata: grpc.Metadata,
-  options: grpc.CallOptions,
-  callback: (error: grpc.ServiceError | null, response?: PbMessage) => void,
-) => grpc.ClientUnaryCall;
+  metadata: grpcTypes.Metadata,
+  options: grpcTypes.CallOptions,
+  callback: (error: grpcTypes.ServiceError | null, response?: PbMessage) => void,
+) => grpcTypes.ClientUnaryCall;
 
 /** Per-call options of {@link RpcCaller.call}. */
 export interface CallOptions {
@@ -104,7 +105,7 @@ export function createRpcCaller(options: RpcOptions): RpcCaller {
   const first = new tenantGrpc.TenantServiceClient(options.target, credentials, channelOptions);
   const channelOverride = first.getChannel();
   const shared = { ...channelOptions, channelOverride };
-  const clients: Record<ServiceName, grpc.Client> = {
+  const clients: Record<ServiceName, grpcTypes.Client> = {
     TenantService: first,
     ApplicationService: new applicationGrpc.ApplicationServiceClient(options.target, credentials, shared),
     DeviceProfileService: new deviceProfileGrpc.DeviceProfileServiceClient(
@@ -131,7 +132,7 @@ export function createRpcCaller(options: RpcOptions): RpcCaller {
     return t.reveal();
   }
 
-  function once(client: grpc.Client, method: string, request: PbMessage, metadata: grpc.Metadata) {
+  function once(client: grpcTypes.Client, method: string, request: PbMessage, metadata: grpcTypes.Metadata) {
     const fn = (client as unknown as Record<string, UnaryMethod>)[method];
     if (typeof fn !== 'function') throw new TypeError(`@fieldops/sdk/chirpstack: no RPC ${method}`);
     return new Promise<PbMessage>((resolve, reject) => {

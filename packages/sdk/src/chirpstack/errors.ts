@@ -1,5 +1,5 @@
-import { status as GrpcStatus } from '@grpc/grpc-js';
 import { FieldopsError } from '../transport/errors.js';
+import { GrpcStatus } from './grpc-status.js';
 
 /** Codes of {@link ChirpStackError}: one per gRPC status we map, plus our own. */
 export type ChirpStackErrorCode =

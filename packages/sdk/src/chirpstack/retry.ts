@@ -1,7 +1,7 @@
 // When a ChirpStack call may be repeated (the gRPC verdict); attempts and waits follow
 // @fieldops/core's one retry policy.
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy, retryPolicy } from '@fieldops/core';
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { GrpcStatus } from './grpc-status.js';
 
 /** How a client retries: @fieldops/core's policy, any field left out takes the ChirpStack default. */
 export interface RetryOptions extends Partial<RetryPolicy> {

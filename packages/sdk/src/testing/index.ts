@@ -1,8 +1,6 @@
-// @fieldops/sdk/testing: test kits. The only entry that loads msw.
+// @fieldops/sdk/testing: the HTTP test kits. Loads msw (an optional peer) and no gRPC; the fake
+// ChirpStack server is its own entry, @fieldops/sdk/testing/chirpstack.
 
-// ---- fake ChirpStack v4 gRPC server ----
-export type { FakeChirpStack, FakeChirpStackOptions, FakeChirpStackState } from './fake-chirpstack/index.js';
-export { startFakeChirpStack } from './fake-chirpstack/index.js';
 // ---- registry and RFID: stateful MSW handler sets over the provider handlers, with fault injection ----
 export { type Fault, type FaultController, withFaults } from './msw/faults.js';
 export { createRegistryMswKit, createRfidMswKit, type MswKit, type MswKitOptions } from './msw/kits.js';

@@ -10,7 +10,7 @@ import {
 } from '../../src/automation/index.js';
 import { createChirpStackClient } from '../../src/chirpstack/index.js';
 import { createEnvProvider, createSecretResolver } from '../../src/secrets/index.js';
-import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/index.js';
+import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/chirpstack.js';
 import { buildSpec, CANARY, captureLogger, readTree } from './helpers.js';
 
 // The default configure_gateway handler reaches @fieldops/sdk/chirpstack through a dynamic import;

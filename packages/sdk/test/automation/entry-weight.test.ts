@@ -22,7 +22,12 @@ describe('entry weight', () => {
     expect(protobufModulesLoadedBy('index.ts')).toBe(0);
     expect(protobufModulesLoadedBy('automation/index.ts')).toBe(0);
     expect(protobufModulesLoadedBy('secrets/index.ts')).toBe(0);
+    // The HTTP clients and the HTTP test kits (issue 12): no gRPC either.
+    expect(protobufModulesLoadedBy('rfid/index.ts')).toBe(0);
+    expect(protobufModulesLoadedBy('registry/index.ts')).toBe(0);
+    expect(protobufModulesLoadedBy('testing/index.ts')).toBe(0);
     // The control: the probe does see them when they load.
     expect(protobufModulesLoadedBy('chirpstack/index.ts')).toBeGreaterThan(10);
+    expect(protobufModulesLoadedBy('testing/chirpstack.ts')).toBeGreaterThan(10);
   });
 });

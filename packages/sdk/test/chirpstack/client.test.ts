@@ -10,7 +10,7 @@ import {
   createChirpStackClient,
   isDuplicateKeyError,
 } from '../../src/chirpstack/index.js';
-import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/index.js';
+import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/chirpstack.js';
 import { CANARY_KEY, eui, memoryLogger } from './helpers.js';
 
 let fake: FakeChirpStack;

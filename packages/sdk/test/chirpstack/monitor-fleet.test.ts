@@ -11,7 +11,7 @@ import {
   mergeFleetSnapshots,
   planReconcile,
 } from '../../src/chirpstack/index.js';
-import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/index.js';
+import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/chirpstack.js';
 import { CANARY_KEY, desiredState, eui, resolveSecret } from './helpers.js';
 
 let fake: FakeChirpStack;

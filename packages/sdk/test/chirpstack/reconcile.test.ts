@@ -16,7 +16,7 @@ import {
   type RegistryWriteBack,
   SYNC_TAG,
 } from '../../src/chirpstack/index.js';
-import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/index.js';
+import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/chirpstack.js';
 import { CANARY_KEY, desiredState, eui, memoryLogger, resolveSecret } from './helpers.js';
 
 let fake: FakeChirpStack;

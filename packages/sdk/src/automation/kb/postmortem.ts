@@ -1,8 +1,8 @@
 import { parseContract } from '@fieldops/contracts';
 import type * as automation from '@fieldops/contracts/automation/v1';
 import * as kb from '@fieldops/contracts/kb/v1';
-import Handlebars from 'handlebars';
 import { stringify } from 'yaml';
+import { AUTOMATION_PEERS, requirePeer } from '../../internal/peers.js';
 import { DEFAULT_POSTMORTEM_TEMPLATE } from './postmortem-template.js';
 
 /** What a postmortem template sees. */
@@ -66,7 +66,11 @@ export function buildPostmortemContext(input: PostmortemInput): {
   };
 }
 
-const hbs = Handlebars.create();
+const hbs = requirePeer<typeof import('handlebars')>(
+  '@fieldops/sdk/automation',
+  AUTOMATION_PEERS,
+  'handlebars',
+).create();
 // A table cell: one line, no pipe breaking the row.
 hbs.registerHelper('cell', (value: unknown) =>
   typeof value === 'string' ? value.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|') : '',

@@ -1,7 +1,13 @@
 import { PORTS } from '@fieldops/contracts/ports/v1';
 import type { RegionPlan } from '@fieldops/contracts/regions/v1';
-import { parse as parseToml } from 'smol-toml';
+import { CHIRPSTACK_PEERS, requirePeer } from '../../internal/peers.js';
 import { GATEWAY_BRIDGE_FILE, type RenderedGatewayConfig, SEMTECH_UDP_FILE } from './render.js';
+
+const { parse: parseToml } = requirePeer<typeof import('smol-toml')>(
+  '@fieldops/sdk/chirpstack',
+  CHIRPSTACK_PEERS,
+  'smol-toml',
+);
 
 /** One problem a check found, with the file and the JSON/TOML path. */
 export interface GatewayConfigProblem {

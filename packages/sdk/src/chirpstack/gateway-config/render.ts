@@ -1,6 +1,6 @@
 import { PORTS } from '@fieldops/contracts/ports/v1';
 import { getRegionPlan, type RegionPlan } from '@fieldops/contracts/regions/v1';
-import Handlebars from 'handlebars';
+import { CHIRPSTACK_PEERS, requirePeer } from '../../internal/peers.js';
 import { ChirpStackError } from '../errors.js';
 import { buildRadioLayout, type Concentrator } from './layout.js';
 import { GATEWAY_BRIDGE_TOML, SEMTECH_UDP_SX1301, SEMTECH_UDP_SX1302 } from './templates.js';
@@ -43,7 +43,11 @@ export const SEMTECH_UDP_FILE = 'global_conf.json';
 /** File name of the Gateway Bridge configuration. */
 export const GATEWAY_BRIDGE_FILE = 'chirpstack-gateway-bridge.toml';
 
-const hbs = Handlebars.create();
+const hbs = requirePeer<typeof import('handlebars')>(
+  '@fieldops/sdk/chirpstack',
+  CHIRPSTACK_PEERS,
+  'handlebars',
+).create();
 hbs.registerHelper('json', (value: unknown) => new hbs.SafeString(JSON.stringify(value)));
 const compiled = {
   sx1302: hbs.compile(SEMTECH_UDP_SX1302, { noEscape: true, strict: true }),

@@ -1,4 +1,4 @@
-import { status } from '@grpc/grpc-js';
+import { GrpcStatus as status } from '../../chirpstack/grpc-status.js';
 import { fillMap, mapToRecord, toDate, toTimestamp } from '../../chirpstack/convert.js';
 import { commonPb, devicePb, emptyPb } from '../../chirpstack/proto.js';
 import { checkOwned, checkProfile } from './auth.js';

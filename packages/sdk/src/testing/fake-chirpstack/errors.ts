@@ -1,4 +1,4 @@
-import { status } from '@grpc/grpc-js';
+import { GrpcStatus as status } from '../../chirpstack/grpc-status.js';
 
 // How ChirpStack v4.19.0 words its errors, so the fake answers with the same status and text.
 // Sources (tag v4.19.0): chirpstack/src/storage/error.rs (messages; `from_diesel` maps only
@@ -9,7 +9,7 @@ import { status } from '@grpc/grpc-js';
 export class FakeRpcError extends Error {
   /** The gRPC status and message the call answers with. */
   constructor(
-    readonly code: status,
+    readonly code: number,
     message: string,
   ) {
     super(message);

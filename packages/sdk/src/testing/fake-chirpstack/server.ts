@@ -1,10 +1,11 @@
-import * as grpc from '@grpc/grpc-js';
+import type * as grpcTypes from '@grpc/grpc-js';
 import {
   applicationGrpc,
   deviceGrpc,
   deviceProfileGrpc,
   deviceProfilePb,
   gatewayGrpc,
+  grpc,
   internalGrpc,
   tenantGrpc,
 } from '../../chirpstack/proto.js';
@@ -49,7 +50,7 @@ export interface FakeChirpStack {
    * The next `n` calls fail with UNAVAILABLE (or `code`) before reaching a handler; with
    * `{ afterCommit: true }` the handler runs (its change is kept) and the reply is lost.
    */
-  failNext(n: number, code?: grpc.status, options?: { afterCommit?: boolean }): void;
+  failNext(n: number, code?: number, options?: { afterCommit?: boolean }): void;
   /** Sets the latency added to each call. */
   setLatency(ms: number): void;
   /** Records an uplink: sets last seen (and status) of a device. */
@@ -103,24 +104,24 @@ export async function startFakeChirpStack(options: FakeChirpStackOptions = {}): 
   const counts = new Map<string, number>();
   let latencyMs = options.latencyMs ?? 0;
   let failures = 0;
-  let failureCode: grpc.status = grpc.status.UNAVAILABLE;
+  let failureCode: number = grpc.status.UNAVAILABLE;
   let failAfterCommit = false;
 
   const server = new grpc.Server();
   for (const [serviceName, definition] of Object.entries(SERVICES)) {
-    const impl: grpc.UntypedServiceImplementation = {};
+    const impl: grpcTypes.UntypedServiceImplementation = {};
     const own: Record<string, Handler> = handlers[serviceName] ?? {};
-    for (const [method, def] of Object.entries(definition as grpc.ServiceDefinition)) {
+    for (const [method, def] of Object.entries(definition as grpcTypes.ServiceDefinition)) {
       const rpcName = def.path.slice(def.path.lastIndexOf('/') + 1);
       const name = `${serviceName}/${rpcName}`;
       const handler = own[method];
       impl[method] = (
-        call: grpc.ServerUnaryCall<unknown, unknown>,
-        callback: grpc.sendUnaryData<unknown>,
+        call: grpcTypes.ServerUnaryCall<unknown, unknown>,
+        callback: grpcTypes.sendUnaryData<unknown>,
       ) => {
         counts.set(name, (counts.get(name) ?? 0) + 1);
         const reply = () => {
-          let lost: grpc.ServiceError | null = null;
+          let lost: grpcTypes.ServiceError | null = null;
           if (failures > 0) {
             failures -= 1;
             const injected = Object.assign(new Error('fake: injected failure'), {
@@ -156,7 +157,7 @@ export async function startFakeChirpStack(options: FakeChirpStackOptions = {}): 
         else reply();
       };
     }
-    server.addService(definition as grpc.ServiceDefinition, impl);
+    server.addService(definition as grpcTypes.ServiceDefinition, impl);
   }
 
   const port = await new Promise<number>((resolve, reject) =>

@@ -1,7 +1,7 @@
 import type * as automation from '@fieldops/contracts/automation/v1';
 import { AS923_PLANS, type As923PlanId } from '@fieldops/contracts/regions/v1';
-import Handlebars from 'handlebars';
 import { parse as parseYaml } from 'yaml';
+import { AUTOMATION_PEERS, requirePeer } from '../../../internal/peers.js';
 import { AutomationError } from '../../errors.js';
 import { buildPortBindings } from './port-bindings.js';
 import {
@@ -32,7 +32,11 @@ export interface RenderedComposeProject {
   compose: unknown;
 }
 
-const hbs = Handlebars.create();
+const hbs = requirePeer<typeof import('handlebars')>(
+  '@fieldops/sdk/automation',
+  AUTOMATION_PEERS,
+  'handlebars',
+).create();
 // JSON strings are valid YAML and TOML basic strings: quoting that cannot be broken out of.
 hbs.registerHelper('json', (v: unknown) => new hbs.SafeString(JSON.stringify(v ?? null)));
 hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
