@@ -1,4 +1,4 @@
-import { FieldopsError } from '@fieldops/core';
+import { FieldopsError, type Logger } from '@fieldops/core';
 
 /** Where a CLI command writes, and what it may read; injected so tests need no child process. */
 export interface CliIo {
@@ -11,6 +11,8 @@ export interface CliIo {
    * command that needs confirmation wants `--yes`).
    */
   confirm?: (question: string) => Promise<boolean>;
+  /** Structured logs (stderr): one line per client call. The bin passes pino; tests may pass none. */
+  logger?: Logger;
 }
 
 /** A CLI command: parses its own arguments and returns the process exit code. */

@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import { isContractError } from '@fieldops/contracts';
+import { FieldopsError } from '@fieldops/core';
 import { chirpstackCommand } from './commands/chirpstack.js';
 import { gatewayConfigCommand } from './commands/gateway-config.js';
 import { schemaCommand } from './commands/schema.js';
@@ -15,6 +17,10 @@ const COMMANDS: readonly CliCommand[] = [
   gatewayConfigCommand,
 ];
 
+/** The version of this package (`fieldops --version`). */
+export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string })
+  .version;
+
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
@@ -25,6 +31,16 @@ function help(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
+    'Options:',
+    '  --version                  print the version',
+    '  --log-level LEVEL          debug | info | warn | error | silent (default info); logs go to stderr',
+    '  --log-format json|pretty   default: pretty on a terminal, JSON lines otherwise',
+    '',
+    'Exit codes:',
+    '  0  success (also when the reader of stdout closes the pipe early, e.g. `| head -1`)',
+    '  1  invalid input, a failed check or a failed operation',
+    '  2  a bad command line (unknown command or option, missing argument)',
+    '',
     "Run `fieldops <command> --help` for a command's options.",
     '',
   ].join('\n');
@@ -33,6 +49,10 @@ function help(): string {
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
+  if (name === '--version' || name === '-V') {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(help());
     return name ? EXIT.ok : EXIT.usage;
@@ -57,6 +77,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return EXIT.usage;
     }
     if (isContractError(error)) {
+      io.stderr(`${error.message}\n`);
+      return EXIT.invalid;
+    }
+    // Every sdk error (a secret not found, a refused call, …): its message, not a stack trace.
+    if (error instanceof FieldopsError) {
       io.stderr(`${error.message}\n`);
       return EXIT.invalid;
     }

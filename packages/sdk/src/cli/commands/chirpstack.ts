@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ProvisioningSpec } from '@fieldops/contracts/chirpstack/v1';
 import type { Device as RegistryDevice } from '@fieldops/contracts/registry/v1';
 import type { ChirpStackClient, RegistryWriteBack } from '../../chirpstack/index.js';
-import { type CliCommand, EXIT, UsageError } from '../io.js';
+import { type CliCommand, type CliIo, EXIT, UsageError } from '../io.js';
 import { readDocument } from './validate.js';
 
 const USAGE = `fieldops chirpstack plan  --spec FILE --chirpstack HOST:PORT [--tenant-id ID] [--registry URL [--site SITE_ID]] [--prune] [--json]
@@ -77,6 +77,7 @@ export const chirpstackCommand: CliCommand = {
       target: values.chirpstack,
       apiToken: async () => (await resolver.resolve(tokenRef)).reveal(),
       tls: values.tls === true,
+      ...(io.logger ? { logger: io.logger } : {}),
       readOnly: sub !== 'apply',
     });
     try {
@@ -149,7 +150,7 @@ async function confirmDeletes(
   return false;
 }
 
-async function registryClient(values: Values, io: { env: Readonly<Record<string, string | undefined>> }) {
+async function registryClient(values: Values, io: Pick<CliIo, 'env' | 'logger'>) {
   const { createRegistryClient } = await import('../../registry/index.js');
   const { createEnvProvider, createFileProvider, createSecretResolver } = await import(
     '../../secrets/index.js'
@@ -163,6 +164,7 @@ async function registryClient(values: Values, io: { env: Readonly<Record<string,
   });
   return createRegistryClient({
     baseUrl: String(values.registry),
+    ...(io.logger ? { logger: io.logger } : {}),
     ...(useToken ? { token: async () => (await resolver.resolve(tokenRef)).reveal() } : {}),
   });
 }
