@@ -236,6 +236,13 @@ try {
     join(pnpmDir, 'package.json'),
     JSON.stringify({ name: 'rfid-pnpm', private: true, type: 'module', dependencies: deps }, null, 2),
   );
+  // Not on the registry yet: the sdk's own dependencies on contracts and core come from the tarballs too.
+  writeFileSync(
+    join(pnpmDir, 'pnpm-workspace.yaml'),
+    `overrides:\n${Object.entries(deps)
+      .map(([n, v]) => `  '${n}': '${v}'`)
+      .join('\n')}\n`,
+  );
   const pnpmInstall = run('pnpm', ['install', '--config.node-linker=isolated'], pnpmDir);
   check(
     pnpmInstall.code === 0 && !/IGNORED_BUILDS|approve-builds/i.test(pnpmInstall.out),
