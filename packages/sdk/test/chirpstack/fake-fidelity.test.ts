@@ -14,7 +14,7 @@ import {
   gatewayPb,
   tenantPb,
 } from '../../src/chirpstack/proto.js';
-import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/index.js';
+import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/chirpstack.js';
 
 // One test per rule of ChirpStack v4.19.0 the fake follows; each name cites the server's source
 // (github.com/chirpstack/chirpstack at tag v4.19.0, paths under chirpstack/src unless said) so a

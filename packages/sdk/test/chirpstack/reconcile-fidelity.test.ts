@@ -9,7 +9,7 @@ import {
   OWNER_TAG,
   planReconcile,
 } from '../../src/chirpstack/index.js';
-import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/index.js';
+import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/chirpstack.js';
 import { CANARY_KEY, desiredState, eui, resolveSecret } from './helpers.js';
 
 // The reconciler against the fake's ChirpStack v4.19.0 rules (see fake-fidelity.test.ts for the

@@ -1,5 +1,5 @@
-import { GrpcStatus as status } from '../../chirpstack/grpc-status.js';
 import { fillMap, mapToRecord, toDate, toTimestamp } from '../../chirpstack/convert.js';
+import { GrpcStatus as status } from '../../chirpstack/grpc-status.js';
 import { commonPb, devicePb, emptyPb } from '../../chirpstack/proto.js';
 import { checkOwned, checkProfile } from './auth.js';
 import {
