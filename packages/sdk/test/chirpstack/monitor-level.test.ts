@@ -9,7 +9,7 @@ import {
   type HealthMonitorOptions,
   planReconcile,
 } from '../../src/chirpstack/index.js';
-import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/index.js';
+import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/chirpstack.js';
 import { desiredState, eui, resolveSecret } from './helpers.js';
 
 let fake: FakeChirpStack;
