@@ -111,8 +111,13 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
     const t = now();
     const until = seen.get(message.id);
     if (until !== undefined && until > t) return { ok: true, duplicate: true };
+    seen.delete(message.id);
     seen.set(message.id, t + windowMs);
-    if (seen.size > 4 * maxMessages) for (const [k, v] of seen) if (v <= t) seen.delete(k);
+    // Entries are in insertion order and share one window, so expired ones are at the front.
+    for (const [k, v] of seen) {
+      if (v > t) break;
+      seen.delete(k);
+    }
     seq++;
     log.push({ seq, message });
     if (log.length > maxMessages) log.shift();
