@@ -147,6 +147,11 @@ export interface NotifyConfig {
   retry?: RetryConfig;
   /** Keyed by event type (`io.fieldops.…v1`), alertname, or `default`. */
   templates?: Record<string, TemplateConfig>;
+  /**
+   * Most alerts held in memory (default 50,000). Past it, the oldest non-critical alerts are dropped
+   * and one `NotifyAlertsDropped` meta-alert reports how many; critical alerts are never dropped.
+   */
+  max_alerts?: number;
   /** How long ingested event keys (`source` + `id`) are remembered; default 24h. */
   event_key_ttl?: Duration;
   /**
@@ -200,6 +205,8 @@ export interface NormalizedConfig {
   attemptTimeout: number;
   /** Webhook events older than this are ignored, in ms. */
   webhookMaxAge: number;
+  /** Most alerts held in memory. */
+  maxAlerts: number;
   eventKeyTtl: number;
   resolveTimeout: number | undefined;
   raw: NotifyConfig;
@@ -357,6 +364,7 @@ export function normalizeConfig(config: NotifyConfig): NormalizedConfig {
       maxDelay: parseDuration(config.retry?.max_delay ?? '5m', 'retry.max_delay'),
     },
     attemptTimeout: attemptTimeoutOf(config),
+    maxAlerts: maxAlertsOf(config),
     webhookMaxAge: parseDuration(
       config.channels.whatsapp?.webhook_max_age ?? '1h',
       'channels.whatsapp.webhook_max_age',
@@ -374,4 +382,10 @@ function attemptTimeoutOf(config: NotifyConfig): number {
   const ms = parseDuration(config.retry?.attempt_timeout ?? '10s', 'retry.attempt_timeout');
   if (ms <= 0) throw new NotifyConfigError('retry.attempt_timeout: expected more than 0');
   return ms;
+}
+
+function maxAlertsOf(config: NotifyConfig): number {
+  const n = config.max_alerts ?? 50_000;
+  if (!Number.isInteger(n) || n < 10) throw new NotifyConfigError('max_alerts: expected an integer ≥ 10');
+  return n;
 }

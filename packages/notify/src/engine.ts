@@ -205,6 +205,7 @@ export class NotifyEngine {
       jobs: new Map(),
       sent: new Map(),
       inflight: new Set(),
+      overflow: { dropped: 0, candidates: new Set() },
       run: (fn) => this.run(fn),
     };
   }

@@ -65,6 +65,11 @@ export interface EngineContext {
   readonly jobs: Map<string, DeliveryJob>;
   readonly sent: Map<string, SentMessage>;
   readonly inflight: Set<Promise<unknown>>;
+  /**
+   * Alerts dropped because more than `max_alerts` were held (since start), and the fingerprints of
+   * alerts that were non-critical when first seen, oldest first (the candidates for dropping).
+   */
+  readonly overflow: { dropped: number; candidates: Set<string> };
   /** Runs `fn` on the engine's serial queue. */
   run<T>(fn: () => Promise<T> | T): Promise<T>;
 }

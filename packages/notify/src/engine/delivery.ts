@@ -104,7 +104,7 @@ export async function applyOutcome(
     case 'sent': {
       emit(s, outcome.receipt);
       logLine(s, job, outcome.receipt, 'sent', outcome.duration_ms);
-      if (outcome.receipt.provider_message_id)
+      if (outcome.receipt.provider_message_id && outcome.message.channel === 'whatsapp')
         rememberSent(s, outcome.receipt.provider_message_id, job, outcome.message.template !== undefined);
       await recordNotified(s, job);
       s.jobs.delete(id);
@@ -184,8 +184,11 @@ export function rememberSent(
 ): void {
   const address = job.chain[job.step];
   if (!address) return;
+  // Only a free-text message can need a re-send as the template (131047), which renders the alerts
+  // again; for anything else the receipt needs the ids, not the alerts, so they are not kept.
+  const kept = template ? { ...job, notification: { ...job.notification, alerts: [] } } : job;
   s.sent.set(providerId, {
-    job: structuredClone(job),
+    job: structuredClone(kept),
     channel: address.channel,
     to: address.to,
     template,

@@ -117,6 +117,7 @@ export async function dropFromGroup(s: EngineContext, group: GroupState, fps: st
     const r = s.alerts.get(fp);
     if (r) s.inhibitStage.forget(r);
     s.alerts.delete(fp);
+    s.overflow.candidates.delete(fp);
     await s.store.delete('alerts', fp);
   }
 }

@@ -3,6 +3,7 @@ import type { IngestResult } from '../engine.js';
 import { fingerprintOf } from '../fingerprint.js';
 import type { IngestInput } from '../stages/ingest.js';
 import type { Labels } from '../types.js';
+import { ALERTS_DROPPED_ALERTNAME, buildAlertsDroppedAlert, enforceAlertCap } from './alert-cap.js';
 import { type EngineContext, storedGroup } from './context.js';
 import { settleIncidentOf } from './incidents.js';
 
@@ -26,6 +27,7 @@ export async function ingestNow(s: EngineContext, input: IngestInput): Promise<I
   const fingerprint = a.fingerprint ?? fingerprintOf(labels);
   labels.severity = a.severity;
   let record = s.alerts.get(fingerprint);
+  const isNew = !record;
   if (!record) {
     if (a.status === 'resolved') return { kind: 'ignored', reason: 'resolves an alert that is not firing' };
     record = {
@@ -70,6 +72,10 @@ export async function ingestNow(s: EngineContext, input: IngestInput): Promise<I
       s.scheduler.schedule(`g:${group.key}`, group.next_flush_at);
       await s.store.put('groups', group.key, storedGroup(group));
     }
+  }
+  if (isNew && a.severity !== 'critical') s.overflow.candidates.add(fingerprint);
+  if (isNew && labels.alertname !== ALERTS_DROPPED_ALERTNAME && (await enforceAlertCap(s)) > 0) {
+    await ingestNow(s, buildAlertsDroppedAlert(s, now));
   }
   return { kind: 'alert', fingerprint, status: record.status, groups };
 }

@@ -20,6 +20,7 @@ export async function load(s: EngineContext): Promise<void> {
   // Group membership is not stored: routing is deterministic, so each alert is routed again.
   for (const a of await s.store.list<AlertRecord>('alerts')) {
     s.alerts.set(a.fingerprint, a);
+    if (a.severity !== 'critical') s.overflow.candidates.add(a.fingerprint);
     s.inhibitStage.observe(a);
     for (const route of s.routeTree.match(a.labels)) {
       const { group, created } = s.groupStage.insert(
