@@ -9,12 +9,13 @@ import { type NormalizedConfig, type NotifyConfig, normalizeConfig } from './con
 import { AttemptRunner } from './delivery/attempt-timeout.js';
 import { RateLimiter } from './delivery/rate-limiter.js';
 import { type EngineContext, HOUSEKEEPING_KEY } from './engine/context.js';
-import { dispatch, emit, scheduleDelivery } from './engine/delivery.js';
+import { dispatch } from './engine/delivery.js';
 import { flushGroup } from './engine/flush.js';
 import { acknowledgeNow, escalate } from './engine/incidents.js';
 import { ingestNow } from './engine/ingest.js';
 import { housekeeping, load } from './engine/state.js';
 import { claimWebhookEvent } from './engine/webhook-events.js';
+import { applyWhatsAppStatus } from './engine/whatsapp-status.js';
 import { NotifyConfigError, NotifyError } from './errors.js';
 import { createNotifyApiHandler, type NotifyApiOptions } from './http/api-handler.js';
 import type { PreflightHandler } from './http/preflight.js';
@@ -328,58 +329,13 @@ export class NotifyEngine {
     });
   }
 
-  /** A delivery status from the WhatsApp webhook; a 131047 failure of free text is re-sent as the template. */
+  /**
+   * A delivery status from the WhatsApp webhook: a receipt; a failure Meta reports only here is
+   * re-sent as the template (131047), retried (temporary codes) or failed over to the next channel.
+   */
   async recordWhatsAppStatus(status: WhatsAppStatusInput): Promise<void> {
     await this.ready();
-    await this.run(async () => {
-      const known = this.s.sent.get(status.id);
-      if (!known) return;
-      const mapped: DeliveryReceipt['status'] | undefined =
-        status.status === 'delivered'
-          ? 'delivered'
-          : status.status === 'read'
-            ? 'read'
-            : status.status === 'failed'
-              ? 'failed'
-              : undefined;
-      if (!mapped) return;
-      const err = status.errors?.[0];
-      emit(this.s, {
-        ...this.s.deliverStage.receipt(
-          known.job,
-          { channel: known.channel, to: known.to },
-          mapped,
-          this.s.clock.now(),
-        ),
-        provider_message_id: status.id,
-        ...(err
-          ? {
-              error: {
-                code: String(err.code ?? 'unknown'),
-                message: this.s.vault.redact(err.title ?? err.message ?? ''),
-                retryable: false,
-              },
-            }
-          : {}),
-      });
-      if (mapped === 'failed' && err?.code === 131047 && !known.template) {
-        const live = known.job.notification.firing.some((fp) => {
-          const r = this.s.alerts.get(fp);
-          return r?.status === 'firing' && !r.acked;
-        });
-        if (!live) return;
-        const job: DeliveryJob = {
-          ...known.job,
-          id: this.s.newId('dlv'),
-          attempt: 0,
-          force_template: true,
-          next_at: this.s.clock.now(),
-        };
-        this.s.jobs.set(job.id, job);
-        await this.s.store.put('deliveries', job.id, job);
-        scheduleDelivery(this.s, job.id, job.next_at);
-      }
-    });
+    await this.run(() => applyWhatsAppStatus(this.s, status));
   }
 
   /**

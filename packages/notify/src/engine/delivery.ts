@@ -184,11 +184,8 @@ export function rememberSent(
 ): void {
   const address = job.chain[job.step];
   if (!address) return;
-  // Only a free-text message can need a re-send as the template (131047), which renders the alerts
-  // again; for anything else the receipt needs the ids, not the alerts, so they are not kept.
-  const kept = template ? { ...job, notification: { ...job.notification, alerts: [] } } : job;
   s.sent.set(providerId, {
-    job: structuredClone(kept),
+    job: structuredClone(job),
     channel: address.channel,
     to: address.to,
     template,

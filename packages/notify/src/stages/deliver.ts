@@ -7,7 +7,27 @@ import type { RateLimiter } from '../delivery/rate-limiter.js';
 import { decideRetry, type RetryPolicy } from '../delivery/retry.js';
 import type { NotificationData } from '../notification.js';
 import type { MessageRenderer } from '../templates/render.js';
+import { fitWithSummary } from '../text/truncate.js';
 import type { ChannelAddress, RandomSource } from '../types.js';
+
+/** The Cloud API's limit on a text message body. */
+export const WHATSAPP_MAX_TEXT = 4096;
+
+/**
+ * Exactly `count` body parameters, as the approved template declares ({{1}}…{{count}}): the rendered
+ * ones (title, summary, ack code) in order, the last one kept for the ack code when fewer are wanted,
+ * `-` for any beyond them.
+ */
+function fitParameters(params: string[], count: number): string[] {
+  if (count === params.length) return params;
+  if (count < params.length) {
+    if (count <= 0) return [];
+    return count === 1
+      ? [params[0] as string]
+      : [...params.slice(0, count - 1), params[params.length - 1] as string];
+  }
+  return [...params, ...Array.from({ length: count - params.length }, () => '-')];
+}
 
 /** A pending delivery to one contact: walks the contact's failover chain, retrying each step. */
 export interface DeliveryJob {
@@ -68,7 +88,9 @@ export class DeliverStage {
       channel: address.channel,
       to: address.to,
       subject: rendered.title.slice(0, 300),
-      text: rendered.text.slice(0, address.channel === 'whatsapp' ? 4096 : 65_536),
+      // WhatsApp refuses free text over 4,096 characters: cut on a line with a summary, never inside
+      // a character, keeping the ack line.
+      text: fitWithSummary(rendered.text, address.channel === 'whatsapp' ? WHATSAPP_MAX_TEXT : 65_536),
       group_key: n.group_key,
       alert_fingerprints: n.firing.length > 0 ? n.firing : n.resolved,
       ...(n.ack_code ? { ack_code: n.ack_code } : {}),
@@ -82,7 +104,7 @@ export class DeliverStage {
       message.template = {
         name: wa.template.name,
         language: wa.template.language,
-        parameters: rendered.parameters,
+        parameters: fitParameters(rendered.parameters, wa.template.body_parameters ?? 3),
       };
     }
     return message;
