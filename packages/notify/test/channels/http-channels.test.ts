@@ -174,12 +174,18 @@ describe('whatsapp body', () => {
 
 describe('discord retry_after units', () => {
   const h = (init: Record<string, string> = {}) => new Headers(init);
-  it('reads seconds (float), milliseconds (large integer), and prefers the headers', () => {
+  it('reads retry_after as seconds (a float) as Discord documents, whatever its size', () => {
+    // https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit: "retry_after
+    // float: The number of seconds to wait before submitting another request."
     expect(discordRetryAfterMs({ retry_after: 1.5 }, h(), 0)).toBe(1500);
     expect(discordRetryAfterMs({ retry_after: 2 }, h(), 0)).toBe(2000);
-    expect(discordRetryAfterMs({ retry_after: 2500 }, h(), 0)).toBe(2500);
-    expect(discordRetryAfterMs({ retry_after: 2500 }, h({ 'x-ratelimit-reset-after': '2.5' }), 0)).toBe(2500);
-    expect(discordRetryAfterMs({ retry_after: 64.57 }, h({ 'retry-after': '65' }), 0)).toBe(65_000);
+    expect(discordRetryAfterMs({ retry_after: 2500 }, h(), 0)).toBe(2_500_000);
+    // X-RateLimit-Reset-After is the bucket's reset, not this 429's wait.
+    expect(discordRetryAfterMs({ retry_after: 64.57 }, h({ 'x-ratelimit-reset-after': '2.5' }), 0)).toBe(
+      64_570,
+    );
+    expect(discordRetryAfterMs(undefined, h({ 'retry-after': '65' }), 0)).toBe(65_000);
+    expect(discordRetryAfterMs(undefined, h({ 'x-ratelimit-reset-after': '2.5' }), 0)).toBe(2_500);
   });
 
   it('sends allowed_mentions with nothing parsed and truncates to 2000 characters', async () => {

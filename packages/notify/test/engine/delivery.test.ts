@@ -161,7 +161,7 @@ describe('delivery: retries, failover, WhatsApp window and throttling', () => {
       http.post(discordUrl, () => {
         discordTimes.push(Date.now());
         return discordTimes.length === 1
-          ? HttpResponse.json({ message: 'rate limited', retry_after: 12000, global: false }, { status: 429 })
+          ? HttpResponse.json({ message: 'rate limited', retry_after: 12.0, global: false }, { status: 429 })
           : HttpResponse.json({ id: '1' });
       }),
     );

@@ -2,6 +2,7 @@ import type { Message } from '@fieldops/contracts/notify/v1';
 import type { SlackChannelConfig } from '../../config.js';
 import type { Channel, ChannelDeps, SendOptions, SendResult } from '../channel.js';
 import { httpFailure, networkFailure, parseRetryAfter, resolveNamedWebhook } from '../channel.js';
+import { DeadWebhooks } from '../dead-webhooks.js';
 
 /** Slack mrkdwn escaping: only `&`, `<` and `>` are control characters. */
 export function escapeSlack(text: string): string {
@@ -10,6 +11,7 @@ export function escapeSlack(text: string): string {
 
 /** Slack incoming webhooks: `POST {text}`, 200 `ok`; 429 carries `Retry-After` in seconds. */
 export function createSlackChannel(config: SlackChannelConfig, deps: ChannelDeps): Channel {
+  const dead = new DeadWebhooks();
   return {
     kind: 'slack',
     ratePerSecond: config.rate_per_second ?? 1,
@@ -17,6 +19,14 @@ export function createSlackChannel(config: SlackChannelConfig, deps: ChannelDeps
       const webhook = await resolveNamedWebhook('slack', config.webhooks, message, deps.vault);
       if (!webhook.ok) return webhook;
       const url = webhook.url;
+      if (dead.isDead(message.to, url.href)) {
+        return {
+          ok: false,
+          retryable: false,
+          code: 'webhook_dead',
+          message: `slack webhook ${message.to} answered 404 (deleted); fix the configuration`,
+        };
+      }
       let res: Response;
       try {
         res = await deps.fetch(url, {
@@ -29,6 +39,7 @@ export function createSlackChannel(config: SlackChannelConfig, deps: ChannelDeps
         return networkFailure(err, deps.vault);
       }
       const text = await res.text().catch(() => '');
+      if (res.status === 404) dead.markDead(message.to, url.href);
       if (res.ok) return { ok: true };
       return httpFailure(
         res.status,
