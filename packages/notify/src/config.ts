@@ -80,7 +80,12 @@ export interface WhatsAppChannelConfig {
   api_version?: string;
   base_url?: string;
   /** Approved template used outside the 24-hour window; its body parameters are title, summary, ack code. */
-  template: { name: string; language: string };
+  template: {
+    name: string;
+    language: string;
+    /** How many body parameters ({{1}}…{{n}}) the approved template has; default 3 (title, summary, ack code). */
+    body_parameters?: number;
+  };
   /** Minimum gap between two messages to the same recipient (131056 pair rate limit is ~1 per 6 s). */
   recipient_gap?: Duration;
   rate_per_second?: number;
@@ -96,6 +101,7 @@ export interface EmailChannelConfig {
   host: string;
   port: number;
   secure?: boolean;
+  /** Refuse to send without STARTTLS; default true, except for a loopback host (or `secure`). */
   require_tls?: boolean;
   ignore_tls?: boolean;
   auth?: { user: string; pass: SecretInput };

@@ -3,6 +3,8 @@ import nodemailer from 'nodemailer';
 import type { EmailChannelConfig } from '../../config.js';
 import { parseDuration } from '../../duration.js';
 import type { Channel, ChannelDeps, ChannelFailure, SendResult } from '../channel.js';
+import { domainOf, MailThreads } from './threading.js';
+import { requiresStartTls } from './tls-policy.js';
 
 /** HTML escaping for the HTML part. */
 export function escapeHtml(text: string): string {
@@ -44,6 +46,7 @@ export function classifySmtpError(err: unknown, redact: (s: string) => string): 
 
 /** Email over SMTP with nodemailer: a text part and an escaped HTML part. */
 export function createEmailChannel(config: EmailChannelConfig, deps: ChannelDeps): Channel {
+  const threads = new MailThreads(domainOf(config.from));
   let transport: nodemailer.Transporter | undefined;
   const timeout =
     config.timeout !== undefined ? parseDuration(config.timeout, 'channels.email.timeout') : 30_000;
@@ -56,7 +59,7 @@ export function createEmailChannel(config: EmailChannelConfig, deps: ChannelDeps
       host: config.host,
       port: config.port,
       secure: config.secure ?? false,
-      requireTLS: config.require_tls ?? false,
+      requireTLS: requiresStartTls(config),
       ignoreTLS: config.ignore_tls ?? false,
       connectionTimeout: timeout,
       greetingTimeout: timeout,
@@ -72,13 +75,23 @@ export function createEmailChannel(config: EmailChannelConfig, deps: ChannelDeps
     async send(message: Message): Promise<SendResult> {
       try {
         const t = await getTransport();
+        const thread = threads.next(
+          message,
+          message.subject ?? message.text.split('\n', 1)[0]?.slice(0, 200) ?? 'fieldops alert',
+        );
         const info = await t.sendMail({
           from: config.from,
           to: message.to,
-          subject: message.subject ?? message.text.split('\n', 1)[0]?.slice(0, 200) ?? 'fieldops alert',
+          subject: thread.subject,
+          messageId: thread.messageId,
+          ...(thread.inReplyTo ? { inReplyTo: thread.inReplyTo, references: thread.references } : {}),
           text: message.text,
           html: `<pre style="font-family:inherit;white-space:pre-wrap">${escapeHtml(message.text)}</pre>`,
-          headers: { 'X-Fieldops-Group-Key': encodeURIComponent(message.group_key) },
+          // RFC 3834: machine-generated, so auto-responders (out-of-office) do not answer it.
+          headers: {
+            'Auto-Submitted': 'auto-generated',
+            'X-Fieldops-Group-Key': encodeURIComponent(message.group_key),
+          },
         });
         return { ok: true, ...(info.messageId ? { provider_message_id: info.messageId } : {}) };
       } catch (err) {
