@@ -13,7 +13,7 @@ verify_registry=$(awk '$1 == "registry" { print $2 }' "$verify_out")
 verify_deployment=$(awk '$1 == "deployment" { print $2 }' "$verify_out")
 verify_status=0
 node packages/sdk/dist/cli/main.js verify rfid --base-url "$verify_rfid" --token-env FIELDOPS_VERIFY_TOKEN \
-  --claim-code CI-CLAIM-0001 || verify_status=$?
+  --claim-code CI-CLAIM-0001 --claim-code CI-CLAIM-0002 || verify_status=$?
 if [ "$verify_status" -eq 0 ]; then
   node packages/sdk/dist/cli/main.js verify registry --base-url "$verify_registry" \
     --token-env FIELDOPS_VERIFY_TOKEN --deployment-id "$verify_deployment" || verify_status=$?

@@ -1,6 +1,8 @@
 // "Your" integration code: onboard the RFID stations of a site. For every station record of the
 // site in the registry: claim it on the RFID backend with its printed claim code, map it to its line,
 // and write the station id back to the registry. One station failing does not stop the others.
+// A claim code is one use: a station whose record already holds its station id (an earlier run
+// claimed it) is not claimed again, only mapped.
 import type { registry } from '@fieldops/contracts';
 import type { RegistryClient } from '@fieldops/sdk/registry';
 import type { RfidClient } from '@fieldops/sdk/rfid';
@@ -29,8 +31,10 @@ export async function onboardStations(siteId: string, deps: OnboardDeps): Promis
       const mac = device.external_refs.rfid?.mac;
       const lineId = device.desired_state.data.line_id;
       if (!mac || typeof lineId !== 'string') throw new Error('the record has no rfid.mac or line_id');
-      const claim = await deps.rfid.claimStation({ claim_code: await deps.claimCode(device), mac });
-      await deps.rfid.mapStation(claim.station_id, {
+      const stationId =
+        device.external_refs.rfid?.station_id ??
+        (await deps.rfid.claimStation({ claim_code: await deps.claimCode(device), mac })).station_id;
+      await deps.rfid.mapStation(stationId, {
         site_id: device.site_id,
         line_id: lineId,
         ...(device.deployment_id ? { deployment_id: device.deployment_id } : {}),
@@ -39,9 +43,9 @@ export async function onboardStations(siteId: string, deps: OnboardDeps): Promis
         source: 'rfid',
         observed_at: now().toISOString(),
         data: { onboarding: 'claimed', line_id: lineId },
-        external_refs: { rfid: { station_id: claim.station_id, mac } },
+        external_refs: { rfid: { station_id: stationId, mac } },
       });
-      result.onboarded.push({ device_id: device.device_id, station_id: claim.station_id, line_id: lineId });
+      result.onboarded.push({ device_id: device.device_id, station_id: stationId, line_id: lineId });
     } catch (error) {
       result.failed.push({ device_id: device.device_id, reason: (error as Error).message });
     }

@@ -17,6 +17,7 @@ export type BackendRecord =
       firmware_version?: string | undefined;
       token_sha256: string;
     }
+  | { op: 'token'; station_id: string; token_sha256: string }
   | { op: 'events'; at: number; events: rfid.RfidEvent[] }
   | {
       op: 'map';
@@ -33,7 +34,11 @@ export interface FileRfidBackendOptions {
   dataDir: string;
   /** Claim codes stations may use. */
   claimCodes?: readonly string[];
-  /** Operator tokens; when given, every operation but claim needs one or a station token. */
+  /**
+   * Operator tokens; when given, every operation but claim needs one or a station token (a station
+   * token only acts on its own station). Without any, anonymous callers may do what operators do,
+   * except re-issue tokens: for a LAN you trust, tests and demos only.
+   */
   apiTokens?: readonly string[];
   /** Where claimed stations send events (told in the claim answer). */
   ingestUrl?: string;
@@ -93,10 +98,14 @@ export async function openFileRfidBackend(options: FileRfidBackendOptions): Prom
       byCode.set(r.claim_code, r.station_id);
       for (const [t, id] of tokens) if (id === r.station_id) tokens.delete(t);
       tokens.set(r.token_sha256, r.station_id);
+    } else if (r.op === 'token') {
+      for (const [t, id] of tokens) if (id === r.station_id) tokens.delete(t);
+      tokens.set(r.token_sha256, r.station_id);
     } else if (r.op === 'events') {
       for (const e of r.events) {
         seen.add(`${e.station_id}\u0000${e.event_id}`);
         stored += 1;
+        // Journals written before unknown stations were refused may hold such events: keep them.
         let s = stations.get(e.station_id);
         if (!s) {
           s = { station_id: e.station_id, mac: '', claim_code: '', events: 0 };
@@ -131,6 +140,20 @@ export async function openFileRfidBackend(options: FileRfidBackendOptions): Prom
     await journal.append(record);
     apply(record);
   }
+  function answer(s: Station, token: string): rfid.ClaimResponse {
+    return {
+      station_id: s.station_id as rfid.ClaimResponse['station_id'],
+      station_token: token,
+      config: {
+        ingest_url: options.ingestUrl ?? 'http://127.0.0.1/api/v1/events',
+        heartbeat_interval_s: 60,
+        batch_max_events: 500,
+        batch_max_wait_ms: 1000,
+        ...(s.site_id ? { site_id: s.site_id as never } : {}),
+        ...(s.line_id ? { line_id: s.line_id } : {}),
+      },
+    };
+  }
   function station(id: string): Station {
     const s = stations.get(id);
     if (!s) throw new ProviderError(404, 'not_found', `example-rfid-backend: no station ${id}`);
@@ -142,16 +165,11 @@ export async function openFileRfidBackend(options: FileRfidBackendOptions): Prom
       serial(async () => {
         if (!codes.has(req.claim_code))
           throw new ProviderError(404, 'not_found', 'example-rfid-backend: unknown claim code');
-        const existing = byCode.get(req.claim_code);
-        const s = existing ? stations.get(existing) : undefined;
-        if (s && s.mac !== req.mac)
-          throw new ProviderError(
-            409,
-            'claim_code_used',
-            'example-rfid-backend: claim code used by another station',
-          );
+        // One use: the MAC is visible on the LAN, so a second claim with it proves nothing.
+        if (byCode.has(req.claim_code))
+          throw new ProviderError(409, 'claim_code_used', 'example-rfid-backend: claim code already used');
         const token = `st_${randomBytes(24).toString('base64url')}`;
-        const stationId = s?.station_id ?? newId('stn');
+        const stationId = newId('stn');
         await commit({
           op: 'claim',
           station_id: stationId,
@@ -160,22 +178,27 @@ export async function openFileRfidBackend(options: FileRfidBackendOptions): Prom
           firmware_version: req.firmware_version,
           token_sha256: sha256(token),
         });
-        const claimed = station(stationId);
-        return {
-          station_id: stationId as rfid.ClaimResponse['station_id'],
-          station_token: token,
-          config: {
-            ingest_url: options.ingestUrl ?? 'http://127.0.0.1/api/v1/events',
-            heartbeat_interval_s: 60,
-            batch_max_events: 500,
-            batch_max_wait_ms: 1000,
-            ...(claimed.site_id ? { site_id: claimed.site_id as never } : {}),
-            ...(claimed.line_id ? { line_id: claimed.line_id } : {}),
-          },
-        };
+        return answer(station(stationId), token);
+      }),
+    reissueToken: (id) =>
+      serial(async () => {
+        const s = station(id);
+        if (!s.claim_code)
+          throw new ProviderError(404, 'not_found', `example-rfid-backend: ${id} was never claimed`);
+        const token = `st_${randomBytes(24).toString('base64url')}`;
+        await commit({ op: 'token', station_id: id, token_sha256: sha256(token) });
+        return answer(s, token);
       }),
     ingest: (events) =>
       serial(async () => {
+        const unknown = events.findIndex((e) => !stations.has(e.station_id));
+        if (unknown >= 0)
+          throw new ProviderError(
+            404,
+            'unknown_station',
+            `example-rfid-backend: station ${events[unknown]!.station_id} was never claimed`,
+            { details: [{ path: `events[${unknown}].station_id`, message: 'unknown station' }] },
+          );
         const fresh: rfid.RfidEvent[] = [];
         const inBatch = new Set<string>();
         for (const e of events) {
@@ -236,14 +259,13 @@ export async function openFileRfidBackend(options: FileRfidBackendOptions): Prom
     async health() {
       return { status: 'ok', version: '1', time: new Date(now()).toISOString() };
     },
-    ...(apiTokens.size
-      ? {
-          isValidToken: (token: string) => {
-            const h = sha256(token);
-            return apiTokens.has(h) || tokens.has(h);
-          },
-        }
-      : {}),
+    caller(token) {
+      const h = token === undefined ? undefined : sha256(token);
+      const stationId = h === undefined ? undefined : tokens.get(h);
+      if (stationId) return { kind: 'station', stationId };
+      if (h !== undefined && apiTokens.has(h)) return { kind: 'operator' };
+      return apiTokens.size ? undefined : { kind: 'anonymous' };
+    },
     counts: () => ({ stations: stations.size, events: stored }),
     journalBytes: () => journal.size(),
     close: () => queue.then(() => journal.close()),

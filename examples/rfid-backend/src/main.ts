@@ -19,6 +19,10 @@ const service = await startRfidBackend({
   claimCodes: values['claim-code'],
   apiTokens: token ? [token] : [],
 });
+if (!token)
+  console.error(
+    'no RFID_API_TOKEN: the service is open to anonymous callers (bench use only, not a site LAN)',
+  );
 console.log(`listening ${service.url}`);
 const stop = async () => {
   await service.close();

@@ -38,7 +38,7 @@ describe('example RFID backend', () => {
     const token = `verify-${Date.now()}`;
     const service = await startRfidBackend({
       dataDir: await dataDir(),
-      claimCodes: ['EXAMPLE-CLAIM-0001'],
+      claimCodes: ['EXAMPLE-CLAIM-0001', 'EXAMPLE-CLAIM-0003'],
       apiTokens: [token],
     });
     try {
@@ -54,6 +54,8 @@ describe('example RFID backend', () => {
           'EXAMPLE_RFID_TOKEN',
           '--claim-code',
           'EXAMPLE-CLAIM-0001',
+          '--claim-code',
+          'EXAMPLE-CLAIM-0003',
           '--json',
         ],
         { env: { ...process.env, EXAMPLE_RFID_TOKEN: token } },
@@ -63,6 +65,17 @@ describe('example RFID backend', () => {
       expect(failed).toEqual([]);
       expect(results.map((r) => r.name)).toContain('ingest.replay-same-key');
       expect(results.map((r) => r.name)).toContain('claim.valid');
+      // Station-token scoping (issue 11 item 3) and one-use claim codes (item 12) hold here too.
+      expect(results.map((r) => r.name)).toEqual(
+        expect.arrayContaining([
+          'scope.ingest-other-station-403',
+          'scope.status-other-station-403',
+          'scope.map-by-station-403',
+          'scope.idempotency-key-per-caller',
+          'claim.reuse-code-409',
+          'token.reissue-by-operator',
+        ]),
+      );
     } finally {
       await service.close();
     }
@@ -94,16 +107,15 @@ describe('example RFID backend', () => {
       });
       const status = await again.stationStatus(claim.station_id);
       expect(status).toMatchObject({ state: 'online', line_id: 'dock-2', mac: '02:00:00:00:00:02' });
-      // Same MAC claims again: same station id.
-      const reclaim = await again.claimStation({
-        claim_code: 'EXAMPLE-CLAIM-0002',
-        mac: '02:00:00:00:00:02',
-      });
-      expect(reclaim.station_id).toBe(claim.station_id);
-      // Tokens are stored hashed.
+      // A used claim code stays used across the restart, even with the same MAC.
+      await expect(
+        again.claimStation({ claim_code: 'EXAMPLE-CLAIM-0002', mac: '02:00:00:00:00:02' }),
+      ).rejects.toMatchObject({ status: 409 });
+      // The station's token survived the restart; tokens are stored hashed.
+      const own = createRfidClient({ baseUrl: second.url, retry: false, token: claim.station_token });
+      expect((await own.stationStatus(claim.station_id)).station_id).toBe(claim.station_id);
       const journal = await readFile(join(dir, 'rfid-backend.jsonl'), 'utf8');
       expect(journal).not.toContain(claim.station_token);
-      expect(journal).not.toContain(reclaim.station_token);
     } finally {
       await second.close();
     }
@@ -111,16 +123,20 @@ describe('example RFID backend', () => {
 
   it('ignores a torn last line left by a crash mid-write', async () => {
     const dir = await dataDir();
-    const first = await startRfidBackend({ dataDir: dir });
+    const first = await startRfidBackend({ dataDir: dir, claimCodes: ['EXAMPLE-TORN-0001'] });
     const client = createRfidClient({ baseUrl: first.url, retry: false });
-    await client.ingestBatch([tagRead(1), tagRead(2)]);
+    const { station_id } = await client.claimStation({
+      claim_code: 'EXAMPLE-TORN-0001',
+      mac: '02:00:00:00:00:03',
+    });
+    await client.ingestBatch([tagRead(1, station_id), tagRead(2, station_id)]);
     await first.close();
     await appendFile(join(dir, 'rfid-backend.jsonl'), '{"op":"events","at":1,"ev');
     const second = await startRfidBackend({ dataDir: dir });
     try {
       expect(second.backend.counts().events).toBe(2);
       const again = createRfidClient({ baseUrl: second.url, retry: false });
-      expect(await again.ingestBatch([tagRead(3)])).toMatchObject({ accepted: 1 });
+      expect(await again.ingestBatch([tagRead(3, station_id)])).toMatchObject({ accepted: 1 });
     } finally {
       await second.close();
     }
@@ -135,7 +151,7 @@ describe('example RFID backend', () => {
       new Promise<{ child: ChildProcess; url: string }>((ok, fail) => {
         const child = spawn(
           process.execPath,
-          ['--import', 'tsx', 'src/main.ts', '--data-dir', dir, '--port', '0'],
+          ['--import', 'tsx', 'src/main.ts', '--data-dir', dir, '--port', '0', '--claim-code', 'KILL-0001'],
           {
             cwd: HERE,
             stdio: ['ignore', 'pipe', 'inherit'],
@@ -151,9 +167,12 @@ describe('example RFID backend', () => {
       });
     const first = await start();
     const client = createRfidClient({ baseUrl: first.url, retry: false });
+    const { station_id } = await client.claimStation({ claim_code: 'KILL-0001', mac: '02:00:00:00:00:04' });
     let acknowledged = 0;
     for (let b = 0; b < 20; b++) {
-      const r = await client.ingestBatch(Array.from({ length: 25 }, (_, n) => tagRead(b * 25 + n)));
+      const r = await client.ingestBatch(
+        Array.from({ length: 25 }, (_, n) => tagRead(b * 25 + n, station_id)),
+      );
       acknowledged += r.accepted;
     }
     first.child.kill('SIGKILL');
@@ -161,7 +180,7 @@ describe('example RFID backend', () => {
     const second = await start();
     try {
       const again = createRfidClient({ baseUrl: second.url, retry: false });
-      const all = Array.from({ length: 500 }, (_, n) => tagRead(n));
+      const all = Array.from({ length: 500 }, (_, n) => tagRead(n, station_id));
       const r = await again.ingestEvents(all);
       expect(acknowledged).toBe(500);
       expect(r).toMatchObject({ accepted: 0, duplicates: 500 });

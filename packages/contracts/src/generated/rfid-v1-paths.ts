@@ -13,7 +13,7 @@ export interface paths {
         put?: never;
         /**
          * Ingest a batch of station events, idempotently.
-         * @description Same Idempotency-Key + same body replays the first answer; same key + another body is 422; a concurrent duplicate is 409. Events are also deduplicated by (station_id, event_id) across batches.
+         * @description Same Idempotency-Key + same body replays the first answer; same key + another body is 422; a concurrent duplicate is 409. Keys are scoped to the caller: another token using the same key never gets this answer. Events are also deduplicated by (station_id, event_id) across batches. A station token writes only events of its own station_id (403); an event of a station that was never claimed is refused (404), never stored as a new station.
          */
         post: operations["ingestEvents"];
         delete?: never;
@@ -50,7 +50,7 @@ export interface paths {
         put?: never;
         /**
          * Assign a station to a site and line.
-         * @description Mapping again to the same site and line is a no-op answering the same body.
+         * @description An operator action (a station token is refused with 403). Mapping again to the same site and line is a no-op answering the same body.
          */
         post: operations["mapStation"];
         delete?: never;
@@ -66,10 +66,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Status of one station. */
+        /**
+         * Status of one station.
+         * @description A station token reads only its own status (403 for any other id); an operator reads any.
+         */
         get: operations["getStationStatus"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stations/{id}/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a new token for a claimed station and revoke its old ones.
+         * @description An operator action (a station token is refused with 403): how a station that lost its token, or whose token leaked, gets a new one. The claim code stays used.
+         */
+        post: operations["reissueStationToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -87,7 +110,7 @@ export interface paths {
         put?: never;
         /**
          * Claim a station with its claim code; returns its id, token and config.
-         * @description Repeating a claim with the same code and MAC returns the same station (and a fresh token). A station has no token before it claims: the claim code is its credential.
+         * @description A station has no token before it claims: the claim code is its credential, and it is one use. Any later claim with a used code is 409, whatever the MAC (a MAC is visible on the LAN, so it proves nothing). A station that lost its token gets a new one from an operator (reissueStationToken).
          */
         post: operations["claimStation"];
         delete?: never;
@@ -304,6 +327,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The batch holds events of a station other than the token's. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An event names a station that was never claimed. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A request with the same key is in flight. */
             409: {
                 headers: {
@@ -314,8 +357,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The batch is larger than the backend accepts. */
+            /** @description The body is larger than the backend accepts. */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not application/json. */
+            415: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -413,8 +466,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Mapping is an operator action; station tokens are refused. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such station. */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the backend accepts. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not application/json. */
+            415: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -466,7 +549,80 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A station token asked for another station. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such station. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reissueStationToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["StationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new token (shown once) and the station config. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimResponse"];
+                };
+            };
+            /** @description The input does not satisfy the contract. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Re-issuing is an operator action; station tokens are refused. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such claimed station. */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -491,7 +647,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Claimed (or re-claimed by the same station). */
+            /** @description Claimed. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -531,8 +687,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The claim code was used by another station. */
+            /** @description The claim code was already used. */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the backend accepts. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not application/json. */
+            415: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

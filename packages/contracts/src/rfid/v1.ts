@@ -209,6 +209,10 @@ const errors = {
   400: { description: 'The input does not satisfy the contract.', body: ErrorBody },
   401: { description: 'Missing or invalid bearer token.', body: ErrorBody },
 } as const;
+const bodyErrors = {
+  413: { description: 'The body is larger than the backend accepts.', body: ErrorBody },
+  415: { description: 'The body is not application/json.', body: ErrorBody },
+} as const;
 
 /** The RFID backend API (site LAN only), version 1. */
 export const RFID_API: ApiContract = {
@@ -224,14 +228,15 @@ export const RFID_API: ApiContract = {
       path: '/api/v1/stations/claim',
       summary: 'Claim a station with its claim code; returns its id, token and config.',
       description:
-        'Repeating a claim with the same code and MAC returns the same station (and a fresh token). A station has no token before it claims: the claim code is its credential.',
+        'A station has no token before it claims: the claim code is its credential, and it is one use. Any later claim with a used code is 409, whatever the MAC (a MAC is visible on the LAN, so it proves nothing). A station that lost its token gets a new one from an operator (reissueStationToken).',
       idempotent: true,
       auth: false,
       responses: {
-        200: { description: 'Claimed (or re-claimed by the same station).', body: ClaimResponse },
+        200: { description: 'Claimed.', body: ClaimResponse },
         ...errors,
+        ...bodyErrors,
         404: { description: 'Unknown claim code.', body: ErrorBody },
-        409: { description: 'The claim code was used by another station.', body: ErrorBody },
+        409: { description: 'The claim code was already used.', body: ErrorBody },
       },
       requestBody: ClaimRequest,
     },
@@ -241,7 +246,7 @@ export const RFID_API: ApiContract = {
       path: '/api/v1/events',
       summary: 'Ingest a batch of station events, idempotently.',
       description:
-        'Same Idempotency-Key + same body replays the first answer; same key + another body is 422; a concurrent duplicate is 409. Events are also deduplicated by (station_id, event_id) across batches.',
+        'Same Idempotency-Key + same body replays the first answer; same key + another body is 422; a concurrent duplicate is 409. Keys are scoped to the caller: another token using the same key never gets this answer. Events are also deduplicated by (station_id, event_id) across batches. A station token writes only events of its own station_id (403); an event of a station that was never claimed is refused (404), never stored as a new station.',
       idempotent: true,
       parameters: [
         {
@@ -256,8 +261,10 @@ export const RFID_API: ApiContract = {
       responses: {
         200: { description: 'Stored; counts of new and duplicate events.', body: IngestResult },
         ...errors,
+        ...bodyErrors,
+        403: { description: "The batch holds events of a station other than the token's.", body: ErrorBody },
+        404: { description: 'An event names a station that was never claimed.', body: ErrorBody },
         409: { description: 'A request with the same key is in flight.', body: ErrorBody },
-        413: { description: 'The batch is larger than the backend accepts.', body: ErrorBody },
         422: { description: 'The Idempotency-Key was used with another body.', body: ErrorBody },
       },
     },
@@ -266,11 +273,13 @@ export const RFID_API: ApiContract = {
       method: 'get',
       path: '/api/v1/stations/{id}/status',
       summary: 'Status of one station.',
+      description: 'A station token reads only its own status (403 for any other id); an operator reads any.',
       idempotent: true,
       parameters: [stationIdParam],
       responses: {
         200: { description: 'The status.', body: StationStatus },
         ...errors,
+        403: { description: 'A station token asked for another station.', body: ErrorBody },
         404: { description: 'No such station.', body: ErrorBody },
       },
     },
@@ -279,14 +288,36 @@ export const RFID_API: ApiContract = {
       method: 'post',
       path: '/api/v1/stations/{id}/map',
       summary: 'Assign a station to a site and line.',
-      description: 'Mapping again to the same site and line is a no-op answering the same body.',
+      description:
+        'An operator action (a station token is refused with 403). Mapping again to the same site and line is a no-op answering the same body.',
       idempotent: true,
       parameters: [stationIdParam],
       requestBody: MapRequest,
       responses: {
         200: { description: 'Mapped.', body: MapResponse },
         ...errors,
+        ...bodyErrors,
+        403: { description: 'Mapping is an operator action; station tokens are refused.', body: ErrorBody },
         404: { description: 'No such station.', body: ErrorBody },
+      },
+    },
+    {
+      operationId: 'reissueStationToken',
+      method: 'post',
+      path: '/api/v1/stations/{id}/token',
+      summary: 'Issue a new token for a claimed station and revoke its old ones.',
+      description:
+        'An operator action (a station token is refused with 403): how a station that lost its token, or whose token leaked, gets a new one. The claim code stays used.',
+      idempotent: false,
+      parameters: [stationIdParam],
+      responses: {
+        200: { description: 'The new token (shown once) and the station config.', body: ClaimResponse },
+        ...errors,
+        403: {
+          description: 'Re-issuing is an operator action; station tokens are refused.',
+          body: ErrorBody,
+        },
+        404: { description: 'No such claimed station.', body: ErrorBody },
       },
     },
     {

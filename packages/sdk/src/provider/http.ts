@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type ApiContract, type ApiOperation, formatPath, safeParseContract } from '@fieldops/contracts';
+import { checkBodyHeaders, readJsonText, safeDecodeURIComponent } from './body.js';
 import { ProviderError } from './errors.js';
 import type { IdempotencyStore, StoredResponse } from './idempotency-store.js';
 
@@ -16,7 +17,22 @@ export interface RouteInput {
   /** The request body parsed and validated against the operation's requestBody contract. */
   body: unknown;
   requestId: string;
+  /** Who sent the request, as `authenticate` answered (anonymous when the handler has no authentication). */
+  caller: ProviderCaller;
 }
+
+/**
+ * Who a request comes from. `scope` keeps callers apart: Idempotency-Keys are scoped to it, so one
+ * caller never gets another's stored answer. `stationId` is set for an RFID station token.
+ */
+export interface ProviderCaller {
+  kind: 'operator' | 'station' | 'anonymous';
+  scope: string;
+  stationId?: string;
+}
+
+/** What `authenticate` may answer: a verdict, or the caller itself (scoping its requests). */
+export type AuthenticateResult = boolean | ProviderCaller | undefined;
 
 /** What a route answers: status, JSON body and extra headers. */
 export interface RouteOutput {
@@ -33,7 +49,10 @@ export interface ProviderHandlerOptions {
   /** Path prefix before `/api/v1` (e.g. `/rfid`); default none. */
   basePath?: string;
   /** Checks the bearer token of operations that need one; default: every request is allowed. */
-  authenticate?: (token: string | undefined, operationId: string) => boolean | Promise<boolean>;
+  authenticate?: (
+    token: string | undefined,
+    operationId: string,
+  ) => AuthenticateResult | Promise<AuthenticateResult>;
   /** Idempotency-Key storage; default an in-memory store. */
   idempotency?: IdempotencyStore;
   /** Largest request body in bytes; default 1 MiB (larger is 413). */
@@ -120,13 +139,16 @@ export function matchOperation(
     if (m && r.op.method === method.toLowerCase()) {
       const params: Record<string, string> = {};
       r.names.forEach((n, i) => {
-        params[n] = decodeURIComponent(m[i + 1]!);
+        params[n] = safeDecodeURIComponent(m[i + 1]!) ?? m[i + 1]!;
       });
       return { op: r.op, params };
     }
   }
   return undefined;
 }
+
+const ANONYMOUS: ProviderCaller = { kind: 'anonymous', scope: 'anonymous' };
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 let requestCounter = 0;
 const defaultRequestId = () =>
@@ -140,7 +162,11 @@ const defaultRequestId = () =>
 export function createContractHandler(
   api: ApiContract,
   routes: Readonly<Record<string, RouteImpl>>,
-  options: ProviderHandlerOptions & { idempotency: IdempotencyStore },
+  options: ProviderHandlerOptions & {
+    idempotency: IdempotencyStore;
+    /** Runs on validated input before the idempotency lookup; throws ProviderError (403, 404) to refuse. */
+    authorize?: (operationId: string, input: RouteInput) => void | Promise<void>;
+  },
 ): FetchHandler {
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const compiled = compile(api, basePath);
@@ -166,10 +192,15 @@ export function createContractHandler(
     }
     const { op } = route;
     try {
+      // Authentication comes first: nothing of the body is read for a caller without a valid token.
+      let caller: ProviderCaller = ANONYMOUS;
       if (op.auth !== false && options.authenticate) {
         const header = request.headers.get('authorization') ?? '';
         const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
-        if (!(await options.authenticate(token, op.operationId))) {
+        const verdict = await options.authenticate(token, op.operationId);
+        if (typeof verdict === 'object') caller = verdict;
+        else if (verdict && token) caller = { kind: 'operator', scope: `token:${sha256(token)}` };
+        if (!verdict) {
           return errorResponse(
             401,
             'unauthorized',
@@ -185,7 +216,11 @@ export function createContractHandler(
       const params: Record<string, string> = {};
       const issues: { path: string; message: string }[] = [];
       route.names.forEach((name, i) => {
-        const raw = decodeURIComponent(m[i + 1]!);
+        const raw = safeDecodeURIComponent(m[i + 1]!);
+        if (raw === undefined) {
+          issues.push({ path: name, message: 'malformed percent-encoding' });
+          return;
+        }
         const spec = op.parameters?.find((p) => p.in === 'path' && p.name === name);
         const r = spec ? safeParseContract(spec.schema, raw) : { success: true as const, data: raw };
         if (r.success) params[name] = String(r.data);
@@ -201,26 +236,19 @@ export function createContractHandler(
         );
       }
       let body: unknown;
-      let text = '';
       if (op.requestBody) {
-        const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-        if (declared > maxBody) {
+        // Media type and declared length before a byte is read; then read at most maxBody bytes.
+        const early = checkBodyHeaders(request, maxBody);
+        const read = early ? { refused: early } : await readJsonText(request, maxBody);
+        if ('refused' in read) {
           return errorResponse(
-            413,
-            'payload_too_large',
-            `${label} ${op.operationId}: body over ${maxBody} bytes`,
+            read.refused.status,
+            read.refused.code,
+            `${label} ${op.operationId}: ${read.refused.message}`,
             requestId,
           );
         }
-        text = await request.text();
-        if (Buffer.byteLength(text) > maxBody) {
-          return errorResponse(
-            413,
-            'payload_too_large',
-            `${label} ${op.operationId}: body over ${maxBody} bytes`,
-            requestId,
-          );
-        }
+        const text = read.text;
         let json: unknown;
         try {
           json = JSON.parse(text);
@@ -272,10 +300,13 @@ export function createContractHandler(
           );
         }
       }
-      const input: RouteInput = { request, params, query: url.searchParams, body, requestId };
+      const input: RouteInput = { request, params, query: url.searchParams, body, requestId, caller };
+      // Authorization on validated input, before any stored answer could be replayed to this caller.
+      await options.authorize?.(op.operationId, input);
       if (!keySpec || key === null) return toResponse(await routes[op.operationId]!(input), requestId);
 
-      const scoped = `${op.operationId}:${key}`;
+      // Keys are scoped to the caller: another token using the same key never sees this answer.
+      const scoped = `${op.operationId}:${caller.scope}:${key}`;
       const fingerprint = createHash('sha256')
         .update(`${url.pathname}\n${canonicalJson(body ?? null)}`)
         .digest('hex');

@@ -2,7 +2,13 @@
 // Fetch-handler types, the idempotency store and the node:http adapter.
 
 export { ProviderError } from './errors.js';
-export { type FetchHandler, matchOperation, type ProviderHandlerOptions } from './http.js';
+export {
+  type AuthenticateResult,
+  type FetchHandler,
+  matchOperation,
+  type ProviderCaller,
+  type ProviderHandlerOptions,
+} from './http.js';
 export {
   createMemoryIdempotencyStore,
   type IdempotencyBegin,

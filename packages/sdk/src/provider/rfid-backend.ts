@@ -3,13 +3,25 @@ import { newId, type rfid } from '@fieldops/contracts';
 import { ProviderError } from './errors.js';
 
 /**
+ * Who holds a token: an operator (every station), one station (its own station_id only), or
+ * anybody at all on a backend configured without tokens.
+ */
+export type RfidCaller =
+  | { kind: 'operator' }
+  | { kind: 'station'; stationId: string }
+  | { kind: 'anonymous' };
+
+/**
  * What a service implementing the RFID API provides; the handler does HTTP, validation and
  * idempotency. Methods throw ProviderError for contract errors (404, 409).
  */
 export interface RfidBackend {
-  /** Claims a station (404 unknown code, 409 code used by another MAC). */
+  /** Claims a station (404 unknown code, 409 code already used: a claim code is one use). */
   claim(request: rfid.ClaimRequest): Promise<rfid.ClaimResponse>;
-  /** Stores events, deduplicated by (station_id, event_id); returns how many were new. */
+  /**
+   * Stores events, deduplicated by (station_id, event_id); returns how many were new. An event of a
+   * station that was never claimed is refused (ProviderError 404), never stored as a new station.
+   */
   ingest(events: readonly rfid.RfidEvent[]): Promise<rfid.IngestResult>;
   /** Status of a station (404 when unknown). */
   status(stationId: string): Promise<rfid.StationStatus>;
@@ -17,7 +29,20 @@ export interface RfidBackend {
   map(stationId: string, request: rfid.MapRequest): Promise<rfid.MapResponse>;
   /** Health report. */
   health(): Promise<rfid.Health>;
-  /** True for a valid station (or operator) token; used as the handler's default authenticate. */
+  /**
+   * Issues a new token for a claimed station and revokes its old ones (operator action; the handler
+   * refuses station tokens). 404 when unknown.
+   */
+  reissueToken?(stationId: string): Promise<rfid.ClaimResponse>;
+  /**
+   * Who holds `token` (undefined: refuse with 401). The handler scopes every request by it: a station
+   * token writes only its own station_id and reads only its own status, and may not map.
+   */
+  caller?(token: string | undefined): RfidCaller | undefined | Promise<RfidCaller | undefined>;
+  /**
+   * True for a valid token. Superseded by `caller`: a backend with only this cannot tell station
+   * tokens apart, so every valid token acts as an operator (and `fieldops verify rfid` fails it).
+   */
   isValidToken?(token: string): boolean | Promise<boolean>;
 }
 
@@ -30,6 +55,8 @@ export interface MemoryRfidBackendOptions {
    * handed out by a claim; when empty, the backend accepts every request.
    */
   apiTokens?: readonly string[];
+  /** Station ids known without a claim (tests and demos that ingest without claiming first). */
+  stations?: readonly string[];
   /** Config handed to claimed stations; `ingest_url` defaults to `http://127.0.0.1/api/v1/events`. */
   stationConfig?: Partial<rfid.StationConfig>;
   now?: () => number;
@@ -78,41 +105,67 @@ export function createMemoryRfidBackend(options: MemoryRfidBackendOptions = {}):
     if (!s) throw new ProviderError(404, 'not_found', `rfid: no station ${id}`);
     return s;
   }
+  function seed() {
+    for (const id of options.stations ?? [])
+      stations.set(id, { station_id: id, mac: '', claim_code: '', last_seen_at: undefined });
+  }
+  seed();
+  function issue(s: Station): rfid.ClaimResponse {
+    for (const [t, id] of tokens) if (id === s.station_id) tokens.delete(t);
+    const token = `st_${randomBytes(24).toString('base64url')}`;
+    tokens.set(token, s.station_id);
+    return {
+      station_id: s.station_id as rfid.ClaimResponse['station_id'],
+      station_token: token,
+      config: {
+        ingest_url: 'http://127.0.0.1/api/v1/events',
+        heartbeat_interval_s: 60,
+        batch_max_events: 500,
+        batch_max_wait_ms: 1000,
+        ...options.stationConfig,
+        ...(s.site_id ? { site_id: s.site_id as never } : {}),
+        ...(s.line_id ? { line_id: s.line_id } : {}),
+      },
+    };
+  }
 
   return {
     async claim(req) {
       if (!codes.has(req.claim_code)) throw new ProviderError(404, 'not_found', 'rfid: unknown claim code');
-      const existing = byCode.get(req.claim_code);
-      let s = existing ? stations.get(existing) : undefined;
-      if (s && s.mac !== req.mac)
-        throw new ProviderError(409, 'claim_code_used', 'rfid: the claim code was used by another station');
-      if (!s) {
-        s = { station_id: newId('stn'), mac: req.mac, claim_code: req.claim_code, last_seen_at: undefined };
-        stations.set(s.station_id, s);
-        byCode.set(req.claim_code, s.station_id);
-      }
-      s.firmware_version = req.firmware_version;
-      for (const [t, id] of tokens) if (id === s.station_id) tokens.delete(t);
-      const token = `st_${randomBytes(24).toString('base64url')}`;
-      tokens.set(token, s.station_id);
-      return {
-        station_id: s.station_id as rfid.ClaimResponse['station_id'],
-        station_token: token,
-        config: {
-          ingest_url: 'http://127.0.0.1/api/v1/events',
-          heartbeat_interval_s: 60,
-          batch_max_events: 500,
-          batch_max_wait_ms: 1000,
-          ...options.stationConfig,
-          ...(s.site_id ? { site_id: s.site_id as never } : {}),
-          ...(s.line_id ? { line_id: s.line_id } : {}),
-        },
+      // One use: a second claim (even with the same MAC, which anyone on the LAN can see) would
+      // hand out a new token and revoke the real station's. Re-issuing is reissueToken's job.
+      if (byCode.has(req.claim_code))
+        throw new ProviderError(409, 'claim_code_used', 'rfid: the claim code was already used');
+      const s: Station = {
+        station_id: newId('stn'),
+        mac: req.mac,
+        claim_code: req.claim_code,
+        last_seen_at: undefined,
+        firmware_version: req.firmware_version,
       };
+      stations.set(s.station_id, s);
+      byCode.set(req.claim_code, s.station_id);
+      return issue(s);
+    },
+    async reissueToken(id) {
+      const s = station(id);
+      if (!s.mac) throw new ProviderError(404, 'not_found', `rfid: station ${id} was never claimed`);
+      return issue(s);
     },
     async ingest(events) {
       let accepted = 0;
       let dups = 0;
       const t = now();
+      const unknown = events.find((e) => !stations.has(e.station_id));
+      if (unknown)
+        throw new ProviderError(
+          404,
+          'unknown_station',
+          `rfid: station ${unknown.station_id} was never claimed`,
+          {
+            details: [{ path: `events[${events.indexOf(unknown)}].station_id`, message: 'unknown station' }],
+          },
+        );
       for (const e of events) {
         const k = `${e.station_id}\u0000${e.event_id}`;
         if (seen.has(k)) {
@@ -122,11 +175,7 @@ export function createMemoryRfidBackend(options: MemoryRfidBackendOptions = {}):
         seen.add(k);
         stored.push(e);
         accepted += 1;
-        let s = stations.get(e.station_id);
-        if (!s) {
-          s = { station_id: e.station_id, mac: '', claim_code: '', last_seen_at: undefined };
-          stations.set(e.station_id, s);
-        }
+        const s = stations.get(e.station_id)!;
         s.last_seen_at = t;
         if (e.type === 'heartbeat') {
           s.queue_depth = e.queue_depth;
@@ -175,14 +224,21 @@ export function createMemoryRfidBackend(options: MemoryRfidBackendOptions = {}):
     async health() {
       return { status: 'ok', version: '1', time: iso(now()) };
     },
-    // Without apiTokens the backend is open (tests, demos); with them, station tokens work too.
-    ...(apiTokens.size ? { isValidToken: (token: string) => apiTokens.has(token) || tokens.has(token) } : {}),
+    // Without apiTokens the backend is open to anonymous callers (tests, demos); a station token
+    // is scoped to its station either way.
+    caller(token) {
+      const stationId = token === undefined ? undefined : tokens.get(token);
+      if (stationId) return { kind: 'station', stationId };
+      if (token !== undefined && apiTokens.has(token)) return { kind: 'operator' };
+      return apiTokens.size ? undefined : { kind: 'anonymous' };
+    },
     events: () => [...stored],
     counts: () => ({ stored: stored.length, duplicates }),
     addClaimCode: (code) => codes.add(code),
     reset() {
       codes = new Set(options.claimCodes ?? []);
       stations = new Map();
+      seed();
       byCode = new Map();
       tokens = new Map();
       seen = new Set();

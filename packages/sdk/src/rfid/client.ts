@@ -90,6 +90,15 @@ export function createRfidClient(options: RfidClientOptions): RfidClient {
       );
       return r.data;
     },
+    async reissueStationToken(stationId) {
+      await checked();
+      const r = await t.call<rfid.ClaimResponse>(
+        'reissueStationToken',
+        (init) => c.POST('/api/v1/stations/{id}/token', { params: { path: { id: stationId } }, ...init }),
+        { target: stationId },
+      );
+      return r.data;
+    },
     async mapStation(stationId, request) {
       await checked();
       const r = await t.call<rfid.MapResponse>(

@@ -16,6 +16,7 @@ export {
   type MemoryRfidBackend,
   type MemoryRfidBackendOptions,
   type RfidBackend,
+  type RfidCaller,
 } from '../provider/rfid-backend.js';
 export { createRfidHandler, type RfidHandlerOptions } from '../provider/rfid-handler.js';
 export {

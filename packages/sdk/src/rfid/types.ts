@@ -32,7 +32,12 @@ export interface RfidClient {
   ingestEvents(events: readonly rfid.RfidEvent[]): Promise<IngestOutcome>;
   /** Status of a station. */
   stationStatus(stationId: string): Promise<rfid.StationStatus>;
-  /** Assigns a station to a site and line. */
+  /**
+   * Issues a new token for a claimed station and revokes its old ones (needs an operator token). The
+   * answer holds the new station token: keep it secret.
+   */
+  reissueStationToken(stationId: string): Promise<rfid.ClaimResponse>;
+  /** Assigns a station to a site and line (needs an operator token). */
   mapStation(stationId: string, request: rfid.MapRequest): Promise<rfid.MapResponse>;
   /** Health of the backend (no token needed). */
   health(): Promise<rfid.Health>;

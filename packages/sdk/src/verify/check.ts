@@ -46,11 +46,18 @@ export async function send(
   options: VerifyOptions,
   method: string,
   path: string,
-  init: { body?: unknown; headers?: Record<string, string>; auth?: boolean } = {},
+  init: {
+    body?: unknown;
+    headers?: Record<string, string>;
+    auth?: boolean;
+    /** Another bearer token than `options.token` for this request (a station's). */
+    token?: string | undefined;
+  } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  if (init.auth !== false && options.token) headers.authorization = `Bearer ${options.token}`;
+  if (init.body !== undefined) headers['content-type'] ??= 'application/json';
+  const token = init.token ?? options.token;
+  if (init.auth !== false && token) headers.authorization = `Bearer ${token}`;
   const request = new Request(`${options.baseUrl.replace(/\/+$/, '')}${path}`, {
     method,
     headers,

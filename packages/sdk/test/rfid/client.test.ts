@@ -18,7 +18,10 @@ import { STATION, tagReads } from './fixtures.js';
 
 const BASE = 'http://127.0.0.1:18080';
 const TOKEN = 'canary-station-token-42f1d0';
-const kit = createRfidMswKit({ baseUrl: BASE, backend: { claimCodes: ['CLAIM-0001'], apiTokens: [TOKEN] } });
+const kit = createRfidMswKit({
+  baseUrl: BASE,
+  backend: { claimCodes: ['CLAIM-0001'], apiTokens: [TOKEN], stations: [STATION] },
+});
 const lan = createRfidMswKit({ baseUrl: 'http://rfid.site.lan' });
 const pub = createRfidMswKit({ baseUrl: 'http://8.8.8.8' });
 const server = setupServer(...kit.handlers, ...lan.handlers, ...pub.handlers);
@@ -51,9 +54,10 @@ describe('RfidClient', () => {
     const claim = await c.claimStation({ claim_code: 'CLAIM-0001', mac: 'AA:BB:CC:DD:EE:01' });
     expect(claim.station_id).toMatch(/^stn_/);
     expect(claim.station_token.length).toBeGreaterThanOrEqual(16);
-    // a re-claim by the same station returns the same id
-    const again = await c.claimStation({ claim_code: 'CLAIM-0001', mac: 'aa:bb:cc:dd:ee:01' });
-    expect(again.station_id).toBe(claim.station_id);
+    // A claim code is one use (issue 11 item 12): the same MAC, visible on the LAN, gets no new token.
+    await expect(
+      c.claimStation({ claim_code: 'CLAIM-0001', mac: 'aa:bb:cc:dd:ee:01' }),
+    ).rejects.toBeInstanceOf(ConflictError);
     await expect(
       c.claimStation({ claim_code: 'CLAIM-0001', mac: 'aa:bb:cc:dd:ee:02' }),
     ).rejects.toBeInstanceOf(ConflictError);
@@ -66,7 +70,7 @@ describe('RfidClient', () => {
     });
     expect(mapped.line_id).toBe('dock-1');
     // the station's own token works too
-    const own = createRfidClient({ baseUrl: BASE, token: again.station_token });
+    const own = createRfidClient({ baseUrl: BASE, token: claim.station_token });
     const status = await own.stationStatus(claim.station_id);
     expect(status).toMatchObject({
       station_id: claim.station_id,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { createMemoryRfidBackend, createRfidHandler, serveFetchHandler } from '../../src/rfid/index.js';
+import { STATION } from './fixtures.js';
 
 const pkg = fileURLToPath(new URL('../..', import.meta.url));
 const script = fileURLToPath(new URL('./station.fixture.ts', import.meta.url));
@@ -40,7 +41,7 @@ function runStation(args: string[], stop: (line: string) => boolean): Promise<'k
 }
 
 it('a station SIGKILLed while delivering resumes; the backend stores every event once, in order', async () => {
-  const backend = createMemoryRfidBackend();
+  const backend = createMemoryRfidBackend({ stations: [STATION] });
   const served = await serveFetchHandler(createRfidHandler({ backend }), { port: 0 });
   const dir = await mkdtemp(join(tmpdir(), 'fieldops-station-'));
   try {

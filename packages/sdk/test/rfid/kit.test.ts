@@ -13,11 +13,15 @@ import {
   TimeoutError,
 } from '../../src/rfid/index.js';
 import { createRfidMswKit } from '../../src/testing/index.js';
-import { tagReads } from './fixtures.js';
+import { STATION, tagReads } from './fixtures.js';
 
 const BASE = 'http://10.1.2.3';
-const kit = createRfidMswKit({ baseUrl: BASE });
-const prefixed = createRfidMswKit({ baseUrl: 'http://10.1.2.4', basePath: '/rfid' });
+const kit = createRfidMswKit({ baseUrl: BASE, backend: { stations: [STATION] } });
+const prefixed = createRfidMswKit({
+  baseUrl: 'http://10.1.2.4',
+  basePath: '/rfid',
+  backend: { stations: [STATION] },
+});
 const server = setupServer(...kit.handlers, ...prefixed.handlers);
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());

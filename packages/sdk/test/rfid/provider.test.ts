@@ -8,7 +8,7 @@ import {
   type RfidBackend,
   serveFetchHandler,
 } from '../../src/rfid/index.js';
-import { tagReads } from './fixtures.js';
+import { STATION, tagReads } from './fixtures.js';
 
 const BASE = 'http://rfid.test';
 
@@ -29,7 +29,7 @@ async function errorOf(res: Response) {
 }
 
 describe('RFID provider handler', { timeout: 30_000 }, () => {
-  const backend = createMemoryRfidBackend();
+  const backend = createMemoryRfidBackend({ stations: [STATION, 'stn_0002abcd'] });
   const handle = createRfidHandler({ backend });
 
   it('rejects invalid input with the contract ErrorBody', async () => {
@@ -63,7 +63,7 @@ describe('RFID provider handler', { timeout: 30_000 }, () => {
   });
 
   it('deduplicates events by (station_id, event_id) across batches and keys', async () => {
-    const b = createMemoryRfidBackend();
+    const b = createMemoryRfidBackend({ stations: [STATION, 'stn_0002abcd'] });
     const h = createRfidHandler({ backend: b });
     const r1 = await h(
       post('/api/v1/events', { events: tagReads(3) }, { 'idempotency-key': 'key-a-000001' }),
@@ -85,7 +85,7 @@ describe('RFID provider handler', { timeout: 30_000 }, () => {
   });
 
   it('replays the first answer for the same key and body (also with keys in another order)', async () => {
-    const b = createMemoryRfidBackend();
+    const b = createMemoryRfidBackend({ stations: [STATION, 'stn_0002abcd'] });
     const h = createRfidHandler({ backend: b });
     const events = tagReads(2);
     const first = await h(post('/api/v1/events', { events }, { 'idempotency-key': 'key-r-000001' }));
@@ -111,7 +111,7 @@ describe('RFID provider handler', { timeout: 30_000 }, () => {
     const inFlight = new Promise<void>((r) => {
       entered = r;
     });
-    const inner = createMemoryRfidBackend();
+    const inner = createMemoryRfidBackend({ stations: [STATION, 'stn_0002abcd'] });
     const slow: RfidBackend = {
       ...inner,
       ingest: async (events) => {

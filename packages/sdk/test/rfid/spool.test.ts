@@ -17,7 +17,7 @@ import {
   serveFetchHandler,
 } from '../../src/rfid/index.js';
 import { withFaults } from '../../src/testing/index.js';
-import { tagReads } from './fixtures.js';
+import { STATION, tagReads } from './fixtures.js';
 
 const dirs: string[] = [];
 async function tempDir() {
@@ -164,7 +164,7 @@ describe('spool', { timeout: 30_000 }, () => {
   }, 60_000);
 
   it('delivers in order through server 5xx, 429 and dropped connections', async () => {
-    const backend = createMemoryRfidBackend();
+    const backend = createMemoryRfidBackend({ stations: [STATION] });
     const { handler, faults } = withFaults(RFID_API, createRfidHandler({ backend }));
     const served = await serveFetchHandler(handler, { port: 0 });
     const spool = await openSpool<rfid.RfidEvent>({ dir: await tempDir() });

@@ -7,7 +7,9 @@ import { executionSpec } from '../registry/fixtures.js';
 const token = process.env.FIELDOPS_VERIFY_TOKEN;
 const apiTokens = token ? [token] : [];
 const rfid = await serveFetchHandler(
-  createRfidHandler({ backend: createMemoryRfidBackend({ claimCodes: ['CI-CLAIM-0001'], apiTokens }) }),
+  createRfidHandler({
+    backend: createMemoryRfidBackend({ claimCodes: ['CI-CLAIM-0001', 'CI-CLAIM-0002'], apiTokens }),
+  }),
   { port: 0, host: '127.0.0.1' },
 );
 const registryBackend = createMemoryRegistryBackend({ apiTokens });

@@ -12,6 +12,7 @@ import {
   createMemoryRfidBackend,
   createRfidHandler,
   type IdempotencyStore,
+  type RfidBackend,
 } from '../../src/rfid/index.js';
 
 import { executionSpec } from '../registry/fixtures.js';
@@ -42,7 +43,10 @@ async function serve(handler: (r: Request) => Promise<Response>) {
 
 describe('fieldops verify rfid', { timeout: 30_000 }, () => {
   it('passes against the provider handlers on a loopback server', async () => {
-    const backend = createMemoryRfidBackend({ claimCodes: ['VERIFY-CODE-1'], apiTokens: [TOKEN] });
+    const backend = createMemoryRfidBackend({
+      claimCodes: ['VERIFY-CODE-1', 'VERIFY-CODE-2'],
+      apiTokens: [TOKEN],
+    });
     const url = await serve(createRfidHandler({ backend }));
     const r = await cli([
       'verify',
@@ -53,9 +57,16 @@ describe('fieldops verify rfid', { timeout: 30_000 }, () => {
       TOKEN,
       '--claim-code',
       'VERIFY-CODE-1',
+      '--claim-code',
+      'VERIFY-CODE-2',
     ]);
     expect(r.out).toMatch(/ingest\.replay-same-key\s+PASS/);
-    expect(r.out).toMatch(/claim\.repeat-same-station\s+PASS/);
+    expect(r.out).toMatch(/claim\.reuse-code-409\s+PASS/);
+    expect(r.out).toMatch(/scope\.ingest-other-station-403\s+PASS/);
+    expect(r.out).toMatch(/scope\.idempotency-key-per-caller\s+PASS/);
+    expect(r.out).toMatch(/token\.reissue-by-operator\s+PASS/);
+    expect(r.out).toMatch(/status\.bad-percent-encoding-400\s+PASS/);
+    expect(r.out).toMatch(/ingest\.non-json-415\s+PASS/);
     expect(r.out).toMatch(/ingest\.over-limit-rejected\s+PASS/);
     expect(r.out).toMatch(/auth\.missing-token-401\s+PASS/);
     expect(r.out).toMatch(/\d+ passed, 0 failed, 0 skipped/);
@@ -80,14 +91,72 @@ describe('fieldops verify rfid', { timeout: 30_000 }, () => {
     const real = createMemoryIdempotencyStore();
     const forgetful: IdempotencyStore = { ...real, begin: async () => ({ kind: 'started' }) };
     const url = await serve(
-      createRfidHandler({ backend: createMemoryRfidBackend(), idempotency: forgetful }),
+      createRfidHandler({
+        backend: createMemoryRfidBackend({ stations: ['stn_verifyknown01'] }),
+        idempotency: forgetful,
+      }),
     );
-    const r = await cli(['verify', 'rfid', '--base-url', url]);
+    const r = await cli(['verify', 'rfid', '--base-url', url, '--station-id', 'stn_verifyknown01']);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/ingest\.replay-same-key\s+FAIL\s+the replay answered/);
     expect(r.out).toMatch(/ingest\.key-reuse-422\s+FAIL\s+expected HTTP 422, got 200/);
     expect(r.out).toMatch(/ingest\.valid-batch\s+PASS/);
     expect(r.out).toMatch(/claim\s+SKIP/);
+  });
+
+  // Issue 11 item 3: a backend whose tokens are all equal (the old `isValidToken`-only contract) lets
+  // station A act on station B; verify must fail it, naming each check.
+  it('fails a backend that lets station A act on station B', async () => {
+    const real = createMemoryRfidBackend({
+      claimCodes: ['VERIFY-CODE-1', 'VERIFY-CODE-2'],
+      apiTokens: [TOKEN],
+    });
+    const { caller, ...rest } = real;
+    const unscoped: RfidBackend = {
+      ...rest,
+      // Every known token is accepted and treated alike: no notion of whose station it is.
+      isValidToken: async (token) => (await caller!(token)) !== undefined,
+    };
+    // …and an idempotency store that drops the caller from the key (answers shared by every token).
+    const store = createMemoryIdempotencyStore();
+    const unscope = (key: string) =>
+      key
+        .split(':')
+        .filter((_, i) => i !== 1 && i !== 2)
+        .join(':');
+    const leaky: IdempotencyStore = {
+      begin: (key, fp) => store.begin(unscope(key), fp),
+      complete: (key, fp, res) => store.complete(unscope(key), fp, res),
+      release: (key) => store.release(unscope(key)),
+    };
+    const url = await serve(createRfidHandler({ backend: unscoped, idempotency: leaky }));
+    const r = await cli([
+      'verify',
+      'rfid',
+      '--base-url',
+      url,
+      '--token',
+      TOKEN,
+      '--claim-code',
+      'VERIFY-CODE-1',
+      '--claim-code',
+      'VERIFY-CODE-2',
+      '--json',
+    ]);
+    expect(r.code).toBe(1);
+    const results = JSON.parse(r.out) as { name: string; status: string; detail?: string }[];
+    const failed = results.filter((x) => x.status === 'fail').map((x) => x.name);
+    expect(failed).toEqual(
+      expect.arrayContaining([
+        'scope.ingest-other-station-403',
+        'scope.status-other-station-403',
+        'scope.map-by-station-403',
+        'scope.idempotency-key-per-caller',
+        'scope.reissue-by-station-403',
+      ]),
+    );
+    expect(results.find((x) => x.name === 'ingest.valid-batch')?.status).toBe('pass');
+    expect(r.out).not.toContain(TOKEN);
   });
 
   it('reports an unreachable server as failed checks, and usage errors with exit 2', async () => {

@@ -9,11 +9,13 @@ export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: 'Check a live RFID backend or registry API against the contract (pass/fail table).',
   usage:
-    'fieldops verify rfid --base-url URL [--token TOKEN | --token-env NAME] [--claim-code CODE] [--station-id ID] [--json]\n' +
+    'fieldops verify rfid --base-url URL [--token TOKEN | --token-env NAME] [--claim-code CODE [--claim-code CODE2]] [--station-id ID] [--json]\n' +
     'fieldops verify registry --base-url URL [--token TOKEN | --token-env NAME] [--deployment-id ID] [--json]\n\n' +
     'Runs every check (responses valid against the contract, idempotency, ETag/If-Match, error statuses)\n' +
     'and prints a pass/fail table. The run writes test records (ids starting verify). Exit 0 when no check\n' +
-    'fails, 1 when one does, 2 on usage errors. Prefer --token-env: a --token value is visible to ps.',
+    'fails, 1 when one does, 2 on usage errors. Prefer --token-env: a --token value is visible to ps.\n' +
+    'rfid: two unused --claim-code values claim two stations and run the scoping checks (station A\n' +
+    "may not write, read, map or re-issue for station B); the token should be an operator's.",
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -22,7 +24,7 @@ export const verifyCommand: CliCommand = {
         'base-url': { type: 'string' },
         token: { type: 'string' },
         'token-env': { type: 'string' },
-        'claim-code': { type: 'string' },
+        'claim-code': { type: 'string', multiple: true },
         'station-id': { type: 'string' },
         'deployment-id': { type: 'string' },
         json: { type: 'boolean' },
@@ -52,7 +54,7 @@ export const verifyCommand: CliCommand = {
           ? await verifyRfid({
               baseUrl,
               token,
-              claimCode: values['claim-code'],
+              claimCodes: values['claim-code'],
               stationId: values['station-id'],
             })
           : await verifyRegistry({ baseUrl, token, deploymentId: values['deployment-id'] });
