@@ -1,6 +1,8 @@
 // Registry → RFID backend: claim each station of the spec with its printed claim code (a SecretRef),
 // map it to the site and its line, record the station id in the registry, then have it send a few
 // commissioning reads with its own station token (what a station does once it is on the LAN).
+// A claim code is one use: a station the registry already records (an earlier run claimed it) is
+// only mapped again; it has no token here and sends no commissioning reads (it did the first time).
 import { randomBytes } from 'node:crypto';
 import type { automation, rfid } from '@fieldops/contracts';
 import type { RegistryClient } from '@fieldops/sdk/registry';
@@ -12,8 +14,8 @@ export interface OnboardedStation {
   device_id: string;
   station_id: string;
   line_id: string;
-  /** Held in memory for the commissioning reads only; never printed. */
-  token: { reveal(): string };
+  /** Held in memory for the commissioning reads only; never printed. Absent when claimed earlier. */
+  token?: { reveal(): string };
 }
 
 /** Claims, maps and records every station of the spec. */
@@ -24,11 +26,17 @@ export async function onboardStations(
   const out: OnboardedStation[] = [];
   for (const s of spec.targets.stations) {
     if (!s.claim_code_ref) throw new Error(`station ${s.device_id} has no claim_code_ref`);
-    const code = await deps.secrets.resolve(s.claim_code_ref);
     const mac = s.mac.toLowerCase().replace(/-/g, ':');
-    const claim = await deps.rfid.claimStation({ claim_code: code.reveal(), mac });
+    const known = (await deps.registry.getDevice(s.device_id)).device.external_refs.rfid?.station_id;
+    const claim = known
+      ? undefined
+      : await deps.rfid.claimStation({
+          claim_code: (await deps.secrets.resolve(s.claim_code_ref)).reveal(),
+          mac,
+        });
+    const stationId = known ?? claim!.station_id;
     const lineId = s.line_id ?? 'default';
-    await deps.rfid.mapStation(claim.station_id, {
+    await deps.rfid.mapStation(stationId, {
       site_id: spec.site_id,
       line_id: lineId,
       deployment_id: spec.deployment_id,
@@ -37,14 +45,14 @@ export async function onboardStations(
       source: 'rfid',
       observed_at: deps.now().toISOString(),
       data: { rfid: { claimed: true, line_id: lineId } },
-      external_refs: { rfid: { station_id: claim.station_id, mac } },
+      external_refs: { rfid: { station_id: stationId, mac } },
     });
-    const token = claim.station_token;
+    const token = claim?.station_token;
     out.push({
       device_id: s.device_id,
-      station_id: claim.station_id,
+      station_id: stationId,
       line_id: lineId,
-      token: { reveal: () => token },
+      ...(token ? { token: { reveal: () => token } } : {}),
     });
   }
   return out;
@@ -60,6 +68,7 @@ export async function sendCommissioningReads(
   let accepted = 0;
   let duplicates = 0;
   for (const s of stations) {
+    if (!s.token) continue;
     const client = createRfidClient({ baseUrl: rfidUrl, token: s.token });
     const at = now();
     // One id per read; a retry of this batch (same ids, same key) is deduplicated by the backend.
