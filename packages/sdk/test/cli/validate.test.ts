@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -98,6 +99,34 @@ describe('fieldops validate', () => {
     const ambiguous = await cli('validate', file, '--contract', 'ErrorBody');
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toContain('ErrorBody is ambiguous: registry.v1.ErrorBody, rfid.v1.ErrorBody');
+  });
+
+  it('refuses a FIFO instead of waiting on it (issue 11 item 14)', async () => {
+    const fifo = join(tmp, 'spec.fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    const r = await cli('validate', fifo);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('not a regular file');
+  });
+
+  it('never echoes file content in a JSON syntax error (issue 11 item 14)', async () => {
+    const file = join(tmp, 'secret.json');
+    await writeFile(file, '{\n  "token": hunter2-s3cr3t\n}\n');
+    const r = await cli('validate', file);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).not.toMatch(/hunter|s3cr3t|2-s/);
+    expect(r.stdout).toMatch(/cannot read: invalid JSON( at line 2, column \d+)?\n/);
+  });
+
+  it('accepts a UTF-8 byte-order mark (issue 11 item 14)', async () => {
+    const text = await import('node:fs/promises').then((fs) =>
+      fs.readFile(join(repo, 'examples/documents/site-bkk-01.spec.json'), 'utf8'),
+    );
+    const file = join(tmp, 'bom.spec.json');
+    await writeFile(file, `\uFEFF${text}`);
+    const r = await cli('validate', file);
+    expect(r.stdout).toContain('valid automation.v1.ExecutionSpec');
+    expect(r.code).toBe(0);
   });
 
   it('explains files it cannot read or classify', async () => {

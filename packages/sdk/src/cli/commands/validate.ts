@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatPath, listContracts, validateContract } from '@fieldops/contracts';
@@ -41,11 +42,58 @@ export function detectContract(doc: unknown): string | undefined {
   return undefined;
 }
 
-/** Reads a JSON or YAML file (by extension; YAML is a superset, so unknown extensions parse as YAML). */
+/**
+ * Reads a JSON or YAML file (by extension; YAML is a superset, so unknown extensions parse as YAML).
+ * Only regular files are read: a FIFO, a device or a directory is refused instead of waited on. A
+ * UTF-8 byte-order mark is skipped. A JSON syntax error names the position only, never the text: the
+ * file may hold a secret.
+ */
 export async function readDocument(path: string): Promise<unknown> {
-  const text = await readFile(path, 'utf8');
-  if (extname(path).toLowerCase() === '.json') return JSON.parse(text);
+  const text = stripBom(await readRegularFile(path));
+  if (extname(path).toLowerCase() === '.json') return parseJson(text);
   return parseYaml(text, { prettyErrors: true });
+}
+
+/** Reads a file as UTF-8 after checking it is a regular file (O_NONBLOCK: opening a FIFO never waits). */
+async function readRegularFile(path: string): Promise<string> {
+  if (!(await stat(path)).isFile()) throw new Error('not a regular file (a FIFO, device or directory)');
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    // Checked again on the open handle: the path may have been swapped since the first look.
+    if (!(await handle.stat()).isFile()) throw new Error('not a regular file (a FIFO, device or directory)');
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Drops a leading UTF-8 byte-order mark (editors on Windows write one). */
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** JSON.parse whose error names the line and column, never the text around it. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const position = /position (\d+)/.exec(probeJsonError(text))?.[1];
+    if (position === undefined) throw new Error('invalid JSON');
+    const before = text.slice(0, Number(position));
+    const line = before.split('\n').length;
+    const column = Number(position) - before.lastIndexOf('\n');
+    throw new Error(`invalid JSON at line ${line}, column ${column}`);
+  }
+}
+
+/** The engine's own message for a JSON syntax error (only its position is used). */
+function probeJsonError(text: string): string {
+  try {
+    JSON.parse(text);
+    return '';
+  } catch (error) {
+    return error instanceof Error ? error.message : '';
+  }
 }
 
 /** `fieldops validate <file…> [--contract NAME] [--json]` */
