@@ -42,7 +42,7 @@ const post = (events: unknown[]) =>
 
 function setup() {
   clock = new Date('2026-11-30T10:00:00Z');
-  const kit = createRfidMswKit({ baseUrl: BASE });
+  const kit = createRfidMswKit({ baseUrl: BASE, backend: { stations: [STN] } }); // known: events of an unclaimed station are 404
   const tracker = createStationHealthTracker({
     source: '/sites/site_0001/rfid',
     siteId: 'site_0001',
@@ -115,7 +115,7 @@ describe('RFID backend health', () => {
   it('reports a backend found down at start, re-asserts it, and reports the recovery', async () => {
     clock = new Date('2026-11-30T10:00:00Z');
     let up = false;
-    const kit = createRfidMswKit({ baseUrl: BASE });
+    const kit = createRfidMswKit({ baseUrl: BASE, backend: { stations: [STN] } }); // known: events of an unclaimed station are 404
     const monitor = createBackendHealthMonitor({
       baseUrl: BASE,
       source: '/sites/site_0001/rfid',
