@@ -25,6 +25,21 @@ describe('ports baseline', () => {
     ['0.0.0.0', 'unspecified'],
     ['2001:db8::1', 'public'],
     ['rfid.site.lan', 'hostname'],
+    // Issue 11 item 11: hextets, not text prefixes (RFC 4291 §2.2: `fd::1` is 00fd:0:0:0:0:0:0:1).
+    ['[fd::1]', 'public'],
+    ['[fc::8]', 'public'],
+    ['[fe8::1]', 'public'],
+    ['fd00::1', 'unique_local'],
+    ['fc00::8', 'unique_local'],
+    ['febf::1', 'link_local'],
+    ['fec0::1', 'public'],
+    ['fe80::1%eth0', 'link_local'],
+    ['0:0:0:0:0:0:0:1', 'loopback'],
+    ['::', 'unspecified'],
+    ['::ffff:192.168.1.10', 'private'],
+    ['0:0:0:0:0:ffff:8.8.8.8', 'public'],
+    ['fd00::1::2', 'public'],
+    ['fd00:zz::1', 'public'],
   ])('classifies %s as %s', (address, expected) => {
     expect(classifyAddress(address)).toBe(expected);
   });

@@ -92,6 +92,33 @@ function ipv4(address: string): number[] | undefined {
   return parts.every((p) => p <= 255) ? parts : undefined;
 }
 
+/** The eight hextets of an IPv6 address (`::` expanded, a trailing dotted IPv4 read), or undefined. */
+function ipv6(address: string): number[] | undefined {
+  let text = address;
+  const zone = text.indexOf('%');
+  if (zone >= 0) text = text.slice(0, zone); // fe80::1%eth0: the zone does not change the class
+  let tail: number[] = [];
+  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const v4 = ipv4(dotted[2]!);
+    if (!v4) return undefined;
+    tail = [(v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!];
+    text = dotted[1]!.endsWith('::') ? dotted[1]! : dotted[1]!.slice(0, -1);
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const read = (part: string) => (part === '' ? [] : part.split(':'));
+  const head = read(halves[0]!);
+  const rest = halves.length === 2 ? read(halves[1]!) : [];
+  if (![...head, ...rest].every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
+  const given = head.length + rest.length + tail.length;
+  if (halves.length === 1 ? given !== 8 : given > 7) return undefined;
+  const zeros = new Array<number>(8 - given).fill(0);
+  return [...head, ...(halves.length === 2 ? zeros : []), ...rest]
+    .map((g) => Number.parseInt(g, 16))
+    .concat(tail);
+}
+
 /**
  * Classifies a literal IP address (IPv4, IPv6, IPv4-mapped IPv6) without any lookup; anything else
  * is a `hostname`, which a caller must resolve before trusting it.
@@ -101,7 +128,7 @@ export function classifyAddress(address: string): AddressClass {
   if (a.startsWith('[') && a.endsWith(']')) a = a.slice(1, -1);
   if (a === 'localhost' || a.endsWith('.localhost')) return 'loopback';
   if (a === '0.0.0.0' || a === '::') return 'unspecified'; // a bind to every interface, not an address to reach
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+  const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
   const v4 = ipv4(mapped ? mapped[1]! : a);
   if (v4) {
     const [x, y] = v4 as [number, number, number, number];
@@ -112,9 +139,13 @@ export function classifyAddress(address: string): AddressClass {
     return 'public';
   }
   if (a.includes(':')) {
-    if (a === '::1') return 'loopback';
-    if (/^fe[89ab]/.test(a)) return 'link_local';
-    if (/^f[cd]/.test(a)) return 'unique_local';
+    // Parsed into hextets, never matched by text prefix: `fd::1` is 00fd::1 (public), not fd00::/8.
+    const h = ipv6(a);
+    if (!h) return 'public'; // not an address we can read: never trusted as LAN
+    if (h.every((x) => x === 0)) return 'unspecified';
+    if (h.slice(0, 7).every((x) => x === 0) && h[7] === 1) return 'loopback';
+    if ((h[0]! & 0xffc0) === 0xfe80) return 'link_local'; // fe80::/10
+    if ((h[0]! & 0xfe00) === 0xfc00) return 'unique_local'; // fc00::/7
     return 'public';
   }
   return 'hostname';

@@ -1,7 +1,7 @@
 import type { rfid } from '@fieldops/contracts';
 import { type paths, RFID_API } from '@fieldops/contracts/rfid/v1';
 import { FieldopsError } from '../transport/errors.js';
-import { assertLanUrl } from '../transport/lan-guard.js';
+import { assertLanUrl, noRedirectFetch } from '../transport/lan-guard.js';
 import { createTransport } from '../transport/transport.js';
 import { batchIdempotencyKey, DEFAULT_BATCH_LIMITS, splitIntoBatches } from './batch.js';
 import type { IngestOutcome, RfidClient, RfidClientOptions } from './types.js';
@@ -13,7 +13,12 @@ const asBody = <T>(value: T) => value as never;
  * on the LAN; a public address rejects with LanGuardError unless `allowPublicNetwork` is set.
  */
 export function createRfidClient(options: RfidClientOptions): RfidClient {
-  const t = createTransport<paths>(RFID_API, options);
+  // On the LAN no redirect is followed (a 3xx could send a batch and its token elsewhere).
+  const fetchImpl = options.fetch ?? ((r: Request) => globalThis.fetch(r));
+  const t = createTransport<paths>(RFID_API, {
+    ...options,
+    fetch: options.allowPublicNetwork ? fetchImpl : noRedirectFetch(fetchImpl),
+  });
   const c = t.client;
   const batchLimits = {
     maxEvents: Math.min(

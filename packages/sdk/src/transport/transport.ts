@@ -13,7 +13,7 @@ import {
   toClock,
 } from '@fieldops/core';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
-import { FieldopsHttpError, httpErrorFor, NetworkError, TimeoutError } from './errors.js';
+import { FieldopsHttpError, httpErrorFor, LanGuardError, NetworkError, TimeoutError } from './errors.js';
 import { DEFAULT_RETRY, isRetryableHttp } from './retry.js';
 import { type BearerTokenSource, redactText, resolveToken } from './token.js';
 import { buildTraceparent, newTraceId, traceIdOf } from './traceparent.js';
@@ -218,7 +218,12 @@ export function createTransport<Paths extends {}>(
           retryAfterMs,
         });
       } catch (cause) {
-        if (cause instanceof FieldopsHttpError || isContractFailure(cause)) {
+        // HTTP errors, contract failures and guard refusals are final: no retry.
+        if (
+          cause instanceof FieldopsHttpError ||
+          cause instanceof LanGuardError ||
+          isContractFailure(cause)
+        ) {
           log('warn', {
             ...base,
             outcome: 'error',
