@@ -54,9 +54,21 @@ describe('generated documents', () => {
       '/api/v1/stations/claim',
       '/api/v1/stations/{id}/map',
       '/api/v1/stations/{id}/status',
+      '/api/v1/stations/{id}/token',
     ]);
     const ingest = rfid.paths['/api/v1/events'].post;
-    expect(Object.keys(ingest.responses)).toEqual(['200', '400', '401', '409', '413', '422']);
+    // 403: another station's events; 404: a station never claimed; 415: not JSON (issue 11 items 3, 13).
+    expect(Object.keys(ingest.responses)).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '413',
+      '415',
+      '422',
+    ]);
     expect(ingest.parameters).toContainEqual(
       expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }),
     );

@@ -114,9 +114,8 @@ function ipv6(address: string): number[] | undefined {
   const given = head.length + rest.length + tail.length;
   if (halves.length === 1 ? given !== 8 : given > 7) return undefined;
   const zeros = new Array<number>(8 - given).fill(0);
-  return [...head, ...(halves.length === 2 ? zeros : []), ...rest]
-    .map((g) => Number.parseInt(g, 16))
-    .concat(tail);
+  const hex = (groups: string[]) => groups.map((g) => Number.parseInt(g, 16));
+  return [...hex(head), ...(halves.length === 2 ? zeros : []), ...hex(rest), ...tail];
 }
 
 /**
