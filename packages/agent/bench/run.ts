@@ -5,8 +5,8 @@
 //   2. Gateway-offline detection latency through MQTT against the gateways' stats interval
 //      (the monitor's stats timeout of 1.5 × the interval, checked every interval / 4). Goal ≤ 2×.
 import os from 'node:os';
+import { missingServer, startMosquitto } from '@fieldops/bus/testing';
 import { createHealthMonitor, type HealthEvent } from '@fieldops/sdk/chirpstack';
-import { hasMosquitto, startMosquitto } from '@fieldops/sdk/testing';
 import { connectAsync } from 'mqtt';
 import { createMqttConsumer } from '../src/mqtt/consumer.js';
 import { decodeJsonEvent } from '../src/mqtt/decode-json.js';
@@ -98,7 +98,7 @@ for (const json of [false, true]) {
   );
 }
 
-if (!hasMosquitto()) {
+if (missingServer('mosquitto')) {
   console.log('mosquitto is not installed: the broker figures are skipped');
   process.exit(0);
 }

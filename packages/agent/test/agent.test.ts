@@ -1,5 +1,5 @@
+import { missingServer, startMosquitto } from '@fieldops/bus/testing';
 import { createHealthMonitor, type HealthEvent } from '@fieldops/sdk/chirpstack';
-import { hasMosquitto, startMosquitto } from '@fieldops/sdk/testing';
 import { connectAsync } from 'mqtt';
 import { describe, expect, it, vi } from 'vitest';
 import type { SinkEvent } from '../src/agent.js';
@@ -8,7 +8,7 @@ import { serveHealthz } from '../src/healthz.js';
 import { loadConfig } from '../src/load-config.js';
 import { appTopic, encodeConn, encodeJoin, publish } from './fake-chirpstack-publisher.js';
 
-const skip = !hasMosquitto() && process.env.FIELDOPS_CI !== '1';
+const skip = missingServer('mosquitto') !== undefined;
 const SITE = 'site_01jd8y3k2m0000000000000001';
 
 describe('site.yaml', () => {

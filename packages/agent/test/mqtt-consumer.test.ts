@@ -1,5 +1,5 @@
+import { missingServer, type RestartableServer, startMosquitto } from '@fieldops/bus/testing';
 import { FieldopsEvent } from '@fieldops/contracts/events/v1';
-import { hasMosquitto, startMosquitto, type TestMosquitto } from '@fieldops/sdk/testing';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMqttConsumer, type MqttConsumer } from '../src/mqtt/consumer.js';
@@ -21,7 +21,7 @@ import {
   publish,
 } from './fake-chirpstack-publisher.js';
 
-const skip = !hasMosquitto() && process.env.FIELDOPS_CI !== '1';
+const skip = missingServer('mosquitto') !== undefined;
 const SITE = 'site_01jd8y3k2m0000000000000001';
 const freezer: FakeDevice = {
   devEui: '70b3d57ed0000001',
@@ -31,7 +31,7 @@ const freezer: FakeDevice = {
 const T = new Date('2026-11-30T10:00:00.000Z');
 
 describe.skipIf(skip)('ChirpStack MQTT integration consumer (real Mosquitto)', () => {
-  let broker: TestMosquitto;
+  let broker: RestartableServer;
   let chirpstack: MqttClient;
   let consumer: MqttConsumer | undefined;
   const events: FieldopsEvent[] = [];

@@ -1,8 +1,10 @@
 // Test kit shared by every package whose tests need real servers: `import { startNats } from '@fieldops/bus/testing'`.
 export { freePort, startChild, stopChild, waitForPort } from './testing/process.js';
 export {
+  type MosquittoOptions,
   missingServer,
   type RestartableServer,
+  type RestartOptions,
   serverBinaries,
   startMosquitto,
   startNats,

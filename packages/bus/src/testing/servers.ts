@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,10 +17,35 @@ export interface TestServer {
 
 /** A server that can be killed and started again on the same port and data (for fault tests). */
 export interface RestartableServer extends TestServer {
-  /** Stops the process (SIGTERM, or SIGKILL when `hard`) keeping its data, then starts it again. */
-  restart(options?: { hard?: boolean; downMs?: number }): Promise<void>;
+  /**
+   * Stops the process (SIGTERM, or SIGKILL when `hard`) keeping its data, then starts it again after
+   * `downMs` and, when given, once `until` has settled (a test decides when the outage ends).
+   */
+  restart(options?: RestartOptions): Promise<void>;
   /** The current process id. */
   pid(): number | undefined;
+}
+
+/** Options of {@link RestartableServer.restart}. */
+export interface RestartOptions {
+  /** SIGKILL instead of SIGTERM. */
+  hard?: boolean;
+  /** Stay down at least this long, ms. */
+  downMs?: number;
+  /** Stay down until this settles (resolved or rejected). */
+  until?: Promise<unknown>;
+}
+
+/** Stops `child`, waits as the options say, then relaunches; returns the new child. */
+async function relaunch(
+  child: ChildProcess,
+  launch: () => Promise<ChildProcess>,
+  options: RestartOptions,
+): Promise<ChildProcess> {
+  await stopChild(child, options.hard ? 'SIGKILL' : 'SIGTERM');
+  if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
+  if (options.until) await options.until.catch(() => {});
+  return await launch();
 }
 
 /** Which server binaries this machine has. */
@@ -155,9 +180,7 @@ export async function startNats(): Promise<RestartableServer> {
     url: `nats://127.0.0.1:${port}`,
     pid: () => child.pid,
     async restart(options = {}) {
-      await stopChild(child, options.hard ? 'SIGKILL' : 'SIGTERM');
-      if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
-      child = await launch();
+      child = await relaunch(child, launch, options);
     },
     async stop() {
       await stopChild(child);
@@ -166,23 +189,50 @@ export async function startNats(): Promise<RestartableServer> {
   };
 }
 
-/** Starts Mosquitto 2 (anonymous, persistence on) on a random port; restartable on the same port and store. */
-export async function startMosquitto(): Promise<RestartableServer> {
+/** Options of {@link startMosquitto}. */
+export interface MosquittoOptions {
+  /**
+   * Configuration lines to load instead of the default (anonymous clients, persistence on), without a
+   * listener: `listener <port> 127.0.0.1` is added first. Its `password_file` and
+   * `persistence_location` lines are pointed at the broker's own temporary directory.
+   */
+  conf?: string;
+  /** Username → password, written to the password file with the real `mosquitto_passwd`. */
+  users?: Record<string, string>;
+}
+
+/** Starts Mosquitto 2 (anonymous, persistence on, or `options.conf`) on a random port; restartable on the same port and store. */
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<RestartableServer> {
   const bin = serverBinaries().mosquitto;
   if (!bin) throw new Error('mosquitto binary not found');
   const dir = mkdtempSync(join(tmpdir(), 'fieldops-mqtt-'));
   chmodSync(dir, 0o777);
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
+  let body = options.conf ?? ['allow_anonymous true', 'persistence true', 'max_queued_messages 0'].join('\n');
+  if (options.users) {
+    const file = join(dir, 'passwd');
+    for (const [i, [user, password]] of Object.entries(options.users).entries()) {
+      execFileSync(findBinary('mosquitto_passwd', ['/usr/bin/mosquitto_passwd']) ?? 'mosquitto_passwd', [
+        '-b',
+        ...(i === 0 ? ['-c'] : []),
+        file,
+        user,
+        password,
+      ]);
+    }
+    chmodSync(file, 0o644);
+    body = body.replace(/^password_file .*$/m, `password_file ${file}`);
+  }
+  body = body.replace(/^persistence_location .*$/m, '');
   writeFileSync(
     conf,
     [
       `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
-      'persistence true',
+      body,
       `persistence_location ${dir}/`,
-      'max_queued_messages 0',
-      ...(isRoot() ? ['user root'] : []),
+      // As root, mosquitto would drop to the `mosquitto` user, which cannot read a root-owned temp dir.
+      ...(isRoot() && !/^user /m.test(body) ? ['user root'] : []),
       '',
     ].join('\n'),
   );
@@ -202,9 +252,7 @@ export async function startMosquitto(): Promise<RestartableServer> {
     url: `mqtt://127.0.0.1:${port}`,
     pid: () => child.pid,
     async restart(options = {}) {
-      await stopChild(child, options.hard ? 'SIGKILL' : 'SIGTERM');
-      if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
-      child = await launch();
+      child = await relaunch(child, launch, options);
     },
     async stop() {
       await stopChild(child);

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { missingServer, startMosquitto } from '@fieldops/bus/testing';
 import type * as automation from '@fieldops/contracts/automation/v1';
 import { AS923_PLANS } from '@fieldops/contracts/regions/v1';
 import { connectAsync } from 'mqtt';
@@ -6,7 +7,6 @@ import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { renderComposeProject } from '../../src/automation/index.js';
-import { hasMosquitto, startMosquitto } from '../../src/testing/index.js';
 
 type Action = automation.ActionOf<'deploy_compose_stack'>;
 const site: Action = {
@@ -179,7 +179,7 @@ describe('deploy_compose_stack renders a ChirpStack v4 stack that starts', () =>
     expect(all.services['chirpstack-gateway-bridge'].ports).toEqual(['0.0.0.0:1700:1700/udp']);
   });
 
-  it.skipIf(!hasMosquitto() && process.env.FIELDOPS_CI !== '1')(
+  it.skipIf(missingServer('mosquitto') !== undefined)(
     'the real mosquitto loads the rendered mosquitto.conf and refuses anonymous clients',
     async () => {
       const rendered = render().files['configuration/mosquitto/config/mosquitto.conf']!;
