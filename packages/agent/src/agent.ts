@@ -3,6 +3,7 @@ import type { AgentConfig } from './config.js';
 import { createMqttConsumer, type MqttConsumer } from './mqtt/consumer.js';
 import type { GatewayMessage } from './mqtt/device-event.js';
 import type { ObservedStateBatcher } from './observed/batcher.js';
+import type { AgentProducer, Emit } from './producer.js';
 
 /** Where the agent puts events: the outbox (`@fieldops/bus` `Outbox` fits). */
 export interface EventSink {
@@ -27,6 +28,8 @@ export interface AgentMonitor {
   ): Promise<unknown>;
   start(intervalMs: number, checkIntervalMs?: number): void;
   stop(): void;
+  /** One full round now (the agent runs one at start, so an outage is reported without waiting an interval). */
+  poll?(): Promise<unknown>;
 }
 
 /** Something started with the agent and stopped with it (the relay, a backend health loop). */
@@ -47,6 +50,8 @@ export interface AgentParts {
   monitor?: AgentMonitor;
   observed?: ObservedStateBatcher;
   services?: AgentService[];
+  /** Other event sources (RFID health, fleet sync): started with the agent, their events go to the sink. */
+  producers?: AgentProducer[];
   logger?: Logger;
 }
 
@@ -69,6 +74,10 @@ export function createAgent(parts: AgentParts): Agent {
   const c = parts.config;
   const source = c.source ?? `/sites/${c.site_id}`;
   let consumer: MqttConsumer | undefined;
+  const producers = parts.producers ?? [];
+  const emit: Emit = async (events) => {
+    await parts.sink.append(events);
+  };
   const onGateway = (g: GatewayMessage) => {
     const o =
       g.kind === 'conn'
@@ -105,13 +114,23 @@ export function createAgent(parts: AgentParts): Agent {
         logger,
       });
       await consumer.start();
+      for (const p of producers) {
+        await p.start(emit);
+        logger.info({ operation: 'agent.start', producer: p.name }, `${p.name} started`);
+      }
       if (parts.monitor && c.chirpstack) {
         parts.monitor.start(c.chirpstack.poll_interval_s * 1000);
+        parts.monitor
+          .poll?.()
+          .catch((error) =>
+            logger.error({ operation: 'agent.monitor', err: String(error) }, 'first monitor round failed'),
+          );
       }
       logger.info({ operation: 'agent.start', site_id: c.site_id }, 'fieldops-agent started');
     },
     async stop() {
       parts.monitor?.stop();
+      for (const p of [...producers].reverse()) await p.stop();
       await consumer?.stop();
       consumer = undefined;
       await parts.observed?.stop();
@@ -127,6 +146,9 @@ export function createAgent(parts: AgentParts): Agent {
         mqtt,
         ...(parts.observed ? { observed_state_pending: parts.observed.pending() } : {}),
         services,
+        ...(producers.length > 0
+          ? { producers: Object.fromEntries(producers.map((p) => [p.name, p.health?.() ?? {}])) }
+          : {}),
       };
     },
   };

@@ -40,6 +40,14 @@ export const AgentConfig = z.strictObject({
       flush_interval_s: secs('observed-state write interval').default(10),
     })
     .optional(),
+  rfid: z
+    .strictObject({
+      /** The site's RFID backend; its `/api/v1/health` is read every `check_interval_s`. */
+      backend_url: z.url(),
+      check_interval_s: secs('RFID backend health check interval').default(30),
+      reassert_interval_s: secs('re-send a degraded or down status this often').default(300),
+    })
+    .optional(),
   outbox: z
     .strictObject({
       /** PGlite data directory (the embedded default); the outbox survives restarts and central outages. */

@@ -52,3 +52,20 @@ export {
   type ObservedStateBatcherOptions,
   type ObservedStateWriter,
 } from './observed/batcher.js';
+// ---- producers: other event sources run by the agent (RFID health, fleet sync) ----
+export {
+  type AgentProducer,
+  createIntervalProducer,
+  createStationHealthProducer,
+  type Emit,
+  type IntervalProducerOptions,
+} from './producer.js';
+// ---- the site process (what the `fieldops-agent` bin runs) ----
+export {
+  type CentralConnection,
+  type CentralLinkOptions,
+  createCentralLink,
+} from './site/central-link.js';
+export { readConfigFile } from './site/read-config.js';
+export { type AgentSecrets, resolveAgentSecrets, secretRefs } from './site/resolve-secrets.js';
+export { type SiteAgent, type SiteAgentOptions, startSiteAgent } from './site/site-agent.js';

@@ -1,0 +1,45 @@
+import { createSecretResolverFromEnv, type SecretResolver } from '@fieldops/sdk/secrets';
+import type { AgentConfig } from '../config.js';
+
+/** The secrets site.yaml refers to, resolved (each a `Secret` that prints `[redacted]`). */
+export interface AgentSecrets {
+  mqttPassword?: string;
+  chirpstackToken?: { reveal(): string };
+  registryToken?: { reveal(): string };
+}
+
+/** Each SecretRef of site.yaml with its field path. */
+export function secretRefs(config: AgentConfig): { path: string; ref: string }[] {
+  return [
+    ...(config.mqtt.password ? [{ path: 'mqtt.password', ref: config.mqtt.password }] : []),
+    ...(config.chirpstack ? [{ path: 'chirpstack.api_token', ref: config.chirpstack.api_token }] : []),
+    ...(config.registry ? [{ path: 'registry.token', ref: config.registry.token }] : []),
+  ];
+}
+
+/**
+ * Resolves site.yaml's SecretRefs (env, file, Vault, 1Password as `createSecretResolverFromEnv` is
+ * configured). A failure names the field and the reference, never a value.
+ */
+export async function resolveAgentSecrets(
+  config: AgentConfig,
+  resolver: SecretResolver = createSecretResolverFromEnv(),
+  file = 'site.yaml',
+): Promise<AgentSecrets> {
+  const out: Record<string, { reveal(): string }> = {};
+  const problems: string[] = [];
+  for (const { path, ref } of secretRefs(config)) {
+    try {
+      out[path] = await resolver.resolve(ref);
+    } catch (error) {
+      problems.push(`  ${path}: ${ref} does not resolve (${(error as Error).message})`);
+    }
+  }
+  if (problems.length > 0)
+    throw new Error(`@fieldops/agent: ${file}: secrets of fieldops-agent config v1:\n${problems.join('\n')}`);
+  return {
+    ...(out['mqtt.password'] ? { mqttPassword: out['mqtt.password'].reveal() } : {}),
+    ...(out['chirpstack.api_token'] ? { chirpstackToken: out['chirpstack.api_token'] } : {}),
+    ...(out['registry.token'] ? { registryToken: out['registry.token'] } : {}),
+  };
+}

@@ -1,0 +1,196 @@
+// The `fieldops-agent` process against a real Mosquitto and a real nats-server: the central bus goes
+// away, the agent is SIGKILLed at a random moment while it is away, and every event still reaches the
+// JetStream consumer exactly once.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  freePort,
+  missingServer,
+  type RestartableServer,
+  startMosquitto,
+  startNats,
+} from '@fieldops/bus/testing';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type AgentProcess, spawnAgent } from './agent-process.js';
+import { appTopic, encodeUplink, publish } from './fake-chirpstack-publisher.js';
+
+const skip = missingServer('mosquitto', 'nats') !== undefined;
+const SITE = 'site_01jd8y3k2m0000000000000001';
+const PASSWORD = 'mqtt-pw-4f1c9e07d2';
+const DEVICE = { devEui: '70b3d57ed0000001', name: 'freezer 1', tags: {} };
+
+describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)', () => {
+  let broker: RestartableServer;
+  let nats: RestartableServer;
+  let dir: string;
+  let healthzPort: number;
+  let bridge: MqttClient;
+  const seen = new Map<string, number>();
+  let closeCounter: () => Promise<void>;
+
+  beforeAll(async () => {
+    broker = await startMosquitto({
+      conf: 'allow_anonymous false\npassword_file x\npersistence true\nmax_queued_messages 0\n',
+      users: { chirpstack: PASSWORD },
+    });
+    nats = await startNats();
+    dir = mkdtempSync(join(tmpdir(), 'fieldops-agent-'));
+    healthzPort = await freePort();
+    writeFileSync(
+      join(dir, 'site.yaml'),
+      [
+        `site_id: ${SITE}`,
+        'mqtt:',
+        `  url: ${broker.url}`,
+        '  username: chirpstack',
+        '  password: env:MQTT_PASSWORD',
+        '  client_id: agent-outage-test',
+        `outbox: { data_dir: ${join(dir, 'outbox')} }`,
+        `central: { nats: ${nats.url} }`,
+        `http: { listen: 127.0.0.1:${healthzPort} }`,
+        '',
+      ].join('\n'),
+    );
+    bridge = await connectAsync(broker.url, {
+      clientId: 'fake-chirpstack',
+      username: 'chirpstack',
+      password: PASSWORD,
+    });
+    // The central consumer: a durable JetStream consumer counting every event it is handed.
+    const { createJetStreamBus } = await import('@fieldops/bus/nats');
+    const central = await createJetStreamBus({ servers: nats.url, name: 'central-test' });
+    const sub = await central.subscriber.subscribe(
+      { durable: 'counter', subjects: ['fieldops.chirpstack.>'] },
+      async (d) => {
+        if (d.attempt === 1) {
+          const key = `${d.headers['ce-source']} ${d.headers['ce-id']}`;
+          seen.set(key, (seen.get(key) ?? 0) + 1);
+        }
+        await d.ack();
+      },
+    );
+    closeCounter = async () => {
+      await sub.close();
+      await central.close();
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    await bridge?.endAsync();
+    await closeCounter?.();
+    await nats?.stop();
+    await broker?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const start = () => spawnAgent(['--config', join(dir, 'site.yaml')], { MQTT_PASSWORD: PASSWORD });
+  const healthz = async () => {
+    const res = await fetch(`http://127.0.0.1:${healthzPort}/healthz`);
+    return (await res.json()) as {
+      ok: boolean;
+      mqtt: { connected: boolean };
+      services: { central: { connected: boolean; outbox_pending: number | null } };
+    };
+  };
+  const uplinks = (n: number) => Array.from({ length: n }, () => randomUUID());
+  const send = async (ids: string[], from: number) => {
+    for (const [i, dedup] of ids.entries()) {
+      await publish(
+        bridge,
+        appTopic(DEVICE.devEui, 'up'),
+        encodeUplink(DEVICE, {
+          fCnt: from + i,
+          data: new Uint8Array([1, 2, 3]),
+          rssi: [-80],
+          time: new Date(),
+          dedup,
+        }),
+      );
+    }
+  };
+  const delivered = () => [...seen.values()].reduce((a, b) => a + b, 0);
+
+  it('keeps its outbox through a central outage and a SIGKILL, backfills, and stops on SIGTERM: 0 lost, 0 twice', async () => {
+    let agent: AgentProcess = start();
+    const logs: string[] = [];
+    try {
+      await vi.waitFor(async () => expect((await healthz()).mqtt.connected).toBe(true), {
+        timeout: 90_000,
+        interval: 250,
+      });
+      // 1. Central up: 100 uplinks go through.
+      const a = uplinks(100);
+      await send(a, 0);
+      await vi.waitFor(() => expect(delivered()).toBe(100), { timeout: 60_000, interval: 200 });
+
+      // 2. Central down; 150 uplinks; the agent is SIGKILLed at a random moment in the middle.
+      let endOutage!: () => void;
+      const outage = new Promise<void>((resolve) => {
+        endOutage = resolve;
+      });
+      const down = nats.restart({ until: outage });
+      await vi.waitFor(async () => expect((await healthz()).services.central.connected).toBe(false), {
+        timeout: 30_000,
+        interval: 200,
+      });
+      const b = uplinks(150);
+      const killAt = 20 + Math.floor(Math.random() * 110);
+      await send(b.slice(0, killAt), 100);
+      agent.child.kill('SIGKILL');
+      expect(await agent.exited).toBe('SIGKILL');
+      logs.push(agent.output());
+      await send(b.slice(killAt), 100 + killAt); // the broker holds these for the agent's session
+      agent = start();
+      // Restarted while the centre is still down: everything of step 2 is in its outbox, nothing left.
+      await vi.waitFor(async () => expect((await healthz()).services.central.outbox_pending).toBe(150), {
+        timeout: 90_000,
+        interval: 250,
+      });
+      expect(delivered()).toBe(100);
+
+      // 3. Central back: the outbox backfills.
+      endOutage();
+      await down;
+      await vi.waitFor(() => expect(delivered()).toBe(250), { timeout: 90_000, interval: 250 });
+      const c = uplinks(50);
+      await send(c, 250);
+      await vi.waitFor(() => expect(delivered()).toBe(300), { timeout: 60_000, interval: 250 });
+      await vi.waitFor(async () => expect((await healthz()).services.central.outbox_pending).toBe(0), {
+        timeout: 30_000,
+        interval: 250,
+      });
+
+      // 4. Graceful stop.
+      agent.child.kill('SIGTERM');
+      expect(await agent.exited).toBe(0);
+      logs.push(agent.output());
+
+      const source = `/sites/${SITE}/chirpstack`;
+      expect([...seen.keys()].sort()).toEqual(
+        [...a, ...b, ...c].map((id) => `${source} up.${DEVICE.devEui}.${id}`).sort(),
+      );
+      expect([...seen.values()].filter((n) => n > 1)).toEqual([]);
+      // Structured logs (pino JSON lines), and the MQTT password in none of them.
+      const text = logs.join('\n');
+      expect(text).not.toContain(PASSWORD);
+      const lines = text
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg: string; name: string });
+      expect(lines.every((l) => l.name === 'fieldops-agent')).toBe(true);
+      expect(lines.map((l) => l.msg)).toEqual(
+        expect.arrayContaining([
+          'fieldops-agent started',
+          'central bus connected, relay started',
+          'stopping',
+          'fieldops-agent stopped',
+        ]),
+      );
+    } finally {
+      if (agent.child.exitCode === null && agent.child.signalCode === null) agent.child.kill('SIGKILL');
+    }
+  }, 400_000);
+});
