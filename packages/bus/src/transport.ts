@@ -41,6 +41,11 @@ export interface SubscribeOptions {
   readonly subjects: readonly string[];
   /** How long the bus waits for an ack before redelivering, ms. */
   readonly ackWaitMs?: number;
+  /**
+   * Deliveries handed over before the earlier ones settle (their `onDelivery` promises resolve); default 1.
+   * A batching consumer asks for more so a batch can fill. MQTT hands over one at a time whatever this says.
+   */
+  readonly maxInFlight?: number;
 }
 
 /** A running subscription. */
@@ -49,7 +54,7 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
-/** Receives messages as a durable consumer; deliveries are handed over one at a time. */
+/** Receives messages as a durable consumer; deliveries are handed over in order, up to `maxInFlight` at once. */
 export interface Subscriber {
   subscribe(
     options: SubscribeOptions,

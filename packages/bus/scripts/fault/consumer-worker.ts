@@ -12,6 +12,11 @@ const consumer = createConsumer({
   subscriber: bus.subscriber,
   deadLetters: bus.publisher,
   ackWaitMs: 5_000,
+  // Copies the inbox drops never reach the handler: count them here.
+  onOutcome: (outcome, d) => {
+    if (outcome === 'duplicate')
+      void db.query('INSERT INTO dropped_copies (attempt) VALUES ($1)', [d.attempt]).catch(() => {});
+  },
   handlers: {
     'io.fieldops.registry.device.changed': {
       1: async (event, { tx, attempt }) => {
@@ -25,13 +30,5 @@ const consumer = createConsumer({
     },
   },
 });
-// Subscribe directly so copies the inbox drops can be counted (they never reach the handler).
-await bus.subscriber.subscribe(
-  { durable: 'fault-store', subjects: ['fieldops.registry.device.changed.*'], ackWaitMs: 5_000 },
-  async (d) => {
-    const outcome = await consumer.handle(d);
-    if (outcome === 'duplicate')
-      await db.query('INSERT INTO dropped_copies (attempt) VALUES ($1)', [d.attempt]).catch(() => {});
-  },
-);
+await consumer.start();
 process.send?.('ready');

@@ -7,6 +7,7 @@ import { BUS_SCHEMA } from '../sql/migrations.js';
 import type { SqlDatabase } from '../sql/types.js';
 import { deadLetterSubject, parseEventType, subjectFilterForBase } from '../subject.js';
 import type { Delivery, Publisher, Subscriber, Subscription } from '../transport.js';
+import { createDeliveryBatcher } from './batcher.js';
 import type { EventHandler, HandlerTable } from './handlers.js';
 
 /** What the consumer did with one delivery. */
@@ -39,6 +40,13 @@ export interface ConsumerOptions {
   /** Delay between attempts; default DEFAULT_BACKOFF. */
   readonly backoff?: BackoffPolicy;
   readonly ackWaitMs?: number;
+  /**
+   * Deliveries applied per transaction (one inbox insert, the handlers, one commit, then the acks);
+   * default 100. 1 gives one transaction per event.
+   */
+  readonly batchSize?: number;
+  /** Called once per delivery after it is settled (acked, retried or dead-lettered): metrics, tests. */
+  readonly onOutcome?: (outcome: DeliveryOutcome, delivery: Delivery) => void;
   readonly logger?: BusLogger;
 }
 
@@ -46,8 +54,13 @@ export interface ConsumerOptions {
 export interface Consumer {
   /** Subscribes and starts applying deliveries. */
   start(): Promise<void>;
-  /** Handles one delivery (what `start` does for each); exposed for transports that push. */
+  /** Handles one delivery in a transaction of its own; exposed for transports that push. */
   handle(delivery: Delivery): Promise<DeliveryOutcome>;
+  /**
+   * Handles several deliveries in one transaction (what `start` does). When one handler fails nothing
+   * of the batch is committed and each event is applied again alone, so only the failing one retries.
+   */
+  handleBatch(deliveries: readonly Delivery[]): Promise<DeliveryOutcome[]>;
   stop(): Promise<void>;
 }
 
@@ -63,9 +76,9 @@ function deadLetterId(consumer: string, delivery: Delivery): string {
 }
 
 /**
- * Creates a consumer: for each delivery it decodes the CloudEvent, picks the handler of its type and
- * version, writes the inbox row (consumer, source, id) and runs the handler in one transaction, and
- * acks only after the commit. A duplicate (inbox row present) is acked without running the handler.
+ * Creates a consumer: it decodes each CloudEvent, picks the handler of its type and version, writes
+ * the inbox rows (consumer, source, id) and runs the handlers of a batch of deliveries in one
+ * transaction, and acks only after the commit. A duplicate (inbox row present) is acked without running the handler.
  * A failing handler is retried with back-off; after `maxAttempts`, or at once when no handler takes
  * the type/version or the message is not a CloudEvent, the message goes to the dead letter with the
  * reason, a log line is written, and the original is acked.
@@ -74,6 +87,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   const { name, db, handlers } = options;
   const logger = options.logger ?? noopLogger;
   const maxAttempts = options.maxAttempts ?? 5;
+  const batchSize = Math.max(1, options.batchSize ?? 100);
   const policy = options.backoff ?? DEFAULT_BACKOFF;
   const dlq = deadLetterSubject(name);
   const subjects = options.subjects ?? Object.keys(handlers).map(subjectFilterForBase);
@@ -138,12 +152,17 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     return 'dead-lettered';
   }
 
-  async function handle(delivery: Delivery): Promise<DeliveryOutcome> {
-    let event: BusEvent;
-    let handler: EventHandler;
+  interface Routed {
+    readonly delivery: Delivery;
+    readonly event: BusEvent;
+    readonly handler: EventHandler;
+  }
+
+  /** Decodes and routes; what cannot be routed is dead-lettered at once. */
+  async function prepare(delivery: Delivery): Promise<Routed | DeliveryOutcome> {
     try {
-      event = decodeEvent(delivery.data);
-      handler = route(event);
+      const event = decodeEvent(delivery.data);
+      return { delivery, event, handler: route(event) };
     } catch (error) {
       const reason =
         error instanceof Unroutable
@@ -153,6 +172,29 @@ export function createConsumer(options: ConsumerOptions): Consumer {
             : `not a CloudEvent: ${(error as Error).message}`;
       return deadLetter(delivery, reason);
     }
+  }
+
+  async function failed(item: Routed, error: unknown): Promise<DeliveryOutcome> {
+    const { delivery, event } = item;
+    const reason = `handler failed: ${(error as Error).message}`;
+    if (delivery.attempt >= maxAttempts)
+      return deadLetter(delivery, `${reason} (after ${delivery.attempt} attempts)`);
+    logger.warn(
+      {
+        component: 'bus.consumer',
+        consumer: name,
+        type: event.type,
+        attempt: delivery.attempt,
+        err: (error as Error).message,
+      },
+      'handler failed, will retry',
+    );
+    await delivery.retry(backoffDelay(policy, delivery.attempt));
+    return 'retry';
+  }
+
+  async function applyOne(item: Routed): Promise<DeliveryOutcome> {
+    const { delivery, event, handler } = item;
     try {
       const applied = await db.transaction(async (tx) => {
         const { rows } = await tx.query(
@@ -166,37 +208,112 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       await delivery.ack();
       return applied ? 'applied' : 'duplicate';
     } catch (error) {
-      const reason = `handler failed: ${(error as Error).message}`;
-      if (delivery.attempt >= maxAttempts)
-        return deadLetter(delivery, `${reason} (after ${delivery.attempt} attempts)`);
-      logger.warn(
-        {
-          component: 'bus.consumer',
-          consumer: name,
-          type: event.type,
-          attempt: delivery.attempt,
-          err: (error as Error).message,
-        },
-        'handler failed, will retry',
-      );
-      await delivery.retry(backoffDelay(policy, delivery.attempt));
-      return 'retry';
+      return failed(item, error);
     }
   }
 
+  // One inbox INSERT for the whole batch; the rows it returns are the events not applied before. A key
+  // twice in one batch is inserted once (ON CONFLICT DO NOTHING), so its second copy is a duplicate.
+  async function applyMany(items: readonly Routed[]): Promise<DeliveryOutcome[]> {
+    const key = (source: string, id: string) => `${source}\u0000${id}`;
+    let applied: boolean[];
+    try {
+      applied = await db.transaction(async (tx) => {
+        const params: unknown[] = [name];
+        const values = items.map(({ event }, i) => {
+          params.push(event.source, event.id, event.type);
+          return `($1, $${3 * i + 2}, $${3 * i + 3}, $${3 * i + 4})`;
+        });
+        const { rows } = (await tx.query(
+          `INSERT INTO ${BUS_SCHEMA}.inbox (consumer, source, id, type) VALUES ${values.join(', ')} ON CONFLICT DO NOTHING RETURNING source, id`,
+          params,
+        )) as { rows: { source: string; id: string }[] };
+        const fresh = new Set(rows.map((r) => key(r.source, r.id)));
+        const result: boolean[] = [];
+        for (const { delivery, event, handler } of items) {
+          const isNew = fresh.delete(key(event.source, event.id));
+          if (isNew) await handler(event, { tx, attempt: delivery.attempt, logger });
+          result.push(isNew);
+        }
+        return result;
+      });
+    } catch (error) {
+      // Nothing of the batch was committed: apply each event alone, so only the failing one retries.
+      logger.debug(
+        { component: 'bus.consumer', consumer: name, size: items.length, err: (error as Error).message },
+        'batch failed, applying its events one by one',
+      );
+      const outcomes: DeliveryOutcome[] = [];
+      for (const item of items) outcomes.push(await applyOne(item));
+      return outcomes;
+    }
+    await Promise.all(items.map((item) => item.delivery.ack()));
+    return applied.map((a) => (a ? 'applied' : 'duplicate'));
+  }
+
+  async function handle(delivery: Delivery): Promise<DeliveryOutcome> {
+    const prepared = await prepare(delivery);
+    return typeof prepared === 'string' ? prepared : applyOne(prepared);
+  }
+
+  async function handleBatch(deliveries: readonly Delivery[]): Promise<DeliveryOutcome[]> {
+    const outcomes: DeliveryOutcome[] = new Array(deliveries.length);
+    const routed: Routed[] = [];
+    const where: number[] = [];
+    for (const [i, delivery] of deliveries.entries()) {
+      const prepared = await prepare(delivery);
+      if (typeof prepared === 'string') outcomes[i] = prepared;
+      else {
+        routed.push(prepared);
+        where.push(i);
+      }
+    }
+    const applied =
+      routed.length === 1
+        ? [await applyOne(routed[0] as Routed)]
+        : routed.length > 1
+          ? await applyMany(routed)
+          : [];
+    applied.forEach((outcome, j) => {
+      outcomes[where[j] as number] = outcome;
+    });
+    return outcomes;
+  }
+
+  const batcher = createDeliveryBatcher(batchSize, async (batch) => {
+    let outcomes: DeliveryOutcome[];
+    try {
+      outcomes = await handleBatch(batch);
+    } catch (error) {
+      // Settling failed (the bus connection went away): the bus redelivers after the ack wait.
+      logger.error(
+        { component: 'bus.consumer', consumer: name, err: (error as Error).message },
+        'batch not settled',
+      );
+      return;
+    }
+    if (options.onOutcome) outcomes.forEach((o, i) => options.onOutcome?.(o, batch[i] as Delivery));
+  });
+
   return {
     handle,
+    handleBatch,
     async start() {
       if (subscription) return;
       subscription = await options.subscriber.subscribe(
-        { durable: name, subjects, ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}) },
-        async (d) => {
-          await handle(d);
+        {
+          durable: name,
+          subjects,
+          // Two batches in flight: one committing while the next fills.
+          maxInFlight: batchSize * 2,
+          ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
         },
+        (d) => batcher.add(d),
       );
     },
     async stop() {
       await subscription?.close();
+      await batcher.idle();
       subscription = undefined;
     },
   };

@@ -39,7 +39,8 @@ class Durable {
   readonly pending: Pending[] = [];
   handler: ((d: Delivery) => Promise<void>) | undefined;
   ackWaitMs = 30_000;
-  private busy = false;
+  maxInFlight = 1;
+  private inFlight = 0;
   constructor(
     readonly filters: readonly string[],
     private readonly timers: Set<NodeJS.Timeout>,
@@ -51,7 +52,7 @@ class Durable {
 
   push(item: Pending): void {
     this.pending.push(item);
-    void this.pump();
+    this.pump();
   }
 
   private later(item: Pending, delayMs: number): void {
@@ -62,37 +63,40 @@ class Durable {
     this.timers.add(timer);
   }
 
-  async pump(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      while (this.handler && this.pending.length > 0) {
-        const item = this.pending.shift() as Pending;
-        let settled = false;
-        const delivery: Delivery = {
-          subject: item.message.subject,
-          data: item.message.data,
-          headers: item.message.headers,
-          attempt: item.attempt,
-          ack: async () => {
-            settled = true;
-          },
-          retry: async (delayMs) => {
-            if (settled) return;
-            settled = true;
-            this.later(item, delayMs);
-          },
-        };
-        try {
-          await this.handler(delivery);
-        } catch {
-          // A handler that throws without settling is redelivered after the ack wait, like JetStream.
-        }
-        if (!settled) this.later(item, this.ackWaitMs);
-      }
-    } finally {
-      this.busy = false;
+  /** Hands pending items to the handler, up to `maxInFlight` unsettled at once. */
+  pump(): void {
+    while (this.handler && this.pending.length > 0 && this.inFlight < this.maxInFlight) {
+      const item = this.pending.shift() as Pending;
+      this.inFlight++;
+      void this.deliver(this.handler, item).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
     }
+  }
+
+  private async deliver(handler: (d: Delivery) => Promise<void>, item: Pending): Promise<void> {
+    let settled = false;
+    const delivery: Delivery = {
+      subject: item.message.subject,
+      data: item.message.data,
+      headers: item.message.headers,
+      attempt: item.attempt,
+      ack: async () => {
+        settled = true;
+      },
+      retry: async (delayMs) => {
+        if (settled) return;
+        settled = true;
+        this.later(item, delayMs);
+      },
+    };
+    try {
+      await handler(delivery);
+    } catch {
+      // A handler that throws without settling is redelivered after the ack wait, like JetStream.
+    }
+    if (!settled) this.later(item, this.ackWaitMs);
   }
 }
 
@@ -143,8 +147,9 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
           if (durable.matches(entry.message.subject)) durable.pending.push({ ...entry, attempt: 1 });
       }
       if (opts.ackWaitMs) durable.ackWaitMs = opts.ackWaitMs;
+      durable.maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
       durable.handler = onDelivery;
-      void durable.pump();
+      durable.pump();
       const d = durable;
       return {
         async close() {

@@ -149,11 +149,25 @@ export async function createJetStreamBus(options: JetStreamBusOptions): Promise<
           await jsm.consumers.add(stream, config);
         }
         const consumer = await js.consumers.get(stream, durable);
-        const messages = await consumer.consume({ max_messages: 256 });
+        const limit = Math.max(1, opts.maxInFlight ?? 1);
+        const messages = await consumer.consume({ max_messages: Math.max(256, limit) });
         stops.push(() => messages.stop());
         loops.push(
           (async () => {
-            for await (const m of messages) await onDelivery(toDelivery(m));
+            const inFlight = new Set<Promise<void>>();
+            for await (const m of messages) {
+              const settled: Promise<void> = onDelivery(toDelivery(m))
+                .catch((error) =>
+                  logger.warn(
+                    { component: 'bus.nats', durable, err: (error as Error).message },
+                    'delivery failed',
+                  ),
+                )
+                .finally(() => inFlight.delete(settled));
+              inFlight.add(settled);
+              if (inFlight.size >= limit) await Promise.race(inFlight);
+            }
+            await Promise.all(inFlight);
           })().catch((error) =>
             logger.error(
               { component: 'bus.nats', durable, err: (error as Error).message },

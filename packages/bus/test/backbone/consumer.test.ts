@@ -244,4 +244,121 @@ describe('consumer', () => {
     await until(async () => (await appliedRows()).length === 3);
     await second.stop();
   });
+
+  it('applies a batch in one transaction: new events applied, one already in the inbox and a copy inside the batch skipped', async () => {
+    let commits = 0;
+    const counted: SqlDatabase = {
+      ...db,
+      query: (text, params) => db.query(text, params),
+      transaction: async (fn) => {
+        const result = await db.transaction(fn);
+        commits++;
+        return result;
+      },
+    };
+    const consumer = createConsumer({
+      name: 'notify',
+      db: counted,
+      subscriber: bus.subscriber,
+      deadLetters: bus.publisher,
+      handlers: { 'io.fieldops.registry.device.changed': { 1: store } },
+    });
+    const events = Array.from({ length: 5 }, () => deviceChanged());
+    const acked: string[] = [];
+    const delivery = (e: BusEvent): Delivery => ({
+      subject: subjectForType(e.type),
+      data: encodeEvent(e),
+      headers: {},
+      attempt: 1,
+      ack: async () => {
+        acked.push(e.id);
+      },
+      retry: async () => {
+        throw new Error('no retry expected');
+      },
+    });
+    expect(await consumer.handle(delivery(events[0] as BusEvent))).toBe('applied');
+    commits = 0;
+    const outcomes = await consumer.handleBatch([...events, events[3] as BusEvent].map(delivery));
+    expect(outcomes).toEqual(['duplicate', 'applied', 'applied', 'applied', 'applied', 'duplicate']);
+    expect(commits).toBe(1);
+    expect((await appliedRows()).map((r) => r.id).sort()).toEqual(events.map((e) => e.id).sort());
+    expect(acked).toHaveLength(7);
+  });
+
+  it('a failing event does not poison its batch: the others are applied, it alone is retried', async () => {
+    const bad = deviceChanged();
+    const good = Array.from({ length: 4 }, () => deviceChanged());
+    const consumer = createConsumer({
+      name: 'notify',
+      db,
+      subscriber: bus.subscriber,
+      deadLetters: bus.publisher,
+      handlers: {
+        'io.fieldops.registry.device.changed': {
+          1: async (e, ctx) => {
+            await store(e, ctx);
+            if (e.id === bad.id) throw new Error('template missing');
+          },
+        },
+      },
+    });
+    const settled: string[] = [];
+    const delivery = (e: BusEvent): Delivery => ({
+      subject: subjectForType(e.type),
+      data: encodeEvent(e),
+      headers: {},
+      attempt: 1,
+      ack: async () => {
+        settled.push(`ack ${e.id}`);
+      },
+      retry: async () => {
+        settled.push(`retry ${e.id}`);
+      },
+    });
+    const batch = [good[0], good[1], bad, good[2], good[3]] as BusEvent[];
+    const outcomes = await consumer.handleBatch(batch.map(delivery));
+    expect(outcomes).toEqual(['applied', 'applied', 'retry', 'applied', 'applied']);
+    expect(settled).toEqual(batch.map((e) => (e === bad ? `retry ${e.id}` : `ack ${e.id}`)));
+    // The failed attempt rolled back its insert and its inbox row: the retry can still apply it.
+    expect((await appliedRows()).map((r) => r.id).sort()).toEqual(good.map((e) => e.id).sort());
+    const inbox = await db.query('SELECT id FROM fieldops_bus.inbox WHERE id = $1', [bad.id]);
+    expect(inbox.rows).toEqual([]);
+  });
+
+  it('started, it batches what the bus hands over and applies 500 events once each, in order', async () => {
+    const order: string[] = [];
+    const outcomes: string[] = [];
+    const consumer = createConsumer({
+      name: 'notify',
+      db,
+      subscriber: bus.subscriber,
+      deadLetters: bus.publisher,
+      batchSize: 50,
+      onOutcome: (o) => outcomes.push(o),
+      handlers: {
+        'io.fieldops.registry.device.changed': {
+          1: async (e, ctx) => {
+            order.push(e.id);
+            await store(e, ctx);
+          },
+        },
+      },
+    });
+    const events = Array.from({ length: 500 }, () => deviceChanged());
+    await bus.publisher.publishBatch(
+      events.map((e) => ({
+        subject: subjectForType(e.type),
+        id: `${e.source} ${e.id}`,
+        data: encodeEvent(e),
+        headers: {},
+      })),
+    );
+    await consumer.start();
+    await until(() => outcomes.length === 500);
+    await consumer.stop();
+    expect(order).toEqual(events.map((e) => e.id));
+    expect(new Set(outcomes)).toEqual(new Set(['applied']));
+    expect(await appliedRows()).toHaveLength(500);
+  });
 });
