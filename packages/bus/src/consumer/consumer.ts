@@ -292,7 +292,8 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       );
       return;
     }
-    if (options.onOutcome) outcomes.forEach((o, i) => options.onOutcome?.(o, batch[i] as Delivery));
+    const report = options.onOutcome;
+    if (report) for (const [i, o] of outcomes.entries()) report(o, batch[i] as Delivery);
   });
 
   return {
