@@ -194,7 +194,41 @@ export type Plan = z.infer<typeof Plan>;
 export const GatewayState = c('GatewayState', z.enum(['never_seen', 'online', 'offline']));
 export type GatewayState = z.infer<typeof GatewayState>;
 
-/** A device in the fleet snapshot (no keys, ever). */
+// The fleet snapshot. Version 1 was a status view (names, last seen, state); the optional fields
+// added since (all optional, so every v1 snapshot still parses) make it a backup that can rebuild a
+// site: every field a ChirpStack Create takes, key *references* (never values) and a content hash
+// per entity. `restorable: true` says a snapshot carries them all.
+
+/** A content hash of one entity: `sha256:` + 64 hex digits over its canonical JSON (status fields excluded). */
+export const EntityHash = c(
+  'EntityHash',
+  z.string().regex(/^sha256:[0-9a-f]{64}$/, { error: 'expected sha256: and 64 lower-case hex digits' }),
+);
+export type EntityHash = z.infer<typeof EntityHash>;
+
+const anyTags = () =>
+  z.record(z.string(), z.string()).meta({ description: 'Tags exactly as ChirpStack stores them.' });
+
+/** Where a device's root keys live: references resolved again on restore, and a fingerprint to check them. */
+export const FleetDeviceKeys = c(
+  'FleetDeviceKeys',
+  z.object({
+    nwk_key_ref: SecretRef,
+    app_key_ref: SecretRef.optional(),
+    gen_app_key_ref: SecretRef.optional(),
+    fingerprint: z
+      .string()
+      .regex(/^[0-9a-f]{16}$/)
+      .optional()
+      .meta({
+        description:
+          'Fingerprint of the key values the site held (decision 0008); a restore checks the resolved keys against it.',
+      }),
+  }),
+);
+export type FleetDeviceKeys = z.infer<typeof FleetDeviceKeys>;
+
+/** A device in the fleet snapshot. Keys only as references, never values. */
 export const FleetDevice = c(
   'FleetDevice',
   z.object({
@@ -208,9 +242,30 @@ export const FleetDevice = c(
     margin: z.int().min(-32).max(32).nullable().optional(),
     external_power_source: z.boolean().optional(),
     is_disabled: z.boolean().optional(),
+    tenant: z.string().optional(),
+    description: z.string().optional(),
+    join_eui: eui64('a JoinEUI').optional(),
+    skip_fcnt_check: z.boolean().optional(),
+    tags: anyTags().optional(),
+    variables: z.record(z.string(), z.string()).optional(),
+    keys: FleetDeviceKeys.nullable()
+      .optional()
+      .meta({ description: 'null: the device has keys at the site but no reference is known for them.' }),
+    hash: EntityHash.optional(),
   }),
 );
 export type FleetDevice = z.infer<typeof FleetDevice>;
+
+/** A gateway location; ChirpStack stores (0, 0, 0) for none, read as absent. */
+export const FleetLocation = c(
+  'FleetLocation',
+  z.object({
+    latitude: z.number().min(-90).max(90),
+    longitude: z.number().min(-180).max(180),
+    altitude: z.number(),
+  }),
+);
+export type FleetLocation = z.infer<typeof FleetLocation>;
 
 /** A gateway in the fleet snapshot. */
 export const FleetGateway = c(
@@ -220,11 +275,94 @@ export const FleetGateway = c(
     name: z.string(),
     state: GatewayState,
     last_seen_at: timestamp().nullable(),
+    tenant: z.string().optional(),
+    description: z.string().optional(),
+    location: FleetLocation.nullable().optional(),
+    stats_interval_s: z.int().min(0).optional(),
+    downlink_priority: z.int().min(0).optional(),
+    tags: anyTags().optional(),
+    metadata: z.record(z.string(), z.string()).optional(),
+    hash: EntityHash.optional(),
   }),
 );
 export type FleetGateway = z.infer<typeof FleetGateway>;
 
-/** One site's ChirpStack, exported for the central read-only view. */
+/** A tenant in the fleet snapshot. */
+export const FleetTenant = c(
+  'FleetTenant',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().optional(),
+    can_have_gateways: z.boolean().optional(),
+    max_device_count: z.int().min(0).optional(),
+    max_gateway_count: z.int().min(0).optional(),
+    tags: anyTags().optional(),
+    hash: EntityHash.optional(),
+  }),
+);
+export type FleetTenant = z.infer<typeof FleetTenant>;
+
+/** An application integration (HTTP, MQTT, InfluxDB…): its kind and configuration, secrets as references. */
+export const FleetIntegration = c(
+  'FleetIntegration',
+  z.object({
+    kind: z
+      .string()
+      .min(1)
+      .meta({ description: 'ChirpStack integration kind, lower case: http, mqtt, influxdb…' }),
+    config: z.record(z.string(), json()),
+  }),
+);
+export type FleetIntegration = z.infer<typeof FleetIntegration>;
+
+/** An application in the fleet snapshot. */
+export const FleetApplication = c(
+  'FleetApplication',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    tenant: z.string(),
+    description: z.string().optional(),
+    tags: anyTags().optional(),
+    integrations: z.array(FleetIntegration).optional(),
+    hash: EntityHash.optional(),
+  }),
+);
+export type FleetApplication = z.infer<typeof FleetApplication>;
+
+/** A device profile in the fleet snapshot: the fields fieldops reads, plus every column as the protobuf message. */
+export const FleetDeviceProfile = c(
+  'FleetDeviceProfile',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    tenant: z.string(),
+    region: z.string(),
+    description: z.string().optional(),
+    mac_version: z.string().optional(),
+    reg_params_revision: z.string().optional(),
+    supports_otaa: z.boolean().optional(),
+    uplink_interval_s: z.int().min(0).optional(),
+    adr_algorithm_id: z.string().optional(),
+    payload_codec: z.string().optional(),
+    payload_codec_script: z.string().optional(),
+    device_status_req_interval: z.int().min(0).optional(),
+    tags: anyTags().optional(),
+    message: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, { error: 'expected base64' })
+      .optional()
+      .meta({
+        description:
+          "ChirpStack's `api.DeviceProfile` message (every column: class B/C, ABP, measurements, relay…), protobuf binary in base64, with `id` and `tenant_id` cleared.",
+      }),
+    hash: EntityHash.optional(),
+  }),
+);
+export type FleetDeviceProfile = z.infer<typeof FleetDeviceProfile>;
+
+/** One site's ChirpStack, exported for the central read-only view and, when `restorable`, as its backup. */
 export const FleetSnapshot = c(
   'FleetSnapshot',
   z.object({
@@ -232,13 +370,80 @@ export const FleetSnapshot = c(
     site_id: SiteId,
     exported_at: timestamp(),
     source: z.object({ target: z.string(), chirpstack_version: z.string().optional() }),
-    tenants: z.array(z.object({ id: z.string(), name: z.string() })),
-    applications: z.array(z.object({ id: z.string(), name: z.string(), tenant: z.string() })),
-    device_profiles: z.array(
-      z.object({ id: z.string(), name: z.string(), tenant: z.string(), region: z.string() }),
-    ),
+    restorable: z
+      .boolean()
+      .optional()
+      .meta({
+        description: 'true: every entity carries what a restore needs (full fields, key references, hashes).',
+      }),
+    tenants: z.array(FleetTenant),
+    applications: z.array(FleetApplication),
+    device_profiles: z.array(FleetDeviceProfile),
     devices: z.array(FleetDevice),
     gateways: z.array(FleetGateway),
   }),
 );
 export type FleetSnapshot = z.infer<typeof FleetSnapshot>;
+
+/** The kinds of entity a fleet sync carries. */
+export const FleetEntityKind = c(
+  'FleetEntityKind',
+  z.enum(['tenant', 'application', 'device_profile', 'device', 'gateway']),
+);
+export type FleetEntityKind = z.infer<typeof FleetEntityKind>;
+
+/** An entity removed at a site: kept at the centre as a tombstone. */
+export const FleetTombstone = c(
+  'FleetTombstone',
+  z.object({
+    kind: FleetEntityKind,
+    key: z
+      .string()
+      .min(1)
+      .meta({ description: 'Site id of a tenant, application or profile; DevEUI; gateway EUI.' }),
+    removed_at: timestamp(),
+  }),
+);
+export type FleetTombstone = z.infer<typeof FleetTombstone>;
+
+/** Status that changes without a configuration change (last seen, battery, gateway state). */
+export const FleetStatusUpdate = c(
+  'FleetStatusUpdate',
+  z.object({
+    kind: z.enum(['device', 'gateway']),
+    key: z.string().min(1),
+    last_seen_at: timestamp().nullable(),
+    battery_level: z.number().min(-1).max(100).nullable().optional(),
+    margin: z.int().min(-32).max(32).nullable().optional(),
+    state: GatewayState.optional(),
+  }),
+);
+export type FleetStatusUpdate = z.infer<typeof FleetStatusUpdate>;
+
+/**
+ * One message of the site -> centre fleet sync. Sequences count up per site from 1 with no gaps; the
+ * centre applies each once and in order. A full sync is a run of batches from `full: 'begin'` to
+ * `full: 'end'` (one batch may be both); at its end the centre tombstones what the run did not name.
+ */
+export const FleetSyncBatch = c(
+  'FleetSyncBatch',
+  z.object({
+    sync_version: z.literal(1),
+    site_id: SiteId,
+    sequence: z.int().min(1),
+    produced_at: timestamp(),
+    full: z
+      .enum(['begin', 'middle', 'end', 'only'])
+      .optional()
+      .meta({ description: 'Part of a full sync; absent for an incremental one.' }),
+    source: z.object({ target: z.string(), chirpstack_version: z.string().optional() }).optional(),
+    tenants: z.array(FleetTenant).default([]),
+    applications: z.array(FleetApplication).default([]),
+    device_profiles: z.array(FleetDeviceProfile).default([]),
+    devices: z.array(FleetDevice).default([]),
+    gateways: z.array(FleetGateway).default([]),
+    tombstones: z.array(FleetTombstone).default([]),
+    status: z.array(FleetStatusUpdate).default([]),
+  }),
+);
+export type FleetSyncBatch = z.infer<typeof FleetSyncBatch>;

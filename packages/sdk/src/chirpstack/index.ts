@@ -1,6 +1,14 @@
 // @fieldops/sdk/chirpstack: the ChirpStack v4 integration point. The only entry of the SDK that loads
 // protobuf code (@chirpstack/chirpstack-api, google-protobuf, @grpc/grpc-js).
 
+export { desiredFromSnapshot } from './backup/desired.js';
+export type { BackupReader, DeviceReadCache, ExportBackupOptions } from './backup/export.js';
+export { exportSiteBackup } from './backup/export.js';
+export { canonicalJson, entityHash, HASH_EXCLUDED, withHash } from './backup/hash.js';
+export type { KeyRefSource } from './backup/key-refs.js';
+export { firstKeyRefs, keyRefsFromSpec, keyRefsFromTemplate } from './backup/key-refs.js';
+export type { RestoreClient, RestoreOptions, RestoreResult, TenantRestore } from './backup/restore.js';
+export { RestoreRefusedError, restoreSite } from './backup/restore.js';
 export type { ChirpStackClient, ChirpStackClientOptions } from './chirpstack-client.js';
 // ---- client ----
 /** Creates the typed gRPC client. */
@@ -95,7 +103,6 @@ export { collect } from './resources/paging.js';
 export type { RetryOptions } from './retry.js';
 export { backoffDelay, chirpstackRetryPolicy, DEFAULT_RETRY, isRetryableGrpc, shouldRetry } from './retry.js';
 export type { ObservedStateSyncOptions, ObservedStateSyncResult, TelemetryReader } from './telemetry-sync.js';
-
 // ---- link/read for telemetry: ChirpStack status -> registry observed state ----
 export { syncObservedState } from './telemetry-sync.js';
 export type * from './types.js';

@@ -183,6 +183,34 @@ export function deviceProfileMethods(rpc: RpcCaller) {
       req.setDeviceProfile(p);
       await rpc.call('DeviceProfileService', 'update', req, { mutating: true, subject: id });
     },
+    /**
+     * Reads a device profile as ChirpStack's whole `api.DeviceProfile` message (every column, also
+     * those fieldops does not model), protobuf binary with `id` and `tenant_id` cleared: what a
+     * backup keeps so a restore writes the profile back in full.
+     */
+    async getDeviceProfileMessage(id: string): Promise<Uint8Array> {
+      const req = new deviceProfilePb.GetDeviceProfileRequest();
+      req.setId(id);
+      const res = await rpc.call<InstanceType<typeof deviceProfilePb.GetDeviceProfileResponse>>(
+        'DeviceProfileService',
+        'get',
+        req,
+        { subject: id },
+      );
+      const p = res.getDeviceProfile() ?? new deviceProfilePb.DeviceProfile();
+      p.setId('');
+      p.setTenantId('');
+      return p.serializeBinary();
+    },
+    /** Writes a whole `api.DeviceProfile` message (from {@link getDeviceProfileMessage}) over profile `id` of `tenantId`. */
+    async putDeviceProfileMessage(id: string, tenantId: string, message: Uint8Array): Promise<void> {
+      const p = deviceProfilePb.DeviceProfile.deserializeBinary(message);
+      p.setId(id);
+      p.setTenantId(tenantId);
+      const req = new deviceProfilePb.UpdateDeviceProfileRequest();
+      req.setDeviceProfile(p);
+      await rpc.call('DeviceProfileService', 'update', req, { mutating: true, subject: id });
+    },
     /** Deletes a device profile. */
     async deleteDeviceProfile(id: string): Promise<void> {
       const req = new deviceProfilePb.DeleteDeviceProfileRequest();

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ProvisioningSpec } from '@fieldops/contracts/chirpstack/v1';
+import { FleetSnapshot, ProvisioningSpec } from '@fieldops/contracts/chirpstack/v1';
 import type { Device as RegistryDevice } from '@fieldops/contracts/registry/v1';
 import type { ChirpStackClient, RegistryWriteBack } from '../../chirpstack/index.js';
 import { type CliCommand, type CliIo, EXIT, UsageError } from '../io.js';
@@ -9,7 +9,8 @@ import { readDocument } from './validate.js';
 
 const USAGE = `fieldops chirpstack plan  --spec FILE --chirpstack HOST:PORT [--tenant-id ID] [--registry URL [--site SITE_ID]] [--prune] [--json]
 fieldops chirpstack apply --spec FILE --chirpstack HOST:PORT [--tenant-id ID] [--registry URL [--site SITE_ID]] [--prune [--yes]] [--concurrency N] [--journal PATH] [--json]
-fieldops chirpstack export --chirpstack HOST:PORT --site SITE_ID [--out FILE]
+fieldops chirpstack export --chirpstack HOST:PORT --site SITE_ID [--backup [--keys-from SPEC] [--key-ref-template REF]] [--out FILE]
+fieldops chirpstack restore --site SITE_ID --from FILE --to HOST:PORT [--tenant NAME] [--allow-existing] [--json]
 fieldops chirpstack sync --chirpstack HOST:PORT --registry URL --tenant NAME [--site SITE_ID]
 
 --spec        tenant, applications, device_profiles, gateways (and devices) as JSON/YAML
@@ -26,16 +27,23 @@ fieldops chirpstack sync --chirpstack HOST:PORT --registry URL --tenant NAME [--
               deletes and asks to confirm; without a terminal it needs --yes
 --tls         talk TLS to ChirpStack (system roots)
 --journal     apply journal for crash recovery (default .fieldops/chirpstack-apply.journal)
+--backup      export a restorable snapshot: every field, whole device profiles, key references, hashes
+--keys-from   (export --backup) a ProvisioningSpec whose devices name their key SecretRefs
+--key-ref-template  (export --backup) the key reference of other devices, {dev_eui} replaced,
+              e.g. file:/run/secrets/lorawan/{dev_eui}.key
+--from        (restore) a restorable snapshot (chirpstack.v1.FleetSnapshot, restorable: true)
+--to          (restore) the ChirpStack to rebuild the site into; refused when it has the tenant
+              already, unless --allow-existing
 Device keys are SecretRefs resolved from the environment (env:) or files (file:); never printed.
 Exit 0 when done, 1 when apply left errors, 2 on usage errors.`;
 
 type Values = Record<string, string | boolean | undefined>;
 
-/** `fieldops chirpstack plan|apply|export` */
+/** `fieldops chirpstack plan|apply|export|sync|restore` */
 export const chirpstackCommand: CliCommand = {
   name: 'chirpstack',
   summary:
-    'Plan or apply the declared ChirpStack state (tenant, profiles, devices, keys, gateways); export a fleet snapshot.',
+    'Plan or apply the declared ChirpStack state (tenant, profiles, devices, keys, gateways); export a fleet snapshot or backup; restore a site from its backup.',
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseArgs({
@@ -52,6 +60,12 @@ export const chirpstackCommand: CliCommand = {
         concurrency: { type: 'string' },
         journal: { type: 'string' },
         out: { type: 'string' },
+        backup: { type: 'boolean' },
+        'keys-from': { type: 'string' },
+        'key-ref-template': { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'allow-existing': { type: 'boolean' },
         tenant: { type: 'string' },
         'tenant-id': { type: 'string' },
         yes: { type: 'boolean' },
@@ -60,8 +74,12 @@ export const chirpstackCommand: CliCommand = {
       },
     });
     const sub = positionals[0];
-    if (sub !== 'plan' && sub !== 'apply' && sub !== 'export' && sub !== 'sync')
-      throw new UsageError('fieldops chirpstack: expected plan, apply, export or sync');
+    if (sub !== 'plan' && sub !== 'apply' && sub !== 'export' && sub !== 'sync' && sub !== 'restore')
+      throw new UsageError('fieldops chirpstack: expected plan, apply, export, sync or restore');
+    if (sub === 'restore') {
+      if (!values.to) throw new UsageError('fieldops chirpstack restore: --to HOST:PORT is required');
+      values.chirpstack = values.to;
+    }
     if (!values.chirpstack) throw new UsageError('fieldops chirpstack: --chirpstack HOST:PORT is required');
     // Loaded here, not at the top: protobuf and gRPC load only for this command.
     const cs = await import('../../chirpstack/index.js');
@@ -78,10 +96,11 @@ export const chirpstackCommand: CliCommand = {
       apiToken: async () => (await resolver.resolve(tokenRef)).reveal(),
       tls: values.tls === true,
       ...(io.logger ? { logger: io.logger } : {}),
-      readOnly: sub !== 'apply',
+      readOnly: sub !== 'apply' && sub !== 'restore',
     });
     try {
       if (sub === 'export') return await exportCommand(values, cs, client, io);
+      if (sub === 'restore') return await restoreCommand(values, cs, client, resolveSecret, io);
       if (sub === 'sync') return await syncCommand(values, cs, client, io);
       const desired = await loadDesired(values, io);
       const journal = cs.createFileJournal(
@@ -197,7 +216,12 @@ async function exportCommand(
   io: { cwd: string; stdout: (t: string) => void },
 ): Promise<number> {
   if (!values.site) throw new UsageError('fieldops chirpstack export: --site SITE_ID is required');
-  const snapshot = await cs.exportFleet(client, { siteId: String(values.site) });
+  const snapshot = values.backup
+    ? await cs.exportSiteBackup(client, {
+        siteId: String(values.site),
+        keyRefs: await keyRefSource(values, cs, io),
+      })
+    : await cs.exportFleet(client, { siteId: String(values.site) });
   const text = `${JSON.stringify(snapshot, null, 2)}\n`;
   if (values.out) {
     const path = resolve(io.cwd, String(values.out));
@@ -232,4 +256,73 @@ async function syncCommand(
   for (const id of result.missing) io.stdout(`  missing ${id}\n`);
   for (const e of result.errors) io.stdout(`  ${e.device_id}: ${e.code}: ${e.message}\n`);
   return result.errors.length ? EXIT.invalid : EXIT.ok;
+}
+
+/** The key references of `export --backup`: a spec's devices first, then the template. */
+async function keyRefSource(
+  values: Values,
+  cs: typeof import('../../chirpstack/index.js'),
+  io: { cwd: string },
+): Promise<import('../../chirpstack/index.js').KeyRefSource | undefined> {
+  const sources: import('../../chirpstack/index.js').KeyRefSource[] = [];
+  if (values['keys-from']) {
+    const raw = (await readDocument(resolve(io.cwd, String(values['keys-from'])))) as Record<string, unknown>;
+    sources.push(cs.keyRefsFromSpec(ProvisioningSpec.parse({ devices: [], ...raw })));
+  }
+  if (values['key-ref-template']) {
+    try {
+      sources.push(cs.keyRefsFromTemplate(String(values['key-ref-template'])));
+    } catch (error) {
+      throw new UsageError(`fieldops chirpstack export: --key-ref-template: ${(error as Error).message}`);
+    }
+  }
+  return sources.length ? cs.firstKeyRefs(...sources) : undefined;
+}
+
+async function restoreCommand(
+  values: Values,
+  cs: typeof import('../../chirpstack/index.js'),
+  client: ChirpStackClient,
+  resolveSecret: (ref: string) => Promise<{ reveal(): string }>,
+  io: { cwd: string; stdout: (t: string) => void; stderr: (t: string) => void },
+): Promise<number> {
+  if (!values.site || !values.from)
+    throw new UsageError('fieldops chirpstack restore: --site SITE_ID and --from FILE are required');
+  const snapshot = FleetSnapshot.parse(await readDocument(resolve(io.cwd, String(values.from))));
+  if (snapshot.site_id !== values.site)
+    throw new UsageError(
+      `fieldops chirpstack restore: ${String(values.from)} is the backup of ${snapshot.site_id}, not ${String(values.site)}`,
+    );
+  let result: Awaited<ReturnType<typeof cs.restoreSite>>;
+  try {
+    result = await cs.restoreSite(snapshot, client, {
+      resolveSecret,
+      ...(values.tenant ? { tenants: [String(values.tenant)] } : {}),
+      ...(values['allow-existing'] ? { allowExisting: true } : {}),
+    });
+  } catch (error) {
+    if (error instanceof cs.RestoreRefusedError) throw new UsageError(error.message);
+    throw error;
+  }
+  for (const p of result.problems) io.stderr(`fieldops chirpstack restore: ${p.key}: ${p.message}\n`);
+  if (values.json)
+    io.stdout(
+      `${JSON.stringify(
+        result.tenants.map((t) => ({ ...t, plan_after: t.plan_after.plan })),
+        null,
+        2,
+      )}\n`,
+    );
+  else
+    for (const t of result.tenants) {
+      io.stdout(
+        `Restored tenant ${t.tenant} of ${snapshot.site_id} into ${client.target}: applied ${t.applied.applied}, ` +
+          `errors ${t.applied.errors.length}, whole profiles ${t.profiles_written}.\n`,
+      );
+      io.stdout(`Plan after the restore: ${t.changes_after} changes.\n`);
+      for (const e of t.applied.errors)
+        io.stdout(`  ${e.entity} ${e.key} (${e.action}): ${e.code}: ${e.message}\n`);
+    }
+  const failed = result.tenants.some((t) => t.applied.errors.length > 0 || t.changes_after > 0);
+  return failed || result.problems.length ? EXIT.invalid : EXIT.ok;
 }
