@@ -370,12 +370,9 @@ export const FleetSnapshot = c(
     site_id: SiteId,
     exported_at: timestamp(),
     source: z.object({ target: z.string(), chirpstack_version: z.string().optional() }),
-    restorable: z
-      .boolean()
-      .optional()
-      .meta({
-        description: 'true: every entity carries what a restore needs (full fields, key references, hashes).',
-      }),
+    restorable: z.boolean().optional().meta({
+      description: 'true: every entity carries what a restore needs (full fields, key references, hashes).',
+    }),
     tenants: z.array(FleetTenant),
     applications: z.array(FleetApplication),
     device_profiles: z.array(FleetDeviceProfile),
