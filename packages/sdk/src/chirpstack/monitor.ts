@@ -51,6 +51,12 @@ export interface HealthMonitorOptions {
   statsIntervalS?: number;
   /** Default 1.5: sooner than ChirpStack's own 2 × stats interval. */
   offlineAfterIntervals?: number;
+  /**
+   * What a previous run of this monitor reported firing and never resolved (the caller stores it from
+   * the events, e.g. the site agent in its outbox database). A gateway listed here that is up when this
+   * run first sees it gets its `gateway.online` resolve; one still down is re-asserted at once.
+   */
+  restoreFiring?: { gatewaysOffline?: readonly string[] };
   now?: () => Date;
   newId?: () => string;
   logger?: Logger;
@@ -117,6 +123,17 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
   let lastPoll: { ok: boolean; detail?: string } = { ok: true, detail: 'not polled yet' };
   const timers: ReturnType<typeof setInterval>[] = [];
   const site: { site_id?: SiteId } = options.siteId ? { site_id: options.siteId as SiteId } : {};
+  const restoredOffline = new Set((options.restoreFiring?.gatewaysOffline ?? []).map((e) => e.toLowerCase()));
+
+  /** A gateway's memory; one reported offline by the previous run starts as reported (never re-armed silently). */
+  function remember(eui: string, name: string, grpcState: GatewayState): GatewayMemory {
+    const existing = gateways.get(eui);
+    if (existing) return existing;
+    const g: GatewayMemory = { name, grpcState, lastSeen: null, mqttSeen: false };
+    if (restoredOffline.delete(eui)) g.reported = 'offline'; // reportedAt unset: due at once if still down
+    gateways.set(eui, g);
+    return g;
+  }
 
   function event<T extends EventType>(type: T, data: Parameters<typeof buildEvent<T>>[1], subject?: string) {
     return buildEvent(type, data, {
@@ -261,18 +278,20 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
     const out: HealthEvent[] = [];
     try {
       for await (const g of options.client.listGateways(options.tenantId)) {
-        const memory = gateways.get(g.gateway_id) ?? {
-          name: g.name,
-          grpcState: g.state,
-          lastSeen: null,
-          mqttSeen: false,
-        };
+        const memory = remember(g.gateway_id, g.name, g.state);
         memory.name = g.name;
         memory.grpcState = g.state;
         const seen = g.last_seen_at?.getTime() ?? null;
         if (seen !== null && (memory.lastSeen === null || seen > memory.lastSeen)) memory.lastSeen = seen;
-        gateways.set(g.gateway_id, memory);
       }
+      for (const eui of restoredOffline) {
+        // Reported offline by the previous run, gone from ChirpStack since: nothing left to resolve.
+        logger.warn(
+          { operation: 'chirpstack.monitor.restore', gateway_eui: eui },
+          'a gateway reported offline before the restart is no longer in ChirpStack',
+        );
+      }
+      restoredOffline.clear();
       out.push(...evaluateGateways(at));
       await pollDevices(at, out);
       lastPoll = { ok: true };
@@ -294,19 +313,13 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
     async observeGateway(o) {
       const at = now().getTime();
       const eui = o.gatewayId.toLowerCase();
-      const g = gateways.get(eui) ?? {
-        name: eui,
-        grpcState: 'never_seen' as GatewayState,
-        lastSeen: null,
-        mqttSeen: false,
-      };
+      const g = remember(eui, eui, 'never_seen');
       g.mqttSeen = true;
       if (o.kind === 'conn') g.mqttConn = o.state;
       else {
         g.lastSeen = at;
         g.mqttConn = 'online'; // stats arrive only from a connected gateway
       }
-      gateways.set(eui, g);
       return await emit(evaluateGateways(at));
     },
     async checkGateways() {

@@ -82,6 +82,28 @@ describe('level-triggered ChirpStack health', () => {
     expect(await restarted.m.poll()).toEqual([]);
   });
 
+  it('a gateway that came back while the monitor was down is resolved after the restart (restoreFiring)', async () => {
+    fake.setGatewaySeen(GW, ago(3_600));
+    const before = monitor();
+    expect(kinds(await before.m.poll())).toContain(`offline:${GW}`);
+    // The monitor stops; the gateway comes back; a new run starts with what the old one left firing.
+    fake.setGatewaySeen(GW, ago(5));
+    const forgetful = monitor();
+    expect(kinds(await forgetful.m.poll()).filter((k) => k.includes(GW))).toEqual([]); // nothing would resolve
+    const restored = monitor({ restoreFiring: { gatewaysOffline: [GW.toUpperCase()] } });
+    const found = await restored.m.poll();
+    expect(kinds(found).filter((k) => k.includes(GW))).toEqual([`online:${GW}`]);
+    expect(found.find((e) => e.subject === GW)?.data).toMatchObject({
+      state: 'online',
+      previous_state: 'offline',
+    });
+    expect(kinds(await restored.m.poll()).filter((k) => k.includes(GW))).toEqual([]); // resolved once
+    // Still down at the restart: re-asserted at once, not after the re-assert interval.
+    fake.setGatewaySeen(GW, ago(3_600));
+    const stillDown = monitor({ reassertIntervalMs: 300_000, restoreFiring: { gatewaysOffline: [GW] } });
+    expect(kinds(await stillDown.m.poll())).toContain(`offline:${GW}`);
+  });
+
   it('builds the gateway state from MQTT: retained conn state at start, stats timeout at 1.5 × the interval', async () => {
     fake.setGatewaySeen(GW, ago(5));
     const { m } = monitor({ statsIntervalS: 30 });
