@@ -11,6 +11,7 @@ import { serveHealthz } from '../healthz.js';
 import { createObservedStateBatcher } from '../observed/batcher.js';
 import { type AgentProducer, createIntervalProducer } from '../producer.js';
 import { type CentralConnection, createCentralLink } from './central-link.js';
+import { createFiringStore } from './firing-store.js';
 import { resolveAgentSecrets } from './resolve-secrets.js';
 
 /** Options of {@link startSiteAgent}. */
@@ -81,9 +82,6 @@ export async function startSiteAgent(
   try {
     await migrate(database);
     const outbox = createOutbox({ db: database });
-    const append = async (event: Parameters<Outbox['append']>[0]) => {
-      await outbox.append(event);
-    };
 
     const services: AgentService[] = [];
     const central =
@@ -101,24 +99,30 @@ export async function startSiteAgent(
         'no central bus configured (central.nats): events stay in the outbox',
       );
 
-    const monitor = config.chirpstack
-      ? createHealthMonitor({
-          client: createChirpStackClient({
-            target: config.chirpstack.target,
-            apiToken: secrets.chirpstackToken as { reveal(): string },
-            tls: config.chirpstack.tls,
-            logger,
-          }),
-          tenantId: config.chirpstack.tenant_id,
-          source: `${source}/chirpstack`,
-          siteId: config.site_id,
-          statsIntervalS: config.chirpstack.stats_interval_s,
-          reassertIntervalMs: config.chirpstack.reassert_interval_s * 1000,
-          heartbeatIntervalMs: config.heartbeat_interval_s * 1000,
-          onEvent: append,
-          logger,
-        })
-      : undefined;
+    let monitor: ReturnType<typeof createHealthMonitor> | undefined;
+    let chirpstack: ReturnType<typeof createChirpStackClient> | undefined;
+    if (config.chirpstack) {
+      // The open gateway-offline assertions live beside the outbox and commit with their events.
+      const firing = await createFiringStore(database, outbox);
+      chirpstack = createChirpStackClient({
+        target: config.chirpstack.target,
+        apiToken: secrets.chirpstackToken as { reveal(): string },
+        tls: config.chirpstack.tls,
+        logger,
+      });
+      monitor = createHealthMonitor({
+        client: chirpstack,
+        tenantId: config.chirpstack.tenant_id,
+        source: `${source}/chirpstack`,
+        siteId: config.site_id,
+        statsIntervalS: config.chirpstack.stats_interval_s,
+        reassertIntervalMs: config.chirpstack.reassert_interval_s * 1000,
+        heartbeatIntervalMs: config.heartbeat_interval_s * 1000,
+        restoreFiring: await firing.load(),
+        onEvent: (e) => firing.append(e),
+        logger,
+      });
+    }
 
     const observed = config.registry
       ? createObservedStateBatcher({
@@ -176,6 +180,7 @@ export async function startSiteAgent(
       async stop() {
         await healthz?.close();
         await agent.stop();
+        chirpstack?.close();
         if (!options.db) await database.close();
       },
     };
