@@ -1,171 +1,28 @@
 import { CHANNEL_KINDS, type ChannelKind } from '@fieldops/contracts/notify/v1';
-import { type Duration, parseDuration } from './duration.js';
+import type { NotifyConfig, ReceiverConfig, RouteConfig } from './config-types.js';
+import { parseDuration } from './duration.js';
 import { NotifyConfigError } from './errors.js';
-import { type Matcher, type MatcherConfig, parseMatchers } from './matchers.js';
-import type { SecretInput } from './secrets.js';
-import type { ChannelAddress } from './types.js';
+import { type Matcher, parseMatchers } from './matchers/index.js';
+import { compileTimeIntervals, type TimeInterval } from './stages/time-intervals.js';
 
-/** One node of the routing tree as written; children inherit every option they do not set. */
-export interface RouteConfig {
-  receiver?: string;
-  /** Matched against the alert's labels plus `severity` (sources set `type`, `site`, `alertname`). */
-  matchers?: (string | MatcherConfig)[];
-  /** Keep looking at later siblings after this route matched. */
-  continue?: boolean;
-  /** Labels that make the group key; `['...']` groups by every label. */
-  group_by?: string[];
-  group_wait?: Duration;
-  group_interval?: Duration;
-  repeat_interval?: Duration;
-  /** Names of `time_intervals` during which non-critical notifications wait. */
-  quiet_hours?: string[];
-  /** Name of an escalation policy started when an alert of this route is first notified. */
-  escalation?: string;
-  send_resolved?: boolean;
-  routes?: RouteConfig[];
-}
-
-/** One person or team, reached through a failover chain of channel addresses (first = preferred). */
-export interface ContactConfig {
-  name: string;
-  chain: ChannelAddress[];
-}
-
-/** A named set of contacts. */
-export interface ReceiverConfig {
-  name: string;
-  contacts: ContactConfig[];
-}
-
-/** Inhibition: firing alerts matching `source_matchers` mute alerts matching `target_matchers` with equal `equal` labels. */
-export interface InhibitRuleConfig {
-  source_matchers: (string | MatcherConfig)[];
-  target_matchers: (string | MatcherConfig)[];
-  equal?: string[];
-}
-
-/** A time range inside a day, `HH:MM` to `HH:MM`; an end before the start wraps past midnight. */
-export interface TimeRangeConfig {
-  start: string;
-  end: string;
-}
-
-/** A weekly time interval in an IANA time zone. */
-export interface TimeIntervalConfig {
-  /** `mon`…`sun`, or ranges such as `mon:fri`; all days when absent. */
-  weekdays?: string[];
-  /** All day when absent. */
-  times?: TimeRangeConfig[];
-}
-
-/** A named set of time intervals in one IANA time zone. */
-export interface TimeIntervalsConfig {
-  location?: string;
-  intervals: TimeIntervalConfig[];
-}
-
-/** An escalation policy: levels notified in turn while unacknowledged. */
-export interface EscalationPolicyConfig {
-  name: string;
-  /** Level i is notified `delay` after level i-1 (level 0: after the first notification). */
-  levels: { delay: Duration; receivers: string[] }[];
-  /** How many times to run through the levels again after the last one (bounded). */
-  loops?: number;
-}
-
-/** WhatsApp Cloud API channel settings. */
-export interface WhatsAppChannelConfig {
-  phone_number_id: string;
-  token: SecretInput;
-  api_version?: string;
-  base_url?: string;
-  /** Approved template used outside the 24-hour window; its body parameters are title, summary, ack code. */
-  template: {
-    name: string;
-    language: string;
-    /** How many body parameters ({{1}}…{{n}}) the approved template has; default 3 (title, summary, ack code). */
-    body_parameters?: number;
-  };
-  /** Minimum gap between two messages to the same recipient (131056 pair rate limit is ~1 per 6 s). */
-  recipient_gap?: Duration;
-  rate_per_second?: number;
-  /** Webhook messages and statuses older than this (their own timestamp) are ignored; default 1h. */
-  webhook_max_age?: Duration;
-  /** For the webhook receiver. */
-  app_secret?: SecretInput;
-  verify_token?: SecretInput;
-}
-
-/** SMTP channel settings (nodemailer). */
-export interface EmailChannelConfig {
-  host: string;
-  port: number;
-  secure?: boolean;
-  /** Refuse to send without STARTTLS; default true, except for a loopback host (or `secure`). */
-  require_tls?: boolean;
-  ignore_tls?: boolean;
-  auth?: { user: string; pass: SecretInput };
-  from: string;
-  rate_per_second?: number;
-  timeout?: Duration;
-}
-
-/** Slack incoming webhooks by name (the URL is a secret: it carries the token). */
-export interface SlackChannelConfig {
-  webhooks: Record<string, SecretInput>;
-  rate_per_second?: number;
-}
-
-/** Discord webhooks by name (the URL is a secret: it carries the token). */
-export interface DiscordChannelConfig {
-  webhooks: Record<string, SecretInput>;
-  rate_per_second?: number;
-}
-
-/** Retry settings shared by every channel. */
-export interface RetryConfig {
-  /** Bound on one channel attempt (aborted and counted as a failed, retryable attempt); default 10s. */
-  attempt_timeout?: Duration;
-  max_attempts?: number;
-  base_delay?: Duration;
-  max_delay?: Duration;
-}
-
-/** Message templates (handlebars) for one event type or alertname. */
-export interface TemplateConfig {
-  title?: string;
-  text?: string;
-}
-
-/** The whole engine configuration. */
-export interface NotifyConfig {
-  route: RouteConfig;
-  receivers: ReceiverConfig[];
-  inhibit_rules?: InhibitRuleConfig[];
-  time_intervals?: Record<string, TimeIntervalsConfig>;
-  escalation_policies?: EscalationPolicyConfig[];
-  channels: {
-    whatsapp?: WhatsAppChannelConfig;
-    email?: EmailChannelConfig;
-    slack?: SlackChannelConfig;
-    discord?: DiscordChannelConfig;
-  };
-  retry?: RetryConfig;
-  /** Keyed by event type (`io.fieldops.…v1`), alertname, or `default`. */
-  templates?: Record<string, TemplateConfig>;
-  /**
-   * Most alerts held in memory (default 50,000). Past it, the oldest non-critical alerts are dropped
-   * and one `NotifyAlertsDropped` meta-alert reports how many; critical alerts are never dropped.
-   */
-  max_alerts?: number;
-  /** How long ingested event keys (`source` + `id`) are remembered; default 24h. */
-  event_key_ttl?: Duration;
-  /**
-   * A firing alert that nothing has refreshed for this long counts as resolved (Alertmanager's
-   * `resolve_timeout`), for sources with no resolving event (device inactive, battery low). Off when absent.
-   */
-  resolve_timeout?: Duration;
-}
+export type {
+  ContactConfig,
+  DiscordChannelConfig,
+  EmailChannelConfig,
+  EscalationPolicyConfig,
+  InhibitRuleConfig,
+  NamedTimeIntervalConfig,
+  NotifyConfig,
+  ReceiverConfig,
+  RetryConfig,
+  RouteConfig,
+  SlackChannelConfig,
+  TemplateConfig,
+  TimeIntervalConfig,
+  TimeIntervalsConfig,
+  TimeRangeConfig,
+  WhatsAppChannelConfig,
+} from './config-types.js';
 
 /** A route with options resolved (inherited) and matchers compiled. */
 export interface RouteNode {
@@ -179,6 +36,8 @@ export interface RouteNode {
   group_interval: number;
   repeat_interval: number;
   quiet_hours: string[];
+  mute_time_intervals: string[];
+  active_time_intervals: string[];
   escalation: string | undefined;
   send_resolved: boolean;
   children: RouteNode[];
@@ -204,7 +63,8 @@ export interface NormalizedConfig {
   routes: Map<string, RouteNode>;
   receivers: Map<string, ReceiverConfig>;
   inhibit: InhibitRule[];
-  timeIntervals: Map<string, TimeIntervalsConfig>;
+  /** Named time intervals, compiled. */
+  timeIntervals: Map<string, TimeInterval[]>;
   policies: Map<string, EscalationPolicy>;
   retry: { maxAttempts: number; baseDelay: number; maxDelay: number };
   /** Bound on one channel attempt, in ms. */
@@ -220,7 +80,7 @@ export interface NormalizedConfig {
 
 /** Alertmanager's defaults. */
 export const DEFAULT_ROUTE_OPTIONS = {
-  group_by: ['alertname'],
+  group_by: [] as string[],
   group_wait: 30_000,
   group_interval: 300_000,
   repeat_interval: 4 * 3_600_000,
@@ -265,16 +125,7 @@ export function normalizeConfig(config: NotifyConfig): NormalizedConfig {
     receivers.set(r.name, r);
   });
 
-  const timeIntervals = new Map(Object.entries(config.time_intervals ?? {}));
-  for (const [name, ti] of timeIntervals) {
-    if (ti.location) {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: ti.location });
-      } catch {
-        throw new NotifyConfigError(`time_intervals.${name}.location: unknown IANA time zone ${ti.location}`);
-      }
-    }
-  }
+  const timeIntervals = compileTimeIntervals(config.time_intervals);
 
   const policies = new Map<string, EscalationPolicy>();
   (config.escalation_policies ?? []).forEach((p, i) => {
@@ -305,22 +156,37 @@ export function normalizeConfig(config: NotifyConfig): NormalizedConfig {
     if (!receivers.has(receiver))
       throw new NotifyConfigError(`${field}.receiver: unknown receiver ${receiver}`);
     const quiet = rc.quiet_hours ?? parent?.quiet_hours ?? [];
-    for (const q of quiet) {
-      if (!timeIntervals.has(q))
-        throw new NotifyConfigError(`${field}.quiet_hours: unknown time interval ${q}`);
-    }
+    const intervalNames = (key: string, names: string[] | undefined): string[] => {
+      if (names === undefined) return [];
+      if (!Array.isArray(names))
+        throw new NotifyConfigError(`${field}.${key}: expected a list of time interval names`);
+      names.forEach((n, i) => {
+        if (!timeIntervals.has(n)) {
+          throw new NotifyConfigError(
+            `${field}.${key}[${i}]: undefined time interval ${JSON.stringify(n)} (define it in time_intervals)`,
+          );
+        }
+      });
+      return [...names];
+    };
+    if (rc.quiet_hours !== undefined) intervalNames('quiet_hours', rc.quiet_hours);
     const escalation = rc.escalation ?? parent?.escalation;
     if (escalation !== undefined && !policies.has(escalation)) {
       throw new NotifyConfigError(`${field}.escalation: unknown escalation policy ${escalation}`);
     }
+    if (!parent) checkRootRoute(rc);
     const groupBy =
-      rc.group_by ?? (parent ? (parent.group_by === 'all' ? ['...'] : parent.group_by) : undefined);
+      rc.group_by !== undefined
+        ? parseGroupBy(rc.group_by, `${field}.group_by`)
+        : parent
+          ? parent.group_by
+          : DEFAULT_ROUTE_OPTIONS.group_by;
     const node: RouteNode = {
       id,
       matchers: parseMatchers(rc.matchers, `${field}.matchers`),
       continue: rc.continue ?? false,
       receiver,
-      group_by: groupBy?.includes('...') ? 'all' : (groupBy ?? [...DEFAULT_ROUTE_OPTIONS.group_by]),
+      group_by: groupBy === 'all' ? 'all' : [...groupBy],
       group_wait:
         rc.group_wait !== undefined
           ? parseDuration(rc.group_wait, `${field}.group_wait`)
@@ -334,12 +200,18 @@ export function normalizeConfig(config: NotifyConfig): NormalizedConfig {
           ? parseDuration(rc.repeat_interval, `${field}.repeat_interval`)
           : (parent?.repeat_interval ?? DEFAULT_ROUTE_OPTIONS.repeat_interval),
       quiet_hours: quiet,
+      // Not inherited, as in Alertmanager (dispatch/route.go: opts.MuteTimeIntervals = cr.MuteTimeIntervals).
+      mute_time_intervals: intervalNames('mute_time_intervals', rc.mute_time_intervals),
+      active_time_intervals: intervalNames('active_time_intervals', rc.active_time_intervals),
       escalation,
       send_resolved: rc.send_resolved ?? parent?.send_resolved ?? DEFAULT_ROUTE_OPTIONS.send_resolved,
       children: [],
     };
+    // config.go Route.UnmarshalYAML: "group_interval cannot be zero", "repeat_interval cannot be zero".
     if (node.group_interval <= 0)
       throw new NotifyConfigError(`${field}.group_interval: expected more than 0`);
+    if (node.repeat_interval <= 0)
+      throw new NotifyConfigError(`${field}.repeat_interval: expected more than 0`);
     routes.set(id, node);
     node.children = (rc.routes ?? []).map((c, i) => build(c, node, `${id}.${i}`, `${field}.routes[${i}]`));
     return node;
@@ -350,7 +222,7 @@ export function normalizeConfig(config: NotifyConfig): NormalizedConfig {
   const inhibit = (config.inhibit_rules ?? []).map((r, i) => ({
     source: parseMatchers(r.source_matchers, `inhibit_rules[${i}].source_matchers`),
     target: parseMatchers(r.target_matchers, `inhibit_rules[${i}].target_matchers`),
-    equal: r.equal ?? [],
+    equal: parseLabelNames(r.equal ?? [], `inhibit_rules[${i}].equal`),
   }));
 
   const maxAttempts = config.retry?.max_attempts ?? 4;
@@ -394,4 +266,53 @@ function maxAlertsOf(config: NotifyConfig): number {
   const n = config.max_alerts ?? 50_000;
   if (!Number.isInteger(n) || n < 10) throw new NotifyConfigError('max_alerts: expected an integer ≥ 10');
   return n;
+}
+
+/** A label name as Prometheus and Alertmanager accept it in `group_by` and `equal`. */
+export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+function parseLabelNames(list: readonly string[], field: string): string[] {
+  if (!Array.isArray(list)) throw new NotifyConfigError(`${field}: expected a list of label names`);
+  const seen = new Set<string>();
+  list.forEach((l, i) => {
+    if (typeof l !== 'string' || !LABEL_NAME.test(l)) {
+      throw new NotifyConfigError(`${field}[${i}]: invalid label name ${JSON.stringify(l)}`);
+    }
+    if (seen.has(l)) throw new NotifyConfigError(`${field}[${i}]: duplicated label ${JSON.stringify(l)}`);
+    seen.add(l);
+  });
+  return [...list];
+}
+
+/** `group_by` as Alertmanager validates it (config.go Route.UnmarshalYAML): `['...']` alone means every label. */
+function parseGroupBy(list: readonly string[], field: string): readonly string[] | 'all' {
+  if (!Array.isArray(list)) throw new NotifyConfigError(`${field}: expected a list of label names`);
+  if (list.includes('...')) {
+    if (list.length > 1) {
+      throw new NotifyConfigError(
+        `${field}: cannot have the wildcard '...' and other labels at the same time (write ['...'] alone)`,
+      );
+    }
+    return 'all';
+  }
+  return parseLabelNames(list, field);
+}
+
+/** The root route is the fallback for every alert (config.go Load and Config.UnmarshalYAML). */
+function checkRootRoute(rc: RouteConfig): void {
+  if (rc.matchers !== undefined && rc.matchers.length > 0) {
+    throw new NotifyConfigError(
+      'route.matchers: the root route must not have matchers (it receives every alert); move them to a child route',
+    );
+  }
+  if (rc.continue !== undefined && rc.continue !== false) {
+    throw new NotifyConfigError('route.continue: the root route cannot have continue');
+  }
+  for (const key of ['mute_time_intervals', 'active_time_intervals'] as const) {
+    if (rc[key] !== undefined && rc[key].length > 0) {
+      throw new NotifyConfigError(
+        `route.${key}: the root route must not have ${key.replace(/_/g, ' ')}; set them on a child route`,
+      );
+    }
+  }
 }

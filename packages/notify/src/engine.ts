@@ -1,4 +1,4 @@
-import type { Acknowledgement, ChannelKind, DeliveryReceipt } from '@fieldops/contracts/notify/v1';
+import type { ChannelKind, DeliveryReceipt } from '@fieldops/contracts/notify/v1';
 import type { Channel } from './channels/channel.js';
 import { createDiscordChannel } from './channels/discord/index.js';
 import { createEmailChannel } from './channels/email/index.js';
@@ -30,24 +30,26 @@ import { EscalateStage, type Incident } from './stages/escalate.js';
 import { GroupStage, type GroupState } from './stages/group.js';
 import { EventKeyLog, type IngestInput, IngestStage } from './stages/ingest.js';
 import { InhibitStage } from './stages/inhibit.js';
-import { QuietHours } from './stages/quiet-hours.js';
+import { MuteStage, TimeIntervalMuter } from './stages/mute.js';
 import { RouteTree } from './stages/route.js';
 import { type Silence, type SilenceInput, SilenceStage } from './stages/silence.js';
 import { MemoryNotifyStore } from './store/memory-store.js';
 import type { NotifyStore } from './store/store.js';
 import { MessageRenderer } from './templates/render.js';
 import {
-  type AckInfo,
+  type AcknowledgeInput,
+  type AcknowledgeResult,
   type AlertRecord,
-  type ChannelAddress,
   type Clock,
   GLOBAL_TIMERS,
+  type IngestResult,
   type Logger,
   type RandomSource,
   SILENT_LOGGER,
   SYSTEM_CLOCK,
   type TimerApi,
   type TracerLike,
+  type WhatsAppStatusInput,
 } from './types.js';
 import { createWhatsAppWebhookHandler } from './webhook/whatsapp-webhook.js';
 
@@ -75,44 +77,8 @@ export interface NotifyEngineOptions {
   tracer?: TracerLike;
 }
 
-/** What ingest did with one input. */
-export type IngestResult =
-  | { kind: 'alert'; fingerprint: string; status: 'firing' | 'resolved'; groups: string[] }
-  | { kind: 'duplicate' }
-  | { kind: 'ignored'; reason: string };
-
-/** An acknowledgement request: by ack code (what people reply) or by alert fingerprint. */
-export interface AcknowledgeInput {
-  ack_code?: string;
-  fingerprint?: string;
-  by: string;
-  via?: AckInfo['via'];
-  note?: string;
-  /** Where a reply came from; for any `via` but `api` it must have been notified for the incident. */
-  from?: ChannelAddress;
-}
-
-/** What an acknowledgement stopped. */
-export interface AcknowledgeResult {
-  /** The acknowledgement as the contract (`notify.v1.Acknowledgement`) records it. */
-  acknowledgement: Acknowledgement;
-  incident_id: string | undefined;
-  ack_code: string | undefined;
-  fingerprints: string[];
-  already_acknowledged: boolean;
-  cancelled_deliveries: number;
-  cancelled_escalation: boolean;
-}
-
-/** A WhatsApp delivery status fed back by the webhook. */
-export interface WhatsAppStatusInput {
-  id: string;
-  status: string;
-  recipient_id?: string;
-  /** Unix seconds, as the webhook sends it. */
-  timestamp?: string;
-  errors?: { code?: number; title?: string; message?: string; error_data?: { details?: string } }[];
-}
+// The operations' input and result types live in ./types.ts (no module imports the engine class).
+export type { AcknowledgeInput, AcknowledgeResult, IngestResult, WhatsAppStatusInput } from './types.js';
 
 /**
  * The notifications engine: ingest → route → group → inhibit → silence / quiet hours → dedup →
@@ -163,6 +129,8 @@ export class NotifyEngine {
       ...options.channels,
     };
 
+    const inhibitStage = new InhibitStage(config.inhibit);
+    const silenceStage = new SilenceStage();
     // The stages, in pipeline order.
     this.s = {
       config,
@@ -184,9 +152,9 @@ export class NotifyEngine {
       ),
       routeTree: new RouteTree(config.root),
       groupStage: new GroupStage(),
-      inhibitStage: new InhibitStage(config.inhibit),
-      silenceStage: new SilenceStage(),
-      quietHours: new QuietHours(config.timeIntervals),
+      inhibitStage,
+      silenceStage,
+      muter: new MuteStage([inhibitStage, silenceStage, new TimeIntervalMuter(config.timeIntervals)]),
       dedupStage: new DedupStage(),
       escalateStage: new EscalateStage(config.policies, random),
       deliverStage: new DeliverStage({

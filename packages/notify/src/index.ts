@@ -1,24 +1,13 @@
-// @fieldops/notify: the notifications engine. Exports are listed by hand, grouped by stage.
+// @fieldops/notify: the notifications engine. The public API is what users configure and wire: the
+// engine, its configuration, matchers, the HTTP handlers, and the interfaces of what can be injected
+// (store, channels, sources, secrets, clock, logger). The stages are internal: the engine composes them.
 
-// Channels
-/** The channel interface every channel implements. */
+// What can be injected
+/** The channel interface, for a custom channel under a known kind (`options.channels`). */
 export type { Channel, ChannelDeps, ChannelFailure, ChannelSuccess, SendResult } from './channels/channel.js';
-/** Discord webhooks. */
-export { createDiscordChannel, discordRetryAfterMs, escapeDiscord } from './channels/discord/index.js';
-/** Email over SMTP. */
-export { classifySmtpError, createEmailChannel, escapeHtml } from './channels/email/index.js';
-/** Slack incoming webhooks. */
-export { createSlackChannel, escapeSlack } from './channels/slack/index.js';
-/** WhatsApp Cloud API. */
-export {
-  buildWhatsAppBody,
-  CUSTOMER_SERVICE_WINDOW_MS,
-  classifyWhatsAppError,
-  createWhatsAppChannel,
-  normalizePhone,
-  WhatsAppWindows,
-} from './channels/whatsapp/index.js';
-/** Configuration types, defaults and the validator. */
+
+// Configuration
+/** Everything a configuration is made of (`NotifyConfig`), the defaults and the validator. */
 export {
   type ContactConfig,
   DEFAULT_ROUTE_OPTIONS,
@@ -26,6 +15,7 @@ export {
   type EmailChannelConfig,
   type EscalationPolicyConfig,
   type InhibitRuleConfig,
+  type NamedTimeIntervalConfig,
   type NormalizedConfig,
   type NotifyConfig,
   normalizeConfig,
@@ -34,15 +24,14 @@ export {
   type RouteConfig,
   type SlackChannelConfig,
   type TemplateConfig,
+  type TimeIntervalConfig,
   type TimeIntervalsConfig,
+  type TimeRangeConfig,
   type WhatsAppChannelConfig,
 } from './config.js';
-export { RateLimiter } from './delivery/rate-limiter.js';
-/** Retry decisions and rate limiting. */
-export { decideRetry, type RetryDecision, type RetryPolicy } from './delivery/retry.js';
 /** Durations such as `30s` or `1h30m`. */
 export { type Duration, parseDuration } from './duration.js';
-// Engine and configuration
+// Engine
 /** The engine, its factory and what its operations take and return. */
 export {
   type AcknowledgeInput,
@@ -53,6 +42,7 @@ export {
   type NotifyEngineOptions,
   type WhatsAppStatusInput,
 } from './engine.js';
+// Errors
 /** The package's error classes. */
 export {
   NotifyAckError,
@@ -62,34 +52,35 @@ export {
   type NotifyErrorCode,
   NotifySecretError,
 } from './errors.js';
-/** Alert fingerprints. */
+// Data the engine shows
+/** Alert fingerprints (a hash of the labels without `severity`), for acknowledging by fingerprint. */
 export { fingerprintOf } from './fingerprint.js';
-// HTTP API
+
+// HTTP
 /** Events, acknowledgements, alerts and silences over HTTP (Fetch API handler). */
 export { createNotifyApiHandler, type NotifyApiOptions, type NotifyApiTarget } from './http/api-handler.js';
+/** CloudEvents binary content mode (ce-* headers). */
 export { buildBinaryCloudEvent, isBinaryCloudEvent } from './http/cloudevents-binary.js';
-/** Media types (`application/json; charset=utf-8`) and CloudEvents binary content mode. */
+/** Media types (`application/json; charset=utf-8`). */
 export { isJsonMediaType, type MediaType, parseMediaType } from './http/media-type.js';
 /** Mounts any of the Fetch API handlers on `node:http`. */
 export { type NodeListenerOptions, toNodeListener } from './http/node-listener.js';
 /** Checks a handler makes before reading a body, and a bounded body reader. */
 export { DEFAULT_MAX_BODY_BYTES, type PreflightHandler, readBodyCapped } from './http/preflight.js';
-/** Label matchers (`name=value`, `!=`, `=~`, `!~`). */
-export { type Matcher, type MatcherConfig, matchAll, parseMatcher } from './matchers.js';
-/** What messages are rendered from. */
-export type { NotificationAlert, NotificationData } from './notification.js';
-/** The one scheduler and its heap. */
-export { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
-export { TimerHeap } from './scheduler/timer-heap.js';
-/** Secrets: SecretRef or inline values, resolved through an injected resolver and redacted everywhere. */
+/** Label matchers as Alertmanager writes them (`{a="1", b=~"x.*"}`, `a=1,b!=2`), regexes with RE2's meaning. */
 export {
-  createDefaultSecretResolver,
-  type SecretInput,
-  type SecretResolver,
-  SecretVault,
-} from './secrets.js';
-// Sources
-/** Source adapters: event types -> alerts. */
+  type Matcher,
+  type MatcherConfig,
+  type MatchOp,
+  matchAll,
+  parseMatcherList,
+  parseMatchers,
+} from './matchers/index.js';
+/** What messages are rendered from (the data templates see). */
+export type { NotificationAlert, NotificationData } from './notification.js';
+/** Secrets: SecretRef or inline values, resolved through an injected resolver (`options.secrets`). */
+export { createDefaultSecretResolver, type SecretInput, type SecretResolver } from './secrets.js';
+/** Source adapters: event types -> alerts (`options.sources`). */
 export {
   type AlertDraft,
   AUTOMATION_SOURCES,
@@ -99,34 +90,17 @@ export {
   type SourceAdapter,
   type SourceAdapters,
 } from './sources/index.js';
-/** Dedup: the notification log. */
-export { DedupStage, type NotificationLogEntry } from './stages/dedup.js';
-/** Deliver: rendering, rate limits, retries, failover. */
-export { type AttemptOutcome, DeliverStage, type DeliveryJob } from './stages/deliver.js';
-/** Escalate: incidents, ack codes, levels and loops. */
-export { buildAckCode, EscalateStage, type Incident } from './stages/escalate.js';
-/** Group: aggregation groups. */
-export { buildGroupKey, GroupStage, type GroupState } from './stages/group.js';
-// Stages (usable on their own; the engine composes them)
-/** Ingest: contract validation, idempotency by `source` + `id`. */
-export { EventKeyLog, type IngestInput, IngestStage } from './stages/ingest.js';
-/** Inhibit: source/target matchers with equal labels. */
-export { InhibitStage } from './stages/inhibit.js';
-/** Quiet hours in IANA time zones. */
-export { QuietHours } from './stages/quiet-hours.js';
-/** Route: the matcher tree. */
-export { RouteTree } from './stages/route.js';
-/** Silences. */
-export { type Silence, type SilenceInput, SilenceStage } from './stages/silence.js';
+/** What `engine.inspect()` and the silence operations return. */
+export type { DeliveryJob } from './stages/deliver.js';
+export type { Incident } from './stages/escalate.js';
+export type { GroupState } from './stages/group.js';
+export type { IngestInput } from './stages/ingest.js';
+export type { Silence, SilenceInput } from './stages/silence.js';
+/** The store interface and its memory implementation (`options.store`). */
 export { MemoryNotifyStore, type MemoryStoreOptions } from './store/memory-store.js';
-
-// State and time
-/** The store interface and its memory implementation. */
 export type { NotifyStore, StoreCollection } from './store/store.js';
+/** Default message templates per event type (handlebars), for `templates` to override. */
 export { DEFAULT_TEMPLATE, DEFAULT_TEMPLATES } from './templates/defaults.js';
-// Templates
-/** Handlebars rendering with per-channel escaping and default templates per event type. */
-export { MessageRenderer, type RenderedMessage, sanitizeTemplateParameter } from './templates/render.js';
 /** Injected dependencies and shared types. */
 export type {
   AckInfo,
@@ -138,7 +112,6 @@ export type {
   RandomSource,
   TimerApi,
 } from './types.js';
-// Webhook
 /** The WhatsApp webhook receiver (Fetch API handler). */
 export {
   createWhatsAppWebhookHandler,

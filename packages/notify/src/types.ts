@@ -1,4 +1,4 @@
-import type { ChannelKind, Severity } from '@fieldops/contracts/notify/v1';
+import type { Acknowledgement, ChannelKind, Severity } from '@fieldops/contracts/notify/v1';
 import { type Clock, type Logger, noopLogger, type Span, systemClock, type Tracer } from '@fieldops/core';
 
 export type { Clock, Logger };
@@ -65,3 +65,42 @@ export const GLOBAL_TIMERS: TimerApi = {
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
 };
+
+/** What ingest did with one input. */
+export type IngestResult =
+  | { kind: 'alert'; fingerprint: string; status: 'firing' | 'resolved'; groups: string[] }
+  | { kind: 'duplicate' }
+  | { kind: 'ignored'; reason: string };
+
+/** An acknowledgement request: by ack code (what people reply) or by alert fingerprint. */
+export interface AcknowledgeInput {
+  ack_code?: string;
+  fingerprint?: string;
+  by: string;
+  via?: AckInfo['via'];
+  note?: string;
+  /** Where a reply came from; for any `via` but `api` it must have been notified for the incident. */
+  from?: ChannelAddress;
+}
+
+/** What an acknowledgement stopped. */
+export interface AcknowledgeResult {
+  /** The acknowledgement as the contract (`notify.v1.Acknowledgement`) records it. */
+  acknowledgement: Acknowledgement;
+  incident_id: string | undefined;
+  ack_code: string | undefined;
+  fingerprints: string[];
+  already_acknowledged: boolean;
+  cancelled_deliveries: number;
+  cancelled_escalation: boolean;
+}
+
+/** A WhatsApp delivery status fed back by the webhook. */
+export interface WhatsAppStatusInput {
+  id: string;
+  status: string;
+  recipient_id?: string;
+  /** Unix seconds, as the webhook sends it. */
+  timestamp?: string;
+  errors?: { code?: number; title?: string; message?: string; error_data?: { details?: string } }[];
+}

@@ -5,17 +5,14 @@ import type { Incident } from '../stages/escalate.js';
 import type { AlertRecord, Labels } from '../types.js';
 import type { EngineContext } from './context.js';
 
-/** Why an alert is not notified now (inhibited, silenced, quiet hours), or undefined. */
+/** Why an alert is not notified now (inhibited, silenced, time intervals / quiet hours), or undefined. */
 export function muted(
   s: EngineContext,
   record: AlertRecord,
   route: RouteNode,
   now: number,
 ): 'inhibited' | 'silenced' | 'quiet' | undefined {
-  if (s.inhibitStage.isInhibited(record)) return 'inhibited';
-  if (s.silenceStage.isSilenced(record.labels, now)) return 'silenced';
-  if (s.quietHours.mutes(route.quiet_hours, record.severity, now)) return 'quiet';
-  return undefined;
+  return s.muter.why(record, route, now);
 }
 
 /** The data a message is rendered from, with the ack codes of the firing alerts. */

@@ -12,7 +12,7 @@ import type { EscalateStage } from '../stages/escalate.js';
 import type { GroupStage, GroupState } from '../stages/group.js';
 import type { EventKeyLog, IngestStage } from '../stages/ingest.js';
 import type { InhibitStage } from '../stages/inhibit.js';
-import type { QuietHours } from '../stages/quiet-hours.js';
+import type { MuteStage } from '../stages/mute.js';
 import type { RouteTree } from '../stages/route.js';
 import type { SilenceStage } from '../stages/silence.js';
 import type { NotifyStore } from '../store/store.js';
@@ -55,7 +55,8 @@ export interface EngineContext {
   readonly groupStage: GroupStage;
   readonly inhibitStage: InhibitStage;
   readonly silenceStage: SilenceStage;
-  readonly quietHours: QuietHours;
+  /** Inhibition, silences and time intervals, asked in that order. */
+  readonly muter: MuteStage;
   readonly dedupStage: DedupStage;
   readonly escalateStage: EscalateStage;
   readonly deliverStage: DeliverStage;

@@ -1,10 +1,9 @@
 // Incidents: opening, escalation steps, resolution and acknowledgement.
 import type { RouteNode } from '../config.js';
-import type { AcknowledgeInput, AcknowledgeResult } from '../engine.js';
 import { NotifyAckError, NotifyAckForbiddenError } from '../errors.js';
 import type { Incident } from '../stages/escalate.js';
 import type { GroupState } from '../stages/group.js';
-import type { AckInfo, AlertRecord } from '../types.js';
+import type { AckInfo, AcknowledgeInput, AcknowledgeResult, AlertRecord } from '../types.js';
 import { buildNotification, muted } from './build.js';
 import { type EngineContext, MUTED_RECHECK_MS } from './context.js';
 import { emit, enqueue } from './delivery.js';

@@ -1,8 +1,8 @@
 // Ingest -> route -> group: one input becomes an alert record in its groups.
-import type { IngestResult } from '../engine.js';
+
 import { fingerprintOf } from '../fingerprint.js';
 import type { IngestInput } from '../stages/ingest.js';
-import type { Labels } from '../types.js';
+import type { IngestResult, Labels } from '../types.js';
 import { ALERTS_DROPPED_ALERTNAME, buildAlertsDroppedAlert, enforceAlertCap } from './alert-cap.js';
 import { type EngineContext, storedGroup } from './context.js';
 import { settleIncidentOf } from './incidents.js';

@@ -3,8 +3,8 @@
 import type { DeliveryReceipt } from '@fieldops/contracts/notify/v1';
 import { classifyWhatsAppStatusError } from '../channels/whatsapp/status-errors.js';
 import { decideRetry } from '../delivery/retry.js';
-import type { WhatsAppStatusInput } from '../engine.js';
 import type { DeliveryJob } from '../stages/deliver.js';
+import type { WhatsAppStatusInput } from '../types.js';
 import type { EngineContext, SentMessage } from './context.js';
 import { emit, scheduleDelivery } from './delivery.js';
 

@@ -1,10 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { AcknowledgeInput, AcknowledgeResult, IngestResult } from '../engine.js';
 import { NotifyError } from '../errors.js';
 import type { SecretInput, SecretVault } from '../secrets.js';
 import type { IngestInput } from '../stages/ingest.js';
 import type { Silence, SilenceInput } from '../stages/silence.js';
-import type { AlertRecord } from '../types.js';
+import type { AcknowledgeInput, AcknowledgeResult, AlertRecord, IngestResult } from '../types.js';
 import { buildBinaryCloudEvent, isBinaryCloudEvent } from './cloudevents-binary.js';
 import { isJsonMediaType } from './media-type.js';
 import { DEFAULT_MAX_BODY_BYTES, type PreflightHandler, readBodyCapped } from './preflight.js';

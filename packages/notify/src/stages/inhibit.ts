@@ -1,6 +1,7 @@
 import type { InhibitRule } from '../config.js';
-import { matchAll } from '../matchers.js';
+import { matchAll } from '../matchers/index.js';
 import type { AlertRecord } from '../types.js';
+import type { Muter } from './mute.js';
 
 function equalKey(rule: InhibitRule, labels: Record<string, string>): string {
   let k = '';
@@ -8,22 +9,29 @@ function equalKey(rule: InhibitRule, labels: Record<string, string>): string {
   return k;
 }
 
-/** Firing source alerts of one rule with the same `equal` values. */
-interface Sources {
-  all: Set<string>;
-  /** Sources that do not also match the target side. */
-  oneSided: Set<string>;
+/** What the index keeps of one firing source alert. */
+interface Source {
+  /** `ends_at` in ms (Infinity when open-ended): the source stops muting at that instant. */
+  endsAt: number;
+  /** The source does not also match the rule's target side. */
+  oneSided: boolean;
 }
+
+/** Where an alert is recorded as a source: rule index and `equal` key. */
+type Entry = readonly [rule: number, key: string];
 
 /**
  * The inhibit stage: a firing alert matching a rule's source matchers mutes alerts matching its target
- * matchers when the `equal` labels have the same values. As in Alertmanager, an alert that matches both
- * sides of a rule can only be muted by a source that does not (so it never inhibits itself, and two
- * such alerts do not silence each other). Sources are indexed per rule by their `equal` values, so a
- * check is a map lookup, not a scan.
+ * matchers when the `equal` labels have the same values. As in Alertmanager (inhibit/inhibit.go), a
+ * source counts only while its `ends_at` is in the future at the time of the check, and an alert that
+ * matches both sides of a rule can only be muted by a source that does not. Sources are indexed per
+ * rule by their `equal` values; each alert's entries are remembered so a change of labels or severity
+ * removes the old ones (no stale source keeps muting).
  */
-export class InhibitStage {
-  private readonly index: Map<string, Sources>[];
+export class InhibitStage implements Muter {
+  readonly reason = 'inhibited' as const;
+  private readonly index: Map<string, Map<string, Source>>[];
+  private readonly entries = new Map<string, Entry[]>();
 
   constructor(private readonly rules: readonly InhibitRule[]) {
     this.index = rules.map(() => new Map());
@@ -31,42 +39,63 @@ export class InhibitStage {
 
   /** Records an alert's current state (call on every change). */
   observe(alert: AlertRecord): void {
+    this.remove(alert.fingerprint);
+    if (alert.status !== 'firing') return;
+    const endsAt = alert.ends_at !== undefined ? Date.parse(alert.ends_at) : Number.POSITIVE_INFINITY;
+    const mine: Entry[] = [];
     this.rules.forEach((rule, i) => {
       if (!matchAll(rule.source, alert.labels)) return;
-      const idx = this.index[i] as Map<string, Sources>;
+      const idx = this.index[i] as Map<string, Map<string, Source>>;
       const k = equalKey(rule, alert.labels);
       let sources = idx.get(k);
-      if (alert.status === 'firing') {
-        if (!sources) {
-          sources = { all: new Set(), oneSided: new Set() };
-          idx.set(k, sources);
-        }
-        sources.all.add(alert.fingerprint);
-        if (!matchAll(rule.target, alert.labels)) sources.oneSided.add(alert.fingerprint);
-        else sources.oneSided.delete(alert.fingerprint);
-      } else if (sources) {
-        sources.all.delete(alert.fingerprint);
-        sources.oneSided.delete(alert.fingerprint);
-        if (sources.all.size === 0) idx.delete(k);
+      if (!sources) {
+        sources = new Map();
+        idx.set(k, sources);
       }
+      sources.set(alert.fingerprint, {
+        endsAt: Number.isNaN(endsAt) ? Number.POSITIVE_INFINITY : endsAt,
+        oneSided: !matchAll(rule.target, alert.labels),
+      });
+      mine.push([i, k]);
     });
+    if (mine.length > 0) this.entries.set(alert.fingerprint, mine);
   }
 
   /** Forgets an alert. */
   forget(alert: AlertRecord): void {
-    this.observe({ ...alert, status: 'resolved' });
+    this.remove(alert.fingerprint);
   }
 
-  /** True when a firing source alert inhibits this one. */
-  isInhibited(alert: AlertRecord): boolean {
+  private remove(fingerprint: string): void {
+    const old = this.entries.get(fingerprint);
+    if (!old) return;
+    for (const [i, k] of old) {
+      const idx = this.index[i] as Map<string, Map<string, Source>>;
+      const sources = idx.get(k);
+      sources?.delete(fingerprint);
+      if (sources?.size === 0) idx.delete(k);
+    }
+    this.entries.delete(fingerprint);
+  }
+
+  /** True when a source alert, firing at `now` (its `ends_at` not passed), inhibits this one. */
+  isInhibited(alert: AlertRecord, now: number): boolean {
     for (let i = 0; i < this.rules.length; i++) {
       const rule = this.rules[i] as InhibitRule;
       if (!matchAll(rule.target, alert.labels)) continue;
-      const sources = (this.index[i] as Map<string, Sources>).get(equalKey(rule, alert.labels));
+      const sources = (this.index[i] as Map<string, Map<string, Source>>).get(equalKey(rule, alert.labels));
       if (!sources) continue;
-      const set = matchAll(rule.source, alert.labels) ? sources.oneSided : sources.all;
-      if (set.size > 1 || (set.size === 1 && !set.has(alert.fingerprint))) return true;
+      const twoSided = matchAll(rule.source, alert.labels);
+      for (const [fp, src] of sources) {
+        if (fp === alert.fingerprint || (twoSided && !src.oneSided)) continue;
+        if (src.endsAt > now) return true;
+      }
     }
     return false;
+  }
+
+  /** Muter: true when the alert is inhibited at `now`. */
+  mutes(alert: AlertRecord, _route: unknown, now: number): boolean {
+    return this.isInhibited(alert, now);
   }
 }

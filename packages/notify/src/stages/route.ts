@@ -1,5 +1,5 @@
 import type { RouteNode } from '../config.js';
-import { matchAll } from '../matchers.js';
+import { matchAll } from '../matchers/index.js';
 import type { Labels } from '../types.js';
 
 /**

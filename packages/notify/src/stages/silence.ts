@@ -1,6 +1,7 @@
 import { NotifyConfigError } from '../errors.js';
-import { type Matcher, type MatcherConfig, matchAll, parseMatchers } from '../matchers.js';
-import type { Labels } from '../types.js';
+import { type Matcher, type MatcherConfig, matchAll, parseMatchers } from '../matchers/index.js';
+import type { AlertRecord, Labels } from '../types.js';
+import type { Muter } from './mute.js';
 
 /** A silence as added by API and persisted. */
 export interface Silence {
@@ -29,7 +30,9 @@ interface Compiled {
 }
 
 /** The silence stage: alerts matching an active silence (start ≤ now < end) are not notified. */
-export class SilenceStage {
+export class SilenceStage implements Muter {
+  readonly reason = 'silenced' as const;
+
   private readonly silences = new Map<string, Compiled>();
 
   /** Adds or replaces a silence; throws NotifyConfigError naming the bad field. */
@@ -39,14 +42,10 @@ export class SilenceStage {
     if (Number.isNaN(start)) throw new NotifyConfigError('silence.starts_at: expected an RFC 3339 timestamp');
     if (Number.isNaN(end)) throw new NotifyConfigError('silence.ends_at: expected an RFC 3339 timestamp');
     if (end <= start) throw new NotifyConfigError('silence.ends_at: expected a time after starts_at');
-    if (silence.matchers.length === 0)
-      throw new NotifyConfigError('silence.matchers: expected at least one matcher');
-    this.silences.set(silence.id, {
-      silence,
-      matchers: parseMatchers(silence.matchers, 'silence.matchers'),
-      start,
-      end,
-    });
+    const matchers = parseMatchers(silence.matchers, 'silence.matchers');
+    // A silence with no matcher would mute everything (an empty `{}` list counts as none).
+    if (matchers.length === 0) throw new NotifyConfigError('silence.matchers: expected at least one matcher');
+    this.silences.set(silence.id, { silence, matchers, start, end });
     return silence;
   }
 
@@ -75,6 +74,11 @@ export class SilenceStage {
       }
     }
     return ids;
+  }
+
+  /** Muter: true when an active silence matches the alert's labels. */
+  mutes(alert: AlertRecord, _route: unknown, now: number): boolean {
+    return this.isSilenced(alert.labels, now);
   }
 
   /** True when an active silence matches the labels. */

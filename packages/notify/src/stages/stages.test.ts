@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeConfig } from '../config.js';
-import { parseMatchers } from '../matchers.js';
+import { normalizeConfig, type RouteNode } from '../config.js';
+import { parseMatchers } from '../matchers/index.js';
 import type { AlertRecord } from '../types.js';
 import { DedupStage } from './dedup.js';
 import { InhibitStage } from './inhibit.js';
-import { QuietHours } from './quiet-hours.js';
+import { TimeIntervalMuter } from './mute.js';
 import { SilenceStage } from './silence.js';
 
 const rec = (
@@ -34,11 +34,11 @@ describe('InhibitStage', () => {
     const station = rec('s', { alertname: 'StationOffline', site: 's1' });
     const elsewhere = rec('o', { alertname: 'StationOffline', site: 's2' });
     stage.observe(backend);
-    expect(stage.isInhibited(station)).toBe(true);
-    expect(stage.isInhibited(elsewhere)).toBe(false);
-    expect(stage.isInhibited(backend)).toBe(false);
+    expect(stage.isInhibited(station, 0)).toBe(true);
+    expect(stage.isInhibited(elsewhere, 0)).toBe(false);
+    expect(stage.isInhibited(backend, 0)).toBe(false);
     stage.observe({ ...backend, status: 'resolved' });
-    expect(stage.isInhibited(station)).toBe(false);
+    expect(stage.isInhibited(station, 0)).toBe(false);
   });
 });
 
@@ -55,10 +55,10 @@ describe('InhibitStage, alerts matching both sides', () => {
     const w2 = rec('w2', { alertname: 'B', severity: 'warning', site: 's1' });
     stage.observe(w1);
     stage.observe(w2);
-    expect(stage.isInhibited(w1)).toBe(false);
-    expect(stage.isInhibited(w2)).toBe(false);
+    expect(stage.isInhibited(w1, 0)).toBe(false);
+    expect(stage.isInhibited(w2, 0)).toBe(false);
     stage.observe(rec('c', { alertname: 'C', severity: 'critical', site: 's1' }));
-    expect(stage.isInhibited(w1)).toBe(true);
+    expect(stage.isInhibited(w1, 0)).toBe(true);
   });
 });
 
@@ -90,27 +90,35 @@ describe('SilenceStage', () => {
   });
 });
 
-describe('QuietHours', () => {
-  const q = new QuietHours(
-    new Map([
-      ['night', { location: 'Asia/Bangkok', intervals: [{ times: [{ start: '22:00', end: '07:00' }] }] }],
-      ['weekend', { location: 'Asia/Bangkok', intervals: [{ weekdays: ['sat:sun'] }] }],
-    ]),
-  );
+describe("quiet hours (fieldops' older time interval form)", () => {
+  const config = normalizeConfig({
+    route: { receiver: 'r', routes: [{ quiet_hours: ['night'] }, { quiet_hours: ['weekend'] }] },
+    receivers: [{ name: 'r', contacts: [{ name: 'c', chain: [{ channel: 'email', to: 'a@b.c' }] }] }],
+    channels: { email: { host: 'h', port: 25, from: 'a@b.c' } },
+    time_intervals: {
+      night: { location: 'Asia/Bangkok', intervals: [{ times: [{ start: '22:00', end: '07:00' }] }] },
+      weekend: { location: 'Asia/Bangkok', intervals: [{ weekdays: ['sat', 'sun'] }] },
+    },
+  });
+  const muter = new TimeIntervalMuter(config.timeIntervals);
+  const night = config.root.children[0] as RouteNode;
+  const weekend = config.root.children[1] as RouteNode;
+  const warning = rec('w', { alertname: 'A', severity: 'warning' });
   const at = (iso: string) => Date.parse(iso);
   it('uses the IANA zone, wraps past midnight and knows weekdays', () => {
     // 22:30 in Bangkok is 15:30 UTC.
-    expect(q.isActive('night', at('2026-11-27T15:30:00Z'))).toBe(true);
-    expect(q.isActive('night', at('2026-11-27T23:59:00Z'))).toBe(true); // 06:59 Bangkok
-    expect(q.isActive('night', at('2026-11-28T00:00:00Z'))).toBe(false); // 07:00 Bangkok
-    expect(q.isActive('night', at('2026-11-27T14:59:00Z'))).toBe(false); // 21:59 Bangkok
+    expect(muter.mutes(warning, night, at('2026-11-27T15:30:00Z'))).toBe(true);
+    expect(muter.mutes(warning, night, at('2026-11-27T23:59:00Z'))).toBe(true); // 06:59 Bangkok
+    expect(muter.mutes(warning, night, at('2026-11-28T00:00:00Z'))).toBe(false); // 07:00 Bangkok
+    expect(muter.mutes(warning, night, at('2026-11-27T14:59:00Z'))).toBe(false); // 21:59 Bangkok
     // Friday 2026-11-27 23:30 UTC is Saturday 06:30 in Bangkok.
-    expect(q.isActive('weekend', at('2026-11-27T23:30:00Z'))).toBe(true);
-    expect(q.isActive('weekend', at('2026-11-27T10:00:00Z'))).toBe(false);
+    expect(muter.mutes(warning, weekend, at('2026-11-27T23:30:00Z'))).toBe(true);
+    expect(muter.mutes(warning, weekend, at('2026-11-27T10:00:00Z'))).toBe(false);
   });
   it('critical bypasses quiet hours', () => {
-    expect(q.mutes(['night'], 'warning', at('2026-11-27T15:30:00Z'))).toBe(true);
-    expect(q.mutes(['night'], 'critical', at('2026-11-27T15:30:00Z'))).toBe(false);
+    const critical = rec('c', { alertname: 'A', severity: 'critical' });
+    expect(muter.mutes(warning, night, at('2026-11-27T15:30:00Z'))).toBe(true);
+    expect(muter.mutes(critical, night, at('2026-11-27T15:30:00Z'))).toBe(false);
   });
 });
 
@@ -154,14 +162,14 @@ describe('normalizeConfig', () => {
       }),
     ).toThrow(/receivers\[0\]\.contacts\[0\]\.chain\[0\]\.channel: channel slack is not configured/);
     expect(() => normalizeConfig({ ...base, route: { receiver: 'r', quiet_hours: ['night'] } })).toThrow(
-      /unknown time interval night/,
+      /route\.quiet_hours\[0\]: undefined time interval "night"/,
     );
     expect(() =>
       normalizeConfig({ ...base, time_intervals: { n: { location: 'Mars/Olympus', intervals: [] } } }),
     ).toThrow(/unknown IANA time zone/);
-    expect(() => normalizeConfig({ ...base, route: { receiver: 'r', matchers: ['a=~"("'] } })).toThrow(
-      /invalid regular expression/,
-    );
+    expect(() =>
+      normalizeConfig({ ...base, route: { receiver: 'r', routes: [{ matchers: ['a=~"("'] }] } }),
+    ).toThrow(/invalid regular expression/);
     expect(() => normalizeConfig(base)).not.toThrow();
   });
 });

@@ -1,9 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { AcknowledgeInput, AcknowledgeResult, WhatsAppStatusInput } from '../engine.js';
 import { NotifyError } from '../errors.js';
 import { DEFAULT_MAX_BODY_BYTES, type PreflightHandler, readBodyCapped } from '../http/preflight.js';
 import type { SecretInput, SecretVault } from '../secrets.js';
-import type { Logger } from '../types.js';
+import type { AcknowledgeInput, AcknowledgeResult, Logger, WhatsAppStatusInput } from '../types.js';
 import { SILENT_LOGGER } from '../types.js';
 
 /** What the webhook feeds back into (a NotifyEngine fits). */
