@@ -14,6 +14,12 @@ export type { EventHandler, HandlerContext, HandlerTable } from './consumer/hand
 // Events and their routing
 export { type BusEvent, decodeEvent, dedupId, encodeEvent, validateEvent } from './envelope.js';
 export { BusConfigError, BusError, BusMissingPeerError, BusSubjectError } from './errors.js';
+export {
+  CLOUDEVENTS_BATCH_MEDIA_TYPE,
+  CLOUDEVENTS_MEDIA_TYPE,
+  type CloudEventsHttpPublisherOptions,
+  createCloudEventsHttpPublisher,
+} from './http/cloudevents-http-publisher.js';
 export { type BusLogger, noopLogger } from './logger.js';
 export { createMemoryBus, type MemoryBus, type MemoryBusOptions } from './memory/memory-bus.js';
 export {

@@ -7,10 +7,13 @@ export interface BusMessage {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/** The outcome of publishing one message: stored (maybe as a duplicate the server dropped) or failed. */
+/**
+ * The outcome of publishing one message: stored (maybe as a duplicate the server dropped) or failed.
+ * `permanent`: the receiver refused this message itself (retrying cannot help); the relay keeps it as rejected.
+ */
 export type PublishOutcome =
   | { readonly ok: true; readonly duplicate: boolean }
-  | { readonly ok: false; readonly error: Error };
+  | { readonly ok: false; readonly error: Error; readonly permanent?: boolean };
 
 /** Sends messages to a bus. */
 export interface Publisher {

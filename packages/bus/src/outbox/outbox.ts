@@ -85,7 +85,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
     async pendingCount() {
       const { rows } = await db.query(
-        `SELECT count(*)::int AS n FROM ${BUS_SCHEMA}.outbox WHERE published_at IS NULL`,
+        `SELECT count(*)::int AS n FROM ${BUS_SCHEMA}.outbox WHERE published_at IS NULL AND rejected_at IS NULL`,
       );
       return Number((rows[0] as { n: number }).n);
     },

@@ -10,6 +10,8 @@ export interface RelayPass {
   readonly claimed: number;
   readonly published: number;
   readonly failed: number;
+  /** Refused by the receiver itself (a permanent failure): marked `rejected_at`, not retried. */
+  readonly rejected: number;
 }
 
 /** Publishes outbox rows to a bus. */
@@ -99,22 +101,36 @@ export function createRelay(options: RelayOptions): Relay {
     return db.transaction(async (tx) => {
       const { rows } = (await tx.query(
         `SELECT seq::text AS seq, subject, source, id, type, payload FROM ${BUS_SCHEMA}.outbox
-         WHERE published_at IS NULL ORDER BY outbox.seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+         WHERE published_at IS NULL AND rejected_at IS NULL ORDER BY outbox.seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batchSize],
       )) as { rows: ClaimedRow[] };
-      if (rows.length === 0) return { claimed: 0, published: 0, failed: 0 };
+      if (rows.length === 0) return { claimed: 0, published: 0, failed: 0, rejected: 0 };
       const outcomes = await publish(rows.map(toMessage));
       const ok: string[] = [];
       const failed: string[] = [];
+      const rejected: { seq: string; error: string }[] = [];
       let firstError: Error | undefined;
       outcomes.forEach((o, i) => {
         const seq = (rows[i] as ClaimedRow).seq;
         if (o.ok) ok.push(seq);
+        else if (o.permanent) rejected.push({ seq, error: o.error.message.slice(0, 1000) });
         else {
           failed.push(seq);
           firstError ??= o.error;
         }
       });
+      // Refused by the receiver itself: kept (never retried, never pruned) for an operator to look at.
+      for (const r of rejected) {
+        await tx.query(
+          `UPDATE ${BUS_SCHEMA}.outbox SET rejected_at = now(), attempts = attempts + 1, last_error = $2 WHERE seq = $1::bigint`,
+          [r.seq, r.error],
+        );
+      }
+      if (rejected.length > 0)
+        logger.error(
+          { component: 'bus.relay', rejected: rejected.length, err: rejected[0]?.error },
+          'events rejected by the receiver (kept in the outbox with rejected_at)',
+        );
       if (ok.length > 0) {
         await tx.query(`UPDATE ${BUS_SCHEMA}.outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`, [
           ok,
@@ -130,7 +146,7 @@ export function createRelay(options: RelayOptions): Relay {
           'publish failed',
         );
       }
-      return { claimed: rows.length, published: ok.length, failed: failed.length };
+      return { claimed: rows.length, published: ok.length, failed: failed.length, rejected: rejected.length };
     });
   }
 
@@ -145,7 +161,7 @@ export function createRelay(options: RelayOptions): Relay {
         // The database itself failed (connection lost, restart): same back-off as a bus failure.
         logger.error({ component: 'bus.relay', err: (error as Error).message }, 'relay pass failed');
       }
-      if (!pass || (pass.failed > 0 && pass.published === 0)) {
+      if (!pass || (pass.failed > 0 && pass.published === 0 && pass.rejected === 0)) {
         failures++;
         await pause(backoffDelay(policy, failures), signal);
         continue;

@@ -43,6 +43,15 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    description: 'rejected outbox rows (a receiver refused the event itself)',
+    statements: [
+      `ALTER TABLE ${BUS_SCHEMA}.outbox ADD COLUMN rejected_at timestamptz`,
+      `DROP INDEX ${BUS_SCHEMA}.outbox_unpublished`,
+      `CREATE INDEX outbox_unpublished ON ${BUS_SCHEMA}.outbox (seq) WHERE published_at IS NULL AND rejected_at IS NULL`,
+    ],
+  },
 ];
 
 // Any constant works; it only has to be the same in every process migrating this database.

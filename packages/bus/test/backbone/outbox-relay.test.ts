@@ -26,8 +26,8 @@ for (const [label, makeEngine, skip] of engines) {
     it('migrates idempotently: running the migrations twice keeps one schema version', async () => {
       const db = await engine.open();
       await migrate(db);
-      const { rows } = await db.query(`SELECT version FROM ${BUS_SCHEMA}.migrations`);
-      expect(rows).toEqual([{ version: 1 }]);
+      const { rows } = await db.query(`SELECT version FROM ${BUS_SCHEMA}.migrations ORDER BY version`);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
     });
 
     it("appends inside the caller's transaction: a rollback leaves no event, a commit leaves it", async () => {
@@ -106,14 +106,14 @@ for (const [label, makeEngine, skip] of engines) {
       };
       await outbox.append([deviceChanged(), deviceChanged()]);
       const relay = createRelay({ db, publisher: flaky });
-      expect(await relay.runOnce()).toEqual({ claimed: 2, published: 0, failed: 2 });
+      expect(await relay.runOnce()).toEqual({ claimed: 2, published: 0, failed: 2, rejected: 0 });
       const { rows } = await db.query(`SELECT attempts, last_error FROM ${BUS_SCHEMA}.outbox ORDER BY seq`);
       expect(rows).toEqual([
         { attempts: 1, last_error: 'connection refused' },
         { attempts: 1, last_error: 'connection refused' },
       ]);
       down = false;
-      expect(await relay.runOnce()).toEqual({ claimed: 2, published: 2, failed: 0 });
+      expect(await relay.runOnce()).toEqual({ claimed: 2, published: 2, failed: 0, rejected: 0 });
       expect(bus.messages()).toHaveLength(2);
     });
 
