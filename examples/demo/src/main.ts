@@ -22,6 +22,7 @@ import {
   createHealthMonitor,
   requireRegionPlan,
 } from '@fieldops/sdk/chirpstack';
+import { startDemoOutbox } from './event-outbox.js';
 import { buildKbSite, REPO, serveStatic } from './kb-site.js';
 import { createReporter, waitFor } from './report.js';
 import { simulateGatewayStats } from './sandbox/edge.js';
@@ -69,6 +70,12 @@ r.ok(`SMTP server                            127.0.0.1:${sb.smtp.port}`);
 r.ok(`WhatsApp / Slack / Discord sinks       ${sb.sinks.url}`);
 r.ok(`notify (engine, HTTP API, webhook)     ${sb.notify.url}`);
 const stats = simulateGatewayStats(sb.chirpstack, gatewayEui, 20);
+const outbox = await startDemoOutbox({
+  dir: join(OUT, 'data/outbox'),
+  notifyUrl: sb.env.FIELDOPS_NOTIFY_URL ?? '',
+  notifyToken: sb.env.FIELDOPS_NOTIFY_TOKEN ?? '',
+});
+r.ok(`event outbox (PGlite) + relay to notify  ${relative(REPO, join(OUT, 'data/outbox'))}`);
 
 const skillArgs = [
   '--deployment-id',
@@ -81,6 +88,8 @@ const skillArgs = [
   '--docker-dry-run',
   '--max-backoff-ms',
   '200',
+  '--outbox',
+  join(OUT, 'data/skill-outbox'),
 ];
 const all: string[] = [];
 
@@ -125,8 +134,8 @@ const monitor = createHealthMonitor({
   siteId: spec.site_id,
   source: `/sites/${spec.site_id}/chirpstack`,
   onEvent: async (event) => {
-    r.info(`ChirpStack health monitor: ${event.type}`);
-    await sb.notify.engine.ingest(event);
+    r.info(`ChirpStack health monitor: ${event.type} -> outbox`);
+    await outbox.append(event);
   },
 });
 await monitor.poll(); // the baseline: the gateway is online
@@ -215,6 +224,12 @@ r.info(
 back.stop();
 monitor.stop();
 monitorClient.close();
+const left = await outbox.close(10_000);
+const runEvents = all.filter((l) => /run events: \d+ through the outbox .*all delivered/.test(l)).length;
+r.check(
+  left.pending === 0 && left.rejected === 0 && runEvents === 2,
+  `every event went through an outbox: ${outbox.appended} monitor events (demo outbox), the run events of both runs (skill outbox); ${left.pending} pending, ${left.rejected} rejected`,
+);
 await sb.notify.engine.settle();
 const notifications = [...sb.sinks.messages];
 const receipts = [...sb.notify.receipts];

@@ -13,8 +13,8 @@ import {
   Secret,
   type SecretProvider,
 } from '@fieldops/sdk/secrets';
+import { openRunEventOutbox } from './event-outbox.js';
 import { executeSpec } from './execute.js';
-import { createNotifyEventSink } from './notify-sink.js';
 import type { DeploySiteOptions } from './options.js';
 import { createProgress } from './progress.js';
 import { reconcileChirpStack } from './reconcile.js';
@@ -103,31 +103,56 @@ export async function deploySite(
 
   // 4. The spec's actions through the runner.
   step = progress.step('execute the spec (provision, deploy, configure gateway, health checks)');
-  const events = options.notifyUrl
-    ? createNotifyEventSink(options.notifyUrl, options.notifyToken, (w) => step.note(`warning: ${w}`))
+  const eventOutbox = options.notifyUrl
+    ? await openRunEventOutbox({
+        dir: options.outboxDir,
+        notifyUrl: options.notifyUrl,
+        notifyToken: options.notifyToken,
+        warn: (w) => step.note(`warning: ${w}`),
+      })
     : undefined;
-  const result = await executeSpec(spec, {
-    options,
-    registry,
-    rfid,
-    secrets,
-    site,
-    events,
-    print: (line) => step.note(line),
-    onLog: (level, msg) => {
-      if (!/^step \S+ (succeeded|failed|skipped|cancelled|attempt \d+ failed)/.test(msg) && level !== 'error')
-        return;
-      // The runner logs the spec's backoff; say when --max-backoff-ms shortens it.
-      const cap = options.maxBackoffMs;
-      step.note(
-        cap === undefined
-          ? msg
-          : msg.replace(/retrying in (\d+) ms/, (m, ms: string) =>
-              Number(ms) > cap ? `retrying in ${cap} ms (capped)` : m,
-            ),
-      );
-    },
-  });
+  const events = eventOutbox?.sink;
+  let result: Awaited<ReturnType<typeof executeSpec>>;
+  try {
+    result = await executeSpec(spec, {
+      options,
+      registry,
+      rfid,
+      secrets,
+      site,
+      events,
+      print: (line) => step.note(line),
+      onLog: (level, msg) => {
+        if (
+          !/^step \S+ (succeeded|failed|skipped|cancelled|attempt \d+ failed)/.test(msg) &&
+          level !== 'error'
+        )
+          return;
+        // The runner logs the spec's backoff; say when --max-backoff-ms shortens it.
+        const cap = options.maxBackoffMs;
+        step.note(
+          cap === undefined
+            ? msg
+            : msg.replace(/retrying in (\d+) ms/, (m, ms: string) =>
+                Number(ms) > cap ? `retrying in ${cap} ms (capped)` : m,
+              ),
+        );
+      },
+    });
+  } catch (error) {
+    // The relay must not keep the process alive; undelivered events wait in the outbox.
+    await eventOutbox?.close(2_000);
+    throw error;
+  }
+  if (eventOutbox) {
+    // Up to 15 s for notify to take the run events; what it has not taken stays in the outbox.
+    const o = await eventOutbox.close(15_000);
+    step.note(
+      `run events: ${o.appended} through the outbox (${options.outboxDir}), ${
+        o.pending === 0 ? 'all delivered to notify' : `${o.pending} pending, delivered on the next run`
+      }${o.rejected ? `, ${o.rejected} rejected by notify` : ''}`,
+    );
+  }
   if (options.dryRun) {
     step.end('ok', 'dry run');
     return { status: 'dry_run' };

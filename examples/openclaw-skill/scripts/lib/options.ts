@@ -19,6 +19,8 @@ export interface DeploySiteOptions {
   /** Notifications engine HTTP API (`POST /notify/events`); run events are sent there. */
   notifyUrl?: string | undefined;
   notifyToken?: string | undefined;
+  /** Data directory of the run events' outbox (PGlite); default `.fieldops/outbox`. */
+  outboxDir: string;
   /** `host:port=host:port` overrides: where the spec's site addresses really are (like curl --resolve). */
   resolve: Map<string, string>;
   /** Use this existing VM instead of provisioning one on Proxmox. */
@@ -42,6 +44,7 @@ export const USAGE = `usage: deploy-site (--spec FILE | --deployment-id DEP_ID) 
   --kb-url URL            public URL of the KB root, for links (env FIELDOPS_KB_URL)
   --kb-pages-url URL      public URL of the KB run pages, e.g. https://kb.example.com/runs (env FIELDOPS_KB_PAGES_URL)
   --notify URL            notifications API (env FIELDOPS_NOTIFY_URL; token env FIELDOPS_NOTIFY_TOKEN)
+  --outbox DIR            run events' outbox, delivered to --notify (env FIELDOPS_OUTBOX_DIR; default .fieldops/outbox)
   --resolve H:P=H:P       reach a site address elsewhere (repeatable), e.g. bkk-01-edge.lan:8080=10.0.0.5:8080
   --existing-vm HOST      skip Proxmox: the stacks go to this existing VM
   --docker-dry-run        print docker compose commands instead of running them
@@ -64,6 +67,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       'kb-url': { type: 'string' },
       'kb-pages-url': { type: 'string' },
       notify: { type: 'string' },
+      outbox: { type: 'string' },
       resolve: { type: 'string', multiple: true, default: [] },
       'existing-vm': { type: 'string' },
       'docker-dry-run': { type: 'boolean', default: false },
@@ -104,6 +108,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     kbPagesUrl: values['kb-pages-url'] ?? env.FIELDOPS_KB_PAGES_URL,
     notifyUrl: values.notify ?? env.FIELDOPS_NOTIFY_URL,
     notifyToken: env.FIELDOPS_NOTIFY_TOKEN,
+    outboxDir: values.outbox ?? env.FIELDOPS_OUTBOX_DIR ?? '.fieldops/outbox',
     resolve,
     existingVm: values['existing-vm'],
     dockerDryRun: values['docker-dry-run'],
