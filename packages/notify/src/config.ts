@@ -1,4 +1,5 @@
 import { CHANNEL_KINDS, type ChannelKind } from '@fieldops/contracts/notify/v1';
+import { validateConfigContract } from './config-contract.js';
 import type { NotifyConfig, ReceiverConfig, RouteConfig } from './config-types.js';
 import { parseDuration } from './duration.js';
 import { NotifyConfigError } from './errors.js';
@@ -89,6 +90,7 @@ export const DEFAULT_ROUTE_OPTIONS = {
 
 /** Validates a configuration and resolves inheritance; throws NotifyConfigError naming the field. */
 export function normalizeConfig(config: NotifyConfig): NormalizedConfig {
+  validateConfigContract(config);
   const receivers = new Map<string, ReceiverConfig>();
   const configured = new Set<ChannelKind>(
     (Object.keys(config.channels ?? {}) as ChannelKind[]).filter((k) => config.channels[k] !== undefined),

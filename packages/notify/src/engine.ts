@@ -202,6 +202,25 @@ export class NotifyEngine {
     for (const c of Object.values(this.s.channels)) await c?.close?.();
   }
 
+  /**
+   * Graceful stop (SIGTERM): starts no new work, gives the sends in flight up to `graceMs` to finish,
+   * then stops as `stop()` does (what is still in flight is aborted and retried after the next start).
+   */
+  async drain(graceMs: number): Promise<'drained' | 'timed_out'> {
+    this.stopped = true;
+    this.s.scheduler.stop();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const outcome = await Promise.race([
+      this.settle().then(() => 'drained' as const),
+      new Promise<'timed_out'>((res) => {
+        timer = setTimeout(() => res('timed_out'), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    await this.stop();
+    return outcome;
+  }
+
   /** Resolves when the queue is empty and no send is in flight (tests and graceful shutdown). */
   async settle(): Promise<void> {
     for (;;) {

@@ -36,8 +36,8 @@ export class NotifyError extends Error {
 /** A configuration that cannot work: names the field that failed. */
 export class NotifyConfigError extends NotifyError {
   override readonly name = 'NotifyConfigError';
-  constructor(message: string) {
-    super('config_invalid', message);
+  constructor(message: string, cause?: unknown) {
+    super('config_invalid', message, { cause });
   }
 }
 

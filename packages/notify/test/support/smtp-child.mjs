@@ -5,6 +5,8 @@ import { SMTPServer } from 'smtp-server';
 const user = process.env.SMTP_USER || undefined;
 const pass = process.env.SMTP_PASS || undefined;
 let mode = 'ok';
+// 'hold': the answer to DATA waits until the test sends `release` (a delivery in flight).
+const held = [];
 
 const server = new SMTPServer({
   disabledCommands: ['STARTTLS'],
@@ -36,12 +38,16 @@ const server = new SMTPServer({
           user: typeof session.user === 'string' ? session.user : undefined,
         },
       });
-      cb();
+      if (mode === 'hold') {
+        process.send({ type: 'held' });
+        held.push(cb);
+      } else cb();
     });
   },
 });
 
 process.on('message', (msg) => {
+  if (msg.type === 'release') for (const cb of held.splice(0)) cb();
   if (msg.type === 'mode') {
     mode = msg.mode;
     process.send({ type: 'mode-set', id: msg.id });

@@ -11,7 +11,7 @@ export interface ReceivedMail {
 }
 
 /** How the server treats the next RCPT TO: accept, 451, 421 or 550. */
-export type SmtpMode = 'ok' | 'temporary' | 'permanent' | 'busy';
+export type SmtpMode = 'ok' | 'temporary' | 'permanent' | 'busy' | 'hold';
 
 const CHILD = fileURLToPath(new URL('./smtp-child.mjs', import.meta.url));
 
@@ -25,6 +25,7 @@ export async function startSmtpServer(options: { user?: string; pass?: string } 
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const received: ReceivedMail[] = [];
+  let heldCount = 0;
   const pending = new Map<number, () => void>();
   let nextId = 0;
   const port = await new Promise<number>((resolve, reject) => {
@@ -33,6 +34,7 @@ export async function startSmtpServer(options: { user?: string; pass?: string } 
       if (msg.type === 'ready') resolve(msg.port as number);
       else if (msg.type === 'mail') received.push(msg.mail as ReceivedMail);
       else if (msg.type === 'mode-set') pending.get(msg.id as number)?.();
+      else if (msg.type === 'held') heldCount++;
     });
   });
   return {
@@ -45,6 +47,12 @@ export async function startSmtpServer(options: { user?: string; pass?: string } 
         pending.set(id, resolve);
         child.send({ type: 'mode', mode, id });
       });
+    },
+    /** How many mails wait for `release` (mode `hold`). */
+    held: () => heldCount,
+    /** Answers every held DATA (the mails are received). */
+    release(): void {
+      child.send({ type: 'release' });
     },
     /** Waits (without timers) until `count` mails arrived. */
     async waitFor(count: number): Promise<void> {
