@@ -33,6 +33,11 @@ export interface PluginOptions {
   retention: RetentionOptions;
   /** Runs per page of a project's run list. */
   runsPerPage: number;
+  /**
+   * Directory (relative to the site) of the validation cache kept between builds, one file per
+   * plugin instance; `false`: validate every bundle on every build.
+   */
+  cacheDir: string | false;
 }
 
 /** Which runs get full (pre-rendered) pages. Every other run is archived: listed, searchable by id,
@@ -75,6 +80,7 @@ export const DEFAULT_OPTIONS: Omit<PluginOptions, 'id'> = {
     previousOfKept: true,
   },
   runsPerPage: 50,
+  cacheDir: 'node_modules/.cache/fieldops-docusaurus-plugin-runs',
 };
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -98,6 +104,7 @@ const PluginOptionSchema = Joi.object<PluginOptions>({
     previousOfKept: Joi.boolean().default(DEFAULT_OPTIONS.retention.previousOfKept),
   }).default(DEFAULT_OPTIONS.retention),
   runsPerPage: Joi.number().integer().min(5).max(10_000).default(DEFAULT_OPTIONS.runsPerPage),
+  cacheDir: Joi.alternatives(Joi.string(), Joi.boolean().valid(false)).default(DEFAULT_OPTIONS.cacheDir),
 });
 
 /** Validates the options a site gives and fills in the defaults (Docusaurus calls this). */

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadContext, Plugin } from '@docusaurus/types';
@@ -13,16 +15,66 @@ const PLUGIN_NAME = 'fieldops-docusaurus-plugin-runs';
 
 /**
  * The Docusaurus plugin: reads run bundles (`loadContent`), adds their pages (`contentLoaded`),
- * copies raw logs and artifacts next to the pages (`postBuild`). The work is in the named modules.
+ * publishes raw logs, artifacts and archived runs' files next to the pages (`postBuild`; under
+ * `docusaurus start`, into a folder the dev server serves). The work is in the named modules.
  */
 export default function pluginRuns(context: LoadContext, options: PluginOptions): Plugin<RunsContent> {
   const contentPath = path.resolve(context.siteDir, options.path);
   const paths = buildRunPaths(context.baseUrl, options.routeBasePath);
   // Docusaurus prints its own warnings as `[WARNING] …`; ours look the same.
   const warn = (message: string) => console.warn(`[WARNING] ${message}`);
+  const info = (message: string) => console.info(`[INFO] [${PLUGIN_NAME}] ${message}`);
   const dataDir = path.join(context.generatedFilesDir, PLUGIN_NAME);
+  // `docusaurus start` runs no postBuild: the files a built site has next to its pages are
+  // published into this folder instead, served by the dev server at the same URLs.
+  const devFilesDir = path.join(dataDir, options.id, 'files');
+  const isDev = process.env.NODE_ENV !== 'production';
+  const cacheDir = options.cacheDir === false ? undefined : path.join(options.cacheDir, options.id);
   // One loader per instance: during `docusaurus start` a reload reads only new or changed bundles.
   const loader = createRunsLoader();
+
+  // What the last publish into the dev folder put there (path -> fingerprint): unchanged outputs
+  // are skipped without touching the disk, and a run that left the archive (or was deleted) stops
+  // being served.
+  let devPublished = new Map<string, string | undefined>();
+
+  // Publishes run one at a time (a dev-server reload can start while the last one publishes).
+  let publishing: Promise<unknown> = Promise.resolve();
+  function publish(content: RunsContent, outDir: string): Promise<void> {
+    const next = publishing.then(
+      () => publishOnce(content, outDir),
+      () => publishOnce(content, outDir),
+    );
+    publishing = next.catch(() => undefined);
+    return next;
+  }
+
+  async function publishOnce(content: RunsContent, outDir: string): Promise<void> {
+    const started = performance.now();
+    const routes = buildRoutes(content, options, paths);
+    let { files, writes } = routes;
+    const dev = outDir === devFilesDir;
+    if (dev) {
+      const same = (o: { to: string; fingerprint?: string }) =>
+        o.fingerprint !== undefined && devPublished.get(o.to) === o.fingerprint;
+      files = routes.files.filter((f) => !same(f));
+      writes = routes.writes.filter((w) => !same(w));
+    }
+    const copied = await copyBundleFiles(files, outDir);
+    const written = await writeOutputFiles(writes, outDir);
+    if (dev) {
+      const now = new Map<string, string | undefined>();
+      for (const o of [...routes.files, ...routes.writes]) now.set(o.to, o.fingerprint);
+      for (const stale of devPublished.keys()) {
+        if (!now.has(stale)) await rm(path.join(outDir, stale), { force: true });
+      }
+      devPublished = now;
+    }
+    const unchanged = routes.files.length - copied.linked - copied.copied;
+    info(
+      `published ${routes.files.length} bundle files (${copied.linked} linked, ${copied.copied} copied, ${unchanged} unchanged) and ${routes.writes.length} archive files (${written.written} written) in ${Math.round(performance.now() - started)} ms`,
+    );
+  }
 
   return {
     name: PLUGIN_NAME,
@@ -34,9 +86,12 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
     getPathsToWatch: () => [`${contentPath}/**/*.{json,ndjson,md}`],
 
     async loadContent() {
-      const { runs, skipped, stats } = await loader.load(options, { siteDir: context.siteDir, warn });
-      console.info(
-        `[INFO] [${PLUGIN_NAME}] ${stats.bundles} run bundles (${stats.fullPages} full pages, ${stats.bundles - stats.fullPages} archived): ${stats.read} read, ${stats.reused} unchanged, in ${Math.round(stats.ms)} ms`,
+      const { runs, skipped, stats } = await loader.load(
+        { ...options, cacheDir },
+        { siteDir: context.siteDir, warn },
+      );
+      info(
+        `${stats.bundles} run bundles (${stats.fullPages} full pages, ${stats.bundles - stats.fullPages} archived): ${stats.read} read, ${stats.reused} unchanged (${stats.fromCache} from the cache of an earlier build), in ${Math.round(stats.ms)} ms`,
       );
       return { runs, skipped };
     },
@@ -55,21 +110,26 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
           });
         }),
       );
+      if (isDev) await publish(content, devFilesDir);
     },
 
     // Page data are plain JSON read whole by one component: the bundler need not track which of
     // their nested fields are used (rspack's production default), which dominates build time at
     // a thousand runs.
-    configureWebpack: () => ({
-      module: {
-        rules: [{ test: /\.json$/, include: [dataDir], type: 'json', parser: { exportsDepth: 1 } }],
-      },
-    }),
+    configureWebpack: (_config, isServer) => {
+      const rules = [{ test: /\.json$/, include: [dataDir], type: 'json', parser: { exportsDepth: 1 } }];
+      if (!isDev || isServer) return { module: { rules } };
+      mkdirSync(devFilesDir, { recursive: true });
+      return {
+        module: { rules },
+        // Merged into Docusaurus' dev server config (arrays concatenate): the published files at
+        // their built-site URLs. Not watched: a reload republishes what changed.
+        devServer: { static: [{ directory: devFilesDir, publicPath: context.baseUrl, watch: false }] },
+      };
+    },
 
     async postBuild({ content, outDir }) {
-      const { files, writes } = buildRoutes(content, options, paths);
-      await copyBundleFiles(files, outDir);
-      await writeOutputFiles(writes, outDir);
+      await publish(content, outDir);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { PluginOptions } from './options.js';
 import type { RunPaths } from './paths.js';
@@ -41,13 +42,31 @@ export interface FileCopy {
   from: string;
   /** Relative to the build output directory. */
   to: string;
+  /** Changes when the file may have: the loaded run it belongs to (a reload re-reads a changed bundle into a new object). */
+  fingerprint?: string;
+}
+
+// Each loaded run object gets a number: the loader hands back the same object for a bundle that
+// did not change, so the numbers say which outputs may have changed since the last publish.
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 0;
+function objectId(o: object): number {
+  let id = objectIds.get(o);
+  if (id === undefined) {
+    id = ++nextObjectId;
+    objectIds.set(o, id);
+  }
+  return id;
 }
 
 /** A file the plugin writes into the build output (an archived run's `archive.json`). */
 export interface FileWrite {
   /** Relative to the build output directory. */
   to: string;
-  content: string;
+  /** The text, or a function making it when the file is written (so thousands are never in memory at once). */
+  content: string | (() => string);
+  /** Changes when the content may have (see `FileCopy.fingerprint`). */
+  fingerprint?: string;
 }
 
 /** Routes and file copies for loaded content. Pure: the same content gives the same routes. */
@@ -74,8 +93,12 @@ export function buildRoutes(
     byDeployment.set(r.run.deployment_id, list);
   }
   const positionInDeployment = new Map<LoadedRun, number>();
-  for (const list of byDeployment.values()) {
+  // An archived run's archive.json depends on its deployment's runs (previous run, snapshot diffs).
+  const deploymentFingerprint = new Map<string, string>();
+  for (const [deployment, list] of byDeployment) {
     for (const [i, r] of list.entries()) positionInDeployment.set(r, i);
+    const ids = list.map((r) => `${objectId(r)}${r.archived ? 'a' : ''}`).join(',');
+    deploymentFingerprint.set(deployment, createHash('sha1').update(ids).digest('hex'));
   }
 
   const summaries = new Map<string, RunSummary[]>();
@@ -124,14 +147,18 @@ export function buildRoutes(
     const key = `${r.project}-${r.date}-${id}`;
     const summary = buildRunSummary(r, permalinkOf(r));
     const deploymentRuns = byDeployment.get(r.run.deployment_id) ?? [];
-    const earlier = deploymentRuns.slice(0, positionInDeployment.get(r) ?? 0);
-    const prev = earlier[earlier.length - 1];
+    const position = positionInDeployment.get(r) ?? 0;
+    const prev = position > 0 ? deploymentRuns[position - 1] : undefined;
 
     const artifacts = r.artifacts.map((a): ArtifactView => {
       const view: ArtifactView = { name: a.name };
       if (a.path !== undefined) {
         view.href = paths.file(permalink, a.path);
-        files.push({ from: path.join(r.dir, a.path), to: paths.outputPath(view.href) });
+        files.push({
+          from: path.join(r.dir, a.path),
+          to: paths.outputPath(view.href),
+          fingerprint: `${objectId(r)}`,
+        });
       } else if (a.url !== undefined && isSafeAbsoluteUrl(a.url)) view.href = a.url;
       if (a.media_type !== undefined) view.media_type = a.media_type;
       if (a.bytes !== undefined) view.bytes = a.bytes;
@@ -140,18 +167,27 @@ export function buildRoutes(
     });
 
     if (r.archived) {
+      const published = publishArchivedFiles(r, permalink);
       writes.push({
         to: paths.outputPath(paths.file(permalink, 'archive.json')),
-        content: JSON.stringify(
-          buildArchivedRunData(r, { summary, permalink, earlier, prev, artifacts, files }),
-        ),
+        fingerprint: `${deploymentFingerprint.get(r.run.deployment_id)}|${JSON.stringify(summary)}`,
+        content: () => {
+          const earlier = deploymentRuns.slice(0, position);
+          return JSON.stringify(
+            buildArchivedRunData(r, { ...published, summary, permalink, earlier, prev, artifacts }),
+          );
+        },
       });
       continue;
     }
 
     const logs = r.logs.map((log) => {
       const rawHref = paths.file(permalink, log.path);
-      files.push({ from: path.join(r.dir, log.path), to: paths.outputPath(rawHref) });
+      files.push({
+        from: path.join(r.dir, log.path),
+        to: paths.outputPath(rawHref),
+        fingerprint: `${objectId(r)}`,
+      });
       return buildLogPages(log, options.logPageSize, {
         pagePermalink: (n) => (n === 1 ? permalink : paths.logPage(permalink, log.slug, n)),
         rawHref,
@@ -163,7 +199,7 @@ export function buildRoutes(
       run: r.run,
       projectPermalink: paths.project(r.project),
       logs: logs.map((pages) => pages[0]!),
-      snapshots: buildSnapshotViews(r, earlier, permalinkOf),
+      snapshots: buildSnapshotViews(r, deploymentRuns.slice(0, position), permalinkOf),
       artifacts,
     };
     if (r.postmortem) page.postmortem = { frontMatter: r.postmortem.frontMatter, html: r.postmortem.html };
@@ -183,22 +219,24 @@ export function buildRoutes(
   }
   return { routes, files, writes };
 
-  function buildArchivedRunData(
+  // The raw files an archived run's view fetches: run.json and its logs.
+  function publishArchivedFiles(
     r: LoadedRun,
-    at: {
-      summary: RunSummary;
-      permalink: string;
-      earlier: LoadedRun[];
-      prev: LoadedRun | undefined;
-      artifacts: ArtifactView[];
-      files: FileCopy[];
-    },
-  ): ArchivedRunData {
-    const runHref = paths.file(at.permalink, 'run.json');
-    at.files.push({ from: path.join(r.dir, 'run.json'), to: paths.outputPath(runHref) });
+    permalink: string,
+  ): { runHref: string; logs: ArchivedRunData['logs'] } {
+    const runHref = paths.file(permalink, 'run.json');
+    files.push({
+      from: path.join(r.dir, 'run.json'),
+      to: paths.outputPath(runHref),
+      fingerprint: `${objectId(r)}`,
+    });
     const logs = r.logs.map((log) => {
-      const rawHref = paths.file(at.permalink, log.path);
-      at.files.push({ from: path.join(r.dir, log.path), to: paths.outputPath(rawHref) });
+      const rawHref = paths.file(permalink, log.path);
+      files.push({
+        from: path.join(r.dir, log.path),
+        to: paths.outputPath(rawHref),
+        fingerprint: `${objectId(r)}`,
+      });
       const view: ArchivedRunData['logs'][number] = {
         path: log.path,
         slug: log.slug,
@@ -208,11 +246,26 @@ export function buildRoutes(
       if (log.step_id !== undefined) view.step_id = log.step_id;
       return view;
     });
+    return { runHref, logs };
+  }
+
+  function buildArchivedRunData(
+    r: LoadedRun,
+    at: {
+      summary: RunSummary;
+      permalink: string;
+      runHref: string;
+      logs: ArchivedRunData['logs'];
+      earlier: LoadedRun[];
+      prev: LoadedRun | undefined;
+      artifacts: ArtifactView[];
+    },
+  ): ArchivedRunData {
     const data: ArchivedRunData = {
       summary: at.summary,
       projectPermalink: paths.project(r.project),
-      runHref,
-      logs,
+      runHref: at.runHref,
+      logs: at.logs,
       snapshots: buildSnapshotViews(r, at.earlier, permalinkOf),
       artifacts: at.artifacts,
     };

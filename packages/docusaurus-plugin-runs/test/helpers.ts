@@ -42,3 +42,11 @@ export const OPTIONS = {
   maxLogLines: 20_000,
   concurrency: 4,
 };
+
+/**
+ * Waits until files written now count as settled for the loader's signatures (a file changed within
+ * a second of the read that validated it is read again next time, in case it changed during that read).
+ */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1_100));
+}

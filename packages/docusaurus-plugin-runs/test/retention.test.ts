@@ -15,7 +15,7 @@ import {
   type RunPageData,
   selectFullPageRuns,
 } from '../src/index.js';
-import { copyFixture, editJson, FIXTURES, OPTIONS, RUN_IDS } from './helpers.js';
+import { copyFixture, editJson, FIXTURES, OPTIONS, RUN_IDS, settle } from './helpers.js';
 
 const RETENTION = DEFAULT_OPTIONS.retention;
 
@@ -63,9 +63,10 @@ describe('selectFullPageRuns', () => {
   });
 });
 
-describe('the loader during docusaurus start', () => {
+describe('the loader during docusaurus start', { timeout: 60_000 }, () => {
   it('reads only a new bundle on reload and reuses the unchanged ones', async () => {
     const site = await copyFixture();
+    await settle();
     const loader = createRunsLoader();
     const first = await loader.load(OPTIONS, { siteDir: site, warn: () => {} });
     expect(first.stats).toMatchObject({ bundles: 3, read: 3, reused: 0 });
@@ -161,7 +162,9 @@ describe('archived runs', () => {
     const full = buildRoutes(fullContent, options, paths).routes.find((r) => r.path.endsWith(RUN_IDS.failed))!
       .data as RunPageData;
     const write = writes.find((w) => w.to.includes(RUN_IDS.failed))!;
-    const archive = JSON.parse(write.content) as ArchivedRunData;
+    const archive = JSON.parse(
+      typeof write.content === 'string' ? write.content : write.content(),
+    ) as ArchivedRunData;
     const fileOf = (href: string) => files.find((f) => `/kb/${f.to}` === href)!.from;
     const run = JSON.parse(await readFile(fileOf(archive.runHref), 'utf8')).run;
     const logs = await Promise.all(archive.logs.map((l) => readFile(fileOf(l.rawHref), 'utf8')));

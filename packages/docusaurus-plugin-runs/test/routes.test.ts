@@ -105,10 +105,12 @@ describe('buildRoutes', () => {
       }),
     ]);
     expect(success.logs[0]!.rawHref).toBe(`${base}/files/logs/deploy-chirpstack.ndjson`);
-    expect(files).toContainEqual({
-      from: expect.stringMatching(/run_01jdz8k2m4q6s8t0v2x4y6z8a0\/artifacts\/docker-compose\.yml$/),
-      to: `runs/bkk-cold-chain/2026-11-20/${RUN_IDS.success}/files/artifacts/docker-compose.yml`,
-    });
+    expect(files).toContainEqual(
+      expect.objectContaining({
+        from: expect.stringMatching(/run_01jdz8k2m4q6s8t0v2x4y6z8a0\/artifacts\/docker-compose\.yml$/),
+        to: `runs/bkk-cold-chain/2026-11-20/${RUN_IDS.success}/files/artifacts/docker-compose.yml`,
+      }),
+    );
     const hostile = buildRoutes(
       {
         ...content,

@@ -1,13 +1,14 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as kb from '@fieldops/contracts/kb/v1';
 import { InvalidBundleError } from '../errors.js';
 import { DEFAULT_OPTIONS, type PluginOptions } from '../options.js';
 import type { LoadedRun, RunsContent } from '../types.js';
+import { cacheKey, type PersistedBundle, readBundleCache, writeBundleCache } from './bundle-cache.js';
 import { parseIn, readJsonFile } from './bundle-files.js';
 import { assertPlainFile } from './bundle-path.js';
 import { mapConcurrent } from './concurrency.js';
 import { type BundleLocation, discoverBundles } from './discover-bundles.js';
+import { type FileSignature, signBundle, verifySignatures } from './file-signature.js';
 import { readBundle } from './read-bundle.js';
 import { type RunHead, selectFullPageRuns } from './retention.js';
 
@@ -17,26 +18,36 @@ export interface LoadRunsContext {
   warn?: (message: string) => void;
 }
 
-/** The options loading reads. Without `retention`, every run gets a full page. */
+/** The options loading reads. Without `retention`, every run gets a full page; without `cacheDir`, nothing persists between loaders. */
 export type LoadRunsOptions = Pick<
   PluginOptions,
   'path' | 'projects' | 'onInvalidBundle' | 'maxLogLines' | 'concurrency'
 > &
-  Partial<Pick<PluginOptions, 'allowRemoteImages' | 'retention'>>;
+  Partial<Pick<PluginOptions, 'allowRemoteImages' | 'retention'>> & {
+    /** Directory of the validation cache kept between builds (relative to the site). */
+    cacheDir?: string;
+  };
 
-/** How much work one load did: bundles read from disk, and bundles reused unchanged from the last load. */
+/** How much work one load did: bundles read from disk, reused unchanged (from this loader or the cache of an earlier build). */
 export interface LoadStats {
   bundles: number;
   read: number;
   reused: number;
+  /** Of `reused`: taken from the validation cache an earlier build left in `cacheDir`. */
+  fromCache: number;
   fullPages: number;
   ms: number;
 }
 
 interface CacheEntry {
-  signature: string;
+  /** Signatures of every path validation read; absent until the bundle was read whole. */
+  files?: FileSignature[];
   head: RunHead;
-  loaded?: LoadedRun;
+  /** The archive-mode read (no log lines). */
+  archive?: LoadedRun;
+  /** The full read (log lines kept), for runs that have a page. */
+  full?: LoadedRun;
+  warnings: string[];
 }
 
 /** A loader that keeps what it read: a reload reads only bundles that are new or whose files changed. */
@@ -44,21 +55,18 @@ export interface RunsLoader {
   load(options: LoadRunsOptions, context: LoadRunsContext): Promise<RunsContent & { stats: LoadStats }>;
 }
 
-// A bundle's signature: size and mtime of run.json and of every file it references (from the last
-// read). A stat, not a read: unchanged bundles are not opened again.
-async function signatureOf(loc: BundleLocation, loaded: LoadedRun | undefined): Promise<string> {
-  const files: string[] = [kb.RUN_BUNDLE_LAYOUT.runFile];
-  if (loaded) {
-    files.push(...loaded.logs.map((l) => l.path), ...loaded.snapshots.map((s) => s.path));
-    if (loaded.postmortem) files.push(loaded.postmortem.path);
-  }
-  const parts = await Promise.all(
-    files.map(async (f) => {
-      const s = await stat(path.join(loc.dir, f)).catch(() => undefined);
-      return s ? `${f}:${s.size}:${s.mtimeMs}:${s.ino}` : `${f}:-`;
-    }),
-  );
-  return parts.join('|');
+function headOf(key: string, run: LoadedRun): RunHead {
+  const r = run.run;
+  return {
+    key,
+    project: run.project,
+    deployment: r.deployment_id,
+    time: r.started_at ?? r.queued_at,
+    id: r.automation_run_id,
+    status: r.status,
+    hasPostmortem: run.postmortem !== undefined,
+    hasTicket: r.ticket_id !== undefined,
+  };
 }
 
 async function readHead(loc: BundleLocation): Promise<RunHead> {
@@ -78,25 +86,95 @@ async function readHead(loc: BundleLocation): Promise<RunHead> {
   };
 }
 
-/** Creates a loader with its own cache (one per plugin instance, so `docusaurus start` reloads are incremental). */
+/** Every bundle-relative file a validated bundle depends on. */
+function filesOf(run: LoadedRun): string[] {
+  const files = [kb.RUN_BUNDLE_LAYOUT.runFile as string];
+  files.push(...run.logs.map((l) => l.path), ...run.snapshots.map((s) => s.path));
+  for (const a of run.artifacts) if (a.path !== undefined) files.push(a.path);
+  if (run.postmortem) files.push(run.postmortem.path);
+  return files.map((f) => path.posix.normalize(f.replace(/\\/g, '/')));
+}
+
+function archiveForm(run: LoadedRun): LoadedRun {
+  return { ...run, logs: run.logs.map((l) => ({ ...l, lines: [] })), archived: true };
+}
+
+function relocate(run: LoadedRun, dir: string): LoadedRun {
+  return { ...run, dir };
+}
+
+/**
+ * Creates a loader with its own cache (one per plugin instance, so `docusaurus start` reloads are
+ * incremental). With `options.cacheDir`, the first load also reuses the validation an earlier build
+ * left there, and every load updates it.
+ */
 export function createRunsLoader(): RunsLoader {
   const cache = new Map<string, CacheEntry>();
+  let persistedRead = false;
+  // Docusaurus may start a reload while the last one runs (files still being copied): loads run
+  // one after the other, each seeing what the previous one left.
+  let last: Promise<unknown> = Promise.resolve();
   return {
-    async load(options, context) {
+    load(options, context) {
+      const next = last.then(
+        () => loadOnce(options, context),
+        () => loadOnce(options, context),
+      );
+      last = next.catch(() => undefined);
+      return next;
+    },
+  };
+
+  async function loadOnce(
+    options: LoadRunsOptions,
+    context: LoadRunsContext,
+  ): Promise<RunsContent & { stats: LoadStats }> {
+    {
       const started = performance.now();
       const warn = context.warn ?? ((message: string) => console.warn(message));
       const root = path.resolve(context.siteDir, options.path);
+      const cacheDir = options.cacheDir ? path.resolve(context.siteDir, options.cacheDir) : undefined;
+      const key = cacheKey({ allowRemoteImages: options.allowRemoteImages ?? false });
+      let persisted = new Map<string, PersistedBundle>();
+      if (cacheDir && !persistedRead) persisted = await readBundleCache(cacheDir, key);
+      persistedRead = true;
       const { found, invalid } = await discoverBundles(root, options.projects);
       const read = new Set<string>();
+      const fromCache = new Set<string>();
 
-      // 1. Heads (run.json only) of new or changed bundles; the rest from the cache.
+      // 1. Each bundle's head: from this loader or the persisted cache when its files are unchanged,
+      //    else from run.json alone.
       const heads = await mapConcurrent(found, options.concurrency, async (loc) => {
-        const cached = cache.get(loc.dir);
-        const signature = await signatureOf(loc, cached?.loaded);
-        if (cached && cached.signature === signature) return { loc, entry: cached };
+        const mine = cache.get(loc.dir);
+        if (mine?.files) {
+          const files = await verifySignatures(loc.dir, mine.files);
+          if (files) {
+            const entry = { ...mine, files };
+            cache.set(loc.dir, entry);
+            return { loc, entry };
+          }
+        }
+        const rel = path.relative(root, loc.dir);
+        const old = mine ? undefined : persisted.get(rel);
+        if (old) {
+          const files = await verifySignatures(loc.dir, old.files);
+          if (files) {
+            const run = relocate(old.run, loc.dir);
+            fromCache.add(loc.dir);
+            for (const w of old.warnings) warn(w);
+            const entry: CacheEntry = {
+              files,
+              head: headOf(loc.dir, run),
+              archive: run,
+              warnings: old.warnings,
+            };
+            cache.set(loc.dir, entry);
+            return { loc, entry };
+          }
+        }
         try {
           read.add(loc.dir);
-          const entry: CacheEntry = { signature, head: await readHead(loc) };
+          const entry: CacheEntry = { head: await readHead(loc), warnings: [] };
           cache.set(loc.dir, entry);
           return { loc, entry };
         } catch (error) {
@@ -105,6 +183,7 @@ export function createRunsLoader(): RunsLoader {
           throw error;
         }
       });
+      persisted.clear();
       const valid = heads.filter(
         (h): h is { loc: BundleLocation; entry: CacheEntry } => !(h instanceof InvalidBundleError),
       );
@@ -117,20 +196,29 @@ export function createRunsLoader(): RunsLoader {
       // 2. Bundles read in the mode retention asks for (a full read also serves the archive).
       const results = await mapConcurrent(valid, options.concurrency, async ({ loc, entry }) => {
         const mode = full.has(loc.dir) ? 'full' : 'archive';
-        if (entry.loaded && (mode === 'archive' || !entry.loaded.archived)) {
-          if (mode === 'full' || entry.loaded.archived) return entry.loaded;
-          return { ...entry.loaded, archived: true as const };
-        }
+        if (entry.files && mode === 'archive' && entry.archive) return entry.archive;
+        if (entry.files && mode === 'full' && entry.full) return entry.full;
         try {
           read.add(loc.dir);
+          const readStartedAt = Date.now();
+          const warnings: string[] = [];
           const loaded = await readBundle(loc, {
             maxLogLines: options.maxLogLines,
             allowRemoteImages: options.allowRemoteImages ?? false,
             mode,
-            warn,
+            warn: (m) => {
+              warnings.push(m);
+              warn(m);
+            },
           });
-          entry.loaded = loaded;
-          entry.signature = await signatureOf(loc, loaded);
+          const next: CacheEntry = {
+            files: await signBundle(loc.dir, filesOf(loaded), cacheDir !== undefined, readStartedAt),
+            head: headOf(loc.dir, loaded),
+            archive: mode === 'archive' ? loaded : archiveForm(loaded),
+            warnings,
+          };
+          if (mode === 'full') next.full = loaded;
+          cache.set(loc.dir, next);
           return loaded;
         } catch (error) {
           cache.delete(loc.dir);
@@ -144,20 +232,38 @@ export function createRunsLoader(): RunsLoader {
         ...results.filter((r): r is InvalidBundleError => r instanceof InvalidBundleError),
       ];
       const present = new Set(found.map((f) => f.dir));
-      for (const dir of cache.keys()) if (!present.has(dir)) cache.delete(dir);
+      let removed = false;
+      for (const dir of cache.keys()) {
+        if (!present.has(dir)) {
+          cache.delete(dir);
+          removed = true;
+        }
+      }
       if (errors.length > 0 && options.onInvalidBundle === 'throw') throw errors[0];
       for (const e of errors) warn(`${e.message}\n  (skipped: onInvalidBundle is 'warn')`);
       const runs = results.filter((r): r is LoadedRun => !(r instanceof InvalidBundleError));
+      if (cacheDir && (read.size > 0 || removed || fromCache.size > 0)) {
+        await writeBundleCache(cacheDir, key, persistable(cache, root));
+      }
       const stats: LoadStats = {
         bundles: found.length,
         read: read.size,
         reused: found.length - read.size,
+        fromCache: [...fromCache].filter((d) => !read.has(d)).length,
         fullPages: runs.filter((r) => !r.archived).length,
         ms: performance.now() - started,
       };
       return { runs, skipped: errors.map((e) => ({ file: e.file, message: e.message })), stats };
-    },
-  };
+    }
+  }
+}
+
+function* persistable(cache: Map<string, CacheEntry>, root: string): Generator<PersistedBundle> {
+  for (const [dir, e] of cache) {
+    if (!e.files || !e.archive || e.files.some((f) => f[1] === 'f' && (f[6] === '' || f[3] === -1))) continue;
+    const rel = path.relative(root, dir);
+    yield { dir: rel, files: e.files, run: relocate(e.archive, rel), warnings: e.warnings };
+  }
 }
 
 /**

@@ -1,9 +1,17 @@
 import { constants } from 'node:fs';
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mapConcurrent } from '../content/concurrency.js';
 import { InvalidBundleError } from '../errors.js';
 import type { FileCopy, FileWrite } from '../routes.js';
+
+const LINK_MESSAGE = 'is a symbolic link: a KB page publishes only files inside its bundle';
+// Where a hard link cannot be made (another file system, a file system without links), the file
+// is copied instead.
+const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
+
+/** What publishing one file did. */
+export type PublishOutcome = 'unchanged' | 'linked' | 'copied';
 
 /**
  * Copies one bundle file into the build output. The source is opened with `O_NOFOLLOW`, so a file
@@ -12,12 +20,7 @@ import type { FileCopy, FileWrite } from '../routes.js';
 export async function copyBundleFile(from: string, to: string): Promise<void> {
   const source = await open(from, constants.O_RDONLY | constants.O_NOFOLLOW).catch(
     (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ELOOP') {
-        throw new InvalidBundleError(
-          from,
-          'is a symbolic link: a KB page publishes only files inside its bundle',
-        );
-      }
+      if (e.code === 'ELOOP') throw new InvalidBundleError(from, LINK_MESSAGE);
       throw e;
     },
   );
@@ -29,20 +32,78 @@ export async function copyBundleFile(from: string, to: string): Promise<void> {
   }
 }
 
-/** Copies bundle files into `outDir`, several at a time. */
-export async function copyBundleFiles(files: readonly FileCopy[], outDir: string, limit = 16): Promise<void> {
-  await mapConcurrent(files, limit, (f) => copyBundleFile(f.from, path.join(outDir, f.to)));
+/**
+ * Publishes one bundle file at `to`, doing nothing when `to` already is that file (a hard link made
+ * by an earlier build) or a copy of it (same size and mtime). Otherwise a hard link, or a copy where
+ * links are impossible. A source that is a symbolic link is refused, also one swapped in after the
+ * check: `link()` does not follow links, and the result is checked.
+ */
+export async function publishBundleFile(from: string, to: string): Promise<PublishOutcome> {
+  const src = await lstat(from);
+  if (src.isSymbolicLink()) throw new InvalidBundleError(from, LINK_MESSAGE);
+  const dst = await lstat(to).catch(() => undefined);
+  if (dst?.isFile() && dst.ino === src.ino && dst.dev === src.dev) return 'unchanged';
+  if (dst?.isFile() && dst.nlink === 1 && dst.size === src.size && dst.mtimeMs === src.mtimeMs) {
+    return 'unchanged';
+  }
+  await mkdir(path.dirname(to), { recursive: true });
+  if (dst) await rm(to, { force: true });
+  try {
+    await link(from, to).catch(async (error: NodeJS.ErrnoException) => {
+      // Another publish of the same file got there first: replace it.
+      if (error.code !== 'EEXIST') throw error;
+      await rm(to, { force: true });
+      await link(from, to);
+    });
+  } catch (error) {
+    if (!NO_LINK.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    await copyBundleFile(from, to);
+    await utimes(to, src.atime, src.mtime);
+    return 'copied';
+  }
+  if ((await lstat(to)).isSymbolicLink()) {
+    await rm(to, { force: true });
+    throw new InvalidBundleError(from, LINK_MESSAGE);
+  }
+  return 'linked';
 }
 
-/** Writes the plugin's own files (archived runs' `archive.json`) into `outDir`, several at a time. */
+/** Publishes bundle files into `outDir`, several at a time; counts what each publish did. */
+export async function copyBundleFiles(
+  files: readonly FileCopy[],
+  outDir: string,
+  limit = 16,
+): Promise<Record<PublishOutcome, number>> {
+  const counts: Record<PublishOutcome, number> = { unchanged: 0, linked: 0, copied: 0 };
+  await mapConcurrent(files, limit, async (f) => {
+    counts[await publishBundleFile(f.from, path.join(outDir, f.to))]++;
+  });
+  return counts;
+}
+
+/**
+ * Writes the plugin's own files (archived runs' `archive.json`) into `outDir`, several at a time.
+ * Each content is made when its turn comes (at most `limit` in memory) and a file that already has
+ * that content is left alone.
+ */
 export async function writeOutputFiles(
   writes: readonly FileWrite[],
   outDir: string,
   limit = 16,
-): Promise<void> {
+): Promise<{ written: number; unchanged: number }> {
+  let written = 0;
+  let unchanged = 0;
   await mapConcurrent(writes, limit, async (w) => {
     const to = path.join(outDir, w.to);
+    const content = typeof w.content === 'function' ? w.content() : w.content;
+    const old = await readFile(to, 'utf8').catch(() => undefined);
+    if (old === content) {
+      unchanged++;
+      return;
+    }
     await mkdir(path.dirname(to), { recursive: true });
-    await writeFile(to, w.content);
+    await writeFile(to, content);
+    written++;
   });
+  return { written, unchanged };
 }
