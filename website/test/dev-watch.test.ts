@@ -7,10 +7,20 @@ import { browserAvailability, launchChromium } from './support/browser.js';
 import { SITE_DIR } from './support/build-site.js';
 
 // `docusaurus start` on a small site with one run bundle; a second bundle copied into the KB root
-// while the server runs must get its route (the plugin's getPathsToWatch) without a restart.
+// while the server runs must get its route (the plugin's getPathsToWatch) without a restart. A
+// second plugin instance archives every run: the archive view must work under the dev server too
+// (its files are published into a folder the dev server serves, as postBuild does for a build).
 
 const RUN_A = 'projects/bkk-cold-chain/runs/2026-11-20/run_01jdz8k2m4q6s8t0v2x4y6z8a0';
 const RUN_B = 'projects/bkk-cold-chain/runs/2026-11-24/run_01jeb3n5p7r9t1v3x5z7b9d1f3';
+const XSS = 'projects/security-fixtures/runs/2026-11-26/run_01jexssxssxssxssxssxssxss0';
+const ARCHIVE_ALL = {
+  lastPerProject: 0,
+  failed: false,
+  withPostmortem: false,
+  withTicket: false,
+  previousOfKept: false,
+};
 const siteDir = path.join(SITE_DIR, '.test-sites', `watch-${process.pid}`);
 let server: ChildProcess | undefined;
 let url = '';
@@ -51,10 +61,19 @@ beforeAll(async () => {
       onBrokenLinks: 'throw',
       future: { v4: true },
       presets: [['classic', { docs: false, blog: false }]],
-      plugins: [['@fieldops/docusaurus-plugin-runs', { path: 'kb' }]],
+      plugins: [
+        ['@fieldops/docusaurus-plugin-runs', { path: 'kb' }],
+        [
+          '@fieldops/docusaurus-plugin-runs',
+          { id: 'archive', path: 'kb', routeBasePath: 'archive', retention: ARCHIVE_ALL },
+        ],
+      ],
     })};\n`,
   );
   await cp(path.join(SITE_DIR, 'kb', RUN_A), path.join(siteDir, 'kb', RUN_A), { recursive: true });
+  await cp(path.join(SITE_DIR, 'test/__fixtures__/kb-test', XSS), path.join(siteDir, 'kb', XSS), {
+    recursive: true,
+  });
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
   const bin = path.join(SITE_DIR, 'node_modules/@docusaurus/core/bin/docusaurus.mjs');
@@ -112,4 +131,65 @@ describe('docusaurus start', () => {
       await chromium.close();
     }
   }, 150_000);
+
+  it('opens an archived run from the list: timeline, steps, logs and postmortem, from files the dev server serves', async () => {
+    // RUN_B arrived while the server ran (the test above); wait for its row in the archive list.
+    if (!(await routesFile()).includes('run_01jeb3n5p7r9t1v3x5z7b9d1f3')) {
+      await cp(path.join(SITE_DIR, 'kb', RUN_B), path.join(siteDir, 'kb', RUN_B), { recursive: true });
+    }
+    await until(
+      'the archived run files',
+      async () =>
+        (
+          await fetch(
+            `${url}/archive/bkk-cold-chain/2026-11-24/run_01jeb3n5p7r9t1v3x5z7b9d1f3/files/archive.json`,
+          )
+        ).ok || undefined,
+      60_000,
+    );
+    if (!browserAvailability().run) return;
+    const chromium = await launchChromium();
+    const errors: string[] = [];
+    try {
+      const page = await chromium.newPage();
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('dialog', (d) => {
+        errors.push(`dialog: ${d.message()}`);
+        void d.dismiss();
+      });
+      await page.goto(`${url}/archive/bkk-cold-chain`, { waitUntil: 'networkidle' });
+      const row = page.locator('[data-testid="run-row"][data-archived="true"]', {
+        hasText: 'Upgrade ChirpStack at BKK warehouse 3',
+      });
+      await row.locator('a').first().click();
+      const run = page.locator('[data-testid="run-page"][data-archived="true"]');
+      await run.waitFor({ timeout: 30_000 });
+      expect(page.url()).toBe(
+        `${url}/archive/_archive?run=bkk-cold-chain/2026-11-24/run_01jeb3n5p7r9t1v3x5z7b9d1f3`,
+      );
+      expect(await run.getByTestId('timeline-step').count()).toBe(5);
+      expect(await run.getByTestId('run-step').count()).toBe(5);
+      const log = run.locator('[data-testid="run-log"][data-log="health"]');
+      await expect(log.locator('[data-ansi="red"]').first().textContent()).resolves.toBe('FAIL');
+      await expect(run.getByTestId('run-postmortem').textContent()).resolves.toContain(
+        'firewall misconfiguration',
+      );
+
+      // The hostile bundle, archived, under the dev server: its payloads are text.
+      await page.goto(
+        `${url}/archive/_archive?run=security-fixtures/2026-11-26/run_01jexssxssxssxssxssxssxss0`,
+        {
+          waitUntil: 'networkidle',
+        },
+      );
+      await page.locator('[data-testid="run-page"][data-archived="true"]').waitFor({ timeout: 30_000 });
+      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      const text = await page.locator('main').textContent();
+      expect(text).toContain('stderr: <script>window.__xss = (window.__xss || 0) + 1</script>');
+      expect(await page.locator('main img, main [onerror], main script').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await chromium.close();
+    }
+  }, 180_000);
 });
