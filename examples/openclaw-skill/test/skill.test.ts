@@ -82,7 +82,14 @@ describe('deploy-site against the sandbox', () => {
   it('--dry-run prints the plan and changes nothing', async () => {
     const lines: string[] = [];
     const options = parseOptions(
-      ['--deployment-id', spec.deployment_id, '--dry-run', ...sb.resolve.flatMap((x) => ['--resolve', x])],
+      [
+        '--deployment-id',
+        spec.deployment_id,
+        '--dry-run',
+        '--outbox',
+        join(dir, 'outbox-dry'),
+        ...sb.resolve.flatMap((x) => ['--resolve', x]),
+      ],
       sb.env,
     );
     const result = await deploySite(options, { print: (l) => lines.push(l), env: sb.env });
@@ -111,6 +118,8 @@ describe('deploy-site against the sandbox', () => {
         '--docker-dry-run',
         '--max-backoff-ms',
         '10',
+        '--outbox',
+        join(dir, 'outbox'),
       ],
       sb.env,
     );
@@ -118,6 +127,11 @@ describe('deploy-site against the sandbox', () => {
     const result = await deploySite(options, { print: (l) => lines.push(l), env: sb.env });
     expect(result.status).toBe('failed');
     expect(result.ticket_id).toBe(sb.registry.backend.tickets()[0]?.ticket_id);
+    // The run events went through the skill's outbox and its relay to notify's HTTP ingest.
+    expect(lines.join('\n')).toMatch(
+      /run events: 2 through the outbox \(.*outbox\), all delivered to notify/,
+    );
+    expect(sb.notify.engine.inspect().alerts.map((a) => a.labels.alertname)).toContain('AutomationRunFailed');
     expect(lines.filter((l) => /^\[\d\/5\] (ok|failed)/.test(l)).map((l) => l.slice(0, 13).trim())).toEqual([
       '[1/5] ok',
       '[2/5] ok',

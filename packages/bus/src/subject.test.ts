@@ -1,3 +1,5 @@
+import { mqttTopicOfEventType, natsSubjectOfEventType } from '@fieldops/contracts';
+import { EVENT_TYPE_NAMES } from '@fieldops/contracts/events/v1';
 import { describe, expect, it } from 'vitest';
 import {
   deadLetterSubject,
@@ -36,5 +38,14 @@ describe('subject mapping', () => {
     expect(subjectMatches('fieldops.>', 'fieldops')).toBe(false);
     expect(mqttTopicForSubject('fieldops.automation.>')).toBe('fieldops/automation/#');
     expect(mqttTopicForSubject(filter)).toBe('fieldops/automation/run/failed/+');
+  });
+});
+
+describe('the AsyncAPI document of @fieldops/contracts', () => {
+  it('names the same NATS subject and MQTT topic as the bus for every event type', () => {
+    for (const type of EVENT_TYPE_NAMES) {
+      expect(natsSubjectOfEventType(type)).toBe(subjectForType(type));
+      expect(mqttTopicOfEventType(type)).toBe(mqttTopicForSubject(subjectForType(type)));
+    }
   });
 });

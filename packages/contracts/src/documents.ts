@@ -161,7 +161,68 @@ function reachable(root: Json, schemas: Record<string, Json>, prefix: string): S
   return used;
 }
 
-/** The AsyncAPI 3.0 document of the event catalog (CloudEvents 1.0, structured JSON mode). */
+// Where the events travel (docs/decisions/0019-event-bus.md). The subject and topic of a type follow
+// `@fieldops/bus` subjectForType / mqttTopicForSubject (packages/bus/src/subject.ts): `io.fieldops.`
+// becomes `fieldops.`, MQTT uses `/` for `.`; a bus test pins that both agree for every event type.
+/** The NATS subject an event type is published on (`io.fieldops.x.y.v1` → `fieldops.x.y.v1`). */
+export function natsSubjectOfEventType(type: string): string {
+  return `fieldops.${type.replace(/^io\.fieldops\./, '')}`;
+}
+
+/** The MQTT topic an event type is published on (`io.fieldops.x.y.v1` → `fieldops/x/y/v1`). */
+export function mqttTopicOfEventType(type: string): string {
+  return natsSubjectOfEventType(type).replaceAll('.', '/');
+}
+
+// Binding objects, from https://github.com/asyncapi/bindings: nats/README.md (0.1.0: server, channel
+// and message objects MUST NOT contain properties; the operation has `queue`) and mqtt/README.md
+// (0.2.0: server clientId, cleanSession, keepAlive, sessionExpiryInterval…; operation qos, retain,
+// messageExpiryInterval; message contentType, payloadFormatIndicator…; the channel object is reserved).
+const NATS_BINDING = '0.1.0';
+const MQTT_BINDING = '0.2.0';
+
+/** The AsyncAPI 3.0 servers: NATS JetStream between sites and the centre, MQTT 5 at the site edge. */
+function asyncApiServers(): Json {
+  return {
+    centre: {
+      host: '{host}:{port}',
+      protocol: 'nats',
+      title: 'NATS JetStream (sites ↔ centre)',
+      description:
+        'Stream FIELDOPS holds `fieldops.>` (file storage); a publish carries `Nats-Msg-Id` = `source` + " " + `id`, so a copy inside the duplicate window (2 min) is dropped. Consumers are durable with explicit acks; after N attempts an event goes to `fieldops-dlq.<consumer>` (stream FIELDOPS_DLQ) with the reason.',
+      variables: {
+        host: { default: 'localhost', description: 'nats-server host' },
+        port: { default: '4222', description: 'client port' },
+      },
+      bindings: { nats: {} },
+    },
+    site: {
+      host: '{host}:{port}',
+      protocol: 'mqtt',
+      protocolVersion: '5',
+      title: 'MQTT broker at the site edge',
+      description:
+        'QoS 1 with persistent sessions (clean start off, session expiry 7 days); the PUBACK is sent after the consumer committed. MQTT has no broker-side dedup: the dedup id travels as the user property `fieldops-dedup-id` and consumers keep an inbox keyed by `source` + `id`.',
+      variables: {
+        host: { default: 'localhost', description: 'broker host' },
+        port: { default: '1883', description: 'MQTT port' },
+      },
+      bindings: {
+        mqtt: {
+          cleanSession: false,
+          sessionExpiryInterval: 604800,
+          keepAlive: 60,
+          bindingVersion: MQTT_BINDING,
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The AsyncAPI 3.0 document of the event catalog (CloudEvents 1.0, structured JSON mode): per event
+ * type a channel on the NATS server (address = subject) and one on the MQTT server (address = topic).
+ */
 export function buildAsyncApiDocument(packageVersion = '1.0.0'): Json {
   const prefix = '#/components/schemas/';
   const { schemas, names } = componentsOf(new Set(['events']), prefix);
@@ -178,16 +239,45 @@ export function buildAsyncApiDocument(packageVersion = '1.0.0'): Json {
       contentType: 'application/cloudevents+json',
       payload: schemaOrRef(schema, names, prefix),
       'x-dataschema': eventDataSchemaUri(type),
+      bindings: {
+        nats: {},
+        mqtt: {
+          contentType: 'application/cloudevents+json',
+          payloadFormatIndicator: 1,
+          bindingVersion: MQTT_BINDING,
+        },
+      },
     };
+    const mqttName = `${name}Mqtt`;
     channels[name] = {
-      address: type,
+      address: natsSubjectOfEventType(type),
+      title: `${type} on NATS`,
       description: EVENT_TYPES[type].summary,
+      servers: [{ $ref: '#/servers/centre' }],
       messages: { [name]: { $ref: `#/components/messages/${name}` } },
+      bindings: { nats: {} },
+      'x-cloudevents-type': type,
+    };
+    channels[mqttName] = {
+      address: mqttTopicOfEventType(type),
+      title: `${type} on MQTT`,
+      description: EVENT_TYPES[type].summary,
+      servers: [{ $ref: '#/servers/site' }],
+      messages: { [name]: { $ref: `#/components/messages/${name}` } },
+      bindings: { mqtt: {} },
+      'x-cloudevents-type': type,
     };
     operations[`publish${name}`] = {
       action: 'send',
       channel: { $ref: `#/channels/${name}` },
       messages: [{ $ref: `#/channels/${name}/messages/${name}` }],
+      bindings: { nats: { bindingVersion: NATS_BINDING } },
+    };
+    operations[`publish${mqttName}`] = {
+      action: 'send',
+      channel: { $ref: `#/channels/${mqttName}` },
+      messages: [{ $ref: `#/channels/${mqttName}/messages/${name}` }],
+      bindings: { mqtt: { qos: 1, retain: false, bindingVersion: MQTT_BINDING } },
     };
   }
   const used = reachable({ messages }, schemas, prefix);
@@ -196,9 +286,10 @@ export function buildAsyncApiDocument(packageVersion = '1.0.0'): Json {
     info: {
       title: 'fieldops events',
       version: '1.0.0',
-      description: `CloudEvents 1.0 emitted by fieldops (automation runs, ChirpStack and RFID health, registry changes). \`source\` + \`id\` is the dedup key. Generated from @fieldops/contracts ${packageVersion}. Do not edit.`,
+      description: `CloudEvents 1.0 emitted by fieldops (automation runs, ChirpStack and RFID health, registry changes). \`source\` + \`id\` is the dedup key. Written to a transactional outbox and relayed to NATS JetStream (centre) or MQTT (site edge); with no server configured they stay in process. Generated from @fieldops/contracts ${packageVersion}. Do not edit.`,
     },
     defaultContentType: 'application/cloudevents+json',
+    servers: asyncApiServers(),
     channels,
     operations,
     components: {

@@ -21,6 +21,8 @@ export {
   contractIdOf,
   HTTP_APIS,
   jsonSchemaFileName,
+  mqttTopicOfEventType,
+  natsSubjectOfEventType,
 } from './documents.js';
 export type { ContractIssue } from './errors.js';
 // Errors and validation

@@ -112,15 +112,49 @@ describe('generated documents', () => {
     expect(token.writeOnly).toBeUndefined();
   });
 
-  it('the AsyncAPI document has a channel and a message per event type', () => {
+  it('the AsyncAPI document has a NATS channel (subject) and an MQTT channel (topic) per event type, on their servers', () => {
     const doc = JSON.parse(files.get('generated/asyncapi/events.v1.json')!);
     expect(doc.asyncapi).toBe('3.0.0');
-    expect(
+    expect(Object.keys(doc.servers).sort()).toEqual(['centre', 'site']);
+    expect(doc.servers.centre.protocol).toBe('nats');
+    expect(doc.servers.site).toMatchObject({ protocol: 'mqtt', protocolVersion: '5' });
+    const on = (server: string) =>
       Object.values(doc.channels)
-        .map((c: any) => c.address)
-        .sort(),
-    ).toEqual([...EVENT_TYPE_NAMES].sort());
+        .filter((c: any) => c.servers[0].$ref === `#/servers/${server}`)
+        .map((c: any) => [c['x-cloudevents-type'], c.address])
+        .sort();
+    const types = [...EVENT_TYPE_NAMES].sort();
+    expect(on('centre')).toEqual(types.map((t) => [t, `fieldops.${t.slice('io.fieldops.'.length)}`]));
+    expect(on('site')).toEqual(
+      types.map((t) => [t, `fieldops/${t.slice('io.fieldops.'.length).replaceAll('.', '/')}`]),
+    );
+    // MQTT operations publish at QoS 1 (what the bus's MQTT publisher uses).
+    const mqttOps = Object.values(doc.operations).filter((o: any) => o.bindings.mqtt);
+    expect(mqttOps).toHaveLength(types.length);
+    for (const o of mqttOps as any[]) expect(o.bindings.mqtt).toMatchObject({ qos: 1, retain: false });
   });
+
+  it('the AsyncAPI document passes the AsyncAPI parser (@asyncapi/parser 3, which validates the bindings schemas)', async () => {
+    const { Parser } = await import('@asyncapi/parser');
+    const text = files.get('generated/asyncapi/events.v1.json')!;
+    const { document, diagnostics } = await new Parser().parse(text);
+    // Severity 0 is an error; the parser also hints that 3.1.0 exists (severity 2), which is no error.
+    expect(
+      diagnostics.filter((d) => d.severity === 0).map((d) => `${d.path.join('.')}: ${d.message}`),
+    ).toEqual([]);
+    expect(
+      document
+        ?.servers()
+        .all()
+        .map((s) => s.protocol())
+        .sort(),
+    ).toEqual(['mqtt', 'nats']);
+    // The check can fail: a binding property the MQTT binding does not define is an error.
+    const broken = JSON.parse(text);
+    broken.servers.site.bindings.mqtt.retainHandling = 1;
+    const again = await new Parser().parse(JSON.stringify(broken));
+    expect(again.diagnostics.some((d) => d.severity === 0 && /retainHandling/.test(d.message))).toBe(true);
+  }, 60_000);
 
   it('JSON Schemas are draft 2020-12 with an id per contract', () => {
     const doc = JSON.parse(files.get('generated/json-schema/rfid/v1/EventBatch.schema.json')!);
