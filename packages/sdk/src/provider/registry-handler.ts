@@ -1,4 +1,11 @@
-import { type automation, formatPath, type registry, safeParseContract } from '@fieldops/contracts';
+import {
+  type automation,
+  type FieldopsEvent,
+  formatPath,
+  type registry,
+  safeParseContract,
+} from '@fieldops/contracts';
+import { buildEvent } from '@fieldops/contracts/events/v1';
 import { ListDevicesQuery, REGISTRY_API } from '@fieldops/contracts/registry/v1';
 import { ProviderError } from './errors.js';
 import { createContractHandler, type FetchHandler, type ProviderHandlerOptions } from './http.js';
@@ -8,6 +15,14 @@ import type { RegistryBackend } from './registry-backend.js';
 /** Options of {@link createRegistryHandler}. */
 export interface RegistryHandlerOptions extends ProviderHandlerOptions {
   backend: RegistryBackend;
+  /**
+   * Where `io.fieldops.registry.device.changed.v1` goes after each device write (an `@fieldops/bus`
+   * Outbox fits). The handler appends right after the backend's write, outside its transaction: a
+   * backend that owns a database should append in its own write transaction instead (`append(e, { tx })`).
+   */
+  events?: { append(event: FieldopsEvent): Promise<unknown> };
+  /** CloudEvents `source` of those events; default `/registry`. */
+  eventSource?: string;
 }
 
 /**
@@ -16,6 +31,27 @@ export interface RegistryHandlerOptions extends ProviderHandlerOptions {
  */
 export function createRegistryHandler(options: RegistryHandlerOptions): FetchHandler {
   const { backend } = options;
+  // One event per write: the id is the device id and the new ETag, so the same write is the same event.
+  const changed = async (
+    d: registry.Device,
+    change: 'created' | 'updated' | 'observed_state_changed',
+  ): Promise<void> => {
+    if (!options.events) return;
+    await options.events.append(
+      buildEvent(
+        'io.fieldops.registry.device.changed.v1',
+        {
+          device_id: d.device_id,
+          ...(d.site_id ? { site_id: d.site_id } : {}),
+          change,
+          ...(change === 'observed_state_changed' && d.observed_state
+            ? { version: d.observed_state.version }
+            : {}),
+        },
+        { source: options.eventSource ?? '/registry', id: `${d.device_id}@${d.etag}`, time: d.updated_at },
+      ),
+    );
+  };
   const authenticate =
     options.authenticate ??
     (backend.isValidToken
@@ -49,6 +85,7 @@ export function createRegistryHandler(options: RegistryHandlerOptions): FetchHan
           body as registry.DeviceUpsert,
           conditions(request),
         );
+        await changed(r.device, r.created ? 'created' : 'updated');
         return { status: r.created ? 201 : 200, body: r.device, headers: withEtag(r.device) };
       },
       patchObservedState: async ({ params, body, request }) => {
@@ -57,6 +94,7 @@ export function createRegistryHandler(options: RegistryHandlerOptions): FetchHan
           body as registry.ObservedStatePatch,
           conditions(request),
         );
+        await changed(d, 'observed_state_changed');
         return { status: 200, body: d, headers: withEtag(d) };
       },
       getDeploymentSpec: async ({ params }) => ({
