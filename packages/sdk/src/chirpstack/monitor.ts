@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { GatewayState } from '@fieldops/contracts/chirpstack/v1';
 import { buildEvent, type EventOf, type EventType } from '@fieldops/contracts/events/v1';
 import type { DeviceId, SiteId } from '@fieldops/contracts/ids/v1';
-import { type Logger, noopLogger } from '@fieldops/core';
+import { type Clock, type Logger, noopLogger } from '@fieldops/core';
+import { dateSource } from '../internal/clock.js';
 import type { ChirpStackClient } from './chirpstack-client.js';
 import { DEVICE_ID_TAG } from './reconcile/sync-tag.js';
 
@@ -57,6 +58,9 @@ export interface HealthMonitorOptions {
    * run first sees it gets its `gateway.online` resolve; one still down is re-asserted at once.
    */
   restoreFiring?: { gatewaysOffline?: readonly string[] };
+  /** The clock (core's `Clock`); time stamps and durations read it. Default: the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
   newId?: () => string;
   logger?: Logger;
@@ -104,7 +108,7 @@ interface Condition {
  * firing condition is reported; while one lasts it is re-sent; a resolution is reported once.
  */
 export function createHealthMonitor(options: HealthMonitorOptions): HealthMonitor {
-  const now = options.now ?? (() => new Date());
+  const now = dateSource(options);
   const newId = options.newId ?? randomUUID;
   const logger = options.logger ?? noopLogger;
   const threshold = options.batteryThreshold ?? 20;

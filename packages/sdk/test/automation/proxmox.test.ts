@@ -130,7 +130,7 @@ describe('provision_vm over the Proxmox VE API', () => {
       sleep: async (ms) => {
         now += ms;
       },
-      now: () => now,
+      clock: { now: () => now },
       pollIntervalMs: 5000,
     });
     const result = await runSpec(buildSpec([{ ...action, vmid: 170 }]), {

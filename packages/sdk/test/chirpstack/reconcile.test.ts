@@ -113,6 +113,17 @@ describe('planReconcile', () => {
     expect(changeCount(again)).toBe(0);
   });
 
+  it("reads time from core's Clock: the duration is the clock's", async () => {
+    const plan = await planReconcile(desiredState(3), client, { resolveSecret });
+    let t = Date.parse('2026-01-01T00:00:00Z');
+    // Each reading moves the clock 7 s: the duration is a multiple of 7,000 ms, whatever the real time.
+    const clock = { now: () => (t += 7_000) };
+    const result = await applyPlan(plan, client, { resolveSecret, clock });
+    expect(result.errors).toEqual([]);
+    expect(result.duration_ms).toBeGreaterThan(0);
+    expect(result.duration_ms % 7_000).toBe(0);
+  });
+
   it('deletes only with prune: true', async () => {
     await converge(desiredState(4));
     const smaller = desiredState(2);

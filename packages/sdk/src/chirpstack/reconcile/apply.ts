@@ -1,3 +1,4 @@
+import { clockOf, dateSource } from '../../internal/clock.js';
 import { NOOP_LOGGER } from '../logger.js';
 import {
   type ApplyContext,
@@ -53,11 +54,12 @@ export async function applyPlan(
   client: ApplyWriter,
   options: ApplyOptions = {},
 ): Promise<ApplyResult> {
-  const started = Date.now();
+  const clock = clockOf({ clock: options.clock, now: options.now && (() => options.now!().getTime()) });
+  const started = clock.now();
   const concurrency = options.concurrency ?? 16;
   const ctx = createApplyContext(client, options, {
     logger: options.logger ?? NOOP_LOGGER,
-    now: options.now ?? (() => new Date()),
+    now: dateSource(options),
     resolve: cachedResolver(options.resolveSecret),
     ids: {
       tenant: reconcile.context.tenantId,
@@ -79,7 +81,7 @@ export async function applyPlan(
     ];
     for (const [steps, width] of phases) await runSteps(ctx, steps, width, (s) => applyStep(ctx, s));
   }
-  ctx.result.duration_ms = Date.now() - started;
+  ctx.result.duration_ms = clock.now() - started;
   ctx.logger.info(
     {
       operation: 'chirpstack.apply',

@@ -1,4 +1,5 @@
 import type { Plan, PlanChange } from '@fieldops/contracts/chirpstack/v1';
+import { dateSource } from '../../internal/clock.js';
 import { collectDevices, collectGateways, type DesiredState } from './desired.js';
 import { listApplicationsByName, planApplications } from './plan/applications.js';
 import { listProfilesByName, planDeviceProfiles } from './plan/device-profiles.js';
@@ -34,7 +35,7 @@ export async function planReconcile(
   client: PlanReader,
   options: PlanOptions = {},
 ): Promise<ReconcilePlan> {
-  const now = options.now ?? (() => new Date());
+  const now = dateSource(options);
   const { devices, problems, registry } = collectDevices(desired);
   const declaredGateways = collectGateways(desired);
   problems.push(...declaredGateways.problems);

@@ -7,6 +7,7 @@ import type {
   PlanChange,
   TenantSpec,
 } from '@fieldops/contracts/chirpstack/v1';
+import type { Clock } from '@fieldops/core';
 import type { ChirpStackClient } from '../chirpstack-client.js';
 import type { DesiredProblem, RegistryLink } from './desired.js';
 import type { ApplyJournal } from './journal.js';
@@ -51,6 +52,9 @@ export interface PlanOptions {
   journal?: ApplyJournal;
   /** Page size of the device List (default 1000). */
   pageSize?: number;
+  /** The clock (core's `Clock`); time stamps and durations read it. Default: the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
 }
 

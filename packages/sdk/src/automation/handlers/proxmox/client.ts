@@ -1,3 +1,5 @@
+import type { Clock } from '@fieldops/core';
+import { clockOf } from '../../../internal/clock.js';
 import { revealSecret, type SecretLike } from '../../../secrets/secret.js';
 import { AutomationError } from '../../errors.js';
 import { defaultSleep, type Sleep } from '../../retry.js';
@@ -11,6 +13,9 @@ export interface ProxmoxClientOptions {
   tokenSecret: string | SecretLike;
   fetch?: typeof fetch;
   sleep?: Sleep;
+  /** The clock (core's `Clock`) for deadlines. Default: the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => number;
   /** Pause between task / guest-agent polls (default 2000 ms). */
   pollIntervalMs?: number;
@@ -114,7 +119,8 @@ function tlsErrorCode(error: unknown): string | undefined {
 export function createProxmoxClient(options: ProxmoxClientOptions): ProxmoxClient {
   const base = `${options.apiUrl.replace(/\/+$/, '')}/api2/json`;
   const sleep = options.sleep ?? defaultSleep;
-  const now = options.now ?? Date.now;
+  const clock = clockOf(options);
+  const now = () => clock.now();
   const poll = options.pollIntervalMs ?? 2000;
   const redact =
     options.redact ??

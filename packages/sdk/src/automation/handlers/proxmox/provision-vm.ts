@@ -1,4 +1,6 @@
 import type * as automation from '@fieldops/contracts/automation/v1';
+import type { Clock } from '@fieldops/core';
+import { clockOf } from '../../../internal/clock.js';
 import { AutomationError } from '../../errors.js';
 import { buildSnapshotName } from '../../kb/paths.js';
 import type { Sleep } from '../../retry.js';
@@ -21,7 +23,9 @@ export interface ProvisionVmHandlerOptions {
    */
   tls?: ProxmoxTlsOptions;
   sleep?: Sleep;
-  /** Milliseconds clock for deadlines (default Date.now). */
+  /** The clock (core's `Clock`) for deadlines. Default: the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => number;
   pollIntervalMs?: number;
   /** The disk grown to `disk_gb` (default `scsi0`). */
@@ -52,7 +56,8 @@ interface VmStep {
  * `{ vmid, node, name, ip }`.
  */
 export function createProvisionVmHandler(options: ProvisionVmHandlerOptions = {}): ProvisionVmHandler {
-  const now = options.now ?? Date.now;
+  const clock = clockOf(options);
+  const now = () => clock.now();
   return {
     describe(a) {
       return [

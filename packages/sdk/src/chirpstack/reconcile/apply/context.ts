@@ -1,5 +1,6 @@
 import type { PlanChange } from '@fieldops/contracts/chirpstack/v1';
 import type { ObservedStatePatch } from '@fieldops/contracts/registry/v1';
+import type { Clock } from '@fieldops/core';
 import type { ChirpStackClient } from '../../chirpstack-client.js';
 import { ChirpStackError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -62,6 +63,9 @@ export interface ApplyOptions {
   /** Stops starting new work when aborted; work in flight finishes. */
   signal?: AbortSignal;
   logger?: Logger;
+  /** The clock (core's `Clock`); time stamps and the duration read it. Default: the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
 }
 
