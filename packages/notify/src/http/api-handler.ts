@@ -1,9 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { NotifyError } from '../errors.js';
 import type { SecretInput, SecretVault } from '../secrets.js';
+import type { Incident } from '../stages/escalate.js';
 import type { IngestInput } from '../stages/ingest.js';
 import type { Silence, SilenceInput } from '../stages/silence.js';
 import type { AcknowledgeInput, AcknowledgeResult, AlertRecord, IngestResult } from '../types.js';
+import { convertPostableAlerts } from './alertmanager-alerts.js';
 import { buildBinaryCloudEvent, isBinaryCloudEvent } from './cloudevents-binary.js';
 import { isJsonMediaType } from './media-type.js';
 import { DEFAULT_MAX_BODY_BYTES, type PreflightHandler, readBodyCapped } from './preflight.js';
@@ -15,7 +17,7 @@ export interface NotifyApiTarget {
   addSilence(input: SilenceInput): Promise<Silence>;
   expireSilence(id: string): Promise<Silence | undefined>;
   listSilences(): Silence[];
-  inspect(): { alerts: AlertRecord[] };
+  inspect(): { alerts: AlertRecord[]; incidents?: Incident[] };
 }
 
 /** Options of the HTTP API handler. */
@@ -90,8 +92,9 @@ function str(v: unknown, field: string, max = 320): string {
 
 /**
  * The engine's HTTP API as a Fetch API handler:
- * `POST /events` (one CloudEvent or Alert, or an array), `POST /acks`, `GET /alerts`,
- * `GET /silences`, `POST /silences`, `DELETE /silences/{id}` under `basePath`.
+ * `POST /events` (one CloudEvent or Alert, or an array), `POST /acks`, `GET /alerts`, `GET /incidents`,
+ * `GET /silences`, `POST /silences`, `DELETE /silences/{id}` and Alertmanager's `POST /api/v2/alerts`
+ * under `basePath`.
  */
 export function createNotifyApiHandler(options: NotifyApiOptions): PreflightHandler {
   const base = (options.basePath ?? '/notify').replace(/\/$/, '');
@@ -159,6 +162,23 @@ export function createNotifyApiHandler(options: NotifyApiOptions): PreflightHand
         if (!input.ack_code && !input.fingerprint)
           return problem(400, 'input_invalid', 'api: ack_code or fingerprint is required');
         return json(200, await options.engine.acknowledge(input));
+      }
+      if (path === '/api/v2/alerts' && request.method === 'POST') {
+        // Alertmanager's answers: 200 without a body, or 400 with the problems as a JSON string
+        // (the valid alerts of the request are taken either way).
+        const { alerts, errors } = convertPostableAlerts(await readJson(request, max), Date.now());
+        for (const [i, alert] of alerts.entries()) {
+          try {
+            await options.engine.ingest(alert);
+          } catch (err) {
+            if (!(err instanceof NotifyError) || err.code !== 'input_invalid') throw err;
+            errors.push(`alert ${alert.labels.alertname ?? i}: ${err.message}`);
+          }
+        }
+        return errors.length > 0 ? json(400, errors.join('\n')) : new Response(null, { status: 200 });
+      }
+      if (path === '/incidents' && request.method === 'GET') {
+        return json(200, { incidents: options.engine.inspect().incidents ?? [] });
       }
       if (path === '/alerts' && request.method === 'GET') {
         return json(200, { alerts: options.engine.inspect().alerts });

@@ -92,7 +92,8 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
 
 /**
  * Starts notify as a service: resolves every secret, opens the store, starts the engine (pending work
- * resumes), and serves `/healthz`, `/readyz`, the HTTP API under `/notify`, and the signed WhatsApp
+ * resumes), and serves `/healthz`, `/readyz`, the HTTP API under `/notify`, Alertmanager's
+ * `POST /api/v2/alerts`, and the signed WhatsApp
  * webhook at `/whatsapp/webhook` (when `app_secret` and `verify_token` are configured).
  */
 export async function startNotifyService(options: NotifyServiceOptions): Promise<NotifyService> {
@@ -128,8 +129,17 @@ export async function startNotifyService(options: NotifyServiceOptions): Promise
     ...(file.service.api?.token ? { token: file.service.api.token } : {}),
     ...(file.service.api?.operators ? { operators: file.service.api.operators } : {}),
   });
+  // Alertmanager's path at the root, so Prometheus and Grafana need no `path_prefix`.
+  const alertmanager = engine.apiHandler({
+    basePath: '',
+    ...(file.service.api?.token ? { token: file.service.api.token } : {}),
+    ...(file.service.api?.operators ? { operators: file.service.api.operators } : {}),
+  });
   const wa = file.engine.channels.whatsapp;
-  const routes: [string, PreflightHandler][] = [['/notify', api]];
+  const routes: [string, PreflightHandler][] = [
+    ['/notify', api],
+    ['/api/v2/alerts', alertmanager],
+  ];
   if (wa?.app_secret && wa.verify_token) routes.push(['/whatsapp/webhook', engine.whatsappWebhook()]);
   const probes: PreflightHandler = async (request) => {
     const path = new URL(request.url).pathname;

@@ -71,7 +71,16 @@ describe('fieldops-notify, the process', () => {
     expect(await ready.json()).toEqual({ status: 'ready', checks: { config: true, store: true, bus: true } });
     expect((await fetch(`${url}/notify/events`, { method: 'POST', body: '[]' })).status).toBe(401);
     expect((await post(url, alert('ServiceProbe'))).status).toBe(202);
-    await p.waitForLine((l) => l.operation === 'deliver' && l.outcome === 'sent', 'delivery sent');
+    // Prometheus' alertmanager_config points at the root: /api/v2/alerts.
+    const am = await fetch(`${url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}` },
+      body: JSON.stringify([{ labels: { alertname: 'FromPrometheus', severity: 'critical' } }]),
+    });
+    expect(am.status).toBe(200);
+    while (smtp.received.filter((m) => /FromPrometheus|ServiceProbe/.test(m.raw)).length < 2) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
     expect(smtp.received.some((m) => m.to.includes('oncall@site.example'))).toBe(true);
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
