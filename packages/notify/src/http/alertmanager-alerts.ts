@@ -48,50 +48,54 @@ export function convertPostableAlerts(body: unknown, now: number): ConvertedAler
   if (!Array.isArray(body)) return { alerts: [], errors: ['(root): expected an array of postableAlert'] };
   const alerts: Alert[] = [];
   const errors: string[] = [];
-  body.forEach((raw, i) => {
-    const at = `alerts[${i}]`;
-    if (!isStringMap(raw)) return void errors.push(`${at}: expected an object`);
-    if (!isStringMap(raw.labels)) return void errors.push(`${at}.labels: required`);
-    const labels: Record<string, string> = {};
-    for (const [k, v] of Object.entries(raw.labels)) {
-      if (typeof v !== 'string') return void errors.push(`${at}.labels.${k}: expected a string`);
-      if (v !== '') labels[k] = v;
-    }
-    if (Object.keys(labels).length === 0)
-      return void errors.push(`${at}.labels: at least one label pair required`);
-    if (labels.alertname === undefined) return void errors.push(`${at}.labels.alertname: required by notify`);
-    const annotations: Record<string, string> = {};
-    if (raw.annotations !== undefined) {
-      if (!isStringMap(raw.annotations)) return void errors.push(`${at}.annotations: expected an object`);
-      for (const [k, v] of Object.entries(raw.annotations)) {
-        if (typeof v !== 'string') return void errors.push(`${at}.annotations.${k}: expected a string`);
-        annotations[k] = v;
-      }
-    }
-    if (raw.generatorURL !== undefined) {
-      if (typeof raw.generatorURL !== 'string')
-        return void errors.push(`${at}.generatorURL: expected a string`);
-      if (raw.generatorURL !== '') annotations.generator_url = raw.generatorURL;
-    }
-    const ends = time(raw.endsAt, `${at}.endsAt`);
-    if (typeof ends === 'string') return void errors.push(ends);
-    let starts = time(raw.startsAt, `${at}.startsAt`);
-    if (typeof starts === 'string') return void errors.push(starts);
-    starts ??= ends ?? now;
-    if (ends !== undefined && ends < starts) {
-      return void errors.push(`${at}: start time must be before end time`);
-    }
-    const severity = SEVERITIES.has(labels.severity as Severity) ? (labels.severity as Severity) : 'warning';
-    const resolved = ends !== undefined && ends <= now;
-    alerts.push({
-      labels,
-      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-      severity,
-      status: resolved ? 'resolved' : 'firing',
-      starts_at: new Date(starts).toISOString(),
-      ...(resolved ? { ends_at: new Date(ends).toISOString() } : {}),
-      source: 'alertmanager-api',
-    });
-  });
+  for (const [i, raw] of body.entries()) {
+    const one = convertOne(raw, `alerts[${i}]`, now);
+    if (typeof one === 'string') errors.push(one);
+    else alerts.push(one);
+  }
   return { alerts, errors };
+}
+
+/** One postableAlert to a notify alert, or the error naming its path. */
+function convertOne(raw: unknown, at: string, now: number): Alert | string {
+  if (!isStringMap(raw)) return `${at}: expected an object`;
+  if (!isStringMap(raw.labels)) return `${at}.labels: required`;
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw.labels)) {
+    if (typeof v !== 'string') return `${at}.labels.${k}: expected a string`;
+    if (v !== '') labels[k] = v;
+  }
+  if (Object.keys(labels).length === 0) return `${at}.labels: at least one label pair required`;
+  if (labels.alertname === undefined) return `${at}.labels.alertname: required by notify`;
+  const annotations: Record<string, string> = {};
+  if (raw.annotations !== undefined) {
+    if (!isStringMap(raw.annotations)) return `${at}.annotations: expected an object`;
+    for (const [k, v] of Object.entries(raw.annotations)) {
+      if (typeof v !== 'string') return `${at}.annotations.${k}: expected a string`;
+      annotations[k] = v;
+    }
+  }
+  if (raw.generatorURL !== undefined) {
+    if (typeof raw.generatorURL !== 'string') return `${at}.generatorURL: expected a string`;
+    if (raw.generatorURL !== '') annotations.generator_url = raw.generatorURL;
+  }
+  const ends = time(raw.endsAt, `${at}.endsAt`);
+  if (typeof ends === 'string') return ends;
+  let starts = time(raw.startsAt, `${at}.startsAt`);
+  if (typeof starts === 'string') return starts;
+  starts ??= ends ?? now;
+  if (ends !== undefined && ends < starts) {
+    return `${at}: start time must be before end time`;
+  }
+  const severity = SEVERITIES.has(labels.severity as Severity) ? (labels.severity as Severity) : 'warning';
+  const resolved = ends !== undefined && ends <= now;
+  return {
+    labels,
+    ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    severity,
+    status: resolved ? 'resolved' : 'firing',
+    starts_at: new Date(starts).toISOString(),
+    ...(resolved ? { ends_at: new Date(ends).toISOString() } : {}),
+    source: 'alertmanager-api',
+  };
 }
