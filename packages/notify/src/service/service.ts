@@ -99,6 +99,12 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
 export async function startNotifyService(options: NotifyServiceOptions): Promise<NotifyService> {
   const { file } = options;
   const logger = options.logger ?? noopLogger;
+  if (file.service.bus?.kind === 'nats') {
+    // Refused rather than started deaf: this build has no JetStream consumer yet.
+    throw new NotifyConfigError(
+      `${file.path}: service.bus.kind: nats is not available in this build of @fieldops/notify (use http)`,
+    );
+  }
   const resolver = options.secrets ?? createDefaultSecretResolver();
   const vault = new SecretVault(resolver);
   const resolved = await resolveAllSecrets(file, vault);
