@@ -16,18 +16,13 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseContract } from '@fieldops/contracts';
 import { ExecutionSpec } from '@fieldops/contracts/automation/v1';
-import {
-  checkGatewayConfig,
-  createChirpStackClient,
-  createHealthMonitor,
-  requireRegionPlan,
-} from '@fieldops/sdk/chirpstack';
-import { startDemoOutbox } from './event-outbox.js';
+import { checkGatewayConfig, requireRegionPlan } from '@fieldops/sdk/chirpstack';
 import { buildKbSite, REPO, serveStatic } from './kb-site.js';
 import { createReporter, waitFor } from './report.js';
 import { simulateGatewayStats } from './sandbox/edge.js';
 import { startSandbox } from './sandbox/index.js';
 import { ESCALATION, PEOPLE } from './sandbox/notify.js';
+import { startDemoSite } from './site-agent.js';
 import { runSkill, SKILL_NODE, SKILL_SCRIPT } from './skill.js';
 
 const { values: args } = parseArgs({
@@ -70,12 +65,6 @@ r.ok(`SMTP server                            127.0.0.1:${sb.smtp.port}`);
 r.ok(`WhatsApp / Slack / Discord sinks       ${sb.sinks.url}`);
 r.ok(`notify (engine, HTTP API, webhook)     ${sb.notify.url}`);
 const stats = simulateGatewayStats(sb.chirpstack, gatewayEui, 20);
-const outbox = await startDemoOutbox({
-  dir: join(OUT, 'data/outbox'),
-  notifyUrl: sb.env.FIELDOPS_NOTIFY_URL ?? '',
-  notifyToken: sb.env.FIELDOPS_NOTIFY_TOKEN ?? '',
-});
-r.ok(`event outbox (PGlite) + relay to notify  ${relative(REPO, join(OUT, 'data/outbox'))}`);
 
 const skillArgs = [
   '--deployment-id',
@@ -123,25 +112,23 @@ r.check(
 // ---- site telemetry and the scripted failure ----
 r.section('scripted failure: the gateway stops sending stats');
 const tenant = [...sb.chirpstack.state.tenants.values()].find((t) => t.name === 'coldchain-bkk');
-const monitorClient = createChirpStackClient({
-  target: sb.chirpstack.target,
-  apiToken: sb.chirpstack.apiToken,
-  readOnly: true,
-});
-const monitor = createHealthMonitor({
-  client: monitorClient,
-  tenantId: tenant?.id ?? '',
+const site = await startDemoSite({
   siteId: spec.site_id,
-  source: `/sites/${spec.site_id}/chirpstack`,
-  onEvent: async (event) => {
-    r.info(`ChirpStack health monitor: ${event.type} -> outbox`);
-    await outbox.append(event);
-  },
+  dataDir: join(OUT, 'data/agent-outbox'),
+  chirpstack: { target: sb.chirpstack.target, apiToken: sb.chirpstack.apiToken, tenantId: tenant?.id ?? '' },
+  gatewayEui,
+  region: gateway.region,
+  statsIntervalS: 1,
+  notify: { url: sb.env.FIELDOPS_NOTIFY_URL ?? '', token: sb.env.FIELDOPS_NOTIFY_TOKEN ?? '' },
 });
-await monitor.poll(); // the baseline: the gateway is online
-monitor.start(200);
+r.ok(
+  `site agent (fieldops-agent): MQTT ${site.brokerUrl} (aedes), PGlite outbox ${relative(REPO, join(OUT, 'data/agent-outbox'))}, relay to notify`,
+);
+site.fail();
 stats.fail();
-r.info(`gateway ${gateway.name} (${gatewayEui}) last seen 10 min ago`);
+r.info(
+  `gateway ${gateway.name} (${gatewayEui}) stops sending stats over MQTT; ChirpStack last saw it 10 min ago`,
+);
 const page = await waitFor(
   () => sb.sinks.messages.find((m) => m.channel === 'whatsapp' && m.to.endsWith(PEOPLE.oncall.slice(1))),
   10_000,
@@ -154,6 +141,12 @@ const incident = await waitFor(
 r.check(
   !!incident && !!page?.text.includes(incident.ack_code),
   `incident open; its ack code ${incident?.ack_code ?? '-'} is in the on-call's message`,
+);
+const agentHealth = site.agent.agent.health() as { mqtt?: { received?: number } };
+const offlineRelayed = await site.published('io.fieldops.chirpstack.gateway.offline.v1');
+r.check(
+  offlineRelayed > 0 && (agentHealth.mqtt?.received ?? 0) > 0,
+  `the failure travelled gateway → MQTT → agent → outbox → relay → notify (agent read ${agentHealth.mqtt?.received ?? 0} MQTT messages, relayed ${offlineRelayed} gateway.offline)`,
 );
 
 // ---- escalation and acknowledgement ----
@@ -204,6 +197,7 @@ r.check(!!slack, `Slack #ops: ${slack?.text.split('\n')[0]?.slice(0, 100) ?? 'no
 r.section('recovery: the gateway sends stats again');
 const before = sb.sinks.messages.length;
 const back = simulateGatewayStats(sb.chirpstack, gatewayEui, 20);
+site.recover();
 const resolvedAlert = await waitFor(
   () =>
     sb.notify.engine
@@ -222,13 +216,11 @@ r.info(
     : 'no resolved notice: the incident was acknowledged',
 );
 back.stop();
-monitor.stop();
-monitorClient.close();
-const left = await outbox.close(10_000);
+const left = await site.stop(10_000);
 const runEvents = all.filter((l) => /run events: \d+ through the outbox .*all delivered/.test(l)).length;
 r.check(
   left.pending === 0 && left.rejected === 0 && runEvents === 2,
-  `every event went through an outbox: ${outbox.appended} monitor events (demo outbox), the run events of both runs (skill outbox); ${left.pending} pending, ${left.rejected} rejected`,
+  `every event went through an outbox: ${left.appended} site agent events (agent outbox), the run events of both runs (skill outbox); ${left.pending} pending, ${left.rejected} rejected`,
 );
 await sb.notify.engine.settle();
 const notifications = [...sb.sinks.messages];
