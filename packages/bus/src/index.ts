@@ -32,7 +32,14 @@ export {
 // Delivery: relay, transports, consumers
 export { createRelay, type Relay, type RelayOptions, type RelayPass } from './relay/relay.js';
 // Storage: schema, outbox
-export { BUS_SCHEMA, MIGRATIONS, type Migration, migrate } from './sql/migrations.js';
+export {
+  BUS_SCHEMA,
+  MIGRATIONS,
+  type Migration,
+  type MigrationSet,
+  migrate,
+  runMigrations,
+} from './sql/migrations.js';
 export type { SqlDatabase, SqlExecutor } from './sql/types.js';
 export {
   DEAD_LETTER_PREFIX,

@@ -57,26 +57,42 @@ export const MIGRATIONS: readonly Migration[] = [
 // Any constant works; it only has to be the same in every process migrating this database.
 const MIGRATION_LOCK = 7_243_019;
 
-/** Brings the bus schema to the latest version; safe to call from several processes at once. */
-export async function migrate(db: SqlDatabase): Promise<number> {
+/** What {@link runMigrations} brings up to date: a schema, its ordered migrations and its lock key. */
+export interface MigrationSet {
+  /** The Postgres schema the tables live in (also holds the `migrations` table). */
+  readonly schema: string;
+  readonly migrations: readonly Migration[];
+  /** A `pg_advisory_xact_lock` key unique to this schema, so concurrent starts migrate once. */
+  readonly lockKey: number;
+}
+
+/**
+ * Brings any schema to its latest migration in one transaction, under an advisory lock; the same code
+ * for Postgres and PGlite. Other packages (notify) keep their own schema and migrations through it.
+ */
+export async function runMigrations(db: SqlDatabase, set: MigrationSet): Promise<number> {
+  const { schema, migrations, lockKey } = set;
   return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${BUS_SCHEMA}`);
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey]);
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await tx.query(
-      `CREATE TABLE IF NOT EXISTS ${BUS_SCHEMA}.migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      `CREATE TABLE IF NOT EXISTS ${schema}.migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
-    const { rows } = await tx.query(
-      `SELECT coalesce(max(version), 0)::int AS v FROM ${BUS_SCHEMA}.migrations`,
-    );
+    const { rows } = await tx.query(`SELECT coalesce(max(version), 0)::int AS v FROM ${schema}.migrations`);
     const current = Number((rows[0] as { v: number }).v);
-    for (const m of MIGRATIONS) {
+    for (const m of migrations) {
       if (m.version <= current) continue;
       for (const statement of m.statements) await tx.query(statement);
-      await tx.query(`INSERT INTO ${BUS_SCHEMA}.migrations (version, description) VALUES ($1, $2)`, [
+      await tx.query(`INSERT INTO ${schema}.migrations (version, description) VALUES ($1, $2)`, [
         m.version,
         m.description,
       ]);
     }
-    return MIGRATIONS.at(-1)?.version ?? 0;
+    return migrations.at(-1)?.version ?? 0;
   });
+}
+
+/** Brings the bus schema to the latest version; safe to call from several processes at once. */
+export async function migrate(db: SqlDatabase): Promise<number> {
+  return runMigrations(db, { schema: BUS_SCHEMA, migrations: MIGRATIONS, lockKey: MIGRATION_LOCK });
 }
