@@ -13,10 +13,11 @@ import { dispatch } from './engine/delivery.js';
 import { flushGroup } from './engine/flush.js';
 import { acknowledgeNow, escalate } from './engine/incidents.js';
 import { ingestNow } from './engine/ingest.js';
+import { DEFAULT_LEASE_MS, LeaseKeeper, type LeaseOptions } from './engine/lease.js';
 import { housekeeping, load } from './engine/state.js';
 import { claimWebhookEvent } from './engine/webhook-events.js';
 import { applyWhatsAppStatus } from './engine/whatsapp-status.js';
-import { NotifyConfigError, NotifyError } from './errors.js';
+import { NotifyConfigError, NotifyError, NotifyLeaseLostError } from './errors.js';
 import { createNotifyApiHandler, type NotifyApiOptions } from './http/api-handler.js';
 import type { PreflightHandler } from './http/preflight.js';
 import { createIdMaker } from './ids.js';
@@ -33,6 +34,7 @@ import { InhibitStage } from './stages/inhibit.js';
 import { MuteStage, TimeIntervalMuter } from './stages/mute.js';
 import { RouteTree } from './stages/route.js';
 import { type Silence, type SilenceInput, SilenceStage } from './stages/silence.js';
+import { GroupCommit } from './store/group-commit.js';
 import { MemoryNotifyStore } from './store/memory-store.js';
 import type { NotifyStore } from './store/store.js';
 import { MessageRenderer } from './templates/render.js';
@@ -56,8 +58,18 @@ import { createWhatsAppWebhookHandler } from './webhook/whatsapp-webhook.js';
 /** Everything the engine can be given; only `config` is required. */
 export interface NotifyEngineOptions {
   config: NotifyConfig;
-  /** Where state survives restarts; a MemoryNotifyStore by default. */
+  /**
+   * Where state survives restarts: `createPgliteNotifyStore` (`@fieldops/notify/pglite`),
+   * `createPgNotifyStore` (`@fieldops/notify/pg`), or a MemoryNotifyStore (the default; nothing survives).
+   */
   store?: NotifyStore;
+  /**
+   * Replicas sharing one store (Postgres): due work runs only on the replica holding the engine lease;
+   * the others wait as standbys and take over within the lease time. Used when the store has leases.
+   */
+  lease?: LeaseOptions;
+  /** Called when this replica lost the engine lease (it has stopped; a service should exit and restart). */
+  onLeaseLost?: (why: string) => void;
   clock?: Clock;
   timers?: TimerApi;
   fetch?: typeof fetch;
@@ -95,6 +107,8 @@ export class NotifyEngine {
   private stopped = false;
   private loaded = false;
   private readonly attempts: AttemptRunner;
+  private readonly lease: LeaseKeeper | undefined;
+  private role: 'standby' | 'active' | 'stopped' = 'standby';
 
   constructor(options: NotifyEngineOptions) {
     const config = normalizeConfig(options.config);
@@ -131,10 +145,38 @@ export class NotifyEngine {
 
     const inhibitStage = new InhibitStage(config.inhibit);
     const silenceStage = new SilenceStage();
+    const store: NotifyStore = options.store ?? new MemoryNotifyStore();
+    const onLeaseLost = options.onLeaseLost;
+    this.lease = store.leases
+      ? new LeaseKeeper(
+          store.leases,
+          options.lease?.owner ?? defaultOwner(random),
+          options.lease?.ttlMs ?? DEFAULT_LEASE_MS,
+          options.timers ?? GLOBAL_TIMERS,
+          logger,
+          (why) => {
+            logger.error({ component: 'notify', operation: 'lease', why }, 'engine lease lost: stopping');
+            void this.halt();
+            onLeaseLost?.(why);
+          },
+        )
+      : undefined;
+    const writer = new GroupCommit(store, {
+      fence: () => this.lease?.fence,
+      onError: (err) => {
+        if (err instanceof NotifyLeaseLostError) this.lease?.lost(err.message);
+        else
+          logger.error(
+            { component: 'notify', operation: 'store', err: vault.redact(String(err)) },
+            'store write failed; the batch is kept and retried with the next one',
+          );
+      },
+    });
+
     // The stages, in pipeline order.
     this.s = {
       config,
-      store: options.store ?? new MemoryNotifyStore(),
+      store: writer,
       clock,
       logger,
       random,
@@ -181,24 +223,38 @@ export class NotifyEngine {
 
   // ---- lifecycle ---------------------------------------------------------------------------
 
-  /** Loads state from the store and arms the scheduler; pending groups, escalations and deliveries resume. */
+  /**
+   * Loads state from the store and arms the scheduler; pending groups, escalations and deliveries
+   * resume. With a shared store (leases) it first waits, as a standby, until this replica holds the
+   * engine lease.
+   */
   start(): Promise<void> {
-    this.started ??= this.run(async () => {
-      await load(this.s);
-      this.loaded = true;
-    });
+    this.started ??= (async () => {
+      if (this.lease) await this.lease.acquire();
+      if (this.stopped) return;
+      await this.run(async () => {
+        await load(this.s);
+        this.loaded = true;
+        this.role = 'active';
+      });
+    })();
     return this.started;
+  }
+
+  /** `standby` (waiting for the engine lease, or not started), `active`, or `stopped`. */
+  get state(): 'standby' | 'active' | 'stopped' {
+    return this.role;
   }
 
   /**
    * Stops the scheduler, aborts sends in flight (they count as failed attempts and are retried after
-   * the next start) and closes channels; pending work stays in the store for the next start.
+   * the next start), writes what is buffered, gives up the engine lease and closes channels; pending
+   * work stays in the store for the next start.
    */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.s.scheduler.stop();
-    this.attempts.abortAll();
-    await this.settle();
+    await this.halt();
+    await this.s.store.commit().catch(() => undefined);
+    await this.lease?.release();
     for (const c of Object.values(this.s.channels)) await c?.close?.();
   }
 
@@ -208,6 +264,7 @@ export class NotifyEngine {
    */
   async drain(graceMs: number): Promise<'drained' | 'timed_out'> {
     this.stopped = true;
+    this.role = 'stopped';
     this.s.scheduler.stop();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const outcome = await Promise.race([
@@ -221,20 +278,48 @@ export class NotifyEngine {
     return outcome;
   }
 
-  /** Resolves when the queue is empty and no send is in flight (tests and graceful shutdown). */
+  /** Stops taking work: scheduler off, sends aborted, queue drained. */
+  private async halt(): Promise<void> {
+    this.stopped = true;
+    this.role = 'stopped';
+    this.s.scheduler.stop();
+    this.attempts.abortAll();
+    await this.settle();
+  }
+
+  /** Resolves when the queue is empty, no send is in flight and every write is in the store. */
   async settle(): Promise<void> {
     for (;;) {
       const q = this.queue;
       await q;
       if (this.s.inflight.size > 0) await Promise.allSettled([...this.s.inflight]);
-      if (q === this.queue && this.s.inflight.size === 0) return;
+      // A store that refuses writes does not keep settle() spinning: it returns and the writes wait.
+      const written = await this.s.store.commit().then(
+        () => true,
+        () => false,
+      );
+      if (q === this.queue && this.s.inflight.size === 0 && (this.s.store.pending === 0 || !written)) return;
     }
   }
 
+  /**
+   * Runs `fn` on the serial queue. Its writes form one batch unit (sealed when it ends); the caller is
+   * answered once they are in the store (group commit), while the queue goes on with the next task.
+   */
   private run<T>(fn: () => Promise<T> | T): Promise<T> {
-    const next = this.queue.then(fn);
+    const store = this.s.store;
+    const next = this.queue.then(async () => {
+      try {
+        return await fn();
+      } finally {
+        store.seal();
+      }
+    });
     this.queue = next.catch(() => undefined);
-    return next;
+    return next.then(async (value) => {
+      await store.commit();
+      return value;
+    });
   }
 
   private ready(): Promise<void> | undefined {
@@ -397,6 +482,8 @@ export class NotifyEngine {
     incidents: Incident[];
     deliveries: DeliveryJob[];
     scheduled: number;
+    /** Store batches written since start and the documents in them (group commit). */
+    writes: { batches: number; documents: number; pending: number };
   } {
     return {
       alerts: [...this.s.alerts.values()],
@@ -405,8 +492,20 @@ export class NotifyEngine {
       deliveries: [...this.s.jobs.values()],
       // Pending work items; the recurring housekeeping entry is not one.
       scheduled: this.s.scheduler.size - (this.s.scheduler.dueAt(HOUSEKEEPING_KEY) === undefined ? 0 : 1),
+      writes: {
+        batches: this.s.store.stats.batches,
+        documents: this.s.store.stats.writes,
+        pending: this.s.store.pending,
+      },
     };
   }
+}
+
+/** A replica name unique per process: host, pid and a random suffix. */
+function defaultOwner(random: RandomSource): string {
+  const host = typeof process !== 'undefined' ? (process.env.HOSTNAME ?? 'host') : 'host';
+  const pid = typeof process !== 'undefined' ? process.pid : 0;
+  return `${host}:${pid}:${Math.floor(random() * 36 ** 6).toString(36)}`;
 }
 
 /** Creates an engine (call `start()` to resume from the store; the first operation starts it anyway). */

@@ -9,7 +9,9 @@ export type NotifyErrorCode =
   | 'input_invalid'
   | 'body_too_large'
   | 'unsupported_media_type'
-  | 'ack_forbidden';
+  | 'ack_forbidden'
+  | 'lease_lost'
+  | 'store_failed';
 
 /** The one error base class of @fieldops/notify; messages start with `@fieldops/notify:`. */
 export class NotifyError extends Error {
@@ -62,5 +64,21 @@ export class NotifyAckForbiddenError extends NotifyError {
   override readonly name = 'NotifyAckForbiddenError';
   constructor(message: string) {
     super('ack_forbidden', message);
+  }
+}
+
+/** A write refused because this replica no longer holds the engine lease (another one took over). */
+export class NotifyLeaseLostError extends NotifyError {
+  override readonly name = 'NotifyLeaseLostError';
+  constructor(message: string) {
+    super('lease_lost', message);
+  }
+}
+
+/** The store could not be opened or written (the cause says why; no document content is quoted). */
+export class NotifyStoreError extends NotifyError {
+  override readonly name = 'NotifyStoreError';
+  constructor(message: string, cause?: unknown) {
+    super('store_failed', message, { cause });
   }
 }

@@ -45,6 +45,11 @@ export interface Channel {
 export interface SendOptions {
   /** Aborted when the attempt times out or the engine stops; pass it to `fetch`. */
   signal?: AbortSignal;
+  /**
+   * The same for every attempt of one page to one address, across retries and restarts; a channel whose
+   * provider deduplicates requests by a key should send it (the at-least-once window after a crash).
+   */
+  idempotencyKey?: string;
 }
 
 /** What a channel factory receives from the engine. */

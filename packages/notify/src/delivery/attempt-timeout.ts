@@ -22,7 +22,7 @@ export class AttemptRunner {
    * the attempt resolves as a retryable failure (`timeout` or `aborted`), whether or not the channel
    * honours the signal.
    */
-  async send(channel: Channel, message: Message): Promise<SendResult> {
+  async send(channel: Channel, message: Message, idempotencyKey?: string): Promise<SendResult> {
     const controller = new AbortController();
     this.live.add(controller);
     let handle: unknown;
@@ -38,7 +38,13 @@ export class AttemptRunner {
       );
     });
     try {
-      return await Promise.race([channel.send(message, { signal: controller.signal }), stopped]);
+      return await Promise.race([
+        channel.send(message, {
+          signal: controller.signal,
+          ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+        }),
+        stopped,
+      ]);
     } finally {
       this.timers.clearTimeout(handle);
       this.live.delete(controller);

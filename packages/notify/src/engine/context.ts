@@ -15,7 +15,7 @@ import type { InhibitStage } from '../stages/inhibit.js';
 import type { MuteStage } from '../stages/mute.js';
 import type { RouteTree } from '../stages/route.js';
 import type { SilenceStage } from '../stages/silence.js';
-import type { NotifyStore } from '../store/store.js';
+import type { GroupCommit } from '../store/group-commit.js';
 import type { AlertRecord, Clock, Logger, RandomSource, TracerLike } from '../types.js';
 
 /** How many sent WhatsApp messages are remembered for late status webhooks. */
@@ -40,7 +40,8 @@ export interface SentMessage {
 /** Everything the flows work with. */
 export interface EngineContext {
   readonly config: NormalizedConfig;
-  readonly store: NotifyStore;
+  /** The store behind a group-commit buffer: writes of one queue task land in one batch. */
+  readonly store: GroupCommit;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly random: RandomSource;

@@ -5,6 +5,9 @@ import type { AttemptOutcome, DeliveryJob } from '../stages/deliver.js';
 import { type EngineContext, MAX_SENT_REMEMBERED } from './context.js';
 import { recordNotified } from './notified.js';
 
+/** How long a delivery waits when its attempt could not be recorded (store unavailable). */
+export const STORE_RETRY_MS = 1_000;
+
 /** Creates one delivery job per contact of a receiver and starts the due ones. */
 export async function enqueue(s: EngineContext, data: NotificationData, receiverName: string): Promise<void> {
   const receiver = s.config.receivers.get(receiverName);
@@ -50,8 +53,18 @@ export function dispatch(s: EngineContext, id: string): void {
       'notify.attempt': job.attempt + 1,
     },
   });
-  const p = s.deliverStage
-    .attempt(job, () => s.clock.now())
+  // Record the attempt before sending: once the marker is in the store, a restart knows this page
+  // may have gone out (the at-least-once window: a provider that accepted but did not answer) and
+  // resends it under the same idempotency key instead of creating a new page.
+  job.in_flight = { step: job.step, at: s.clock.now() };
+  void s.store.put('deliveries', id, job);
+  let recorded = false;
+  const p = s.store
+    .durable()
+    .then(() => {
+      recorded = true;
+      return s.deliverStage.attempt(job, () => s.clock.now());
+    })
     .then((outcome) => {
       if (span) {
         span.setAttribute('notify.outcome', outcome.kind);
@@ -66,6 +79,18 @@ export function dispatch(s: EngineContext, id: string): void {
     .then(
       (outcome) => s.run(() => applyOutcome(s, id, job, outcome)),
       (err: unknown) => {
+        if (!recorded) {
+          // The attempt could not be recorded (store down, lease lost): nothing was sent. Try again later.
+          s.logger.warn(
+            { component: 'notify', delivery: id, err: s.vault.redact(String(err)) },
+            'attempt not recorded, not sent; retrying later',
+          );
+          return s.run(() => {
+            if (s.jobs.get(id) !== job) return;
+            job.next_at = s.clock.now() + STORE_RETRY_MS;
+            scheduleDelivery(s, id, job.next_at);
+          });
+        }
         s.logger.error(
           { component: 'notify', delivery: id, err: s.vault.redact(String(err)) },
           'delivery attempt crashed',
@@ -84,6 +109,13 @@ export function dispatch(s: EngineContext, id: string): void {
         );
       },
     )
+    // The outcome's own write may fail (store down); the job stays stored and is retried after a restart.
+    .catch((err: unknown) => {
+      s.logger.error(
+        { component: 'notify', delivery: id, err: s.vault.redact(String(err)) },
+        'delivery outcome not stored',
+      );
+    })
     .finally(() => s.inflight.delete(p));
   s.inflight.add(p);
 }
@@ -95,6 +127,7 @@ export async function applyOutcome(
   job: DeliveryJob,
   outcome: AttemptOutcome,
 ): Promise<void> {
+  delete job.in_flight;
   // Acknowledged (or otherwise cancelled) while the send was in flight: nothing more happens.
   if (s.jobs.get(id) !== job) {
     if (outcome.kind === 'sent') emit(s, outcome.receipt);

@@ -44,9 +44,13 @@ export async function load(s: EngineContext): Promise<void> {
     s.escalateStage.restore(i);
     if (i.status === 'open' && i.next_at !== undefined) s.scheduler.schedule(`e:${i.id}`, i.next_at);
   }
+  let unanswered = 0;
   for (const j of await s.store.list<DeliveryJob>('deliveries')) {
     s.jobs.set(j.id, j);
-    s.scheduler.schedule(`d:${j.id}`, j.next_at);
+    // Recorded before its send and never answered: the process died mid-send. Sent again now, under
+    // the same idempotency key (the at-least-once window the README describes).
+    if (j.in_flight) unanswered++;
+    s.scheduler.schedule(`d:${j.id}`, j.in_flight ? Math.min(j.next_at, now) : j.next_at);
   }
   for (const silence of await s.store.list<Silence>('silences')) s.silenceStage.put(silence);
   for (const w of await s.store.list<{ phone: string; at: number }>('windows'))
@@ -62,6 +66,7 @@ export async function load(s: EngineContext): Promise<void> {
       alerts: s.alerts.size,
       groups: s.groupStage.size,
       deliveries: s.jobs.size,
+      unanswered_attempts: unanswered,
     },
     'notify engine started',
   );

@@ -46,6 +46,16 @@ export interface DeliveryJob {
   /** WhatsApp: the provider said free text needs the template (131047). */
   force_template?: boolean;
   last_error?: { code: string; message: string; retryable: boolean };
+  /**
+   * An attempt recorded in the store before its send started and not yet answered. Found on load, it
+   * means the process died mid-send: the page is sent again with the same idempotency key.
+   */
+  in_flight?: { step: number; at: number };
+}
+
+/** The idempotency key of a job's current step: the same for every attempt and after a restart. */
+export function idempotencyKey(job: DeliveryJob): string {
+  return `${job.id}.${job.step}`;
 }
 
 /** What one attempt led to. */
@@ -143,7 +153,7 @@ export class DeliverStage {
     job.total_attempts++;
     let result: SendResult;
     try {
-      result = await this.deps.attempts.send(channel, message);
+      result = await this.deps.attempts.send(channel, message, idempotencyKey(job));
     } catch (err) {
       // A channel that throws (an unresolvable secret, a malformed webhook URL) has a configuration
       // problem: retrying will not fix it, the next channel in the chain might.

@@ -1,10 +1,10 @@
-import type { NotifyStore, StoreCollection } from './store.js';
+import type { NotifyStore, StoreCollection, StoreWrite } from './store.js';
 
 /** Options of the memory store. */
 export interface MemoryStoreOptions {
   /**
-   * Copy values through JSON on write and read, as a real store would (default true). The benches turn
-   * it off to measure the stages rather than the copying.
+   * Keep documents as JSON text, as a real store would (default true). The benches turn it off to
+   * measure the stages rather than the copying: the store then holds the engine's live objects.
    */
   copy?: boolean;
 }
@@ -13,9 +13,16 @@ export interface MemoryStoreOptions {
 export class MemoryNotifyStore implements NotifyStore {
   private readonly data = new Map<StoreCollection, Map<string, unknown>>();
   private readonly copy: boolean;
+  /** Batches written so far (tests assert group commit with it). */
+  batches = 0;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.copy = options.copy ?? true;
+  }
+
+  /** True when documents are kept by reference (`copy: false`). */
+  get keepsReferences(): boolean {
+    return !this.copy;
   }
 
   private col(collection: StoreCollection): Map<string, unknown> {
@@ -27,24 +34,29 @@ export class MemoryNotifyStore implements NotifyStore {
     return m;
   }
 
-  private clone<T>(value: T): T {
-    return this.copy && value !== undefined ? (JSON.parse(JSON.stringify(value)) as T) : value;
+  private read<T>(stored: unknown): T {
+    return (this.copy && typeof stored === 'string' ? JSON.parse(stored) : stored) as T;
   }
 
   async get<T>(collection: StoreCollection, key: string): Promise<T | undefined> {
-    return this.clone(this.col(collection).get(key) as T | undefined);
-  }
-
-  async put<T>(collection: StoreCollection, key: string, value: T): Promise<void> {
-    this.col(collection).set(key, this.clone(value));
-  }
-
-  async delete(collection: StoreCollection, key: string): Promise<void> {
-    this.col(collection).delete(key);
+    const v = this.col(collection).get(key);
+    return v === undefined ? undefined : this.read<T>(v);
   }
 
   async list<T>(collection: StoreCollection): Promise<T[]> {
-    return [...this.col(collection).values()].map((v) => this.clone(v as T));
+    return [...this.col(collection).values()].map((v) => this.read<T>(v));
+  }
+
+  async write(batch: readonly StoreWrite[]): Promise<void> {
+    this.batches++;
+    for (const w of batch) {
+      if (w.value === undefined) this.col(w.collection).delete(w.key);
+      else
+        this.col(w.collection).set(
+          w.key,
+          this.copy && typeof w.value !== 'string' ? JSON.stringify(w.value) : w.value,
+        );
+    }
   }
 
   /** Number of documents in a collection (for tests). */

@@ -1,0 +1,148 @@
+// Group commit: the engine changes its working copy on one serial queue; every change is written to
+// the store, but a batch of them per round trip instead of one round trip per change. A queue task is
+// the unit of atomicity (an escalation step and the deliveries it creates land together or not at
+// all); a caller is answered once the batch holding its task is durable.
+import type { NotifyStore, StoreCollection, StoreFence, StoreWrite } from './store.js';
+
+const DONE: Promise<void> = Promise.resolve();
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A batch nobody waits for may fail; the failure reaches `onError`, not an unhandled rejection.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/** Options of {@link GroupCommit}. */
+export interface GroupCommitOptions {
+  /** The lease writes must hold (replicas); checked by the store in the batch's transaction. */
+  fence?: () => StoreFence | undefined;
+  /** Called when a batch fails (its writes are kept and go with the next batch). */
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * Buffers the engine's writes and commits them in batches: `put`/`delete` record a change of the open
+ * task, `seal` closes the task (its documents are snapshotted then, so later changes cannot leak into
+ * it), `commit` resolves once everything sealed so far is in the store. One batch is in flight at a
+ * time; what is sealed meanwhile goes in the next one, so batches grow with the load.
+ */
+export class GroupCommit {
+  private open = new Map<string, { collection: StoreCollection; key: string; value: object | undefined }>();
+  private sealed = new Map<string, StoreWrite>();
+  private waiting: Deferred | undefined;
+  private inflight: Deferred | undefined;
+  private afterSeal: Deferred | undefined;
+  /** Batches written, and documents in them (for benches and tests). */
+  readonly stats = { batches: 0, writes: 0 };
+
+  constructor(
+    readonly store: NotifyStore,
+    private readonly options: GroupCommitOptions = {},
+  ) {}
+
+  /** One document from the store (not from the buffer). */
+  get<T>(collection: StoreCollection, key: string): Promise<T | undefined> {
+    return this.store.get<T>(collection, key);
+  }
+
+  /** Every document of a collection from the store (not from the buffer). */
+  list<T>(collection: StoreCollection): Promise<T[]> {
+    return this.store.list<T>(collection);
+  }
+
+  /** Records a write in the open task (a later write of the same key replaces it). */
+  put<T>(collection: StoreCollection, key: string, value: T): Promise<void> {
+    this.open.set(`${collection}\u0000${key}`, { collection, key, value: value as object });
+    return DONE;
+  }
+
+  /** Records a delete in the open task. */
+  delete(collection: StoreCollection, key: string): Promise<void> {
+    this.open.set(`${collection}\u0000${key}`, { collection, key, value: undefined });
+    return DONE;
+  }
+
+  /** Writes not yet in the store. */
+  get pending(): number {
+    return this.open.size + this.sealed.size;
+  }
+
+  /** Closes the open task: its documents are snapshotted now and join the next batch. */
+  seal(): void {
+    if (this.open.size > 0) {
+      const refs = this.store.keepsReferences === true;
+      for (const [k, w] of this.open) {
+        this.sealed.set(k, {
+          collection: w.collection,
+          key: w.key,
+          value: w.value === undefined ? undefined : refs ? w.value : JSON.stringify(w.value),
+        });
+      }
+      this.open.clear();
+    }
+    const d = this.afterSeal;
+    if (d) {
+      this.afterSeal = undefined;
+      this.commit().then(d.resolve, d.reject);
+    }
+  }
+
+  /** Resolves when everything sealed so far is in the store; rejects when its batch failed. */
+  commit(): Promise<void> {
+    if (this.sealed.size === 0) return this.inflight?.promise ?? DONE;
+    this.waiting ??= deferred();
+    const p = this.waiting.promise;
+    if (!this.inflight) this.kick();
+    return p;
+  }
+
+  /** Resolves when the open task's writes too are in the store (after it is sealed). */
+  durable(): Promise<void> {
+    if (this.open.size === 0) return this.commit();
+    this.afterSeal ??= deferred();
+    return this.afterSeal.promise;
+  }
+
+  private kick(): void {
+    const d = this.waiting;
+    if (!d) return;
+    this.waiting = undefined;
+    const batch = [...this.sealed.values()];
+    this.sealed.clear();
+    this.inflight = d;
+    const fence = this.options.fence?.();
+    this.stats.batches++;
+    this.stats.writes += batch.length;
+    this.store.write(batch, fence ? { fence } : undefined).then(
+      () => this.settled(d),
+      (err: unknown) => {
+        // Keep the writes (unless a newer one of the same key is already waiting) for the next batch.
+        for (const w of batch) {
+          const k = `${w.collection}\u0000${w.key}`;
+          if (!this.sealed.has(k)) this.sealed.set(k, w);
+        }
+        this.options.onError?.(err);
+        this.settled(d, err);
+      },
+    );
+  }
+
+  private settled(d: Deferred, err?: unknown): void {
+    this.inflight = undefined;
+    if (err === undefined) d.resolve();
+    else d.reject(err);
+    if (this.waiting) this.kick();
+  }
+}

@@ -1,0 +1,157 @@
+// A NotifyStore on SQL (Postgres through `pg`, or PGlite): documents and leases in the notify schema.
+import { runMigrations, type SqlDatabase, type SqlExecutor } from '@fieldops/bus';
+import { NotifyLeaseLostError, NotifyStoreError } from '../../errors.js';
+import type {
+  NotifyStore,
+  StoreCollection,
+  StoreFence,
+  StoreLeases,
+  StoreWrite,
+  StoreWriteOptions,
+} from '../store.js';
+import { NOTIFY_MIGRATIONS, NOTIFY_SCHEMA } from './schema.js';
+
+const T = `${NOTIFY_SCHEMA}.documents`;
+const L = `${NOTIFY_SCHEMA}.leases`;
+
+/**
+ * Keys as Postgres text: a text value cannot hold NUL, which the engine uses as a separator (the
+ * notification log's `receiver NUL group key`). Escaping `\\` and NUL keeps the mapping one-to-one.
+ */
+function sqlKey(key: string): string {
+  return key.includes('\\') || key.includes('\u0000')
+    ? key.replaceAll('\\', '\\\\').replaceAll('\u0000', '\\0')
+    : key;
+}
+
+/** Options of {@link createSqlNotifyStore}. */
+export interface SqlNotifyStoreOptions {
+  /** Close the database with the store (true when the factory opened it). */
+  readonly ownsDatabase?: boolean;
+}
+
+/** Checks, inside the batch's transaction, that the fence's lease is still held and unexpired. */
+async function checkFence(tx: SqlExecutor, fence: StoreFence): Promise<void> {
+  // FOR SHARE: a takeover (FOR UPDATE SKIP LOCKED) skips the row while this batch commits.
+  const { rows } = await tx.query(
+    `SELECT 1 FROM ${L} WHERE name = $1 AND owner = $2 AND token = $3 AND expires_at > clock_timestamp() FOR SHARE`,
+    [fence.lease, fence.owner, fence.token],
+  );
+  if (rows.length === 0) {
+    throw new NotifyLeaseLostError(
+      `store: lease ${fence.lease} is no longer held by ${fence.owner} (token ${fence.token}); nothing was written`,
+    );
+  }
+}
+
+/** Leases on the `leases` table, taken with `FOR UPDATE SKIP LOCKED`. */
+function sqlLeases(db: SqlDatabase): StoreLeases {
+  return {
+    acquire(lease, owner, ttlMs) {
+      return db.transaction(async (tx) => {
+        // Ours and unexpired: renew. A plain UPDATE waits for our own fenced batch (FOR SHARE) to commit.
+        const renewed = await tx.query(
+          `UPDATE ${L} SET expires_at = clock_timestamp() + $3 * interval '1 millisecond'
+            WHERE name = $1 AND owner = $2 AND expires_at > clock_timestamp() RETURNING token::int AS token`,
+          [lease, owner, ttlMs],
+        );
+        const mine = renewed.rows[0] as { token: number } | undefined;
+        if (mine) return { lease, owner, token: Number(mine.token) };
+        await tx.query(
+          `INSERT INTO ${L} (name, owner, token, expires_at) VALUES ($1, '', 0, '-infinity') ON CONFLICT (name) DO NOTHING`,
+          [lease],
+        );
+        // Free or expired: take it over. A row another replica has locked (renewing, or committing a
+        // fenced batch) is skipped: it is held.
+        const { rows } = await tx.query(
+          `SELECT token::int AS token FROM ${L}
+            WHERE name = $1 AND expires_at <= clock_timestamp()
+            FOR UPDATE SKIP LOCKED`,
+          [lease],
+        );
+        const row = rows[0] as { token: number } | undefined;
+        if (!row) return undefined;
+        const token = Number(row.token) + 1;
+        await tx.query(
+          `UPDATE ${L} SET owner = $2, token = $3, expires_at = clock_timestamp() + $4 * interval '1 millisecond' WHERE name = $1`,
+          [lease, owner, token, ttlMs],
+        );
+        return { lease, owner, token };
+      });
+    },
+    async release(fence) {
+      await db.query(
+        `UPDATE ${L} SET expires_at = '-infinity' WHERE name = $1 AND owner = $2 AND token = $3`,
+        [fence.lease, fence.owner, fence.token],
+      );
+    },
+  };
+}
+
+/**
+ * Opens a NotifyStore on a bus SqlDatabase (Postgres or PGlite) and migrates the notify schema; safe
+ * to call from several processes at once.
+ */
+export async function createSqlNotifyStore(
+  db: SqlDatabase,
+  options: SqlNotifyStoreOptions = {},
+): Promise<NotifyStore> {
+  try {
+    await runMigrations(db, NOTIFY_MIGRATIONS);
+  } catch (err) {
+    throw new NotifyStoreError(`store: migrating schema ${NOTIFY_SCHEMA} on ${db.dialect} failed`, err);
+  }
+  return {
+    leases: sqlLeases(db),
+    async get<T>(collection: StoreCollection, key: string): Promise<T | undefined> {
+      const { rows } = await db.query(`SELECT value FROM ${T} WHERE collection = $1 AND key = $2`, [
+        collection,
+        sqlKey(key),
+      ]);
+      const row = rows[0] as { value: string } | undefined;
+      return row ? (JSON.parse(row.value) as T) : undefined;
+    },
+    async list<T>(collection: StoreCollection): Promise<T[]> {
+      const { rows } = await db.query(`SELECT value FROM ${T} WHERE collection = $1`, [collection]);
+      return rows.map((r) => JSON.parse((r as { value: string }).value) as T);
+    },
+    async write(batch: readonly StoreWrite[], writeOptions: StoreWriteOptions = {}): Promise<void> {
+      // The last write of a key wins; one statement for the upserts, one for the deletes.
+      const last = new Map<string, StoreWrite>();
+      for (const w of batch) last.set(`${w.collection}\u0000${w.key}`, w);
+      const put: [string[], string[], string[]] = [[], [], []];
+      const del: [string[], string[]] = [[], []];
+      for (const w of last.values()) {
+        if (w.value === undefined) {
+          del[0].push(w.collection);
+          del[1].push(sqlKey(w.key));
+        } else {
+          put[0].push(w.collection);
+          put[1].push(sqlKey(w.key));
+          put[2].push(typeof w.value === 'string' ? w.value : JSON.stringify(w.value));
+        }
+      }
+      await db.transaction(async (tx) => {
+        if (writeOptions.fence) await checkFence(tx, writeOptions.fence);
+        if (put[0].length > 0) {
+          await tx.query(
+            `INSERT INTO ${T} (collection, key, value)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+             ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value, updated_at = now()`,
+            put,
+          );
+        }
+        if (del[0].length > 0) {
+          await tx.query(
+            `DELETE FROM ${T} d USING unnest($1::text[], $2::text[]) AS x(collection, key)
+              WHERE d.collection = x.collection AND d.key = x.key`,
+            del,
+          );
+        }
+      });
+    },
+    async close() {
+      if (options.ownsDatabase) await db.close();
+    },
+  };
+}
