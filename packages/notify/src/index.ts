@@ -31,6 +31,8 @@ export {
 } from './config.js';
 /** Durations such as `30s` or `1h30m`. */
 export { type Duration, parseDuration } from './duration.js';
+/** Replicas sharing one store: the engine lease (`options.lease`). */
+export type { LeaseOptions } from './engine/lease.js';
 // Engine
 /** The engine, its factory and what its operations take and return. */
 export {
@@ -50,12 +52,13 @@ export {
   NotifyConfigError,
   NotifyError,
   type NotifyErrorCode,
+  NotifyLeaseLostError,
   NotifySecretError,
+  NotifyStoreError,
 } from './errors.js';
 // Data the engine shows
 /** Alert fingerprints (a hash of the labels without `severity`), for acknowledging by fingerprint. */
 export { fingerprintOf } from './fingerprint.js';
-
 // HTTP
 /** Events, acknowledgements, alerts and silences over HTTP (Fetch API handler). */
 export { createNotifyApiHandler, type NotifyApiOptions, type NotifyApiTarget } from './http/api-handler.js';
@@ -96,9 +99,19 @@ export type { Incident } from './stages/escalate.js';
 export type { GroupState } from './stages/group.js';
 export type { IngestInput } from './stages/ingest.js';
 export type { Silence, SilenceInput } from './stages/silence.js';
-/** The store interface and its memory implementation (`options.store`). */
+/**
+ * The store interface and its memory implementation (`options.store`); Postgres and PGlite stores are
+ * in the entries `@fieldops/notify/pg` and `@fieldops/notify/pglite`.
+ */
 export { MemoryNotifyStore, type MemoryStoreOptions } from './store/memory-store.js';
-export type { NotifyStore, StoreCollection } from './store/store.js';
+export type {
+  NotifyStore,
+  StoreCollection,
+  StoreFence,
+  StoreLeases,
+  StoreWrite,
+  StoreWriteOptions,
+} from './store/store.js';
 /** Default message templates per event type (handlebars), for `templates` to override. */
 export { DEFAULT_TEMPLATE, DEFAULT_TEMPLATES } from './templates/defaults.js';
 /** Injected dependencies and shared types. */

@@ -6,7 +6,7 @@ import type { DeliveryJob } from '../../src/stages/deliver.js';
 import { baseConfig, engineWithRecorders } from '../support/helpers.js';
 import { pgliteKind, postgresKind, type StoreKind } from '../support/stores.js';
 
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 const alert = (i: number) => ({
   labels: { alertname: 'GatewayOffline', site: `site_${i}`, gateway_id: `gw_${i}` },

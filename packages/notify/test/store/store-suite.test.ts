@@ -5,7 +5,7 @@ import type { NotifyStore, StoreWrite } from '../../src/store/store.js';
 import { memoryKind, pgliteKind, postgresKind, type StoreKind } from '../support/stores.js';
 
 // Real databases on a loaded 2-core machine: PGlite's WASM start alone can take seconds.
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 const put = (collection: StoreWrite['collection'], key: string, doc: object): StoreWrite => ({
   collection,

@@ -1,0 +1,230 @@
+// The issue-14 fault test: incidents with two-level escalations through a notify process that is
+// SIGKILLed at random moments, then two replicas on one Postgres with the active one SIGKILLed. Pages
+// are counted at a real HTTP pager. Used by `pnpm --filter @fieldops/notify fault-test` (full size) and
+// test/fault.test.ts (reduced size in CI).
+import type { ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { startChild, startPostgres, stopChild } from '@fieldops/bus/testing';
+
+/** Sizes and timings of one run. */
+export interface FaultTestOptions {
+  incidents: number;
+  /** SIGKILLs of the single process (phase 1). */
+  kills?: number;
+  /** Escalation delay of each level, ms. */
+  delayMs?: number;
+  /** Lease time, ms. */
+  leaseMs?: number;
+  /** Incidents arrive evenly over this many ms. */
+  spreadMs?: number;
+  /** Pages per second the pager channel allows. */
+  rate?: number;
+  /** Give up waiting for the expected pages after this many ms past the last fault. */
+  deadlineMs?: number;
+  /** Random source for the kill moments (tests pass a seeded one). */
+  random?: () => number;
+  log?: (line: string) => void;
+}
+
+/** One page as the pager received it. */
+interface Page {
+  to: string;
+  fingerprints: string[];
+  key: string;
+  owner: string;
+  at: number;
+}
+
+/** What a run found. */
+export interface FaultTestReport {
+  incidents: number;
+  expectedPages: number;
+  /** Distinct (incident, step, receiver) pages delivered. */
+  delivered: number;
+  missing: number;
+  /** (incident, step, receiver) paged under more than one idempotency key: a real duplicate. */
+  duplicates: number;
+  /** Requests that repeated a key already received: the at-least-once window after a kill. */
+  resentSameKey: number;
+  requests: number;
+  faults: { at_ms: number; what: string }[];
+  /** Escalation lateness (page of a level minus page of the level before minus the delay), ms. */
+  lateness: { p50: number; p99: number; max: number; maxAfterTakeover: number };
+  /** Kill of the active replica to the first page sent by the standby, ms. */
+  takeoverMs: number | undefined;
+  seconds: number;
+}
+
+const CHILD = fileURLToPath(new URL('./notify-child.ts', import.meta.url));
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+/** Runs the fault test and reports what the pager received. */
+export async function runFaultTest(options: FaultTestOptions): Promise<FaultTestReport> {
+  const n = options.incidents;
+  const kills = options.kills ?? 5;
+  const delayMs = options.delayMs ?? 20_000;
+  const leaseMs = options.leaseMs ?? 5_000;
+  const spreadMs = options.spreadMs ?? Math.max(5_000, n * 6);
+  const rate = options.rate ?? 500;
+  const random = options.random ?? Math.random;
+  const log = options.log ?? (() => {});
+  const t0 = Date.now();
+  const faults: FaultTestReport['faults'] = [];
+  const pages: Page[] = [];
+
+  const sink: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
+    req.on('end', () => {
+      try {
+        pages.push({ ...(JSON.parse(body) as Omit<Page, 'at'>), at: Date.now() });
+        res.writeHead(200).end('{}');
+      } catch {
+        res.writeHead(400).end();
+      }
+    });
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+  const sinkUrl = `http://127.0.0.1:${(sink.address() as { port: number }).port}`;
+  const pgServer = await startPostgres();
+  const children: ChildProcess[] = [];
+
+  const start = (owner: string, incidents: number) => {
+    const { child, output } = startChildWithEnv(owner, incidents);
+    children.push(child);
+    return { child, output };
+  };
+  const startChildWithEnv = (owner: string, incidents: number) =>
+    startChild('env', [
+      `STORE=postgres:${pgServer.url}`,
+      `SINK=${sinkUrl}`,
+      `INCIDENTS=${incidents}`,
+      `DELAY_MS=${delayMs}`,
+      `LEASE_MS=${leaseMs}`,
+      `OWNER=${owner}`,
+      `T0=${t0 + 2_000}`,
+      `SPREAD_MS=${spreadMs}`,
+      `RATE=${rate}`,
+      process.execPath,
+      '--import',
+      'tsx',
+      CHILD,
+    ]);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // A kill is "at a random moment" of a running process: wait until it runs (READY), then a random time.
+  const ready = async (c: { child: ChildProcess; output: () => string }, word = 'READY') => {
+    const until = Date.now() + 180_000;
+    while (!c.output().includes(word) && Date.now() < until) {
+      if (c.child.exitCode !== null) throw new Error(`notify exited: ${c.output().slice(-2000)}`);
+      await sleep(50);
+    }
+  };
+  const kill = async (child: ChildProcess, what: string, output?: () => string) => {
+    faults.push({ at_ms: Date.now() - t0, what });
+    log(`${Date.now() - t0} ms: ${what}${output ? ` (its output: ${output().trim().slice(-300)})` : ''}`);
+    await stopChild(child, 'SIGKILL');
+  };
+
+  let takeoverMs: number | undefined;
+  let killedActiveAt = 0;
+  try {
+    // Phase 1: one process, killed `kills` times at random moments over the incident stream and the
+    // escalations behind it. It restarts under the same name, so it renews its own lease at once.
+    let a = start('replica-a', n);
+    const window = spreadMs + 2 * delayMs;
+    const gap = window / (kills + 2);
+    for (let k = 1; k <= kills; k++) {
+      await ready(a);
+      await sleep(Math.floor(gap * (0.3 + 1.4 * random())));
+      await kill(a.child, `SIGKILL notify (single process) #${k}`, a.output);
+      a = start('replica-a', n);
+    }
+    // Phase 2: a second replica joins as a standby; the active one is killed at a random moment.
+    await ready(a);
+    const b = start('replica-b', 0);
+    // The standby is up (store open, polling for the lease) before the active replica dies.
+    await ready(b, 'STARTING');
+    await sleep(Math.floor(gap * (0.5 + random())));
+    killedActiveAt = Date.now();
+    await kill(a.child, 'SIGKILL the active replica (replica-b takes over)', a.output);
+
+    const expected = 3 * n;
+    const deadline = Date.now() + (options.deadlineMs ?? window + 10 * leaseMs + 120_000);
+    const distinct = () => new Set(pages.map((p) => `${p.fingerprints.join(',')}|${p.to}`)).size;
+    while (distinct() < expected && Date.now() < deadline) {
+      await sleep(250);
+      if (b.child.exitCode !== null) throw new Error(`replica-b exited: ${b.output().slice(-2000)}`);
+    }
+    // Anything sent twice would arrive within a few retries: wait one more delay before counting.
+    await sleep(Math.min(delayMs, 10_000));
+    log(`replica-b: ${b.output().trim().slice(-300)}`);
+    await stopChild(b.child, 'SIGTERM', 30_000);
+  } finally {
+    for (const c of children) await stopChild(c, 'SIGKILL');
+    await pgServer.stop();
+    await new Promise((r) => sink.close(r));
+  }
+
+  // Count: one page per (incident, receiver) is expected; each receiver is one step (oncall = the
+  // first notification, lead = level 1, manager = level 2).
+  const byPage = new Map<string, { keys: Set<string>; first: number; requests: number }>();
+  for (const p of pages) {
+    const id = `${p.fingerprints.join(',')}|${p.to}`;
+    const e = byPage.get(id) ?? { keys: new Set<string>(), first: p.at, requests: 0 };
+    e.keys.add(p.key);
+    e.first = Math.min(e.first, p.at);
+    e.requests++;
+    byPage.set(id, e);
+  }
+  let duplicates = 0;
+  let resent = 0;
+  for (const e of byPage.values()) {
+    if (e.keys.size > 1) duplicates += e.keys.size - 1;
+    resent += e.requests - e.keys.size;
+  }
+  const incidents = new Set(pages.map((p) => p.fingerprints.join(',')));
+  const late: number[] = [];
+  const lateAfter: number[] = [];
+  for (const fp of incidents) {
+    const at = (to: string) => byPage.get(`${fp}|${to}`)?.first;
+    const [o, l, m] = [at('oncall'), at('lead'), at('manager')];
+    for (const [prev, cur] of [
+      [o, l],
+      [l, m],
+    ] as const) {
+      if (prev === undefined || cur === undefined) continue;
+      const d = cur - prev - delayMs;
+      late.push(d);
+      if (killedActiveAt && cur >= killedActiveAt) lateAfter.push(d);
+    }
+  }
+  late.sort((x, y) => x - y);
+  const firstFromB = pages.filter((p) => p.owner === 'replica-b').map((p) => p.at);
+  if (firstFromB.length > 0 && killedActiveAt) takeoverMs = Math.min(...firstFromB) - killedActiveAt;
+  const delivered = byPage.size;
+  return {
+    incidents: incidents.size,
+    expectedPages: 3 * n,
+    delivered,
+    missing: Math.max(0, 3 * n - delivered),
+    duplicates,
+    resentSameKey: resent,
+    requests: pages.length,
+    faults,
+    lateness: {
+      p50: quantile(late, 0.5),
+      p99: quantile(late, 0.99),
+      max: late.at(-1) ?? 0,
+      maxAfterTakeover: lateAfter.length > 0 ? Math.max(...lateAfter) : 0,
+    },
+    takeoverMs,
+    seconds: Math.round((Date.now() - t0) / 1000),
+  };
+}
