@@ -16,7 +16,7 @@ export interface FiringStore {
  * Keeps the ChirpStack monitor's open gateway-offline assertions next to the outbox: an offline event
  * and its row commit together, an online event deletes the row in the same transaction. After a
  * restart the monitor starts from that set, so a gateway that came back while the agent was down still
- * gets its resolve (decision 0020).
+ * gets its resolve (decision 0025).
  */
 export async function createFiringStore(db: SqlDatabase, outbox: Outbox): Promise<FiringStore> {
   await db.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);

@@ -1,4 +1,5 @@
 import type { FleetSnapshot } from '@fieldops/contracts/chirpstack/v1';
+import { FieldopsError } from '@fieldops/core';
 import type { Logger } from '../logger.js';
 import type { ApplyResult, ApplyWriter } from '../reconcile/apply/context.js';
 import { applyPlan } from '../reconcile/apply.js';
@@ -47,8 +48,12 @@ export interface RestoreResult {
 }
 
 /** A restore refused before anything was written. */
-export class RestoreRefusedError extends Error {
-  override readonly name = 'RestoreRefusedError';
+export class RestoreRefusedError extends FieldopsError {
+  override name = 'RestoreRefusedError';
+  /** @param message what was refused and how to go on (e.g. `--allow-existing`). */
+  constructor(message: string) {
+    super('restore_refused', message);
+  }
 }
 
 /** Devices whose keys, resolved from their references now, differ from what the site held. */
