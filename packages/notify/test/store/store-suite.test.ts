@@ -119,6 +119,18 @@ for (const kind of [pgliteKind(), postgresKind()] as StoreKind[]) {
       expect(await store.get('alerts', 'y')).toEqual({ y: 1 });
     });
 
+    it('a renewal that comes after expiry, with nobody having taken the lease, keeps the token', async () => {
+      const { store } = await kind.open();
+      const a = leasesOf(store);
+      const fa = await a.acquire('engine', 'replica-a', 200);
+      await new Promise((r) => setTimeout(r, 600));
+      // Expired but not taken: writes under the fence are still safe (no one else wrote) and go through.
+      await store.write([put('alerts', 'late', { late: true })], { fence: fa! });
+      const again = await a.acquire('engine', 'replica-a', 60_000);
+      expect(again?.token).toBe(fa?.token);
+      expect(await store.get('alerts', 'late')).toEqual({ late: true });
+    });
+
     it('a released lease is taken over at once', async () => {
       const { store, second } = await kind.open();
       const a = leasesOf(store);

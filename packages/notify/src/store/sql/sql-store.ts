@@ -32,9 +32,11 @@ export interface SqlNotifyStoreOptions {
 
 /** Checks, inside the batch's transaction, that the fence's lease is still held and unexpired. */
 async function checkFence(tx: SqlExecutor, fence: StoreFence): Promise<void> {
-  // FOR SHARE: a takeover (FOR UPDATE SKIP LOCKED) skips the row while this batch commits.
+  // Owner and token, not expiry: a takeover changes both under FOR UPDATE, and FOR SHARE here makes a
+  // takeover (FOR UPDATE SKIP LOCKED) skip the row while this batch commits. A lease that ran out
+  // without being taken is still safe to write under (nobody else wrote), so expiry alone refuses nothing.
   const { rows } = await tx.query(
-    `SELECT 1 FROM ${L} WHERE name = $1 AND owner = $2 AND token = $3 AND expires_at > clock_timestamp() FOR SHARE`,
+    `SELECT 1 FROM ${L} WHERE name = $1 AND owner = $2 AND token = $3 FOR SHARE`,
     [fence.lease, fence.owner, fence.token],
   );
   if (rows.length === 0) {
@@ -64,14 +66,16 @@ function sqlLeases(db: SqlDatabase): StoreLeases {
         // Free or expired: take it over. A row another replica has locked (renewing, or committing a
         // fenced batch) is skipped: it is held.
         const { rows } = await tx.query(
-          `SELECT token::int AS token FROM ${L}
+          `SELECT owner, token::int AS token FROM ${L}
             WHERE name = $1 AND expires_at <= clock_timestamp()
             FOR UPDATE SKIP LOCKED`,
           [lease],
         );
-        const row = rows[0] as { token: number } | undefined;
+        const row = rows[0] as { owner: string; token: number } | undefined;
         if (!row) return undefined;
-        const token = Number(row.token) + 1;
+        // Our own lease ran out but nobody took it (a takeover changes the owner): the token stays, so
+        // a late renewal under load is not mistaken for a lost lease.
+        const token = row.owner === owner ? Number(row.token) : Number(row.token) + 1;
         await tx.query(
           `UPDATE ${L} SET owner = $2, token = $3, expires_at = clock_timestamp() + $4 * interval '1 millisecond' WHERE name = $1`,
           [lease, owner, token, ttlMs],
