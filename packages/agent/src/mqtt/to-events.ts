@@ -43,13 +43,18 @@ export function buildTelemetryEvent(
   o: TelemetryEventOptions,
 ): TelemetryEvent {
   const deviceId = e.device.tags[DEVICE_ID_TAG];
-  const ref = {
-    dev_eui: e.device.devEui,
-    ...(deviceId?.startsWith('dev_') ? { device_id: deviceId as DeviceId } : {}),
-    ...(o.siteId ? { site_id: o.siteId as SiteId } : {}),
-    ...(e.device.applicationId ? { application_id: e.device.applicationId } : {}),
-    ...(e.device.deviceName ? { name: e.device.deviceName } : {}),
-  };
+  // Built by assignment rather than conditional spreads: this runs once per MQTT message.
+  const ref: {
+    dev_eui: string;
+    device_id?: DeviceId;
+    site_id?: SiteId;
+    application_id?: string;
+    name?: string;
+  } = { dev_eui: e.device.devEui };
+  if (deviceId?.startsWith('dev_')) ref.device_id = deviceId as DeviceId;
+  if (o.siteId) ref.site_id = o.siteId as SiteId;
+  if (e.device.applicationId) ref.application_id = e.device.applicationId;
+  if (e.device.deviceName) ref.name = e.device.deviceName;
   const opts = {
     source: o.source,
     id: buildEventId(e.event, e.device.devEui, e.deduplicationId, raw),

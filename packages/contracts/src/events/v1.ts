@@ -311,9 +311,16 @@ export function eventSchemaName(type: string): string {
     .join('');
 }
 
-/** The `dataschema` URI of an event type. */
+const dataSchemaUris = new Map<string, string>();
+
+/** The `dataschema` URI of an event type (computed once per type: `buildEvent` runs per MQTT message). */
 export function eventDataSchemaUri(type: EventType): string {
-  return `urn:fieldops:schema:events.v1.${eventSchemaName(type)}`;
+  let uri = dataSchemaUris.get(type);
+  if (uri === undefined) {
+    uri = `urn:fieldops:schema:events.v1.${eventSchemaName(type)}`;
+    if (Object.hasOwn(EVENT_TYPES, type)) dataSchemaUris.set(type, uri); // a closed set: the cache stays small
+  }
+  return uri;
 }
 
 type EventShape<T extends EventType> = typeof envelope & {
@@ -373,18 +380,20 @@ export function buildEvent<T extends EventType>(
   data: EventData<T>,
   options: BuildEventOptions,
 ): EventOf<T> {
-  return {
+  // Assignments, not conditional spreads: this runs once per telemetry message (same key order).
+  const event: Record<string, unknown> = {
     specversion: '1.0',
     id: options.id,
     source: options.source,
     type,
     time: options.time ?? new Date().toISOString(),
-    ...(options.subject !== undefined ? { subject: options.subject } : {}),
-    datacontenttype: 'application/json',
-    dataschema: eventDataSchemaUri(type),
-    ...(options.traceparent !== undefined ? { traceparent: options.traceparent } : {}),
-    data,
-  } as EventOf<T>;
+  };
+  if (options.subject !== undefined) event.subject = options.subject;
+  event.datacontenttype = 'application/json';
+  event.dataschema = eventDataSchemaUri(type);
+  if (options.traceparent !== undefined) event.traceparent = options.traceparent;
+  event.data = data;
+  return event as EventOf<T>;
 }
 
 /** The dedup key of an event: `source` + `id`. */
