@@ -1,8 +1,10 @@
-// A group flush: inhibit -> silence / quiet hours -> dedup -> (escalate) -> deliver.
-import { type NotificationLogEntry, nflogKey } from '../stages/dedup.js';
+// A group flush: the decision (inhibit -> silence / time intervals -> dedup, src/stages/flush-decision.ts),
+// then escalate -> deliver, and persisting what changed.
+import { nflogKey } from '../stages/dedup.js';
+import { decideFlush } from '../stages/flush-decision.js';
 import type { GroupState } from '../stages/group.js';
 import type { AlertRecord } from '../types.js';
-import { buildNotification, muted } from './build.js';
+import { buildNotification } from './build.js';
 import { type EngineContext, storedGroup } from './context.js';
 import { enqueue } from './delivery.js';
 import { openIncident, settleIncidentOf } from './incidents.js';
@@ -20,39 +22,16 @@ export async function flushGroup(s: EngineContext, key: string): Promise<void> {
   }
   const records = group.fingerprints.map((fp) => s.alerts.get(fp)).filter((r): r is AlertRecord => !!r);
   for (const r of records) if (r.status === 'firing') await expireIfDue(s, r, now);
-  const firing: AlertRecord[] = [];
-  const resolved: AlertRecord[] = [];
-  const removable: string[] = [];
-  let mutedAny = false;
-  for (const r of records) {
-    const why = muted(s, r, route, now);
-    if (r.status === 'resolved' && why !== 'quiet') removable.push(r.fingerprint);
-    if (why) {
-      mutedAny = true;
-      continue;
-    }
-    if (r.status === 'firing') {
-      if (!r.acked) firing.push(r);
-    } else resolved.push(r);
-  }
-  const firingFps = firing.map((r) => r.fingerprint).sort();
-  const resolvedFps = resolved.map((r) => r.fingerprint).sort();
   const receiver = group.receiver;
-  // Everything muted: the pipeline stops here and the notification log stays as it was, so muting
-  // neither produces an "all clear" nor makes the alerts look new when it ends (Alertmanager).
-  const allMuted = mutedAny && firing.length === 0 && resolved.length === 0;
-  if (
-    !allMuted &&
-    s.dedupStage.needsUpdate(
-      receiver,
-      key,
-      firingFps,
-      resolvedFps,
-      route.send_resolved,
-      route.repeat_interval,
-      now,
-    )
-  ) {
+  const { firing, resolved, removable, nflog } = decideFlush(
+    { muter: s.muter, dedup: s.dedupStage },
+    records,
+    route,
+    receiver,
+    key,
+    now,
+  );
+  if (nflog) {
     const fresh = firing.filter(
       (r) => !r.incident_id || s.escalateStage.get(r.incident_id)?.status === 'resolved',
     );
@@ -74,15 +53,8 @@ export async function flushGroup(s: EngineContext, key: string): Promise<void> {
         receiver,
       );
     }
-    const entry: NotificationLogEntry = {
-      receiver,
-      group_key: key,
-      firing: firingFps,
-      resolved: resolvedFps,
-      at: now,
-    };
-    s.dedupStage.record(entry);
-    await s.store.put('nflog', nflogKey(receiver, key), entry);
+    s.dedupStage.record(nflog);
+    await s.store.put('nflog', nflogKey(receiver, key), nflog);
   }
   if (removable.length > 0) await dropFromGroup(s, group, removable);
   const current = s.groupStage.get(key);
