@@ -14,8 +14,11 @@ const POINTS = [
   'secrets',
 ];
 
+// Points that have a second version beside the first.
+const V2_POINTS = ['rfid', 'events'];
+
 export default defineConfig({
-  entry: ['src/index.ts', ...POINTS.map((p) => `src/${p}/v1.ts`)],
+  entry: ['src/index.ts', ...POINTS.map((p) => `src/${p}/v1.ts`), ...V2_POINTS.map((p) => `src/${p}/v2.ts`)],
   format: ['esm', 'cjs'],
   dts: false, // declarations: scripts/emit-types.mjs (tsc), see the note there
   // Shared chunks in both formats: one copy of the catalog and of ContractError per format,

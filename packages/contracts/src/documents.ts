@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_CONVERTERS } from './events/convert-v1-v2.js';
 import {
   EVENT_TYPE_NAMES,
   EVENT_TYPES,
@@ -6,33 +7,79 @@ import {
   eventDataSchemaUri,
   eventSchemaName,
 } from './events/v1.js';
+import * as eventsV2 from './events/v2.js';
 import { type CatalogEntry, contractMetaOf, listCatalog } from './internal/contract.js';
+import type { VersionConverter } from './internal/converter.js';
 import type { ApiContract, ApiOperation } from './internal/http-api.js';
+import { deprecationHeaderValue, deprecationLinkValue, sunsetHeaderValue } from './lifecycle.js';
 import { REGISTRY_API } from './registry/v1.js';
+import { RFID_CONVERTERS } from './rfid/convert-v1-v2.js';
 import { RFID_API } from './rfid/v1.js';
+import { RFID_API as RFID_API_V2 } from './rfid/v2.js';
 
 // Pure builders of the published documents. `pnpm generate` writes what they return; the SDK and
 // the conformance verifier read the same objects, so the files can never drift from the code.
 
 type Json = Record<string, unknown>;
 
-/** The HTTP APIs that have OpenAPI documents, by integration point. */
+/** The version 1 of each HTTP API, by integration point (see HTTP_API_VERSIONS for every version). */
 export const HTTP_APIS: Readonly<Record<'registry' | 'rfid', ApiContract>> = {
   registry: REGISTRY_API,
   rfid: RFID_API,
 };
 
+/** Every version of every HTTP API: point → version → operation table. Each has its own OpenAPI document. */
+export const HTTP_API_VERSIONS: Readonly<Record<'registry' | 'rfid', Readonly<Record<number, ApiContract>>>> =
+  {
+    registry: { 1: REGISTRY_API },
+    rfid: { 1: RFID_API, 2: RFID_API_V2 },
+  };
+
+/** The operation table of `point` at `version`; throws a TypeError naming the versions there are. */
+export function httpApi(point: 'registry' | 'rfid', version: number): ApiContract {
+  const api = HTTP_API_VERSIONS[point]?.[version];
+  if (!api) {
+    const known = Object.keys(HTTP_API_VERSIONS[point] ?? {}).map((v) => `v${v}`);
+    throw new TypeError(
+      `@fieldops/contracts: ${point} has no HTTP API version ${version} (known: ${known.join(', ') || 'none'})`,
+    );
+  }
+  return api;
+}
+
+/** Every converter between adjacent contract versions (HTTP bodies and events). */
+export const ALL_CONVERTERS: readonly VersionConverter[] = [...RFID_CONVERTERS, ...EVENT_CONVERTERS];
+
 // Points whose named schemas may appear inside another point's documents.
 const SHARED_POINTS = new Set(['ids', 'secrets', 'regions']);
 
-function componentRegistry(points: Set<string>): {
+// The component name of a catalog entry: its name, with `_vN` for versions other than 1 when one
+// document holds several versions (the event catalog holds v1 and v2 of some types).
+const componentName = (e: CatalogEntry, versioned: boolean) =>
+  versioned && e.meta.version !== 1 ? `${e.meta.name}_v${e.meta.version}` : e.meta.name;
+
+function componentRegistry(
+  points: Set<string>,
+  version: number | undefined,
+): {
   registry: z.core.$ZodRegistry<{ id: string }>;
   entries: CatalogEntry[];
+  names: Map<z.ZodType, string>;
 } {
   const registry = z.registry<{ id: string }>();
-  const entries = listCatalog().filter((e) => points.has(e.meta.point) || SHARED_POINTS.has(e.meta.point));
-  for (const e of entries) registry.add(e.schema, { id: e.meta.name });
-  return { registry, entries };
+  // An HTTP API document holds one version of its point; the event catalog holds every version.
+  const entries = listCatalog().filter(
+    (e) =>
+      (points.has(e.meta.point) && (version === undefined || e.meta.version === version)) ||
+      SHARED_POINTS.has(e.meta.point),
+  );
+  const names = new Map<z.ZodType, string>();
+  for (const e of entries) {
+    const id = componentName(e, version === undefined);
+    registry.add(e.schema, { id });
+    names.set(e.schema, id);
+  }
+  return { registry, entries, names };
 }
 
 function stripDocKeys(schema: Json): Json {
@@ -43,8 +90,9 @@ function stripDocKeys(schema: Json): Json {
 function componentsOf(
   points: Set<string>,
   prefix: string,
+  version?: number,
 ): { schemas: Record<string, Json>; names: Map<z.ZodType, string> } {
-  const { registry, entries } = componentRegistry(points);
+  const { registry, names } = componentRegistry(points, version);
   const out = z.toJSONSchema(registry, {
     uri: (id) => `${prefix}${id}`,
     io: 'input',
@@ -52,7 +100,6 @@ function componentsOf(
   }) as { schemas: Record<string, Json> };
   const schemas: Record<string, Json> = {};
   for (const name of Object.keys(out.schemas).sort()) schemas[name] = stripDocKeys(out.schemas[name]!);
-  const names = new Map(entries.map((e) => [e.schema, e.meta.name]));
   return { schemas, names };
 }
 
@@ -62,13 +109,16 @@ function schemaOrRef(schema: z.ZodType, names: Map<z.ZodType, string>, prefix: s
   return stripDocKeys(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json);
 }
 
-function operationObject(op: ApiOperation, names: Map<z.ZodType, string>): Json {
+function operationObject(op: ApiOperation, names: Map<z.ZodType, string>, deprecated: boolean): Json {
   const ref = (s: z.ZodType) => schemaOrRef(s, names, '#/components/schemas/');
   const responses: Json = {};
   for (const [status, res] of Object.entries(op.responses)) {
     const headers: Json = {};
     for (const h of res.headers ?? []) headers[h] = { $ref: `#/components/headers/${h}` };
     headers['X-Request-Id'] = { $ref: '#/components/headers/X-Request-Id' };
+    if (deprecated) {
+      for (const h of ['Deprecation', 'Sunset', 'Link']) headers[h] = { $ref: `#/components/headers/${h}` };
+    }
     if (status === '429' || status === '503')
       headers['Retry-After'] = { $ref: '#/components/headers/Retry-After' };
     responses[status] = {
@@ -81,6 +131,7 @@ function operationObject(op: ApiOperation, names: Map<z.ZodType, string>): Json 
     operationId: op.operationId,
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
+    ...(deprecated ? { deprecated: true } : {}),
     ...(op.auth === false ? { security: [] } : {}),
     ...(op.parameters?.length
       ? {
@@ -105,12 +156,12 @@ function operationObject(op: ApiOperation, names: Map<z.ZodType, string>): Json 
 export function buildOpenApiDocument(api: ApiContract, packageVersion = '1.0.0'): Json {
   const points = new Set([api.point, ...(api.point === 'registry' ? ['automation'] : [])]);
   const prefix = '#/components/schemas/';
-  const { schemas, names } = componentsOf(points, prefix);
+  const { schemas, names } = componentsOf(points, prefix, api.version);
   // Only keep components the API reaches, so each document stays about its own API.
   const paths: Record<string, Json> = {};
   for (const op of api.operations) {
     paths[op.path] ??= {};
-    paths[op.path]![op.method] = operationObject(op, names);
+    paths[op.path]![op.method] = operationObject(op, names, api.deprecation !== undefined);
   }
   const used = reachable({ paths }, schemas, prefix);
   return {
@@ -118,7 +169,7 @@ export function buildOpenApiDocument(api: ApiContract, packageVersion = '1.0.0')
     info: {
       title: api.title,
       version: `${api.version}.0.0`,
-      description: `${api.description}\n\nContract \`${api.point}.v${api.version}\`, generated from @fieldops/contracts ${packageVersion}. Do not edit.`,
+      description: `${api.description}${deprecationNote(api)}\n\nContract \`${api.point}.v${api.version}\`, generated from @fieldops/contracts ${packageVersion}. Do not edit.`,
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: 'http://localhost:8080', description: 'A local instance; point clients at your own.' }],
@@ -134,7 +185,32 @@ export function buildOpenApiDocument(api: ApiContract, packageVersion = '1.0.0')
           schema: { type: 'string' },
         },
         'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'string' } },
+        ...(api.deprecation ? deprecationHeaderComponents(api) : {}),
       },
+    },
+  };
+}
+
+function deprecationNote(api: ApiContract): string {
+  const d = api.deprecation;
+  if (!d) return '';
+  return `\n\n**Deprecated** from ${d.deprecatedAt}; served until ${d.sunsetAt} (then it may be switched off). Move to version ${d.successor}: ${d.link}`;
+}
+
+function deprecationHeaderComponents(api: ApiContract): Json {
+  const d = api.deprecation!;
+  return {
+    Deprecation: {
+      description: 'RFC 9745: when this API version is (or will be) deprecated, as a Structured Field Date.',
+      schema: { type: 'string', const: deprecationHeaderValue(d) },
+    },
+    Sunset: {
+      description: 'RFC 8594: after this HTTP-date the API version may stop answering.',
+      schema: { type: 'string', const: sunsetHeaderValue(d) },
+    },
+    Link: {
+      description: 'The deprecation notice (rel="deprecation", rel="sunset").',
+      schema: { type: 'string', const: deprecationLinkValue(d) },
     },
   };
 }
@@ -229,16 +305,31 @@ export function buildAsyncApiDocument(packageVersion = '1.0.0'): Json {
   const channels: Json = {};
   const operations: Json = {};
   const messages: Json = {};
-  for (const type of EVENT_TYPE_NAMES) {
-    const name = eventSchemaName(type);
-    const schema = EventSchemas[type];
+  const types = [
+    ...EVENT_TYPE_NAMES.map((type) => ({
+      type,
+      name: eventSchemaName(type),
+      schema: EventSchemas[type] as z.ZodType,
+      summary: EVENT_TYPES[type].summary as string,
+      dataschema: eventDataSchemaUri(type),
+    })),
+    // A later version of a type is another message beside the first (`…_v2`), never in its place.
+    ...eventsV2.EVENT_TYPE_NAMES.map((type) => ({
+      type,
+      name: `${eventsV2.eventSchemaName(type)}_v2`,
+      schema: eventsV2.EventSchemas[type] as z.ZodType,
+      summary: eventsV2.EVENT_TYPES[type].summary as string,
+      dataschema: eventsV2.eventDataSchemaUri(type),
+    })),
+  ];
+  for (const { type, name, schema, summary, dataschema } of types) {
     messages[name] = {
       name: type,
       title: name,
-      summary: EVENT_TYPES[type].summary,
+      summary,
       contentType: 'application/cloudevents+json',
       payload: schemaOrRef(schema, names, prefix),
-      'x-dataschema': eventDataSchemaUri(type),
+      'x-dataschema': dataschema,
       bindings: {
         nats: {},
         mqtt: {
@@ -252,7 +343,7 @@ export function buildAsyncApiDocument(packageVersion = '1.0.0'): Json {
     channels[name] = {
       address: natsSubjectOfEventType(type),
       title: `${type} on NATS`,
-      description: EVENT_TYPES[type].summary,
+      description: summary,
       servers: [{ $ref: '#/servers/centre' }],
       messages: { [name]: { $ref: `#/components/messages/${name}` } },
       bindings: { nats: {} },
@@ -261,7 +352,7 @@ export function buildAsyncApiDocument(packageVersion = '1.0.0'): Json {
     channels[mqttName] = {
       address: mqttTopicOfEventType(type),
       title: `${type} on MQTT`,
-      description: EVENT_TYPES[type].summary,
+      description: summary,
       servers: [{ $ref: '#/servers/site' }],
       messages: { [name]: { $ref: `#/components/messages/${name}` } },
       bindings: { mqtt: {} },

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderGeneratedFiles } from '../scripts/lib/render.js';
 import { validateOpenApiFiles } from '../scripts/lib/validate-openapi.js';
 import { EVENT_TYPE_NAMES } from '../src/events/v1.js';
+import { EVENT_TYPE_NAMES as EVENT_TYPE_NAMES_V2 } from '../src/events/v2.js';
 import { buildOpenApiDocument, HTTP_APIS } from '../src/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,7 +35,12 @@ describe('generated documents', () => {
     const paths = [...files.keys()]
       .filter((f) => f.startsWith('generated/openapi/'))
       .map((f) => join(root, f));
-    expect(paths).toHaveLength(2);
+    // registry v1, rfid v1 and rfid v2 (each version has its own document).
+    expect(paths.map((p) => p.split('/').pop()).sort()).toEqual([
+      'registry.v1.json',
+      'rfid.v1.json',
+      'rfid.v2.json',
+    ]);
     expect(await validateOpenApiFiles(paths)).toEqual([]);
     const broken = JSON.parse(files.get('generated/openapi/rfid.v1.json')!);
     broken.paths['/api/v1/events'].post.requestBody.content['application/json'].schema = {
@@ -123,7 +129,7 @@ describe('generated documents', () => {
         .filter((c: any) => c.servers[0].$ref === `#/servers/${server}`)
         .map((c: any) => [c['x-cloudevents-type'], c.address])
         .sort();
-    const types = [...EVENT_TYPE_NAMES].sort();
+    const types = [...EVENT_TYPE_NAMES, ...EVENT_TYPE_NAMES_V2].sort();
     expect(on('centre')).toEqual(types.map((t) => [t, `fieldops.${t.slice('io.fieldops.'.length)}`]));
     expect(on('site')).toEqual(
       types.map((t) => [t, `fieldops/${t.slice('io.fieldops.'.length).replaceAll('.', '/')}`]),
@@ -132,6 +138,30 @@ describe('generated documents', () => {
     const mqttOps = Object.values(doc.operations).filter((o: any) => o.bindings.mqtt);
     expect(mqttOps).toHaveLength(types.length);
     for (const o of mqttOps as any[]) expect(o.bindings.mqtt).toMatchObject({ qos: 1, retain: false });
+    // v2 of a type is a message beside v1's, with its own payload schema.
+    expect(doc.components.messages.RfidStationHealth_v2).toMatchObject({
+      name: 'io.fieldops.rfid.station.health.v2',
+      'x-dataschema': 'urn:fieldops:schema:events.v2.RfidStationHealth',
+    });
+    expect(doc.components.schemas.RfidStationHealth.properties.data.properties.health).toBeUndefined();
+    expect(doc.components.schemas.RfidStationHealth_v2.properties.data.properties.health).toBeDefined();
+  });
+
+  it('rfid v1 and v2 each have their own paths and schemas; v1 says it is deprecated', () => {
+    const v1 = JSON.parse(files.get('generated/openapi/rfid.v1.json')!);
+    const v2 = JSON.parse(files.get('generated/openapi/rfid.v2.json')!);
+    expect(Object.keys(v2.paths).every((p) => p.startsWith('/api/v2/'))).toBe(true);
+    expect(Object.keys(v1.paths).every((p) => p.startsWith('/api/v1/'))).toBe(true);
+    expect(v2.components.schemas.EventBatch.required).toContain('health');
+    expect(v1.components.schemas.EventBatch.required).not.toContain('health');
+    expect(v2.components.schemas.StationStatus.properties.health).toBeDefined();
+    // Deprecation (RFC 9745) and Sunset (RFC 8594) are documented on every v1 answer, and only there.
+    expect(v1.paths['/api/v1/events'].post.deprecated).toBe(true);
+    expect(v1.paths['/api/v1/events'].post.responses['200'].headers.Deprecation).toBeDefined();
+    expect(v1.components.headers.Deprecation.schema.const).toBe('@1796083200');
+    expect(v1.components.headers.Sunset.schema.const).toBe('Wed, 30 Jun 2027 23:59:59 GMT');
+    expect(v2.paths['/api/v2/events'].post.deprecated).toBeUndefined();
+    expect(v2.components.headers.Deprecation).toBeUndefined();
   });
 
   it('the AsyncAPI document passes the AsyncAPI parser (@asyncapi/parser 3, which validates the bindings schemas)', async () => {
@@ -186,6 +216,30 @@ describe('pnpm contracts:check (the breaking-change gate)', () => {
     const result = run(join(root, 'baseline'));
     expect(result.stdout).toContain('no breaking changes');
     expect(result.status).toBe(0);
+    // rfid.v2 is not in the baseline of 1.0.0: the gate reports it as new and does not compare it.
+    expect(result.stdout).toContain('openapi/rfid.v2: new document');
+    expect(result.stdout).toContain('json-schema/rfid/v2/EventBatch: new document');
+  });
+
+  it('guards v1 and v2 separately once both are published: a v2 change never passes as a v1 one', {
+    timeout: 240_000,
+  }, async () => {
+    // A baseline recorded after rfid.v2 was released, whose v2 status had one more field than today's:
+    // the gate names v2, and v1 (unchanged) stays clean.
+    const baseline = join(tmp, 'baseline-v2');
+    await cp(join(root, 'baseline'), baseline, { recursive: true });
+    await mkdir(join(baseline, 'json-schema/rfid/v2'), { recursive: true });
+    const status = JSON.parse(
+      await readFile(join(root, 'generated/json-schema/rfid/v2/StationStatus.schema.json'), 'utf8'),
+    );
+    status.properties.battery_pct = { type: 'number' };
+    await writeFile(join(baseline, 'json-schema/rfid/v2/StationStatus.schema.json'), JSON.stringify(status));
+    await cp(join(root, 'generated/openapi/rfid.v2.json'), join(baseline, 'openapi/rfid.v2.json'));
+    const result = run(baseline);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('json-schema/rfid/v2/StationStatus: field battery_pct removed');
+    expect(result.stdout).not.toMatch(/x json-schema\/rfid\/v1\//);
+    expect(result.stdout).not.toContain('openapi/rfid.v2: new document');
   });
 
   it('fails, naming the field, when a published field disappears or an endpoint goes', {

@@ -1,9 +1,11 @@
 import openapiTS, { astToString } from 'openapi-typescript';
 import {
+  ALL_CONVERTERS,
   buildAsyncApiDocument,
   buildOpenApiDocument,
+  CONTRACT_VERSIONS,
   getJsonSchema,
-  HTTP_APIS,
+  HTTP_API_VERSIONS,
   jsonSchemaFileName,
   listContracts,
 } from '../../src/index.js';
@@ -26,7 +28,10 @@ export async function renderGeneratedFiles(packageVersion: string): Promise<Map<
   for (const id of listContracts()) {
     files.set(`generated/json-schema/${jsonSchemaFileName(id)}`, stableJson(getJsonSchema(id)));
   }
-  for (const [point, api] of Object.entries(HTTP_APIS)) {
+  const apis = Object.entries(HTTP_API_VERSIONS).flatMap(([point, byVersion]) =>
+    Object.values(byVersion).map((api) => [point, api] as const),
+  );
+  for (const [point, api] of apis) {
     const doc = buildOpenApiDocument(api, packageVersion);
     files.set(`generated/openapi/${point}.v${api.version}.json`, stableJson(doc));
     const ast = await openapiTS(doc as never, { alphabetize: true, rootTypes: false });
@@ -36,14 +41,49 @@ export async function renderGeneratedFiles(packageVersion: string): Promise<Map<
     );
   }
   files.set('generated/asyncapi/events.v1.json', stableJson(buildAsyncApiDocument(packageVersion)));
+  files.set('generated/versions.json', stableJson(buildVersionsDocument()));
   files.set(
     'generated/index.json',
     stableJson({
       generated_by: '@fieldops/contracts generate',
       contracts: listContracts(),
-      openapi: Object.entries(HTTP_APIS).map(([p, a]) => `openapi/${p}.v${a.version}.json`),
+      openapi: apis.map(([p, a]) => `openapi/${p}.v${a.version}.json`),
       asyncapi: ['asyncapi/events.v1.json'],
     }),
   );
   return files;
+}
+
+/**
+ * The lifecycle of the contract versions and the converters joining them: what the website's
+ * compatibility matrix and the deprecation notes on contract pages are built from.
+ */
+export function buildVersionsDocument(): Record<string, unknown> {
+  return {
+    generated_by: '@fieldops/contracts generate',
+    versions: CONTRACT_VERSIONS.map((v) => ({
+      point: v.point,
+      version: v.version,
+      status: v.status,
+      summary: v.summary,
+      spoken_by: v.spokenBy,
+      ...(v.deprecation
+        ? {
+            deprecation: {
+              deprecated_at: v.deprecation.deprecatedAt,
+              sunset_at: v.deprecation.sunsetAt,
+              link: v.deprecation.link,
+              successor: v.deprecation.successor,
+            },
+          }
+        : {}),
+    })),
+    converters: ALL_CONVERTERS.map((c) => ({
+      subject: c.subject,
+      from: c.from,
+      to: c.to,
+      lossy: c.lossy,
+      note: c.note,
+    })),
+  };
 }

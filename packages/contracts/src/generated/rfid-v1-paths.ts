@@ -13,6 +13,7 @@ export interface paths {
         put?: never;
         /**
          * Ingest a batch of station events, idempotently.
+         * @deprecated
          * @description Same Idempotency-Key + same body replays the first answer; same key + another body is 422; a concurrent duplicate is 409. Keys are scoped to the caller: another token using the same key never gets this answer. Events are also deduplicated by (station_id, event_id) across batches. A station token writes only events of its own station_id (403); an event of a station that was never claimed is refused (404), never stored as a new station.
          */
         post: operations["ingestEvents"];
@@ -29,7 +30,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Health of the RFID backend. */
+        /**
+         * Health of the RFID backend.
+         * @deprecated
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -50,6 +54,7 @@ export interface paths {
         put?: never;
         /**
          * Assign a station to a site and line.
+         * @deprecated
          * @description An operator action (a station token is refused with 403). Mapping again to the same site and line is a no-op answering the same body.
          */
         post: operations["mapStation"];
@@ -68,6 +73,7 @@ export interface paths {
         };
         /**
          * Status of one station.
+         * @deprecated
          * @description A station token reads only its own status (403 for any other id); an operator reads any.
          */
         get: operations["getStationStatus"];
@@ -90,6 +96,7 @@ export interface paths {
         put?: never;
         /**
          * Issue a new token for a claimed station and revoke its old ones.
+         * @deprecated
          * @description An operator action (a station token is refused with 403): how a station that lost its token, or whose token leaked, gets a new one. The claim code stays used.
          */
         post: operations["reissueStationToken"];
@@ -110,6 +117,7 @@ export interface paths {
         put?: never;
         /**
          * Claim a station with its claim code; returns its id, token and config.
+         * @deprecated
          * @description A station has no token before it claims: the claim code is its credential, and it is one use. Any later claim with a used code is 409, whatever the MAC (a MAC is visible on the LAN, so it proves nothing). A station that lost its token gets a new one from an operator (reissueStationToken).
          */
         post: operations["claimStation"];
@@ -270,10 +278,16 @@ export interface components {
     parameters: never;
     requestBodies: never;
     headers: {
+        /** @description RFC 9745: when this API version is (or will be) deprecated, as a Structured Field Date. */
+        Deprecation: "@1796083200";
         /** @description Entity tag of the returned revision. */
         ETag: string;
+        /** @description The deprecation notice (rel="deprecation", rel="sunset"). */
+        Link: "<https://github.com/fieldops/fieldops/blob/main/docs/decisions/0020-contract-versions-side-by-side.md>; rel=\"deprecation\"; type=\"text/html\", <https://github.com/fieldops/fieldops/blob/main/docs/decisions/0020-contract-versions-side-by-side.md>; rel=\"sunset\"; type=\"text/html\"";
         /** @description Seconds to wait before retrying. */
         "Retry-After": string;
+        /** @description RFC 8594: after this HTTP-date the API version may stop answering. */
+        Sunset: "Wed, 30 Jun 2027 23:59:59 GMT";
         /** @description Identifies the request in the server logs. */
         "X-Request-Id": string;
     };
@@ -300,6 +314,9 @@ export interface operations {
             /** @description Stored; counts of new and duplicate events. */
             200: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -310,6 +327,9 @@ export interface operations {
             /** @description The input does not satisfy the contract. */
             400: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -320,6 +340,9 @@ export interface operations {
             /** @description Missing or invalid bearer token. */
             401: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -330,6 +353,9 @@ export interface operations {
             /** @description The batch holds events of a station other than the token's. */
             403: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -340,6 +366,9 @@ export interface operations {
             /** @description An event names a station that was never claimed. */
             404: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -350,6 +379,9 @@ export interface operations {
             /** @description A request with the same key is in flight. */
             409: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -360,6 +392,9 @@ export interface operations {
             /** @description The body is larger than the backend accepts. */
             413: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -370,6 +405,9 @@ export interface operations {
             /** @description The body is not application/json. */
             415: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -380,6 +418,9 @@ export interface operations {
             /** @description The Idempotency-Key was used with another body. */
             422: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -401,6 +442,9 @@ export interface operations {
             /** @description Healthy or degraded. */
             200: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -411,7 +455,10 @@ export interface operations {
             /** @description Down. */
             503: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
                     "Retry-After": components["headers"]["Retry-After"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -439,6 +486,9 @@ export interface operations {
             /** @description Mapped. */
             200: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -449,6 +499,9 @@ export interface operations {
             /** @description The input does not satisfy the contract. */
             400: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -459,6 +512,9 @@ export interface operations {
             /** @description Missing or invalid bearer token. */
             401: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -469,6 +525,9 @@ export interface operations {
             /** @description Mapping is an operator action; station tokens are refused. */
             403: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -479,6 +538,9 @@ export interface operations {
             /** @description No such station. */
             404: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -489,6 +551,9 @@ export interface operations {
             /** @description The body is larger than the backend accepts. */
             413: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -499,6 +564,9 @@ export interface operations {
             /** @description The body is not application/json. */
             415: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -522,6 +590,9 @@ export interface operations {
             /** @description The status. */
             200: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -532,6 +603,9 @@ export interface operations {
             /** @description The input does not satisfy the contract. */
             400: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -542,6 +616,9 @@ export interface operations {
             /** @description Missing or invalid bearer token. */
             401: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -552,6 +629,9 @@ export interface operations {
             /** @description A station token asked for another station. */
             403: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -562,6 +642,9 @@ export interface operations {
             /** @description No such station. */
             404: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -585,6 +668,9 @@ export interface operations {
             /** @description The new token (shown once) and the station config. */
             200: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -595,6 +681,9 @@ export interface operations {
             /** @description The input does not satisfy the contract. */
             400: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -605,6 +694,9 @@ export interface operations {
             /** @description Missing or invalid bearer token. */
             401: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -615,6 +707,9 @@ export interface operations {
             /** @description Re-issuing is an operator action; station tokens are refused. */
             403: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -625,6 +720,9 @@ export interface operations {
             /** @description No such claimed station. */
             404: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -650,6 +748,9 @@ export interface operations {
             /** @description Claimed. */
             200: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -660,6 +761,9 @@ export interface operations {
             /** @description The input does not satisfy the contract. */
             400: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -670,6 +774,9 @@ export interface operations {
             /** @description Missing or invalid bearer token. */
             401: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -680,6 +787,9 @@ export interface operations {
             /** @description Unknown claim code. */
             404: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -690,6 +800,9 @@ export interface operations {
             /** @description The claim code was already used. */
             409: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -700,6 +813,9 @@ export interface operations {
             /** @description The body is larger than the backend accepts. */
             413: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -710,6 +826,9 @@ export interface operations {
             /** @description The body is not application/json. */
             415: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Link: components["headers"]["Link"];
+                    Sunset: components["headers"]["Sunset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Deprecation } from '../lifecycle.js';
 
 /** A parameter of an HTTP operation. */
 export interface ApiParameter {
@@ -40,4 +41,6 @@ export interface ApiContract {
   readonly title: string;
   readonly description: string;
   readonly operations: readonly ApiOperation[];
+  /** Set when this version is deprecated: servers send `Deprecation`, `Sunset` and `Link` headers from it. */
+  readonly deprecation?: Deprecation | undefined;
 }

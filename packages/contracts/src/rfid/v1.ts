@@ -3,6 +3,7 @@ import { DeploymentId, SiteId, StationId } from '../ids/v1.js';
 import { errorBody, health, hexBytes, httpUrl, mac, timestamp } from '../internal/common.js';
 import { defineContract } from '../internal/contract.js';
 import type { ApiContract, ApiParameter } from '../internal/http-api.js';
+import { contractVersionInfo } from '../lifecycle.js';
 
 const c = <T extends z.ZodType>(name: string, schema: T, description?: string) =>
   defineContract('rfid', 1, name, schema, description);
@@ -219,6 +220,7 @@ export const RFID_API: ApiContract = {
   point: 'rfid',
   version: 1,
   title: 'fieldops RFID backend API',
+  deprecation: contractVersionInfo('rfid', 1)?.deprecation,
   description:
     'Maps RFID stations to sites and lines and ingests their events idempotently. Served on the site LAN only.',
   operations: [
