@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type ApiContract, type ApiOperation, formatPath, safeParseContract } from '@fieldops/contracts';
+import {
+  type ApiContract,
+  type ApiOperation,
+  deprecationHeaders,
+  formatPath,
+  safeParseContract,
+} from '@fieldops/contracts';
 import { checkBodyHeaders, readJsonText, safeDecodeURIComponent } from './body.js';
 import { ProviderError } from './errors.js';
 import type { IdempotencyStore, StoredResponse } from './idempotency-store.js';
@@ -173,189 +179,200 @@ export function createContractHandler(
   const maxBody = options.maxBodyBytes ?? 1_048_576;
   const newRequestId = options.newRequestId ?? defaultRequestId;
   const label = `${api.point}.v${api.version}`;
-
+  // RFC 9745 / RFC 8594: every answer of a deprecated version says so, errors included.
+  const lifecycle = api.deprecation ? Object.entries(deprecationHeaders(api.deprecation)) : [];
+  const handle = createRouter();
+  if (lifecycle.length === 0) return handle;
   return async (request) => {
-    const requestId = newRequestId();
-    const url = new URL(request.url);
-    const method = request.method.toLowerCase();
-    const hits = compiled.filter((r) => r.re.test(url.pathname));
-    const route = hits.find((r) => r.op.method === method);
-    if (!route) {
-      if (hits.length)
-        return errorResponse(
-          405,
-          'method_not_allowed',
-          `${label}: ${request.method} is not allowed on ${url.pathname}`,
-          requestId,
-        );
-      return errorResponse(404, 'not_found', `${label}: no operation at ${url.pathname}`, requestId);
-    }
-    const { op } = route;
-    try {
-      // Authentication comes first: nothing of the body is read for a caller without a valid token.
-      let caller: ProviderCaller = ANONYMOUS;
-      if (op.auth !== false && options.authenticate) {
-        const header = request.headers.get('authorization') ?? '';
-        const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
-        const verdict = await options.authenticate(token, op.operationId);
-        if (typeof verdict === 'object') caller = verdict;
-        else if (verdict && token) caller = { kind: 'operator', scope: `token:${sha256(token)}` };
-        if (!verdict) {
-          return errorResponse(
-            401,
-            'unauthorized',
-            `${label} ${op.operationId}: missing or invalid bearer token`,
-            requestId,
-            {
-              headers: { 'www-authenticate': 'Bearer' },
-            },
-          );
-        }
-      }
-      const m = route.re.exec(url.pathname)!;
-      const params: Record<string, string> = {};
-      const issues: { path: string; message: string }[] = [];
-      route.names.forEach((name, i) => {
-        const raw = safeDecodeURIComponent(m[i + 1]!);
-        if (raw === undefined) {
-          issues.push({ path: name, message: 'malformed percent-encoding' });
-          return;
-        }
-        const spec = op.parameters?.find((p) => p.in === 'path' && p.name === name);
-        const r = spec ? safeParseContract(spec.schema, raw) : { success: true as const, data: raw };
-        if (r.success) params[name] = String(r.data);
-        else issues.push({ path: name, message: r.error.issues[0]?.message ?? 'invalid' });
-      });
-      if (issues.length) {
-        return errorResponse(
-          400,
-          'invalid_request',
-          `${label} ${op.operationId}: invalid path parameters`,
-          requestId,
-          { details: issues },
-        );
-      }
-      let body: unknown;
-      if (op.requestBody) {
-        // Media type and declared length before a byte is read; then read at most maxBody bytes.
-        const early = checkBodyHeaders(request, maxBody);
-        const read = early ? { refused: early } : await readJsonText(request, maxBody);
-        if ('refused' in read) {
-          return errorResponse(
-            read.refused.status,
-            read.refused.code,
-            `${label} ${op.operationId}: ${read.refused.message}`,
-            requestId,
-          );
-        }
-        const text = read.text;
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          return errorResponse(
-            400,
-            'invalid_json',
-            `${label} ${op.operationId}: the body is not JSON`,
-            requestId,
-          );
-        }
-        const parsed = safeParseContract(op.requestBody, json);
-        if (!parsed.success) {
-          return errorResponse(
-            400,
-            'invalid_request',
-            `${label} ${op.operationId}: the body does not satisfy ${parsed.error.contract}`,
-            requestId,
-            {
-              contract: parsed.error.contract,
-              details: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
-            },
-          );
-        }
-        body = parsed.data;
-      }
-      const keySpec = op.parameters?.find((p) => p.in === 'header' && p.name === 'Idempotency-Key');
-      const key = keySpec ? request.headers.get('idempotency-key') : null;
-      if (keySpec) {
-        if (key === null && keySpec.required) {
-          return errorResponse(
-            400,
-            'idempotency_key_missing',
-            `${label} ${op.operationId}: the Idempotency-Key header is required`,
-            requestId,
-          );
-        }
-        if (key !== null && !safeParseContract(keySpec.schema, key).success) {
-          return errorResponse(
-            400,
-            'invalid_request',
-            `${label} ${op.operationId}: malformed Idempotency-Key`,
-            requestId,
-            {
-              details: [
-                { path: 'Idempotency-Key', message: 'expected 8–255 characters of A-Z a-z 0-9 . _ : -' },
-              ],
-            },
-          );
-        }
-      }
-      const input: RouteInput = { request, params, query: url.searchParams, body, requestId, caller };
-      // Authorization on validated input, before any stored answer could be replayed to this caller.
-      await options.authorize?.(op.operationId, input);
-      if (!keySpec || key === null) return toResponse(await routes[op.operationId]!(input), requestId);
-
-      // Keys are scoped to the caller: another token using the same key never sees this answer.
-      const scoped = `${op.operationId}:${caller.scope}:${key}`;
-      const fingerprint = createHash('sha256')
-        .update(`${url.pathname}\n${canonicalJson(body ?? null)}`)
-        .digest('hex');
-      const begun = await options.idempotency.begin(scoped, fingerprint);
-      if (begun.kind === 'mismatch') {
-        return errorResponse(
-          422,
-          'idempotency_key_reused',
-          `${label} ${op.operationId}: this Idempotency-Key was used with another body`,
-          requestId,
-        );
-      }
-      if (begun.kind === 'in_flight') {
-        return errorResponse(
-          409,
-          'idempotency_key_in_use',
-          `${label} ${op.operationId}: a request with this Idempotency-Key is in flight`,
-          requestId,
-          {
-            headers: { 'retry-after': '1' },
-          },
-        );
-      }
-      if (begun.kind === 'replay') {
-        return new Response(begun.response.body, {
-          status: begun.response.status,
-          headers: { ...begun.response.headers, 'x-request-id': requestId, 'idempotent-replayed': 'true' },
-        });
-      }
-      let out: RouteOutput;
-      try {
-        out = await routes[op.operationId]!(input);
-      } catch (error) {
-        if (error instanceof ProviderError && error.status < 500) {
-          const res = errorFromProvider(error, requestId);
-          await options.idempotency.complete(scoped, fingerprint, await stored(res));
-          return res;
-        }
-        await options.idempotency.release(scoped);
-        throw error;
-      }
-      const res = toResponse(out, requestId);
-      await options.idempotency.complete(scoped, fingerprint, await stored(res));
-      return res;
-    } catch (error) {
-      if (error instanceof ProviderError) return errorFromProvider(error, requestId);
-      return errorResponse(500, 'internal', `${label} ${op.operationId}: internal error`, requestId);
-    }
+    const res = await handle(request);
+    for (const [k, v] of lifecycle) res.headers.set(k, v);
+    return res;
   };
+
+  function createRouter(): FetchHandler {
+    return async (request) => {
+      const requestId = newRequestId();
+      const url = new URL(request.url);
+      const method = request.method.toLowerCase();
+      const hits = compiled.filter((r) => r.re.test(url.pathname));
+      const route = hits.find((r) => r.op.method === method);
+      if (!route) {
+        if (hits.length)
+          return errorResponse(
+            405,
+            'method_not_allowed',
+            `${label}: ${request.method} is not allowed on ${url.pathname}`,
+            requestId,
+          );
+        return errorResponse(404, 'not_found', `${label}: no operation at ${url.pathname}`, requestId);
+      }
+      const { op } = route;
+      try {
+        // Authentication comes first: nothing of the body is read for a caller without a valid token.
+        let caller: ProviderCaller = ANONYMOUS;
+        if (op.auth !== false && options.authenticate) {
+          const header = request.headers.get('authorization') ?? '';
+          const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
+          const verdict = await options.authenticate(token, op.operationId);
+          if (typeof verdict === 'object') caller = verdict;
+          else if (verdict && token) caller = { kind: 'operator', scope: `token:${sha256(token)}` };
+          if (!verdict) {
+            return errorResponse(
+              401,
+              'unauthorized',
+              `${label} ${op.operationId}: missing or invalid bearer token`,
+              requestId,
+              {
+                headers: { 'www-authenticate': 'Bearer' },
+              },
+            );
+          }
+        }
+        const m = route.re.exec(url.pathname)!;
+        const params: Record<string, string> = {};
+        const issues: { path: string; message: string }[] = [];
+        route.names.forEach((name, i) => {
+          const raw = safeDecodeURIComponent(m[i + 1]!);
+          if (raw === undefined) {
+            issues.push({ path: name, message: 'malformed percent-encoding' });
+            return;
+          }
+          const spec = op.parameters?.find((p) => p.in === 'path' && p.name === name);
+          const r = spec ? safeParseContract(spec.schema, raw) : { success: true as const, data: raw };
+          if (r.success) params[name] = String(r.data);
+          else issues.push({ path: name, message: r.error.issues[0]?.message ?? 'invalid' });
+        });
+        if (issues.length) {
+          return errorResponse(
+            400,
+            'invalid_request',
+            `${label} ${op.operationId}: invalid path parameters`,
+            requestId,
+            { details: issues },
+          );
+        }
+        let body: unknown;
+        if (op.requestBody) {
+          // Media type and declared length before a byte is read; then read at most maxBody bytes.
+          const early = checkBodyHeaders(request, maxBody);
+          const read = early ? { refused: early } : await readJsonText(request, maxBody);
+          if ('refused' in read) {
+            return errorResponse(
+              read.refused.status,
+              read.refused.code,
+              `${label} ${op.operationId}: ${read.refused.message}`,
+              requestId,
+            );
+          }
+          const text = read.text;
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            return errorResponse(
+              400,
+              'invalid_json',
+              `${label} ${op.operationId}: the body is not JSON`,
+              requestId,
+            );
+          }
+          const parsed = safeParseContract(op.requestBody, json);
+          if (!parsed.success) {
+            return errorResponse(
+              400,
+              'invalid_request',
+              `${label} ${op.operationId}: the body does not satisfy ${parsed.error.contract}`,
+              requestId,
+              {
+                contract: parsed.error.contract,
+                details: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+              },
+            );
+          }
+          body = parsed.data;
+        }
+        const keySpec = op.parameters?.find((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+        const key = keySpec ? request.headers.get('idempotency-key') : null;
+        if (keySpec) {
+          if (key === null && keySpec.required) {
+            return errorResponse(
+              400,
+              'idempotency_key_missing',
+              `${label} ${op.operationId}: the Idempotency-Key header is required`,
+              requestId,
+            );
+          }
+          if (key !== null && !safeParseContract(keySpec.schema, key).success) {
+            return errorResponse(
+              400,
+              'invalid_request',
+              `${label} ${op.operationId}: malformed Idempotency-Key`,
+              requestId,
+              {
+                details: [
+                  { path: 'Idempotency-Key', message: 'expected 8–255 characters of A-Z a-z 0-9 . _ : -' },
+                ],
+              },
+            );
+          }
+        }
+        const input: RouteInput = { request, params, query: url.searchParams, body, requestId, caller };
+        // Authorization on validated input, before any stored answer could be replayed to this caller.
+        await options.authorize?.(op.operationId, input);
+        if (!keySpec || key === null) return toResponse(await routes[op.operationId]!(input), requestId);
+
+        // Keys are scoped to the caller: another token using the same key never sees this answer.
+        const scoped = `${op.operationId}:${caller.scope}:${key}`;
+        const fingerprint = createHash('sha256')
+          .update(`${url.pathname}\n${canonicalJson(body ?? null)}`)
+          .digest('hex');
+        const begun = await options.idempotency.begin(scoped, fingerprint);
+        if (begun.kind === 'mismatch') {
+          return errorResponse(
+            422,
+            'idempotency_key_reused',
+            `${label} ${op.operationId}: this Idempotency-Key was used with another body`,
+            requestId,
+          );
+        }
+        if (begun.kind === 'in_flight') {
+          return errorResponse(
+            409,
+            'idempotency_key_in_use',
+            `${label} ${op.operationId}: a request with this Idempotency-Key is in flight`,
+            requestId,
+            {
+              headers: { 'retry-after': '1' },
+            },
+          );
+        }
+        if (begun.kind === 'replay') {
+          return new Response(begun.response.body, {
+            status: begun.response.status,
+            headers: { ...begun.response.headers, 'x-request-id': requestId, 'idempotent-replayed': 'true' },
+          });
+        }
+        let out: RouteOutput;
+        try {
+          out = await routes[op.operationId]!(input);
+        } catch (error) {
+          if (error instanceof ProviderError && error.status < 500) {
+            const res = errorFromProvider(error, requestId);
+            await options.idempotency.complete(scoped, fingerprint, await stored(res));
+            return res;
+          }
+          await options.idempotency.release(scoped);
+          throw error;
+        }
+        const res = toResponse(out, requestId);
+        await options.idempotency.complete(scoped, fingerprint, await stored(res));
+        return res;
+      } catch (error) {
+        if (error instanceof ProviderError) return errorFromProvider(error, requestId);
+        return errorResponse(500, 'internal', `${label} ${op.operationId}: internal error`, requestId);
+      }
+    };
+  }
 }
 
 function toResponse(out: RouteOutput, requestId: string): Response {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { newId, type rfid } from '@fieldops/contracts';
+import type * as rfidV2 from '@fieldops/contracts/rfid/v2';
 import { ProviderError } from './errors.js';
 
 /**
@@ -10,6 +11,19 @@ export type RfidCaller =
   | { kind: 'operator' }
   | { kind: 'station'; stationId: string }
   | { kind: 'anonymous' };
+
+/** What came with an ingest beside the events: the station health of an rfid.v2 batch. */
+export interface IngestContext {
+  /** The health the sending station reported with the batch (rfid.v2); absent for a v1 batch. */
+  health?: rfidV2.StationHealth | undefined;
+}
+
+/**
+ * A station status in either version's terms: a backend that keeps station health answers the v2 shape
+ * (with `health`, null when none was reported) and the handler converts it down for v1 callers; a
+ * backend without health answers the v1 shape and v2 callers get it converted up (`health: null`).
+ */
+export type AnyStationStatus = rfid.StationStatus | rfidV2.StationStatus;
 
 /**
  * What a service implementing the RFID API provides; the handler does HTTP, validation and
@@ -22,9 +36,9 @@ export interface RfidBackend {
    * Stores events, deduplicated by (station_id, event_id); returns how many were new. An event of a
    * station that was never claimed is refused (ProviderError 404), never stored as a new station.
    */
-  ingest(events: readonly rfid.RfidEvent[]): Promise<rfid.IngestResult>;
-  /** Status of a station (404 when unknown). */
-  status(stationId: string): Promise<rfid.StationStatus>;
+  ingest(events: readonly rfid.RfidEvent[], context?: IngestContext): Promise<rfid.IngestResult>;
+  /** Status of a station (404 when unknown), in v1 or v2 terms (see AnyStationStatus). */
+  status(stationId: string): Promise<AnyStationStatus>;
   /** Maps a station to a site and line (404 when unknown). */
   map(stationId: string, request: rfid.MapRequest): Promise<rfid.MapResponse>;
   /** Health report. */
@@ -73,6 +87,7 @@ interface Station {
   mapped_at?: string;
   last_seen_at: number | undefined;
   queue_depth?: number;
+  health?: rfidV2.HealthReport;
 }
 
 /** The in-memory RFID backend with inspection helpers (the test kit and examples use it). */
@@ -152,10 +167,20 @@ export function createMemoryRfidBackend(options: MemoryRfidBackendOptions = {}):
       if (!s.mac) throw new ProviderError(404, 'not_found', `rfid: station ${id} was never claimed`);
       return issue(s);
     },
-    async ingest(events) {
+    async ingest(events, context = {}) {
       let accepted = 0;
       let dups = 0;
       const t = now();
+      const { health } = context;
+      if (health && !stations.has(health.station_id))
+        throw new ProviderError(
+          404,
+          'unknown_station',
+          `rfid: station ${health.station_id} was never claimed`,
+          {
+            details: [{ path: 'health.station_id', message: 'unknown station' }],
+          },
+        );
       const unknown = events.find((e) => !stations.has(e.station_id));
       if (unknown)
         throw new ProviderError(
@@ -183,16 +208,23 @@ export function createMemoryRfidBackend(options: MemoryRfidBackendOptions = {}):
         }
       }
       duplicates += dups;
+      if (health) {
+        const { station_id, ...readings } = health;
+        const s = stations.get(station_id)!;
+        s.health = { ...readings, received_at: iso(t) };
+        s.last_seen_at = t;
+      }
       return { accepted, duplicates: dups };
     },
     async status(id) {
       const s = station(id);
       const fresh = s.last_seen_at !== undefined && now() - s.last_seen_at < 10 * 60_000;
-      const out: rfid.StationStatus = {
+      const out: rfidV2.StationStatus = {
         station_id: s.station_id as rfid.StationStatus['station_id'],
         state:
           s.last_seen_at === undefined ? (s.mac ? 'offline' : 'unclaimed') : fresh ? 'online' : 'offline',
         last_seen_at: s.last_seen_at === undefined ? null : iso(s.last_seen_at),
+        health: s.health ?? null,
       };
       if (s.mac) out.mac = s.mac;
       if (s.site_id) out.site_id = s.site_id as never;

@@ -23,9 +23,12 @@ export const DEFAULT_BATCH_LIMITS: BatchLimits = {
  */
 export function batchIdempotencyKey(
   events: readonly Pick<rfid.RfidEvent, 'station_id' | 'event_id'>[],
+  /** A v2 batch's health: part of the body, so part of the key (fresh readings make a new request). */
+  health?: unknown,
 ): string {
   const h = createHash('sha256');
   for (const e of events) h.update(`${e.station_id}\u0000${e.event_id}\n`);
+  if (health !== undefined) h.update(`health\u0000${JSON.stringify(health)}\n`);
   return `evb:${events.length}:${h.digest('base64url').slice(0, 43).replace(/_/g, '.')}`;
 }
 

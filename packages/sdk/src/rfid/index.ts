@@ -12,13 +12,20 @@ export {
 export * from '../provider/index.js';
 // ---- provider side: implement the RFID API in your service ----
 export {
+  type AnyStationStatus,
   createMemoryRfidBackend,
+  type IngestContext,
   type MemoryRfidBackend,
   type MemoryRfidBackendOptions,
   type RfidBackend,
   type RfidCaller,
 } from '../provider/rfid-backend.js';
-export { createRfidHandler, type RfidHandlerOptions } from '../provider/rfid-handler.js';
+export {
+  createRfidHandler,
+  RFID_API_VERSIONS,
+  type RfidApiVersion,
+  type RfidHandlerOptions,
+} from '../provider/rfid-handler.js';
 export {
   createStationHealthTracker,
   type IngestObservation,
@@ -32,12 +39,19 @@ export { withStationHealth } from '../provider/with-station-health.js';
 export * from '../transport/index.js';
 // ---- conformance verifier (also `fieldops verify rfid`) ----
 export { type CheckResult, formatResults, type VerifyOptions } from '../verify/check.js';
-export { type VerifyRfidOptions, verifyRfid } from '../verify/rfid.js';
+export {
+  RFID_VERIFY_VERSIONS,
+  type RfidVersion,
+  type VerifyRfidOptions,
+  type VerifyRfidVersionsOptions,
+  verifyRfid,
+  verifyRfidVersions,
+} from '../verify/rfid.js';
 // ---- batching ----
 export { type BatchLimits, batchIdempotencyKey, DEFAULT_BATCH_LIMITS, splitIntoBatches } from './batch.js';
 export { createEventBatcher, type EventBatcher, type EventBatcherOptions } from './batcher.js';
 // ---- client ----
-export { createRfidClient } from './client.js';
+export { createRfidClient, type RfidClientFor } from './client.js';
 export { createSpoolForwarder, type SpoolForwarder, type SpoolForwarderOptions } from './spool/forwarder.js';
 // ---- durable spool ----
 export {
@@ -49,4 +63,4 @@ export {
   type SpoolPosition,
   type SpoolStats,
 } from './spool/spool.js';
-export type { IngestOutcome, RfidClient, RfidClientOptions } from './types.js';
+export type { HealthSource, IngestOutcome, RfidClient, RfidClientOptions, RfidClientV2 } from './types.js';

@@ -3,6 +3,12 @@
 
 export type { Logger } from '@fieldops/core';
 export {
+  type DeprecationNotice,
+  parseDeprecationHeader,
+  parseSunsetHeader,
+  resetDeprecationWarnings,
+} from './deprecation.js';
+export {
   ConflictError,
   FieldopsError,
   FieldopsHttpError,

@@ -13,6 +13,7 @@ import {
   toClock,
 } from '@fieldops/core';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import { deprecationWarning } from './deprecation.js';
 import { FieldopsHttpError, httpErrorFor, LanGuardError, NetworkError, TimeoutError } from './errors.js';
 import { DEFAULT_RETRY, isRetryableHttp } from './retry.js';
 import { type BearerTokenSource, redactText, resolveToken } from './token.js';
@@ -148,7 +149,11 @@ export function createTransport<Paths extends {}>(
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     fetch: (r) => fetchImpl(r),
   });
-  client.use(auth, ...(options.middleware ?? []));
+  client.use(
+    auth,
+    deprecationWarning(`${api.point}.v${api.version}`, options.logger),
+    ...(options.middleware ?? []),
+  );
 
   async function call<T>(
     operationId: string,

@@ -10,6 +10,8 @@ export interface CheckResult {
   status: 'pass' | 'fail' | 'skip';
   /** Why it failed or was skipped. */
   detail?: string;
+  /** The API version the check ran against, when a run covered several. */
+  version?: number;
 }
 
 /** Options of the verifiers. */
@@ -140,7 +142,8 @@ export function suffix(random: () => number, length = 12): string {
 
 /** Formats results as a pass/fail table. */
 export function formatResults(title: string, results: readonly CheckResult[]): string {
-  const width = Math.max(5, ...results.map((r) => r.name.length));
+  const label = (r: CheckResult) => (r.version === undefined ? r.name : `v${r.version} ${r.name}`);
+  const width = Math.max(5, ...results.map((r) => label(r).length));
   const lines = [
     `${title}`,
     '',
@@ -148,7 +151,7 @@ export function formatResults(title: string, results: readonly CheckResult[]): s
     `${'-'.repeat(width)}  ------  ------`,
   ];
   for (const r of results) {
-    lines.push(`${r.name.padEnd(width)}  ${r.status.toUpperCase().padEnd(6)}  ${r.detail ?? ''}`.trimEnd());
+    lines.push(`${label(r).padEnd(width)}  ${r.status.toUpperCase().padEnd(6)}  ${r.detail ?? ''}`.trimEnd());
   }
   const failed = results.filter((r) => r.status === 'fail').length;
   const passed = results.filter((r) => r.status === 'pass').length;

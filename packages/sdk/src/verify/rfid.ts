@@ -1,5 +1,8 @@
-import type { rfid } from '@fieldops/contracts';
-import * as R from '@fieldops/contracts/rfid/v1';
+import type { Deprecation } from '@fieldops/contracts';
+import { httpApi, type rfid } from '@fieldops/contracts';
+import * as R1 from '@fieldops/contracts/rfid/v1';
+import * as R2 from '@fieldops/contracts/rfid/v2';
+import { parseDeprecationHeader, parseSunsetHeader } from '../transport/deprecation.js';
 import {
   type Answer,
   type CheckResult,
@@ -23,6 +26,20 @@ export interface VerifyRfidOptions extends VerifyOptions {
   claimCodes?: readonly string[] | undefined;
   /** A claimed station's id for ingest when no claim code is given. */
   stationId?: string | undefined;
+  /** The API version to check (`/api/v1` or `/api/v2`); default 1. `verifyRfidVersions` checks several. */
+  version?: RfidVersion | undefined;
+}
+
+/** An RFID API version the verifier knows. */
+export type RfidVersion = 1 | 2;
+
+/** Every RFID API version the verifier knows, oldest first. */
+export const RFID_VERIFY_VERSIONS: readonly RfidVersion[] = [1, 2];
+
+/** Stations claimed by an earlier version's run, reused by the next (a claim code is one use). */
+interface Carried {
+  a?: Claimed | undefined;
+  b?: Claimed | undefined;
 }
 
 interface Claimed {
@@ -44,6 +61,63 @@ const macOf = (run: string, n: number) =>
  * own status, maps nothing; idempotency keys do not cross tokens).
  */
 export async function verifyRfid(options: VerifyRfidOptions): Promise<CheckResult[]> {
+  return (await runVersion(options, options.version ?? 1, {})).results;
+}
+
+/** Options of {@link verifyRfidVersions}. */
+export interface VerifyRfidVersionsOptions extends Omit<VerifyRfidOptions, 'version'> {
+  /** `all` (default): every version the server announces; or the versions to check. */
+  versions?: 'all' | readonly RfidVersion[] | undefined;
+}
+
+/**
+ * Checks several API versions of one backend, oldest first; each result carries its `version`. With
+ * `all`, the versions are those the server announces: a version is announced when its health
+ * endpoint (`/api/vN/health`) answers with a valid Health body. Stations claimed by the first
+ * version's run are reused by the next (claim codes are one use).
+ */
+export async function verifyRfidVersions(options: VerifyRfidVersionsOptions): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  let versions: RfidVersion[];
+  if (options.versions === undefined || options.versions === 'all') {
+    const r = createCheckRunner([options.token]);
+    versions = [];
+    await r.check('discover.versions', async () => {
+      for (const v of RFID_VERIFY_VERSIONS) {
+        const res = await send(options, 'GET', `/api/v${v}/health`, { auth: false });
+        if ((res.status === 200 || res.status === 503) && R1.Health.safeParse(res.body).success)
+          versions.push(v);
+      }
+      expectThat(
+        versions.length > 0,
+        `no RFID API version answers its health endpoint (tried ${RFID_VERIFY_VERSIONS.map((v) => `/api/v${v}/health`).join(', ')})`,
+      );
+    });
+    const found = r.results[0]!;
+    results.push({
+      ...found,
+      ...(found.status === 'pass' ? { detail: `announced: ${versions.map((v) => `v${v}`).join(', ')}` } : {}),
+    });
+  } else {
+    versions = [...new Set(options.versions)].sort();
+  }
+  let carried: Carried = {};
+  for (const version of versions) {
+    const run = await runVersion({ ...options, version }, version, carried);
+    results.push(...run.results.map((x) => ({ ...x, version })));
+    carried = { a: run.a, b: run.b };
+  }
+  return results;
+}
+
+async function runVersion(
+  options: VerifyRfidOptions,
+  version: RfidVersion,
+  carried: Carried,
+): Promise<{ results: CheckResult[]; a: Claimed | undefined; b: Claimed | undefined }> {
+  const R = version === 2 ? R2 : R1;
+  const p = (path: string) => `/api/v${version}${path}`;
+  const api = httpApi('rfid', version);
   const random = options.random ?? Math.random;
   const run = suffix(random);
   const opts: VerifyRfidOptions = { ...options };
@@ -53,17 +127,24 @@ export async function verifyRfid(options: VerifyRfidOptions): Promise<CheckResul
   ];
   const secrets: (string | undefined)[] = [operator];
   const r = createCheckRunner(secrets);
-  let a: Claimed | undefined;
-  let b: Claimed | undefined;
+  let a: Claimed | undefined = carried.a;
+  let b: Claimed | undefined = carried.b;
+  if (a) secrets.push(a.token);
+  if (b) secrets.push(b.token);
 
   await r.check('health', async () => {
-    const res = await send(opts, 'GET', '/api/v1/health', { auth: false });
+    const res = await send(opts, 'GET', p('/health'), { auth: false });
     expectStatus(res, 200, 503);
     expectBody(res, R.Health);
   });
 
+  await r.check('lifecycle.deprecation-headers', async () => {
+    const res = await send(opts, 'GET', p('/health'), { auth: false });
+    await lifecycleCheck(res, api.deprecation);
+  });
+
   const claim = async (code: string, n: number): Promise<Claimed> => {
-    const res = await send(opts, 'POST', '/api/v1/stations/claim', {
+    const res = await send(opts, 'POST', p('/stations/claim'), {
       body: { claim_code: code, mac: macOf(run, n) },
     });
     expectStatus(res, 200);
@@ -71,21 +152,31 @@ export async function verifyRfid(options: VerifyRfidOptions): Promise<CheckResul
     secrets.push(c.station_token);
     return { id: c.station_id, token: c.station_token };
   };
-  if (codes[0]) {
+  if (codes[0] && carried.a) {
+    // The stations were claimed by an earlier version's run: their codes are used now.
+    const used = codes[0];
+    await r.check('claim.reuse-code-409', async () => {
+      const res = await send(opts, 'POST', p('/stations/claim'), {
+        body: { claim_code: used, mac: macOf(run, 1) },
+      });
+      expectStatus(res, 409);
+      expectBody(res, R.ErrorBody);
+    });
+  } else if (codes[0]) {
     const first = codes[0];
     await r.check('claim.valid', async () => {
       a = await claim(first, 1);
     });
     await r.check('claim.reuse-code-409', async () => {
       // Same code, same MAC (anyone on the LAN sees the MAC): a claim code is one use.
-      const res = await send(opts, 'POST', '/api/v1/stations/claim', {
+      const res = await send(opts, 'POST', p('/stations/claim'), {
         body: { claim_code: first, mac: macOf(run, 1) },
       });
       expectStatus(res, 409);
       expectBody(res, R.ErrorBody);
     }, ['claim.valid']);
     await r.check('claim.unknown-code-404', async () => {
-      const res = await send(opts, 'POST', '/api/v1/stations/claim', {
+      const res = await send(opts, 'POST', p('/stations/claim'), {
         body: { claim_code: `nope-${run}`, mac: '02:00:00:00:00:01' },
       });
       expectStatus(res, 404);
@@ -109,7 +200,7 @@ export async function verifyRfid(options: VerifyRfidOptions): Promise<CheckResul
 
   if (operator || a) {
     await r.check('auth.missing-token-401', async () => {
-      const res = await send(opts, 'GET', `/api/v1/stations/${station ?? `stn_verify${run}`}/status`, {
+      const res = await send(opts, 'GET', p(`/stations/${station ?? `stn_verify${run}`}/status`), {
         auth: false,
       });
       expectStatus(res, 401);
@@ -128,8 +219,19 @@ export async function verifyRfid(options: VerifyRfidOptions): Promise<CheckResul
     antenna: 1,
     rssi_dbm: -50,
   });
+  // What a v2 station reports with each batch; v1 batches carry events only.
+  const healthOf = (stationId: string | undefined, n = 0) => ({
+    station_id: stationId,
+    queue_depth: 3 + n,
+    temperature_c: 41.5,
+    firmware_version: `verify-${run}`,
+    clock_offset_ms: -120,
+    measured_at: new Date().toISOString(),
+  });
+  const batchOf = (events: Record<string, unknown>[], stationId = station, n = 0) =>
+    version === 2 ? { events, health: healthOf(stationId, n) } : { events };
   const ingest = (body: unknown, key: string | undefined, token = own) =>
-    send(opts, 'POST', '/api/v1/events', {
+    send(opts, 'POST', p('/events'), {
       body,
       token,
       ...(key ? { headers: { 'Idempotency-Key': key } } : {}),
@@ -137,8 +239,8 @@ export async function verifyRfid(options: VerifyRfidOptions): Promise<CheckResul
 
   if (asOperator) {
     await r.check('ingest.unknown-station-404', async () => {
-      const res = await send(opts, 'POST', '/api/v1/events', {
-        body: { events: [event(90, `stn_unknown${run}`)] },
+      const res = await send(opts, 'POST', p('/events'), {
+        body: batchOf([event(90, `stn_unknown${run}`)], `stn_unknown${run}`),
         headers: { 'Idempotency-Key': `verify:${run}:unknown` },
       });
       expectStatus(res, 404);
@@ -149,7 +251,7 @@ export async function verifyRfid(options: VerifyRfidOptions): Promise<CheckResul
   }
 
   if (station) {
-    const batch = { events: [event(1), event(2), event(3)] };
+    const batch = batchOf([event(1), event(2), event(3)]);
     const key = `verify:${run}:1`;
     let first: unknown;
     await r.check('ingest.valid-batch', async () => {
@@ -172,12 +274,12 @@ export async function verifyRfid(options: VerifyRfidOptions): Promise<CheckResul
       );
     }, ['ingest.valid-batch']);
     await r.check('ingest.key-reuse-422', async () => {
-      const res = await ingest({ events: [event(9)] }, key);
+      const res = await ingest(batchOf([event(9)]), key);
       expectStatus(res, 422);
       expectBody(res, R.ErrorBody);
     }, ['ingest.valid-batch']);
     await r.check('ingest.dedup-by-event-id', async () => {
-      const res = await ingest({ events: [...batch.events, event(4)] }, `verify:${run}:2`);
+      const res = await ingest(batchOf([...batch.events, event(4)]), `verify:${run}:2`);
       expectStatus(res, 200);
       const out = expectBody<rfid.IngestResult>(res, R.IngestResult);
       expectThat(
@@ -186,19 +288,19 @@ export async function verifyRfid(options: VerifyRfidOptions): Promise<CheckResul
       );
     }, ['ingest.valid-batch']);
     await r.check('ingest.missing-key-400', async () => {
-      const res = await ingest({ events: [event(5)] }, undefined);
+      const res = await ingest(batchOf([event(5)]), undefined);
       expectStatus(res, 400);
       expectBody(res, R.ErrorBody);
     });
     await r.check('ingest.invalid-body-400', async () => {
-      const res = await ingest({ events: [{ ...event(6), rssi_dbm: 20 }] }, `verify:${run}:3`);
+      const res = await ingest(batchOf([{ ...event(6), rssi_dbm: 20 }]), `verify:${run}:3`);
       expectStatus(res, 400);
       const e = expectBody<rfid.ErrorBody>(res, R.ErrorBody);
       expectThat(!!e.error.details?.length, 'a 400 should name the failing fields in error.details');
     });
     await r.check('ingest.non-json-415', async () => {
-      const res = await send(opts, 'POST', '/api/v1/events', {
-        body: JSON.stringify({ events: [event(7)] }),
+      const res = await send(opts, 'POST', p('/events'), {
+        body: JSON.stringify(batchOf([event(7)])),
         token: own,
         headers: { 'Idempotency-Key': `verify:${run}:415`, 'content-type': 'text/plain' },
       });
@@ -207,34 +309,63 @@ export async function verifyRfid(options: VerifyRfidOptions): Promise<CheckResul
     });
     await r.check('ingest.over-limit-rejected', async () => {
       const events = Array.from({ length: R.MAX_EVENTS_PER_BATCH + 1 }, (_, i) => event(100 + i));
-      const res = await ingest({ events }, `verify:${run}:4`);
+      const res = await ingest(batchOf(events), `verify:${run}:4`);
       expectStatus(res, 400, 413);
       expectBody(res, R.ErrorBody);
     });
     await r.check('status.valid', async () => {
-      const res = await send(opts, 'GET', `/api/v1/stations/${station}/status`, { token: own });
+      const res = await send(opts, 'GET', p(`/stations/${station}/status`), { token: own });
       expectStatus(res, 200);
       const s = expectBody<rfid.StationStatus>(res, R.StationStatus);
       expectThat(s.station_id === station, `status of ${station} answered station ${s.station_id}`);
     });
+    if (version === 2) {
+      await r.check('health.missing-400', async () => {
+        const res = await ingest({ events: [event(8)] }, `verify:${run}:nohealth`);
+        expectStatus(res, 400);
+        const e = expectBody<rfid.ErrorBody>(res, R.ErrorBody);
+        expectThat(
+          !!e.error.details?.some((d) => d.path.startsWith('health')),
+          `a v2 batch without health should be refused naming health; details: ${JSON.stringify(e.error.details ?? [])}`,
+        );
+      });
+      await r.check('health.reported-in-status', async () => {
+        const body = batchOf([event(11)], station, 7) as { health: Record<string, unknown> };
+        const sent = await ingest(body, `verify:${run}:health`);
+        expectStatus(sent, 200);
+        const res = await send(opts, 'GET', p(`/stations/${station}/status`), { token: own });
+        expectStatus(res, 200);
+        const s = expectBody<{ health: Record<string, unknown> | null }>(res, R2.StationStatus);
+        const { station_id: _id, ...readings } = body.health;
+        expectThat(s.health !== null, 'the status does not report the health last sent (health is null)');
+        const got = s.health!;
+        const wrong = Object.entries(readings).filter(([k, v]) =>
+          k === 'measured_at' ? Date.parse(String(got[k])) !== Date.parse(String(v)) : got[k] !== v,
+        );
+        expectThat(
+          wrong.length === 0,
+          `the status does not report the health last sent (${wrong.map(([k]) => k).join(', ')} differ)`,
+        );
+      }, ['ingest.valid-batch']);
+    }
   } else {
     r.skip('ingest', 'pass --claim-code (or --station-id of a claimed station) to check ingest');
   }
   await r.check('status.bad-percent-encoding-400', async () => {
-    const res = await send(opts, 'GET', '/api/v1/stations/%E0%A4%A/status', { token: own });
+    const res = await send(opts, 'GET', p('/stations/%E0%A4%A/status'), { token: own });
     expectStatus(res, 400);
     expectBody(res, R.ErrorBody);
   });
 
   if (asOperator) {
     await r.check('status.unknown-404', async () => {
-      const res = await send(opts, 'GET', `/api/v1/stations/stn_unknown${run}/status`);
+      const res = await send(opts, 'GET', p(`/stations/stn_unknown${run}/status`));
       expectStatus(res, 404);
       expectBody(res, R.ErrorBody);
     });
     if (station) {
       await r.check('map.valid', async () => {
-        const res = await send(opts, 'POST', `/api/v1/stations/${station}/map`, {
+        const res = await send(opts, 'POST', p(`/stations/${station}/map`), {
           body: { site_id: `site_verify${run}`, line_id: 'verify-line' },
         });
         expectStatus(res, 200);
@@ -243,7 +374,7 @@ export async function verifyRfid(options: VerifyRfidOptions): Promise<CheckResul
       });
     }
     await r.check('map.unknown-404', async () => {
-      const res = await send(opts, 'POST', `/api/v1/stations/stn_unknown${run}/map`, {
+      const res = await send(opts, 'POST', p(`/stations/stn_unknown${run}/map`), {
         body: { site_id: `site_verify${run}`, line_id: 'verify-line' },
       });
       expectStatus(res, 404);
@@ -253,21 +384,22 @@ export async function verifyRfid(options: VerifyRfidOptions): Promise<CheckResul
     r.skip('map', 'mapping is an operator action: pass an operator token (--token-env)');
   }
 
-  await scopingChecks(r, opts, run, a, b, event);
+  await scopingChecks(r, opts, run, a, b, event, { R, p, batchOf });
 
   if (operator && a) {
     const stationA = a;
     await r.check('token.reissue-by-operator', async () => {
-      const res = await send(opts, 'POST', `/api/v1/stations/${stationA.id}/token`);
+      const res = await send(opts, 'POST', p(`/stations/${stationA.id}/token`));
       expectStatus(res, 200);
       const c = expectBody<rfid.ClaimResponse>(res, R.ClaimResponse);
       secrets.push(c.station_token);
+      a = { id: stationA.id, token: c.station_token };
       expectThat(c.station_id === stationA.id, `re-issued a token for ${c.station_id}, not ${stationA.id}`);
-      const old = await send(opts, 'GET', `/api/v1/stations/${stationA.id}/status`, {
+      const old = await send(opts, 'GET', p(`/stations/${stationA.id}/status`), {
         token: stationA.token,
       });
       expectThat(old.status === 401, `the old station token still works (HTTP ${old.status}), not 401`);
-      const fresh = await send(opts, 'GET', `/api/v1/stations/${stationA.id}/status`, {
+      const fresh = await send(opts, 'GET', p(`/stations/${stationA.id}/status`), {
         token: c.station_token,
       });
       expectStatus(fresh, 200);
@@ -275,7 +407,7 @@ export async function verifyRfid(options: VerifyRfidOptions): Promise<CheckResul
   } else {
     r.skip('token.reissue-by-operator', 'needs an operator token (--token-env) and a claim code');
   }
-  return r.results;
+  return { results: r.results, a, b };
 }
 
 type Runner = ReturnType<typeof createCheckRunner>;
@@ -288,7 +420,13 @@ async function scopingChecks(
   a: Claimed | undefined,
   b: Claimed | undefined,
   event: (n: number, stationId?: string) => Record<string, unknown>,
+  v: {
+    R: typeof R1 | typeof R2;
+    p: (path: string) => string;
+    batchOf: (events: Record<string, unknown>[], stationId?: string) => unknown;
+  },
 ): Promise<void> {
+  const { R, p, batchOf } = v;
   if (!a || !b) {
     r.skip('scope', 'pass --claim-code twice (two unused codes) to check station-token scoping');
     return;
@@ -298,40 +436,50 @@ async function scopingChecks(
     expectBody(res, R.ErrorBody);
   };
   await r.check('scope.ingest-other-station-403', async () => {
-    const res = await send(opts, 'POST', '/api/v1/events', {
-      body: { events: [event(200, a.id), event(201, b.id)] },
+    const res = await send(opts, 'POST', p('/events'), {
+      body: batchOf([event(200, a.id), event(201, b.id)], a.id),
       token: a.token,
       headers: { 'Idempotency-Key': `verify:${run}:scope:1` },
     });
     refused(res, 403);
   });
   await r.check('scope.ingest-unknown-station-refused', async () => {
-    const res = await send(opts, 'POST', '/api/v1/events', {
-      body: { events: [event(202, `stn_phantom${run}`)] },
+    const res = await send(opts, 'POST', p('/events'), {
+      body: batchOf([event(202, `stn_phantom${run}`)], a.id),
       token: a.token,
       headers: { 'Idempotency-Key': `verify:${run}:scope:2` },
     });
     refused(res, 403, 404);
   });
+  if (R === R2) {
+    await r.check('scope.health-other-station-403', async () => {
+      const res = await send(opts, 'POST', p('/events'), {
+        body: { ...(batchOf([event(205, a.id)], b.id) as object) },
+        token: a.token,
+        headers: { 'Idempotency-Key': `verify:${run}:scope:health` },
+      });
+      refused(res, 403);
+    });
+  }
   await r.check('scope.status-other-station-403', async () => {
-    refused(await send(opts, 'GET', `/api/v1/stations/${b.id}/status`, { token: a.token }), 403);
+    refused(await send(opts, 'GET', p(`/stations/${b.id}/status`), { token: a.token }), 403);
   });
   await r.check('scope.map-by-station-403', async () => {
     const body = { site_id: `site_verify${run}`, line_id: 'station-mapped' };
-    refused(await send(opts, 'POST', `/api/v1/stations/${a.id}/map`, { body, token: a.token }), 403);
-    refused(await send(opts, 'POST', `/api/v1/stations/${b.id}/map`, { body, token: a.token }), 403);
+    refused(await send(opts, 'POST', p(`/stations/${a.id}/map`), { body, token: a.token }), 403);
+    refused(await send(opts, 'POST', p(`/stations/${b.id}/map`), { body, token: a.token }), 403);
   });
   await r.check('scope.idempotency-key-per-caller', async () => {
     const key = `verify:${run}:scope:shared`;
-    const first = await send(opts, 'POST', '/api/v1/events', {
-      body: { events: [event(210, a.id)] },
+    const first = await send(opts, 'POST', p('/events'), {
+      body: batchOf([event(210, a.id)], a.id),
       token: a.token,
       headers: { 'Idempotency-Key': key },
     });
     expectStatus(first, 200);
     // B, with the same key and its own two events: a fresh request, not A's answer and not a 422.
-    const second = await send(opts, 'POST', '/api/v1/events', {
-      body: { events: [event(211, b.id), event(212, b.id)] },
+    const second = await send(opts, 'POST', p('/events'), {
+      body: batchOf([event(211, b.id), event(212, b.id)], b.id),
       token: b.token,
       headers: { 'Idempotency-Key': key },
     });
@@ -344,6 +492,36 @@ async function scopingChecks(
   });
   // Last: against a backend that wrongly allows it, B's token is gone afterwards.
   await r.check('scope.reissue-by-station-403', async () => {
-    refused(await send(opts, 'POST', `/api/v1/stations/${b.id}/token`, { token: a.token }), 403);
+    refused(await send(opts, 'POST', p(`/stations/${b.id}/token`), { token: a.token }), 403);
   });
+}
+
+/**
+ * RFC 9745 §2 and RFC 8594 §3: a deprecated version announces it on every answer (`Deprecation` as a
+ * Structured Field Date, `Sunset` as an HTTP-date, not before the deprecation and not before the
+ * contract's sunset: a server may serve longer, never shorter); a current version announces nothing.
+ */
+function lifecycleCheck(res: Answer, d: Deprecation | undefined): void {
+  const dep = res.headers.get('deprecation');
+  const sunset = res.headers.get('sunset');
+  if (!d) {
+    expectThat(dep === null, `this contract version is current, yet the server answers Deprecation: ${dep}`);
+    return;
+  }
+  expectThat(
+    dep !== null,
+    `the contract version is deprecated from ${d.deprecatedAt}: answers must carry Deprecation (RFC 9745)`,
+  );
+  const at = parseDeprecationHeader(dep);
+  expectThat(
+    at !== undefined,
+    `Deprecation: ${dep} is not a Structured Field Date such as @1796083200 (RFC 9745 §2)`,
+  );
+  const end = parseSunsetHeader(sunset);
+  expectThat(end !== undefined, `Sunset: ${sunset ?? '(missing)'} is not an HTTP-date (RFC 8594 §3)`);
+  expectThat(end!.getTime() >= at!.getTime(), `Sunset ${sunset} is before the deprecation ${dep}`);
+  expectThat(
+    end!.getTime() >= Date.parse(d.sunsetAt),
+    `Sunset ${sunset} is before the contract's sunset ${d.sunsetAt}: a version is served at least that long`,
+  );
 }

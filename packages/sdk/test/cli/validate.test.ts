@@ -86,7 +86,11 @@ describe('fieldops validate', () => {
         ],
       }),
     );
-    const r = await cli('validate', file, '--contract', 'EventBatch', '--json');
+    // EventBatch exists in rfid.v1 and rfid.v2: a short name never picks a version silently.
+    const twoVersions = await cli('validate', file, '--contract', 'EventBatch');
+    expect(twoVersions.code).toBe(2);
+    expect(twoVersions.stderr).toContain('rfid.v1.EventBatch, rfid.v2.EventBatch');
+    const r = await cli('validate', file, '--contract', 'rfid.v1.EventBatch', '--json');
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toEqual([
       {

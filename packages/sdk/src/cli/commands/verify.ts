@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type CheckResult, formatResults } from '../../verify/check.js';
 import { verifyRegistry } from '../../verify/registry.js';
-import { verifyRfid } from '../../verify/rfid.js';
+import { RFID_VERIFY_VERSIONS, type RfidVersion, verifyRfidVersions } from '../../verify/rfid.js';
 import { type CliCommand, EXIT, UsageError } from '../io.js';
 
 /** `fieldops verify rfid|registry --base-url URL [--token T]` */
@@ -9,13 +9,16 @@ export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: 'Check a live RFID backend or registry API against the contract (pass/fail table).',
   usage:
-    'fieldops verify rfid --base-url URL [--token TOKEN | --token-env NAME] [--claim-code CODE [--claim-code CODE2]] [--station-id ID] [--json]\n' +
+    'fieldops verify rfid --base-url URL [--version 1|2|all] [--token TOKEN | --token-env NAME] [--claim-code CODE [--claim-code CODE2]] [--station-id ID] [--json]\n' +
     'fieldops verify registry --base-url URL [--token TOKEN | --token-env NAME] [--deployment-id ID] [--json]\n\n' +
     'Runs every check (responses valid against the contract, idempotency, ETag/If-Match, error statuses)\n' +
     'and prints a pass/fail table. The run writes test records (ids starting verify). Exit 0 when no check\n' +
     'fails, 1 when one does, 2 on usage errors. Prefer --token-env: a --token value is visible to ps.\n' +
     'rfid: two unused --claim-code values claim two stations and run the scoping checks (station A\n' +
-    "may not write, read, map or re-issue for station B); the token should be an operator's.",
+    "may not write, read, map or re-issue for station B); the token should be an operator's.\n" +
+    'rfid --version: one API version, or all (default): every version the server announces (its\n' +
+    '/api/vN/health answers), oldest first, each result tagged with its version. A deprecated version\n' +
+    'must answer with Deprecation and Sunset headers; a current one with neither.',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -27,6 +30,7 @@ export const verifyCommand: CliCommand = {
         'claim-code': { type: 'string', multiple: true },
         'station-id': { type: 'string' },
         'deployment-id': { type: 'string' },
+        version: { type: 'string' },
         json: { type: 'boolean' },
       },
     });
@@ -47,11 +51,23 @@ export const verifyCommand: CliCommand = {
       if (!token)
         throw new UsageError(`fieldops verify: the environment variable ${values['token-env']} is empty`);
     }
+    const versionArg = values.version ?? 'all';
+    let versions: 'all' | RfidVersion[];
+    if (versionArg === 'all') versions = 'all';
+    else if (RFID_VERIFY_VERSIONS.includes(Number(versionArg) as RfidVersion))
+      versions = [Number(versionArg) as RfidVersion];
+    else
+      throw new UsageError(
+        `fieldops verify: --version ${JSON.stringify(versionArg)}: expected ${RFID_VERIFY_VERSIONS.join(', ')} or all`,
+      );
+    if (values.version !== undefined && target !== 'rfid')
+      throw new UsageError('fieldops verify: --version applies to rfid (the registry has one version)');
     let results: CheckResult[];
     try {
       results =
         target === 'rfid'
-          ? await verifyRfid({
+          ? await verifyRfidVersions({
+              versions,
               baseUrl,
               token,
               claimCodes: values['claim-code'],
