@@ -42,6 +42,54 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SCHEMA_DIR = path.resolve(ROOT, '../packages/contracts/generated/json-schema');
 /** Where the pages are written. */
 export const OUT_DIR = path.resolve(ROOT, 'docs/contracts');
+/** The contracts' lifecycle and converters (`pnpm generate` in packages/contracts writes it). */
+export const VERSIONS_FILE = path.resolve(ROOT, '../packages/contracts/generated/versions.json');
+
+/** One version's lifecycle, as generated/versions.json has it. */
+export interface VersionInfo {
+  point: string;
+  version: number;
+  status: 'current' | 'supported' | 'deprecated';
+  summary: string;
+  spoken_by: Record<string, string>;
+  deprecation?: { deprecated_at: string; sunset_at: string; link: string; successor: number };
+}
+
+/** One converter between adjacent versions. */
+export interface ConverterInfo {
+  subject: string;
+  from: number;
+  to: number;
+  lossy: boolean;
+  note: string;
+}
+
+/** generated/versions.json. */
+export interface VersionsDocument {
+  versions: VersionInfo[];
+  converters: ConverterInfo[];
+}
+
+/** Where a contract's page lives under docs/contracts: v1 at `<point>/<Name>` (stable links), later versions under `<point>/v<N>/`. */
+export function pagePath(c: Pick<ContractFile, 'point' | 'version' | 'name'>): string {
+  return c.version === 1 ? `${c.point}/${c.name}.md` : `${c.point}/v${c.version}/${c.name}.md`;
+}
+
+/** The deprecation notice of a contract page, or '' when its version is not deprecated. */
+export function deprecationNotice(info: VersionInfo | undefined): string {
+  const d = info?.deprecation;
+  if (!d) return '';
+  return [
+    ':::warning Deprecated',
+    '',
+    `\`${info!.point}.v${info!.version}\` is deprecated from **${d.deprecated_at}** and may stop being served after ` +
+      `**${d.sunset_at}** (servers answer with the \`Deprecation\` and \`Sunset\` headers, RFC 9745 and RFC 8594). ` +
+      `Move to version ${d.successor}; see [the notice](${d.link}) and the [compatibility matrix](/docs/contracts/compatibility).`,
+    '',
+    ':::',
+    '',
+  ].join('\n');
+}
 
 const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
@@ -92,8 +140,8 @@ export function fieldRows(node: SchemaNode, prefix = '', depth = 0): string[] {
   });
 }
 
-/** The markdown page of one contract. */
-export function buildContractPage(c: ContractFile): string {
+/** The markdown page of one contract (with a deprecation notice when its version is deprecated). */
+export function buildContractPage(c: ContractFile, lifecycle?: VersionInfo): string {
   const id = `${c.point}.v${c.version}.${c.name}`;
   const lines = [
     '---',
@@ -105,6 +153,8 @@ export function buildContractPage(c: ContractFile): string {
     `# ${id}`,
     '',
   ];
+  const notice = deprecationNotice(lifecycle);
+  if (notice) lines.push(notice);
   if (c.schema.description) lines.push(c.schema.description, '');
   lines.push(
     '```ts',
@@ -135,9 +185,14 @@ export function buildContractPage(c: ContractFile): string {
   return lines.join('\n');
 }
 
-/** The index page of one integration point. */
-export function buildPointIndex(point: string, contracts: readonly ContractFile[]): string {
-  return [
+/** The index page of one integration point: its contracts, grouped by version. */
+export function buildPointIndex(
+  point: string,
+  contracts: readonly ContractFile[],
+  lifecycle: readonly VersionInfo[] = [],
+): string {
+  const versions = [...new Set(contracts.map((c) => c.version))].sort((a, b) => a - b);
+  const out = [
     '---',
     `title: ${JSON.stringify(`${point} contracts`)}`,
     `sidebar_label: ${JSON.stringify(point)}`,
@@ -145,11 +200,83 @@ export function buildPointIndex(point: string, contracts: readonly ContractFile[
     '',
     `# ${point}`,
     '',
-    `Import path: \`@fieldops/contracts/${point}/v${contracts[0]?.version ?? 1}\`.`,
+  ];
+  for (const v of versions) {
+    const info = lifecycle.find((l) => l.point === point && l.version === v);
+    if (versions.length > 1) out.push(`## Version ${v}${info ? ` (${info.status})` : ''}`, '');
+    out.push(`Import path: \`@fieldops/contracts/${point}/v${v}\`.`, '');
+    if (info?.summary && versions.length > 1) out.push(info.summary, '');
+    const notice = deprecationNotice(info);
+    if (notice) out.push(notice);
+    for (const c of contracts.filter((x) => x.version === v)) {
+      out.push(`- [${c.point}.v${c.version}.${c.name}](./${pagePath(c).slice(point.length + 1)})`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+/**
+ * The compatibility matrix: per contract version its status, deprecation and sunset, the first package
+ * versions that speak it, and the converters joining adjacent versions.
+ */
+export function buildCompatibilityPage(doc: VersionsDocument): string {
+  const packages = [...new Set(doc.versions.flatMap((v) => Object.keys(v.spoken_by)))].sort();
+  const name = (point: string) =>
+    point.startsWith('events:') ? `event \`${point.slice(7)}\`` : `\`${point}\``;
+  const lines = [
+    '---',
+    'title: Compatibility matrix',
+    'sidebar_position: 1',
+    'description: Which package versions speak which contract versions, and which converters join them.',
+    '---',
     '',
-    ...contracts.map((c) => `- [${c.point}.v${c.version}.${c.name}](./${c.name}.md)`),
+    '# Compatibility matrix',
     '',
-  ].join('\n');
+    "Generated from the contracts' metadata (`packages/contracts/generated/versions.json`). A cell names the",
+    'first version of a package that speaks the contract version; every later version of that package speaks',
+    'it too until its sunset. Servers of a deprecated version answer with `Deprecation` (RFC 9745) and',
+    '`Sunset` (RFC 8594) headers; clients log one warning per process.',
+    '',
+    `| contract | version | status | deprecated from | sunset | ${packages.map((p) => `\`${p}\``).join(' | ')} |`,
+    `| --- | --- | --- | --- | --- | ${packages.map(() => '---').join(' | ')} |`,
+  ];
+  for (const v of doc.versions) {
+    lines.push(
+      `| ${name(v.point)} | v${v.version} | ${v.status} | ${v.deprecation?.deprecated_at ?? ''} | ${v.deprecation?.sunset_at ?? ''} | ${packages
+        .map((p) => (v.spoken_by[p] ? `≥ ${v.spoken_by[p]}` : '—'))
+        .join(' | ')} |`,
+    );
+  }
+  lines.push(
+    '',
+    '## Converters',
+    '',
+    'Each converter joins two adjacent versions and lives in `@fieldops/contracts` beside them. A consumer that',
+    'declares only an older version reads a newer document through them; what they drop or refuse is stated.',
+    '',
+    '| subject | from | to | lossy | what happens |',
+    '| --- | --- | --- | --- | --- |',
+    ...doc.converters.map(
+      (c) => `| \`${c.subject}\` | v${c.from} | v${c.to} | ${c.lossy ? 'yes' : 'no'} | ${cell(c.note)} |`,
+    ),
+    '',
+    '## What changed between versions',
+    '',
+    ...doc.versions.map((v) => `- ${name(v.point)} v${v.version}: ${cell(v.summary)}`),
+    '',
+  );
+  return lines.join('\n');
+}
+
+/** Reads generated/versions.json; an empty document when it is absent. */
+export async function readVersions(file = VERSIONS_FILE): Promise<VersionsDocument> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as VersionsDocument;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { versions: [], converters: [] };
+    throw error;
+  }
 }
 
 /** Reads every `*.schema.json` under the schema directory. */
@@ -169,8 +296,15 @@ export async function readContracts(dir = SCHEMA_DIR): Promise<ContractFile[]> {
 }
 
 /** Regenerates docs/contracts from the schemas. Returns the number of contract pages. */
-export async function generateContractDocs(schemaDir = SCHEMA_DIR, outDir = OUT_DIR): Promise<number> {
+export async function generateContractDocs(
+  schemaDir = SCHEMA_DIR,
+  outDir = OUT_DIR,
+  versionsFile = VERSIONS_FILE,
+): Promise<number> {
   const contracts = await readContracts(schemaDir);
+  const versions = await readVersions(versionsFile);
+  const lifecycleOf = (c: ContractFile) =>
+    versions.versions.find((v) => v.point === c.point && v.version === c.version);
   await rm(outDir, { recursive: true, force: true });
   const points = [...new Set(contracts.map((c) => c.point))];
   for (const [i, point] of points.entries()) {
@@ -185,9 +319,19 @@ export async function generateContractDocs(schemaDir = SCHEMA_DIR, outDir = OUT_
         link: { type: 'doc', id: `contracts/${point}/index` },
       }),
     );
-    await writeFile(path.join(dir, 'index.md'), buildPointIndex(point, mine));
-    for (const c of mine) await writeFile(path.join(dir, `${c.name}.md`), buildContractPage(c));
+    await writeFile(path.join(dir, 'index.md'), buildPointIndex(point, mine, versions.versions));
+    for (const v of new Set(mine.map((c) => c.version))) {
+      if (v === 1) continue;
+      await mkdir(path.join(dir, `v${v}`), { recursive: true });
+      await writeFile(
+        path.join(dir, `v${v}`, '_category_.json'),
+        JSON.stringify({ label: `${point} v${v}`, position: 100 + v }),
+      );
+    }
+    for (const c of mine)
+      await writeFile(path.join(outDir, pagePath(c)), buildContractPage(c, lifecycleOf(c)));
   }
+  await writeFile(path.join(outDir, 'compatibility.md'), buildCompatibilityPage(versions));
   await writeFile(
     path.join(outDir, 'index.md'),
     [
@@ -200,7 +344,8 @@ export async function generateContractDocs(schemaDir = SCHEMA_DIR, outDir = OUT_
       '',
       'Every integration point of fieldops has a versioned contract in `@fieldops/contracts`: zod schemas',
       'from which the JSON Schemas (draft 2020-12), OpenAPI 3.1 and AsyncAPI 3 documents are generated.',
-      'These pages are generated from the JSON Schemas at build time.',
+      'These pages are generated from the JSON Schemas at build time. Versions live side by side; the',
+      '[compatibility matrix](./compatibility.md) says which package versions speak which contract versions.',
       '',
       ...points.map(
         (p) => `- [${p}](./${p}/index.md) — ${contracts.filter((c) => c.point === p).length} contracts`,

@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { newId, type rfid } from '@fieldops/contracts';
+import type * as rfidV2 from '@fieldops/contracts/rfid/v2';
 import { ProviderError, type RfidBackend } from '@fieldops/sdk/rfid';
 import { type Journal, openJournal } from './journal.js';
 
@@ -18,7 +19,7 @@ export type BackendRecord =
       token_sha256: string;
     }
   | { op: 'token'; station_id: string; token_sha256: string }
-  | { op: 'events'; at: number; events: rfid.RfidEvent[] }
+  | { op: 'events'; at: number; events: rfid.RfidEvent[]; health?: rfidV2.StationHealth | undefined }
   | {
       op: 'map';
       station_id: string;
@@ -58,6 +59,8 @@ interface Station {
   mapped_at?: string;
   last_seen_at?: number;
   queue_depth?: number;
+  /** The last health reported with an rfid.v2 batch. */
+  health?: rfidV2.HealthReport;
   events: number;
 }
 
@@ -102,6 +105,14 @@ export async function openFileRfidBackend(options: FileRfidBackendOptions): Prom
       for (const [t, id] of tokens) if (id === r.station_id) tokens.delete(t);
       tokens.set(r.token_sha256, r.station_id);
     } else if (r.op === 'events') {
+      if (r.health) {
+        const { station_id, ...readings } = r.health;
+        const s = stations.get(station_id);
+        if (s) {
+          s.health = { ...readings, received_at: new Date(r.at).toISOString() };
+          s.last_seen_at = r.at;
+        }
+      }
       for (const e of r.events) {
         seen.add(`${e.station_id}\u0000${e.event_id}`);
         stored += 1;
@@ -189,8 +200,15 @@ export async function openFileRfidBackend(options: FileRfidBackendOptions): Prom
         await commit({ op: 'token', station_id: id, token_sha256: sha256(token) });
         return answer(s, token);
       }),
-    ingest: (events) =>
+    ingest: (events, { health } = {}) =>
       serial(async () => {
+        if (health && !stations.has(health.station_id))
+          throw new ProviderError(
+            404,
+            'unknown_station',
+            `example-rfid-backend: station ${health.station_id} was never claimed`,
+            { details: [{ path: 'health.station_id', message: 'unknown station' }] },
+          );
         const unknown = events.findIndex((e) => !stations.has(e.station_id));
         if (unknown >= 0)
           throw new ProviderError(
@@ -207,13 +225,16 @@ export async function openFileRfidBackend(options: FileRfidBackendOptions): Prom
           inBatch.add(k);
           fresh.push(e);
         }
-        if (fresh.length) await commit({ op: 'events', at: now(), events: fresh });
+        // A v2 batch of only duplicates still reports fresh health: journal it with no events.
+        if (fresh.length || health)
+          await commit({ op: 'events', at: now(), events: fresh, ...(health ? { health } : {}) });
         return { accepted: fresh.length, duplicates: events.length - fresh.length };
       }),
     async status(id) {
       const s = station(id);
       const t = s.last_seen_at;
-      const out: rfid.StationStatus = {
+      // v2 terms (with health); the SDK's handler converts it down for v1 callers.
+      const out: rfidV2.StationStatus = {
         station_id: s.station_id as rfid.StationStatus['station_id'],
         state:
           t === undefined
@@ -224,6 +245,7 @@ export async function openFileRfidBackend(options: FileRfidBackendOptions): Prom
               ? 'online'
               : 'offline',
         last_seen_at: t === undefined ? null : new Date(t).toISOString(),
+        health: s.health ?? null,
       };
       if (s.mac) out.mac = s.mac;
       if (s.site_id) out.site_id = s.site_id as never;

@@ -60,9 +60,28 @@ describe('example RFID backend', () => {
         ],
         { env: { ...process.env, EXAMPLE_RFID_TOKEN: token } },
       );
-      const results = JSON.parse(stdout) as { name: string; status: 'pass' | 'fail' | 'skip' }[];
+      const results = JSON.parse(stdout) as {
+        name: string;
+        status: 'pass' | 'fail' | 'skip';
+        version?: number;
+        detail?: string;
+      }[];
       const failed = results.filter((r) => r.status !== 'pass');
       expect(failed).toEqual([]);
+      // Without --version the verifier checks every version the backend announces: v1 and v2.
+      expect(results.find((r) => r.name === 'discover.versions')?.detail).toBe('announced: v1, v2');
+      const of = (v: number) => results.filter((r) => r.version === v).map((r) => r.name);
+      expect(of(1)).toEqual(expect.arrayContaining(['ingest.valid-batch', 'lifecycle.deprecation-headers']));
+      expect(of(2)).toEqual(
+        expect.arrayContaining([
+          'ingest.valid-batch',
+          'ingest.replay-same-key',
+          'health.missing-400',
+          'health.reported-in-status',
+          'scope.health-other-station-403',
+          'lifecycle.deprecation-headers',
+        ]),
+      );
       expect(results.map((r) => r.name)).toContain('ingest.replay-same-key');
       expect(results.map((r) => r.name)).toContain('claim.valid');
       // Station-token scoping (issue 11 item 3) and one-use claim codes (item 12) hold here too.
@@ -78,6 +97,79 @@ describe('example RFID backend', () => {
       );
     } finally {
       await service.close();
+    }
+  });
+
+  it('takes a v1 station and a v2 station into the same backend; each version reads the other through the converters', async () => {
+    const dir = await dataDir();
+    const service = await startRfidBackend({ dataDir: dir, claimCodes: ['MIXED-V1-0001', 'MIXED-V2-0001'] });
+    const warnings: string[] = [];
+    try {
+      // The deprecation warning goes to the logger the client was given (once per process).
+      const logger = {
+        warn: (o: unknown, m?: string) => warnings.push(m ?? String(o)),
+        info() {},
+        debug() {},
+        error() {},
+        trace() {},
+        fatal() {},
+        child() {
+          return logger;
+        },
+      } as never;
+      const anon1 = createRfidClient({ baseUrl: service.url, retry: false, logger });
+      const anon2 = createRfidClient({ baseUrl: service.url, retry: false, version: 2 });
+      const old = await anon1.claimStation({ claim_code: 'MIXED-V1-0001', mac: '02:00:00:00:01:01' });
+      const neu = await anon2.claimStation({ claim_code: 'MIXED-V2-0001', mac: '02:00:00:00:02:02' });
+      // A v2 claim tells the station to send to /api/v2/events.
+      expect(old.config.ingest_url).toMatch(/\/api\/v1\/events$/);
+      expect(neu.config.ingest_url).toMatch(/\/api\/v2\/events$/);
+      const v1 = createRfidClient({ baseUrl: service.url, retry: false, token: old.station_token, logger });
+      const v2 = createRfidClient({
+        baseUrl: service.url,
+        retry: false,
+        token: neu.station_token,
+        version: 2,
+      });
+      const health = {
+        station_id: neu.station_id,
+        queue_depth: 12,
+        temperature_c: 47.5,
+        firmware_version: '2.4.1',
+        clock_offset_ms: 850,
+        measured_at: '2026-11-30T08:00:00.000Z',
+      };
+      expect(await v1.ingestEvents([tagRead(1, old.station_id), tagRead(2, old.station_id)])).toMatchObject({
+        accepted: 2,
+      });
+      expect(await v2.ingestEvents([tagRead(1, neu.station_id)], { health })).toMatchObject({ accepted: 1 });
+      expect(service.backend.counts()).toEqual({ stations: 2, events: 3 });
+
+      // v2 reads the v2 station's health; the v1 station, read through v2, has none (converted up).
+      const s2 = await v2.stationStatus(neu.station_id);
+      expect(s2.health).toMatchObject({ queue_depth: 12, temperature_c: 47.5, clock_offset_ms: 850 });
+      expect(s2.health?.received_at).toBeDefined();
+      const operatorV2 = createRfidClient({ baseUrl: service.url, retry: false, version: 2 });
+      expect((await operatorV2.stationStatus(old.station_id)).health).toBeNull();
+      // v1 reads the v2 station converted down: no health field, its queue depth and firmware kept.
+      const s1 = await anon1.stationStatus(neu.station_id);
+      expect(s1).not.toHaveProperty('health');
+      expect(s1).toMatchObject({ queue_depth: 12, firmware_version: '2.4.1', state: 'online' });
+      // The v1 answers said v1 is deprecated: one warning for the process, whichever client saw it.
+      expect(warnings.filter((w) => /rfid\.v1 is deprecated/.test(w))).toHaveLength(1);
+    } finally {
+      await service.close();
+    }
+    // The health is durable: it comes back after a restart.
+    const again = await startRfidBackend({ dataDir: dir });
+    try {
+      const v2 = createRfidClient({ baseUrl: again.url, retry: false, version: 2 });
+      const ids = (await readFile(join(dir, 'rfid-backend.jsonl'), 'utf8')).match(
+        /"health":\{"station_id":"(stn_[^"]+)"/,
+      );
+      expect((await v2.stationStatus(ids![1]!)).health).toMatchObject({ temperature_c: 47.5 });
+    } finally {
+      await again.close();
     }
   });
 
