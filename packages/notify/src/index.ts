@@ -92,6 +92,7 @@ export {
   RFID_SOURCES,
   type SourceAdapter,
   type SourceAdapters,
+  withConvertedVersions,
 } from './sources/index.js';
 /** What `engine.inspect()` and the silence operations return. */
 export type { DeliveryJob } from './stages/deliver.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isContractError } from '@fieldops/contracts';
+import { converterPath, EVENT_CONVERTERS, isContractError, type VersionConverter } from '@fieldops/contracts';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../backoff.js';
 import { type BusEvent, decodeEvent } from '../envelope.js';
 import { type BusLogger, noopLogger } from '../logger.js';
@@ -33,6 +33,12 @@ export interface ConsumerOptions {
   /** Where dead letters go (`fieldops-dlq.<name>`). */
   readonly deadLetters: Publisher;
   readonly handlers: HandlerTable;
+  /**
+   * Converters between adjacent versions of an event type (default: the contracts' EVENT_CONVERTERS;
+   * `[]` for none). An event of a version no handler declares reaches the nearest declared version a
+   * converter chain joins; an event the chain cannot convert is dead-lettered at once with the reason.
+   */
+  readonly converters?: readonly VersionConverter[];
   /** Subjects to receive; default every version of each declared base type (so unknown versions dead-letter). */
   readonly subjects?: readonly string[];
   /** Attempts before a failing event goes to the dead letter; default 5. */
@@ -93,6 +99,22 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   const subjects = options.subjects ?? Object.keys(handlers).map(subjectFilterForBase);
   let subscription: Subscription | undefined;
 
+  const converters = options.converters ?? EVENT_CONVERTERS;
+
+  /** The declared version nearest to `version` that a converter chain reaches, with the chain. */
+  function viaConverters(
+    base: string,
+    version: number,
+    declared: readonly number[],
+  ): { to: number; chain: VersionConverter[] } | undefined {
+    const byDistance = [...declared].sort((a, b) => Math.abs(a - version) - Math.abs(b - version) || b - a);
+    for (const to of byDistance) {
+      const chain = converterPath(base, version, to, converters);
+      if (chain) return { to, chain };
+    }
+    return undefined;
+  }
+
   function route(event: BusEvent): EventHandler {
     let parsed: { base: string; version: number };
     try {
@@ -104,13 +126,26 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     if (!versions)
       throw new Unroutable(`no handler for type ${parsed.base} (any version) in consumer ${name}`);
     const handler = versions[parsed.version];
-    if (!handler) {
-      const known = Object.keys(versions)
-        .map((v) => `v${v}`)
-        .join(', ');
+    if (handler) return handler;
+    const declared = Object.keys(versions).map(Number);
+    const via = viaConverters(parsed.base, parsed.version, declared);
+    if (!via) {
+      const known = declared.map((v) => `v${v}`).join(', ');
       throw new Unroutable(`no handler for ${event.type}: consumer ${name} handles ${parsed.base} ${known}`);
     }
-    return handler;
+    // Converted here, before any transaction: a value the declared version cannot express never
+    // becomes convertible, so it is dead-lettered at once rather than retried. The inbox keeps the
+    // event as delivered; the handler sees it in the version it declared.
+    let converted: unknown = event;
+    try {
+      for (const c of via.chain) converted = c.convert(converted);
+    } catch (error) {
+      throw new Unroutable(
+        `cannot convert ${event.type} to v${via.to} for consumer ${name}: ${(error as Error).message}`,
+      );
+    }
+    const target = versions[via.to]!;
+    return (_delivered, context) => target(converted as BusEvent, context);
   }
 
   async function deadLetter(delivery: Delivery, reason: string): Promise<DeliveryOutcome> {
