@@ -153,7 +153,7 @@ async function main(): Promise<number> {
       for (const r of opticReports) console.log(`\n${r}`);
       console.log(
         '\nA published version never changes incompatibly: revert, make the change compatible (optional field,\n' +
-          'wider type), or add a new version beside the old one (src/<point>/v2.ts). See docs/decisions/0003-contract-versioning.md and 0024-contract-versions-side-by-side.md.',
+          'wider type), or add a new version beside the old one (src/<point>/v2.ts). See docs/decisions/0003-contract-versioning.md and 0026-contract-versions-side-by-side.md.',
       );
     } else {
       console.log('\nno breaking changes');

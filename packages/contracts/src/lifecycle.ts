@@ -30,7 +30,7 @@ export interface ContractVersionInfo {
 }
 
 const NOTICE =
-  'https://github.com/fieldops/fieldops/blob/main/docs/decisions/0024-contract-versions-side-by-side.md';
+  'https://github.com/fieldops/fieldops/blob/main/docs/decisions/0026-contract-versions-side-by-side.md';
 
 /** The versions of the points that have more than one, or a lifecycle worth stating. */
 export const CONTRACT_VERSIONS: readonly ContractVersionInfo[] = [

@@ -283,7 +283,7 @@ export interface components {
         /** @description Entity tag of the returned revision. */
         ETag: string;
         /** @description The deprecation notice (rel="deprecation", rel="sunset"). */
-        Link: "<https://github.com/fieldops/fieldops/blob/main/docs/decisions/0024-contract-versions-side-by-side.md>; rel=\"deprecation\"; type=\"text/html\", <https://github.com/fieldops/fieldops/blob/main/docs/decisions/0024-contract-versions-side-by-side.md>; rel=\"sunset\"; type=\"text/html\"";
+        Link: "<https://github.com/fieldops/fieldops/blob/main/docs/decisions/0026-contract-versions-side-by-side.md>; rel=\"deprecation\"; type=\"text/html\", <https://github.com/fieldops/fieldops/blob/main/docs/decisions/0026-contract-versions-side-by-side.md>; rel=\"sunset\"; type=\"text/html\"";
         /** @description Seconds to wait before retrying. */
         "Retry-After": string;
         /** @description RFC 8594: after this HTTP-date the API version may stop answering. */
