@@ -427,6 +427,10 @@ export const FleetSyncBatch = c(
   z.object({
     sync_version: z.literal(1),
     site_id: SiteId,
+    epoch: z.string().min(1).max(64).meta({
+      description:
+        'Names the site-side sync state; a site that lost its state starts a new epoch with a full sync.',
+    }),
     sequence: z.int().min(1),
     produced_at: timestamp(),
     full: z

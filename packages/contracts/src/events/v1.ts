@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RunStatus } from '../automation/v1.js';
-import { GatewayState } from '../chirpstack/v1.js';
+import { FleetSyncBatch, GatewayState } from '../chirpstack/v1.js';
 import { DeploymentId, DeviceId, GatewayId, RunId, SiteId, StationId } from '../ids/v1.js';
 import { eui64, json, timestamp } from '../internal/common.js';
 import { defineContract } from '../internal/contract.js';
@@ -290,6 +290,11 @@ export const EVENT_TYPES = {
   'io.fieldops.site.agent.heartbeat.v1': {
     data: heartbeatData,
     summary: "A site agent is alive (for notify's dead-man's switch).",
+  },
+  'io.fieldops.chirpstack.fleet.synced.v1': {
+    data: FleetSyncBatch,
+    summary:
+      "A site's fleet changes (or a part of a full snapshot) for the central mirror, in order per site by sequence.",
   },
   'io.fieldops.registry.device.changed.v1': {
     data: deviceChangedData,

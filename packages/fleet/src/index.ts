@@ -1,0 +1,33 @@
+// @fieldops/fleet: the hybrid ChirpStack fleet. Sites are authoritative; the centre is a read-only
+// mirror fed by an incremental sync over the bus, and holds each site's backup.
+
+// ---- centre side: the mirror ----
+export { type ApplyOutcome, applyFleetBatch, FleetOutOfOrderError } from './centre/apply.js';
+export { fleetSyncHandlers } from './centre/handlers.js';
+export { FLEET_SCHEMA, migrateFleet } from './centre/schema.js';
+export {
+  createFleetStore,
+  type FleetStore,
+  type FleetStoreOptions,
+  type MirroredDevice,
+  type MirroredGateway,
+  type SiteSyncStatus,
+} from './centre/store.js';
+// ---- site side: what to send ----
+export {
+  type BuildBatchesOptions,
+  buildSyncBatches,
+  entityKey,
+  type SiteSyncState,
+} from './site/batches.js';
+export { createFileSyncState, createMemorySyncState, type SyncStateStore } from './site/state.js';
+export {
+  createFleetSyncer,
+  type EmitEvents,
+  FLEET_SYNCED,
+  type FleetSyncedEvent,
+  type FleetSyncer,
+  type FleetSyncerOptions,
+  fleetSyncEvent,
+  type SyncRound,
+} from './site/syncer.js';
