@@ -1,4 +1,4 @@
-import { buildEvent, type EventData, type EventType } from '@fieldops/contracts/events/v1';
+import { buildEvent, type EventData, type EventOf, type EventType } from '@fieldops/contracts/events/v1';
 import type { ChannelKind, DeliveryReceipt, Message } from '@fieldops/contracts/notify/v1';
 import { vi } from 'vitest';
 import type { Channel, SendResult } from '../../src/channels/channel.js';
@@ -138,7 +138,7 @@ export function event<T extends EventType>(
   type: T,
   data: EventData<T>,
   source = '/sites/site_01/chirpstack',
-) {
+): EventOf<T> {
   return buildEvent(type, data, { source, id: `evt-${++counter}`, time: new Date().toISOString() });
 }
 
