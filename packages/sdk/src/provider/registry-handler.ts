@@ -1,11 +1,5 @@
-import {
-  type automation,
-  type FieldopsEvent,
-  formatPath,
-  type registry,
-  safeParseContract,
-} from '@fieldops/contracts';
-import { buildEvent } from '@fieldops/contracts/events/v1';
+import { type automation, formatPath, type registry, safeParseContract } from '@fieldops/contracts';
+import { buildEvent, type CloudEvent } from '@fieldops/contracts/events/v1';
 import { ListDevicesQuery, REGISTRY_API } from '@fieldops/contracts/registry/v1';
 import { ProviderError } from './errors.js';
 import { createContractHandler, type FetchHandler, type ProviderHandlerOptions } from './http.js';
@@ -20,7 +14,7 @@ export interface RegistryHandlerOptions extends ProviderHandlerOptions {
    * Outbox fits). The handler appends right after the backend's write, outside its transaction: a
    * backend that owns a database should append in its own write transaction instead (`append(e, { tx })`).
    */
-  events?: { append(event: FieldopsEvent): Promise<unknown> };
+  events?: { append(event: CloudEvent): Promise<unknown> };
   /** CloudEvents `source` of those events; default `/registry`. */
   eventSource?: string;
 }
