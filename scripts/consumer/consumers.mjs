@@ -24,6 +24,7 @@ export function runConsumers({ tarballs, root, run, npmProject, check }) {
     tarballs['@fieldops/core'],
     tarballs['@fieldops/contracts'],
     tarballs['@fieldops/sdk'],
+    tarballs['@fieldops/bus'],
     tarballs['@fieldops/notify'],
     'msw@^2',
     'handlebars@^4.7.10',

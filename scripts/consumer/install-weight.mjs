@@ -213,6 +213,7 @@ try {
   const notify = npmProject('notify-npm', [
     t['@fieldops/contracts'],
     t['@fieldops/core'],
+    t['@fieldops/bus'],
     t['@fieldops/notify'],
   ]);
   measure('notify (npm)', notify);
