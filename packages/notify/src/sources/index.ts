@@ -12,7 +12,8 @@ export type { AlertDraft, SourceAdapter, SourceAdapters } from './source.js';
 
 /**
  * Every built-in adapter, by event type. Registry events, device telemetry (uplinks, status, joins,
- * downlinks, logs, locations, gateway stats) and agent heartbeats page nobody: they are ignored here.
+ * downlinks, logs, locations, gateway stats), agent heartbeats and fleet-sync batches (for the central
+ * mirror) page nobody: they are ignored here.
  * Later versions of a type (`…station.health.v2`) are read through the contracts' converters.
  */
 export const DEFAULT_SOURCES: SourceAdapters = withConvertedVersions({
@@ -28,4 +29,5 @@ export const DEFAULT_SOURCES: SourceAdapters = withConvertedVersions({
   'io.fieldops.chirpstack.device.location.v1': () => null,
   'io.fieldops.chirpstack.gateway.stats.v1': () => null,
   'io.fieldops.site.agent.heartbeat.v1': () => null,
+  'io.fieldops.chirpstack.fleet.synced.v1': () => null,
 });
