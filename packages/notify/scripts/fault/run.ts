@@ -53,6 +53,8 @@ export interface FaultTestReport {
   lateness: { p50: number; p99: number; max: number; maxAfterTakeover: number };
   /** Kill of the active replica to the first page sent by the standby, ms. */
   takeoverMs: number | undefined;
+  /** Distinct pages first delivered after the active replica was killed (0 when all work was done before). */
+  pagesAfterTakeover: number;
   seconds: number;
 }
 
@@ -209,6 +211,9 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
   const firstFromB = pages.filter((p) => p.owner === 'replica-b').map((p) => p.at);
   if (firstFromB.length > 0 && killedActiveAt) takeoverMs = Math.min(...firstFromB) - killedActiveAt;
   const delivered = byPage.size;
+  const pagesAfterTakeover = killedActiveAt
+    ? [...byPage.values()].filter((e) => e.first >= killedActiveAt).length
+    : 0;
   return {
     incidents: incidents.size,
     expectedPages: 3 * n,
@@ -225,6 +230,7 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
       maxAfterTakeover: lateAfter.length > 0 ? Math.max(...lateAfter) : 0,
     },
     takeoverMs,
+    pagesAfterTakeover,
     seconds: Math.round((Date.now() - t0) / 1000),
   };
 }
