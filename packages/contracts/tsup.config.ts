@@ -12,6 +12,7 @@ const POINTS = [
   'ports',
   'regions',
   'secrets',
+  'cockpit',
 ];
 
 // Points that have a second version beside the first.

@@ -14,6 +14,7 @@ export {
   validateContract,
 } from './catalog.js';
 export * as chirpstack from './chirpstack/v1.js';
+export * as cockpit from './cockpit/v1.js';
 // Generated documents (pure builders; `pnpm generate` writes their output)
 export {
   ALL_CONVERTERS,
