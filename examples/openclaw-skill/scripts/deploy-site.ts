@@ -1,9 +1,9 @@
 // Deploys one fieldops site from its execution spec. OpenClaw runs it from the skill folder
-// (`npx tsx {baseDir}/scripts/deploy-site.ts …`); it runs the same way from a shell or CI.
+// (`node {baseDir}/scripts/deploy-site.ts …`, Node ≥ 22.18 strips the types); it runs the same way from a shell or CI.
 // Exit codes: 0 the run succeeded (or dry run), 1 it failed (a ticket and a postmortem were written),
 // 2 usage error, 3 could not run (an endpoint down, an invalid spec…).
-import { deploySite } from './lib/deploy-site.js';
-import { parseOptions, USAGE, UsageError } from './lib/options.js';
+import { deploySite } from './lib/deploy-site.ts';
+import { parseOptions, USAGE, UsageError } from './lib/options.ts';
 
 let code = 0;
 try {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,6 +39,46 @@ describe('SKILL.md', () => {
     }).catch((e: { code: number; stderr: string }) => e);
     expect((r as { code: number }).code).toBe(2);
     expect((r as { stderr: string }).stderr).toContain(USAGE);
+  });
+});
+
+describe('scripts/package.json (what an installed copy needs; issue 12 item 8)', () => {
+  it('declares every package the scripts import, at the versions this repository publishes', async () => {
+    const manifest = JSON.parse(await readFile(join(HERE, 'scripts/package.json'), 'utf8'));
+    const deps: Record<string, string> = manifest.dependencies;
+    expect(manifest.type).toBe('module');
+    const sources = await Promise.all(
+      ['deploy-site.ts', ...(await readdir(join(HERE, 'scripts/lib'))).map((f) => `lib/${f}`)].map((f) =>
+        readFile(join(HERE, 'scripts', f), 'utf8'),
+      ),
+    );
+    const imported = new Set(
+      sources.flatMap((s) => [...s.matchAll(/from '((?:@[^/']+\/)?[^/'.][^/']*)[^']*'/g)].map((m) => m[1]!)),
+    );
+    for (const name of [...imported].filter((n) => !n.startsWith('node:')))
+      expect(deps).toHaveProperty([name]);
+    const sdk = JSON.parse(await readFile(join(REPO, 'packages/sdk/package.json'), 'utf8'));
+    for (const [name, range] of Object.entries(deps)) {
+      if (name.startsWith('@fieldops/')) {
+        const dir = name.slice('@fieldops/'.length);
+        const { version } = JSON.parse(await readFile(join(REPO, 'packages', dir, 'package.json'), 'utf8'));
+        expect(range, name).toBe(`^${version}`);
+      } else if (sdk.peerDependencies[name]) expect(range, name).toBe(sdk.peerDependencies[name]);
+    }
+    // The ChirpStack entry the reconcile step imports needs the sdk's optional gRPC peers.
+    for (const peer of ['@grpc/grpc-js', '@chirpstack/chirpstack-api', 'google-protobuf']) {
+      expect(deps).toHaveProperty([peer]);
+    }
+  });
+
+  it('runs under Node type stripping: relative imports name .ts files', async () => {
+    for (const f of [
+      'deploy-site.ts',
+      ...(await readdir(join(HERE, 'scripts/lib'))).map((x) => `lib/${x}`),
+    ]) {
+      const text = await readFile(join(HERE, 'scripts', f), 'utf8');
+      expect(text, f).not.toMatch(/from '\.{1,2}\/[^']*\.js'/);
+    }
   });
 });
 

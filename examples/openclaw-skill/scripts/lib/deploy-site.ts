@@ -13,13 +13,13 @@ import {
   Secret,
   type SecretProvider,
 } from '@fieldops/sdk/secrets';
-import { openRunEventOutbox } from './event-outbox.js';
-import { executeSpec } from './execute.js';
-import type { DeploySiteOptions } from './options.js';
-import { createProgress } from './progress.js';
-import { reconcileChirpStack } from './reconcile.js';
-import { createSiteMap } from './site-map.js';
-import { onboardStations, sendCommissioningReads } from './stations.js';
+import { openRunEventOutbox } from './event-outbox.ts';
+import { executeSpec } from './execute.ts';
+import type { DeploySiteOptions } from './options.ts';
+import { createProgress } from './progress.ts';
+import { reconcileChirpStack } from './reconcile.ts';
+import { createSiteMap } from './site-map.ts';
+import { onboardStations, sendCommissioningReads } from './stations.ts';
 
 /** How a deploy ended. */
 export interface DeploySiteResult {

@@ -21,8 +21,8 @@ import {
 import type { RegistryClient } from '@fieldops/sdk/registry';
 import type { RfidClient } from '@fieldops/sdk/rfid';
 import type { SecretResolver } from '@fieldops/sdk/secrets';
-import type { DeploySiteOptions } from './options.js';
-import type { SiteMap } from './site-map.js';
+import type { DeploySiteOptions } from './options.ts';
+import type { SiteMap } from './site-map.ts';
 
 /** What executing the spec needs. */
 export interface ExecuteDeps {

@@ -12,7 +12,7 @@ import {
 } from '@fieldops/sdk/chirpstack';
 import type { RegistryClient } from '@fieldops/sdk/registry';
 import type { SecretResolver } from '@fieldops/sdk/secrets';
-import type { SiteMap } from './site-map.js';
+import type { SiteMap } from './site-map.ts';
 
 /** Device profile settings the skill uses for the profiles the spec names (one LoRaWAN class A sensor type). */
 export const PROFILE_DEFAULTS = {
