@@ -1,5 +1,12 @@
 import type { automation, registry } from '@fieldops/contracts';
 import { ProviderError } from './errors.js';
+import {
+  applyRunUpdate,
+  buildPatchedDevice,
+  buildPutDevice,
+  checkIfMatch,
+  checkPut,
+} from './registry-writes.js';
 
 /** Conditions of a device write: the `If-Match` ETag and `If-None-Match: *`. */
 export interface WriteConditions {
@@ -30,6 +37,11 @@ export interface RegistryBackend {
   createTicket(ticket: registry.TicketCreate): Promise<registry.Ticket>;
   health(): Promise<registry.Health>;
   isValidToken?(token: string): boolean | Promise<boolean>;
+  /**
+   * True when the backend appends `io.fieldops.registry.device.changed.v1` itself, in the transaction of
+   * the write (see `createSqlRegistryBackend`); the handler then appends none.
+   */
+  readonly appendsDeviceEvents?: boolean;
 }
 
 /** Options of {@link createMemoryRegistryBackend}. */
@@ -75,21 +87,6 @@ export function createMemoryRegistryBackend(
     if (!d) throw new ProviderError(404, 'not_found', `registry: no device ${id}`);
     return d;
   }
-  // If-Match may list several entity tags (RFC 9110 §13.1.1); any one matching is enough.
-  const matches = (etag: string | undefined, header: string) =>
-    etag !== undefined && header.split(',').some((t) => t.trim() === etag);
-  function checkIfMatch(d: registry.Device | undefined, c: WriteConditions) {
-    if (c.ifMatch !== undefined && c.ifMatch !== '*' && !matches(d?.etag, c.ifMatch)) {
-      throw new ProviderError(
-        412,
-        'precondition_failed',
-        'registry: the record changed since it was read (If-Match)',
-      );
-    }
-    if (c.ifMatch === '*' && !d)
-      throw new ProviderError(412, 'precondition_failed', 'registry: no record to match (If-Match: *)');
-  }
-
   return {
     async listDevices(q) {
       const limit = q.limit ?? 100;
@@ -113,63 +110,15 @@ export function createMemoryRegistryBackend(
     },
     async putDevice(id, body, c) {
       const existing = devices.get(id);
-      if (c.ifNoneMatch === '*' && existing) {
-        throw new ProviderError(
-          412,
-          'precondition_failed',
-          `registry: device ${id} exists (If-None-Match: *)`,
-        );
-      }
-      checkIfMatch(existing, c);
-      if (body.device_id !== id) {
-        throw new ProviderError(
-          400,
-          'invalid_request',
-          'registry: device_id in the body differs from the path',
-          {
-            details: [{ path: 'device_id', message: 'must equal the device_id of the path' }],
-          },
-        );
-      }
-      const t = iso();
-      const d: registry.Device = {
-        ...body,
-        created_at: existing?.created_at ?? t,
-        updated_at: t,
-        etag: nextEtag(),
-      };
-      if (existing?.observed_state && !body.observed_state) d.observed_state = existing.observed_state;
+      checkPut(id, body, existing, c);
+      const d = buildPutDevice(body, existing, iso(), nextEtag());
       devices.set(id, d);
       return { device: d, created: !existing };
     },
     async patchObservedState(id, patch, c) {
       const d = device(id);
       checkIfMatch(d, c);
-      const current = d.observed_state?.version ?? 0;
-      if (patch.expected_version !== undefined && patch.expected_version !== current) {
-        throw new ProviderError(
-          412,
-          'precondition_failed',
-          `registry: observed_state is at version ${current}, not ${patch.expected_version}`,
-        );
-      }
-      const refs = patch.external_refs;
-      const next: registry.Device = {
-        ...d,
-        observed_state: {
-          version: current + 1,
-          updated_at: patch.observed_at,
-          updated_by: patch.source,
-          data: patch.data,
-        },
-        external_refs: {
-          ...d.external_refs,
-          ...(refs?.chirpstack ? { chirpstack: { ...d.external_refs.chirpstack, ...refs.chirpstack } } : {}),
-          ...(refs?.rfid ? { rfid: { ...d.external_refs.rfid, ...refs.rfid } } : {}),
-        },
-        updated_at: iso(),
-        etag: nextEtag(),
-      };
+      const next = buildPatchedDevice(d, patch, iso(), nextEtag);
       devices.set(id, next);
       return next;
     },
@@ -188,23 +137,7 @@ export function createMemoryRegistryBackend(
     async updateRun(id, u) {
       const r = runs.get(id);
       if (!r) throw new ProviderError(404, 'not_found', `registry: no run ${id}`);
-      const steps = [...r.steps];
-      for (const s of u.steps ?? []) {
-        const i = steps.findIndex((x) => x.step_id === s.step_id);
-        if (i >= 0) steps[i] = s;
-        else steps.push(s);
-      }
-      const next: automation.RunRecord = {
-        ...r,
-        ...(u.status ? { status: u.status } : {}),
-        ...(u.started_at ? { started_at: u.started_at } : {}),
-        ...(u.finished_at ? { finished_at: u.finished_at } : {}),
-        ...(u.duration_ms !== undefined ? { duration_ms: u.duration_ms } : {}),
-        ...(u.ticket_id ? { ticket_id: u.ticket_id } : {}),
-        timeline: [...r.timeline, ...(u.timeline ?? [])],
-        links: [...r.links, ...(u.links ?? [])],
-        steps,
-      };
+      const next = applyRunUpdate(r, u);
       runs.set(id, next);
       return next;
     },

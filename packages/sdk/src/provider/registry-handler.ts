@@ -1,18 +1,20 @@
 import { type automation, formatPath, type registry, safeParseContract } from '@fieldops/contracts';
-import { buildEvent, type CloudEvent } from '@fieldops/contracts/events/v1';
+import type { CloudEvent } from '@fieldops/contracts/events/v1';
 import { ListDevicesQuery, REGISTRY_API } from '@fieldops/contracts/registry/v1';
 import { ProviderError } from './errors.js';
 import { createContractHandler, type FetchHandler, type ProviderHandlerOptions } from './http.js';
 import { createMemoryIdempotencyStore } from './idempotency-store.js';
 import type { RegistryBackend } from './registry-backend.js';
+import { buildDeviceChangedEvent, type DeviceChange } from './registry-device-event.js';
 
 /** Options of {@link createRegistryHandler}. */
 export interface RegistryHandlerOptions extends ProviderHandlerOptions {
   backend: RegistryBackend;
   /**
    * Where `io.fieldops.registry.device.changed.v1` goes after each device write (an `@fieldops/bus`
-   * Outbox fits). The handler appends right after the backend's write, outside its transaction: a
-   * backend that owns a database should append in its own write transaction instead (`append(e, { tx })`).
+   * Outbox fits). The handler appends right after the backend's write, outside its transaction, so a
+   * crash between the two loses the event: prefer a backend that appends in its own write transaction
+   * (`createSqlRegistryBackend({ events })`); with such a backend this option is refused.
    */
   events?: { append(event: CloudEvent): Promise<unknown> };
   /** CloudEvents `source` of those events; default `/registry`. */
@@ -25,26 +27,14 @@ export interface RegistryHandlerOptions extends ProviderHandlerOptions {
  */
 export function createRegistryHandler(options: RegistryHandlerOptions): FetchHandler {
   const { backend } = options;
-  // One event per write: the id is the device id and the new ETag, so the same write is the same event.
-  const changed = async (
-    d: registry.Device,
-    change: 'created' | 'updated' | 'observed_state_changed',
-  ): Promise<void> => {
-    if (!options.events) return;
-    await options.events.append(
-      buildEvent(
-        'io.fieldops.registry.device.changed.v1',
-        {
-          device_id: d.device_id,
-          ...(d.site_id ? { site_id: d.site_id } : {}),
-          change,
-          ...(change === 'observed_state_changed' && d.observed_state
-            ? { version: d.observed_state.version }
-            : {}),
-        },
-        { source: options.eventSource ?? '/registry', id: `${d.device_id}@${d.etag}`, time: d.updated_at },
-      ),
+  if (options.events && backend.appendsDeviceEvents) {
+    throw new TypeError(
+      'registry: the backend appends device.changed events in its own write transaction; do not pass `events` to the handler as well',
     );
+  }
+  const changed = async (d: registry.Device, change: DeviceChange): Promise<void> => {
+    if (!options.events) return;
+    await options.events.append(buildDeviceChangedEvent(d, change, options.eventSource));
   };
   const authenticate =
     options.authenticate ??

@@ -11,7 +11,20 @@ export {
   type RegistryBackend,
   type WriteConditions,
 } from '../provider/registry-backend.js';
+export { buildDeviceChangedEvent, type DeviceChange } from '../provider/registry-device-event.js';
 export { createRegistryHandler, type RegistryHandlerOptions } from '../provider/registry-handler.js';
+export {
+  createSqlRegistryBackend,
+  type SqlRegistryBackend,
+  type SqlRegistryBackendOptions,
+  type TransactionalEventSink,
+} from '../provider/registry-sql-backend.js';
+export {
+  migrateRegistryStore,
+  REGISTRY_SCHEMA,
+  type RegistrySqlDatabase,
+  type RegistrySqlExecutor,
+} from '../provider/registry-sql-schema.js';
 export * from '../transport/index.js';
 // ---- conformance verifier (also `fieldops verify registry`) ----
 export { type CheckResult, formatResults, type VerifyOptions } from '../verify/check.js';
