@@ -78,7 +78,13 @@ export type { FormatPlanOptions } from './reconcile/format.js';
 export { formatDiff, formatPlanTable } from './reconcile/format.js';
 export type { ApplyJournal } from './reconcile/journal.js';
 export { createFileJournal, createMemoryJournal } from './reconcile/journal.js';
-export type { PlanOptions, PlanReader, PlanStep, ReconcilePlan } from './reconcile/plan.js';
+export type {
+  PlanOptions,
+  PlanReader,
+  PlanStep,
+  ReconcilePlan,
+  ReconcileProgress,
+} from './reconcile/plan.js';
 export { changeCount, planReconcile } from './reconcile/plan.js';
 export type { ResolveSecret } from './reconcile/secrets.js';
 export type { SyncState } from './reconcile/sync-tag.js';

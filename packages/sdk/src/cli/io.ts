@@ -13,6 +13,8 @@ export interface CliIo {
   confirm?: (question: string) => Promise<boolean>;
   /** Structured logs (stderr): one line per client call. The bin passes pino; tests may pass none. */
   logger?: Logger;
+  /** Progress of long work: a bar on a terminal, log lines otherwise, off with `--quiet` (default off). */
+  progress?: 'bar' | 'lines' | 'off';
 }
 
 /** A CLI command: parses its own arguments and returns the process exit code. */

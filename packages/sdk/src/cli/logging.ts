@@ -8,20 +8,30 @@ import { UsageError } from './io.js';
 export interface LogOptions {
   level: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   format: 'json' | 'pretty';
+  /** `--quiet`: no progress, and warnings and errors only unless `--log-level` says otherwise. */
+  quiet: boolean;
 }
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 const FORMATS = ['json', 'pretty'] as const;
 
-/** Takes `--log-level X` / `--log-format X` (or `=X`) out of `argv`; the defaults depend on the terminal. */
+/**
+ * Takes `--log-level X` / `--log-format X` (or `=X`) and `--quiet` out of `argv`; the defaults depend
+ * on the terminal.
+ */
 export function parseLogOptions(
   argv: readonly string[],
   stderrIsTTY: boolean,
 ): { log: LogOptions; rest: string[] } {
-  const log: LogOptions = { level: 'info', format: stderrIsTTY ? 'pretty' : 'json' };
+  const log: LogOptions = { level: 'info', format: stderrIsTTY ? 'pretty' : 'json', quiet: false };
   const rest: string[] = [];
+  let levelGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '--quiet' || arg === '-q') {
+      log.quiet = true;
+      continue;
+    }
     const m = /^--(log-level|log-format)(?:=(.*))?$/.exec(arg);
     if (!m) {
       rest.push(arg);
@@ -34,13 +44,21 @@ export function parseLogOptions(
           `fieldops: --log-level: expected one of ${LEVELS.join(', ')}, got ${String(value)}`,
         );
       log.level = value as LogOptions['level'];
+      levelGiven = true;
     } else {
       if (!FORMATS.includes(value as LogOptions['format']))
         throw new UsageError(`fieldops: --log-format: expected json or pretty, got ${String(value)}`);
       log.format = value as LogOptions['format'];
     }
   }
+  if (log.quiet && !levelGiven) log.level = 'warn';
   return { log, rest };
+}
+
+/** How progress shows: off with `--quiet`, a bar when stderr is a terminal, log lines otherwise. */
+export function progressMode(log: LogOptions, stderrIsTTY: boolean): 'bar' | 'lines' | 'off' {
+  if (log.quiet) return 'off';
+  return stderrIsTTY ? 'bar' : 'lines';
 }
 
 type Pino = ((options: object, stream?: unknown) => Logger) & { destination(o: object): unknown };

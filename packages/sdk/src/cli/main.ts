@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { EXIT, UsageError } from './io.js';
-import { createCliLogger, parseLogOptions } from './logging.js';
+import { createCliLogger, parseLogOptions, progressMode } from './logging.js';
 import { runCli } from './run.js';
 
 // The `fieldops` bin. All logic lives in run.ts so tests call it in-process.
@@ -33,6 +33,7 @@ try {
     cwd: process.cwd(),
     env: process.env,
     logger: createCliLogger(log, process.stderr.isTTY === true),
+    progress: progressMode(log, process.stderr.isTTY === true),
     ...(process.stdin.isTTY ? { confirm } : {}),
   });
 } catch (error) {

@@ -35,6 +35,8 @@ function help(): string {
     '  --version                  print the version',
     '  --log-level LEVEL          debug | info | warn | error | silent (default info); logs go to stderr',
     '  --log-format json|pretty   default: pretty on a terminal, JSON lines otherwise',
+    '  --quiet, -q                no progress (a bar on a terminal, a log line per 10% otherwise);',
+    '                             warnings and errors only, unless --log-level is given',
     '',
     'Exit codes:',
     '  0  success (also when the reader of stdout closes the pipe early, e.g. `| head -1`)',

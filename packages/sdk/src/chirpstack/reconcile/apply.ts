@@ -61,6 +61,7 @@ export async function applyPlan(
     logger: options.logger ?? NOOP_LOGGER,
     now: dateSource(options),
     resolve: cachedResolver(options.resolveSecret),
+    total: reconcile.steps.length,
     ids: {
       tenant: reconcile.context.tenantId,
       apps: { ...reconcile.context.applicationIds },

@@ -10,7 +10,7 @@ import { planTenant } from './plan/tenant.js';
 import { cachedResolver } from './secrets.js';
 import type { PlanOptions, PlanReader, PlanState, PlanStep, ReconcilePlan } from './steps.js';
 
-export type { PlanOptions, PlanReader, PlanStep, ReconcilePlan } from './steps.js';
+export type { PlanOptions, PlanReader, PlanStep, ReconcilePlan, ReconcileProgress } from './steps.js';
 
 /** The contract's plan from the steps: every change in order, and the summary. */
 function buildPlan(steps: PlanStep[], meta: Pick<Plan, 'created_at' | 'target' | 'tenant' | 'prune'>): Plan {
@@ -59,7 +59,13 @@ export async function planReconcile(
   steps.push(...(await planDeviceProfiles(desired.device_profiles, profiles, s)));
   const gateways = await listGateways(s);
   steps.push(...(await planGateways(declaredGateways, gateways, s)));
-  const existing = await listDeclaredAppDevices(desired.applications, options.pageSize ?? 1000, s);
+  const onProgress = options.onProgress;
+  const existing = await listDeclaredAppDevices(
+    desired.applications,
+    options.pageSize ?? 1000,
+    s,
+    onProgress && ((done) => onProgress({ phase: 'plan', done, total: devices.length })),
+  );
   const input = {
     devices,
     registry,

@@ -56,6 +56,16 @@ export interface PlanOptions {
   clock?: Clock;
   /** @deprecated Pass `clock`. */
   now?: () => Date;
+  /** Called for each existing device listed: `done` listed so far, `total` the devices declared. */
+  onProgress?: (progress: ReconcileProgress) => void;
+}
+
+/** How far a plan (devices listed) or an apply (plan steps finished) has got. */
+export interface ReconcileProgress {
+  phase: 'plan' | 'apply';
+  done: number;
+  /** For a plan, the declared devices: a prune plan may list more than that. */
+  total: number;
 }
 
 /** One unit of work for apply: one entity, or a device with its keys. Internal to the reconciler. */

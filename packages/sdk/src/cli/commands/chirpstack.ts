@@ -5,6 +5,7 @@ import { FleetSnapshot, ProvisioningSpec } from '@fieldops/contracts/chirpstack/
 import type { Device as RegistryDevice } from '@fieldops/contracts/registry/v1';
 import type { ChirpStackClient, RegistryWriteBack } from '../../chirpstack/index.js';
 import { type CliCommand, type CliIo, EXIT, UsageError } from '../io.js';
+import { createProgressReporter } from '../progress.js';
 import { readDocument } from './validate.js';
 
 const USAGE = `fieldops chirpstack plan  --spec FILE --chirpstack HOST:PORT [--tenant-id ID] [--registry URL [--site SITE_ID]] [--prune] [--json]
@@ -106,12 +107,15 @@ export const chirpstackCommand: CliCommand = {
       const journal = cs.createFileJournal(
         resolve(io.cwd, String(values.journal ?? '.fieldops/chirpstack-apply.journal')),
       );
+      const planning = createProgressReporter(io, `chirpstack ${sub}: devices listed`);
       const plan = await cs.planReconcile(desired.state, client, {
+        onProgress: (p) => planning.update(p.done, p.total),
         prune: values.prune === true,
         resolveSecret,
         journal,
         ...(values['tenant-id'] ? { tenantId: String(values['tenant-id']) } : {}),
       });
+      planning.end();
       for (const p of plan.problems) io.stderr(`fieldops chirpstack: ${p.key}: ${p.message}\n`);
       if (sub === 'plan') {
         io.stdout(values.json ? `${JSON.stringify(plan.plan, null, 2)}\n` : cs.formatPlanTable(plan.plan));
@@ -122,12 +126,16 @@ export const chirpstackCommand: CliCommand = {
       const concurrency = values.concurrency ? Number(values.concurrency) : 16;
       if (!Number.isInteger(concurrency) || concurrency < 1)
         throw new UsageError('fieldops chirpstack: --concurrency must be a positive integer');
+      const applying = createProgressReporter(io, 'chirpstack apply: steps done');
       const result = await cs.applyPlan(plan, client, {
+        onProgress: (p) => applying.update(p.done, p.total),
+        ...(io.logger ? { logger: io.logger } : {}),
         concurrency,
         resolveSecret,
         journal,
         ...(desired.registry ? { registry: desired.registry } : {}),
       });
+      applying.end();
       if (values.json) io.stdout(`${JSON.stringify({ plan: plan.plan, result }, null, 2)}\n`);
       else {
         io.stdout(

@@ -8,7 +8,7 @@ import type { RegistryLink } from '../desired.js';
 import type { ApplyJournal } from '../journal.js';
 import { runPool } from '../pool.js';
 import type { ResolveSecret } from '../secrets.js';
-import type { PlanStep } from '../steps.js';
+import type { PlanStep, ReconcileProgress } from '../steps.js';
 
 /**
  * The part of the RegistryClient (packages/sdk/src/registry) the write-back uses, declared here so
@@ -67,6 +67,8 @@ export interface ApplyOptions {
   clock?: Clock;
   /** @deprecated Pass `clock`. */
   now?: () => Date;
+  /** Called as each plan step finishes (applied, unchanged or failed): `done` of `total` steps. */
+  onProgress?: (progress: ReconcileProgress) => void;
 }
 
 /** One entity that failed; the run goes on without it. */
@@ -109,6 +111,8 @@ export interface ApplyContext {
   readonly ids: { tenant?: string; apps: Record<string, string>; profiles: Record<string, string> };
   fail(step: { change: PlanChange }, error: unknown, entity?: ApplyError['entity']): void;
   skip(step: PlanStep, why: string): void;
+  /** Counts one finished step of `total` and tells `options.onProgress`. */
+  stepDone(): void;
 }
 
 function describe(error: unknown): { code: string; message: string } {
@@ -121,8 +125,9 @@ function describe(error: unknown): { code: string; message: string } {
 export function createApplyContext(
   client: ApplyWriter,
   options: ApplyOptions,
-  deps: Pick<ApplyContext, 'logger' | 'now' | 'resolve' | 'ids'>,
+  deps: Pick<ApplyContext, 'logger' | 'now' | 'resolve' | 'ids'> & { total: number },
 ): ApplyContext {
+  let done = 0;
   const result: ApplyResult = {
     applied: 0,
     unchanged: 0,
@@ -131,11 +136,16 @@ export function createApplyContext(
     errors: [],
     duration_ms: 0,
   };
+  const { total, ...shared } = deps;
   return {
     client,
     options,
     result,
-    ...deps,
+    ...shared,
+    stepDone() {
+      done += 1;
+      options.onProgress?.({ phase: 'apply', done, total });
+    },
     fail(step, error, entity) {
       const { code, message } = describe(error);
       const e = entity ?? step.change.entity;
@@ -178,6 +188,7 @@ export async function runSteps(
       started.add(s);
       if (s.action === 'unchanged' && !hasExtraWork(s)) {
         ctx.result.unchanged += 1;
+        ctx.stepDone();
         return;
       }
       try {
@@ -186,6 +197,7 @@ export async function runSteps(
         if (error instanceof KeysWriteFailed) ctx.fail(s, error.cause, 'device_keys');
         else ctx.fail(s, error);
       }
+      ctx.stepDone();
     },
     ctx.options.signal,
   );

@@ -34,6 +34,7 @@ export async function listDeclaredAppDevices(
   applications: { name: string }[],
   pageSize: number,
   s: PlanState,
+  progress?: (listed: number) => void,
 ): Promise<Map<string, FoundDevice>> {
   const existing = new Map<string, FoundDevice>();
   for (const app of applications) {
@@ -43,6 +44,7 @@ export async function listDeclaredAppDevices(
     for await (const item of s.client.listDevices(appId, { pageSize })) {
       existing.set(item.dev_eui, { item, application: app.name, applicationId: appId });
       count += 1;
+      progress?.(existing.size);
     }
     s.reads += Math.max(1, Math.ceil(count / pageSize));
   }
