@@ -51,3 +51,39 @@ export function createProgressReporter(io: CliIo, label: string): ProgressReport
     },
   };
 }
+
+/** Counts checks of a run whose total is not known beforehand (`verify`): one log line or a counter per check. */
+export function createCheckProgress(
+  io: CliIo,
+  label: string,
+): { check(result: { name: string; status: 'pass' | 'fail' | 'skip' }): void; end(): void } {
+  const mode: ProgressMode = io.progress ?? 'off';
+  const counts = { pass: 0, fail: 0, skip: 0 };
+  let drawn = false;
+  if (mode === 'off') return { check() {}, end() {} };
+  return {
+    check(result) {
+      counts[result.status] += 1;
+      const done = counts.pass + counts.fail + counts.skip;
+      const tally = `${done} checks (${counts.pass} pass, ${counts.fail} fail, ${counts.skip} skip)`;
+      if (mode === 'bar') {
+        io.stderr(`\r${label}: ${tally}`);
+        drawn = true;
+        return;
+      }
+      const message = `${label}: ${tally}; ${result.name} ${result.status}`;
+      const fields = {
+        operation: label,
+        check: result.name,
+        status: result.status,
+        progress: { done, ...counts },
+      };
+      if (io.logger) io.logger.info(fields, message);
+      else io.stderr(`${message}\n`);
+    },
+    end() {
+      if (drawn) io.stderr('\n');
+      drawn = false;
+    },
+  };
+}

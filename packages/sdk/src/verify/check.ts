@@ -26,6 +26,8 @@ export interface VerifyOptions {
   random?: (() => number) | undefined;
   /** Per-request timeout; default 10 s (a hanging implementation fails the check, not the run). */
   timeoutMs?: number | undefined;
+  /** Called with each check's result as it is known (progress of a long run). */
+  onCheck?: ((result: CheckResult) => void) | undefined;
 }
 
 /** A check failure with its reason (code `check_failed`). */
@@ -103,32 +105,39 @@ export function expectThat(ok: boolean, message: string): void {
 }
 
 /** Runs checks in order, recording each; a check whose `needs` failed is skipped. */
-export function createCheckRunner(secrets: readonly (string | undefined)[]) {
+export function createCheckRunner(
+  secrets: readonly (string | undefined)[],
+  onCheck?: (result: CheckResult) => void,
+) {
   const results: CheckResult[] = [];
+  const record = (result: CheckResult) => {
+    results.push(result);
+    onCheck?.(result);
+  };
   const scrub = (s: string) => secrets.reduce<string>((t, x) => (x ? t.split(x).join('[redacted]') : t), s);
   return {
     results,
     async check(name: string, fn: () => Promise<void>, needs: readonly string[] = []): Promise<boolean> {
       const missing = needs.find((n) => results.find((r) => r.name === n)?.status !== 'pass');
       if (missing) {
-        results.push({ name, status: 'skip', detail: `needs ${missing}` });
+        record({ name, status: 'skip', detail: `needs ${missing}` });
         return false;
       }
       try {
         await fn();
-        results.push({ name, status: 'pass' });
+        record({ name, status: 'pass' });
         return true;
       } catch (error) {
         const why =
           error instanceof CheckFailed
             ? error.message
             : `error: ${error instanceof Error ? error.message : String(error)}`;
-        results.push({ name, status: 'fail', detail: scrub(why) });
+        record({ name, status: 'fail', detail: scrub(why) });
         return false;
       }
     },
     skip(name: string, detail: string) {
-      results.push({ name, status: 'skip', detail });
+      record({ name, status: 'skip', detail });
     },
   };
 }

@@ -26,7 +26,7 @@ export interface VerifyRegistryOptions extends VerifyOptions {
 export async function verifyRegistry(options: VerifyRegistryOptions): Promise<CheckResult[]> {
   const random = options.random ?? Math.random;
   const run = suffix(random);
-  const r = createCheckRunner([options.token]);
+  const r = createCheckRunner([options.token], options.onCheck);
   const now = new Date().toISOString();
   const dev = (n: number) => `dev_verify${run}${n}`;
   const device = (n: number, extra: Record<string, unknown> = {}) => ({

@@ -80,7 +80,7 @@ export async function verifyRfidVersions(options: VerifyRfidVersionsOptions): Pr
   const results: CheckResult[] = [];
   let versions: RfidVersion[];
   if (options.versions === undefined || options.versions === 'all') {
-    const r = createCheckRunner([options.token]);
+    const r = createCheckRunner([options.token], options.onCheck);
     versions = [];
     await r.check('discover.versions', async () => {
       for (const v of RFID_VERIFY_VERSIONS) {
@@ -126,7 +126,7 @@ async function runVersion(
     ...new Set([...(options.claimCode ? [options.claimCode] : []), ...(options.claimCodes ?? [])]),
   ];
   const secrets: (string | undefined)[] = [operator];
-  const r = createCheckRunner(secrets);
+  const r = createCheckRunner(secrets, options.onCheck);
   let a: Claimed | undefined = carried.a;
   let b: Claimed | undefined = carried.b;
   if (a) secrets.push(a.token);

@@ -87,6 +87,43 @@ describe('fieldops verify rfid', { timeout: 30_000 }, () => {
     expect((await cli(['verify', 'rfid', '--base-url', url, '--token-env', 'NOPE'])).code).toBe(2);
   });
 
+  it('logs one progress line per check (issue 12), a counter on a terminal, nothing with progress off', async () => {
+    const backend = createMemoryRfidBackend({ apiTokens: [TOKEN] });
+    const url = await serve(createRfidHandler({ backend }));
+    const run = async (progress: 'lines' | 'bar' | 'off') => {
+      const logged: { fields: Record<string, unknown>; msg: string | undefined }[] = [];
+      const at = (fields: object, msg?: string) =>
+        logged.push({ fields: fields as Record<string, unknown>, msg });
+      let out = '';
+      let err = '';
+      const code = await runCli(['verify', 'rfid', '--base-url', url, '--token', TOKEN, '--json'], {
+        stdout: (t) => (out += t),
+        stderr: (t) => (err += t),
+        cwd: process.cwd(),
+        env: {},
+        logger: { debug: at, info: at, warn: at, error: at },
+        progress,
+      });
+      expect(code).toBe(0);
+      const results = JSON.parse(out) as { name: string; status: string }[];
+      return { results, err, lines: logged.filter((l) => l.fields.operation === 'verify rfid') };
+    };
+    const lines = await run('lines');
+    expect(lines.lines.map((l) => [l.fields.check, l.fields.status])).toEqual(
+      lines.results.map((r) => [r.name, r.status]),
+    );
+    expect(lines.lines.at(-1)?.msg).toMatch(new RegExp(`^verify rfid: ${lines.results.length} checks \\(`));
+    expect(lines.err).toBe('');
+    const bar = await run('bar');
+    expect(bar.lines).toEqual([]);
+    expect(bar.err).toContain(`\rverify rfid: ${bar.results.length} checks (`);
+    expect(bar.err.endsWith('\n')).toBe(true);
+    const off = await run('off');
+    expect(off.lines).toEqual([]);
+    expect(off.err).toBe('');
+    expect(lines.err + bar.err + JSON.stringify(lines.lines)).not.toContain(TOKEN);
+  });
+
   it('fails, naming the check, against a backend that does not replay idempotent answers', async () => {
     const real = createMemoryIdempotencyStore();
     const forgetful: IdempotencyStore = { ...real, begin: async () => ({ kind: 'started' }) };

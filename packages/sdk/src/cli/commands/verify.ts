@@ -3,6 +3,7 @@ import { type CheckResult, formatResults } from '../../verify/check.js';
 import { verifyRegistry } from '../../verify/registry.js';
 import { RFID_VERIFY_VERSIONS, type RfidVersion, verifyRfidVersions } from '../../verify/rfid.js';
 import { type CliCommand, EXIT, UsageError } from '../io.js';
+import { createCheckProgress } from '../progress.js';
 
 /** `fieldops verify rfid|registry --base-url URL [--token T]` */
 export const verifyCommand: CliCommand = {
@@ -63,6 +64,8 @@ export const verifyCommand: CliCommand = {
     if (values.version !== undefined && target !== 'rfid')
       throw new UsageError('fieldops verify: --version applies to rfid (the registry has one version)');
     let results: CheckResult[];
+    const progress = createCheckProgress(io, `verify ${target}`);
+    const onCheck = (r: CheckResult) => progress.check(r);
     try {
       results =
         target === 'rfid'
@@ -72,9 +75,12 @@ export const verifyCommand: CliCommand = {
               token,
               claimCodes: values['claim-code'],
               stationId: values['station-id'],
+              onCheck,
             })
-          : await verifyRegistry({ baseUrl, token, deploymentId: values['deployment-id'] });
+          : await verifyRegistry({ baseUrl, token, deploymentId: values['deployment-id'], onCheck });
+      progress.end();
     } catch (error) {
+      progress.end();
       const why = error instanceof Error ? error.message : String(error);
       io.stderr(
         `fieldops verify: cannot run against ${new URL(baseUrl).origin}: ${token ? why.split(token).join('[redacted]') : why}\n`,
