@@ -4,6 +4,7 @@ const POINTS = [
   'ids',
   'registry',
   'chirpstack',
+  'fleet',
   'rfid',
   'automation',
   'kb',

@@ -8,6 +8,7 @@ import {
   eventSchemaName,
 } from './events/v1.js';
 import * as eventsV2 from './events/v2.js';
+import { FLEET_API } from './fleet/v1.js';
 import { type CatalogEntry, contractMetaOf, listCatalog } from './internal/contract.js';
 import type { VersionConverter } from './internal/converter.js';
 import type { ApiContract, ApiOperation } from './internal/http-api.js';
@@ -22,21 +23,25 @@ import { RFID_API as RFID_API_V2 } from './rfid/v2.js';
 
 type Json = Record<string, unknown>;
 
+/** The integration points that have an HTTP API. */
+export type HttpApiPoint = 'registry' | 'rfid' | 'fleet';
+
 /** The version 1 of each HTTP API, by integration point (see HTTP_API_VERSIONS for every version). */
-export const HTTP_APIS: Readonly<Record<'registry' | 'rfid', ApiContract>> = {
+export const HTTP_APIS: Readonly<Record<HttpApiPoint, ApiContract>> = {
   registry: REGISTRY_API,
   rfid: RFID_API,
+  fleet: FLEET_API,
 };
 
 /** Every version of every HTTP API: point → version → operation table. Each has its own OpenAPI document. */
-export const HTTP_API_VERSIONS: Readonly<Record<'registry' | 'rfid', Readonly<Record<number, ApiContract>>>> =
-  {
-    registry: { 1: REGISTRY_API },
-    rfid: { 1: RFID_API, 2: RFID_API_V2 },
-  };
+export const HTTP_API_VERSIONS: Readonly<Record<HttpApiPoint, Readonly<Record<number, ApiContract>>>> = {
+  registry: { 1: REGISTRY_API },
+  rfid: { 1: RFID_API, 2: RFID_API_V2 },
+  fleet: { 1: FLEET_API },
+};
 
 /** The operation table of `point` at `version`; throws a TypeError naming the versions there are. */
-export function httpApi(point: 'registry' | 'rfid', version: number): ApiContract {
+export function httpApi(point: HttpApiPoint, version: number): ApiContract {
   const api = HTTP_API_VERSIONS[point]?.[version];
   if (!api) {
     const known = Object.keys(HTTP_API_VERSIONS[point] ?? {}).map((v) => `v${v}`);
@@ -154,7 +159,9 @@ function operationObject(op: ApiOperation, names: Map<z.ZodType, string>, deprec
 
 /** The OpenAPI 3.1 document of an HTTP API contract. */
 export function buildOpenApiDocument(api: ApiContract, packageVersion = '1.0.0'): Json {
-  const points = new Set([api.point, ...(api.point === 'registry' ? ['automation'] : [])]);
+  // Points whose schemas an API's document may name besides its own.
+  const extra: Record<string, string[]> = { registry: ['automation'], fleet: ['chirpstack'] };
+  const points = new Set([api.point, ...(extra[api.point] ?? [])]);
   const prefix = '#/components/schemas/';
   const { schemas, names } = componentsOf(points, prefix, api.version);
   // Only keep components the API reaches, so each document stays about its own API.

@@ -23,6 +23,7 @@ export {
   contractIdOf,
   HTTP_API_VERSIONS,
   HTTP_APIS,
+  type HttpApiPoint,
   httpApi,
   jsonSchemaFileName,
   mqttTopicOfEventType,
@@ -42,6 +43,7 @@ export {
   eventSchemaFor,
   splitEventType,
 } from './events/versions.js';
+export * as fleet from './fleet/v1.js';
 export type { IdGenerator, IdGeneratorOptions, IdPrefix, IdTypes } from './ids/v1.js';
 export * as ids from './ids/v1.js';
 // The helpers most callers need, flat

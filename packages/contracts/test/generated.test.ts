@@ -35,8 +35,9 @@ describe('generated documents', () => {
     const paths = [...files.keys()]
       .filter((f) => f.startsWith('generated/openapi/'))
       .map((f) => join(root, f));
-    // registry v1, rfid v1 and rfid v2 (each version has its own document).
+    // fleet v1, registry v1, rfid v1 and rfid v2 (each version has its own document).
     expect(paths.map((p) => p.split('/').pop()).sort()).toEqual([
+      'fleet.v1.json',
       'registry.v1.json',
       'rfid.v1.json',
       'rfid.v2.json',
