@@ -2,9 +2,20 @@
 // mirror fed by an incremental sync over the bus, and holds each site's backup.
 
 // ---- centre side: the mirror ----
+export { createFleetApiHandler, encodeCursor, type FleetApiOptions } from './centre/api.js';
 export { type ApplyOutcome, applyFleetBatch, FleetOutOfOrderError } from './centre/apply.js';
 export { fleetSyncHandlers } from './centre/handlers.js';
+export {
+  countFleet,
+  deviceStatus,
+  type EntityPageQuery,
+  type MirrorRow,
+  type PagePosition,
+  pageEntities,
+  type RowPage,
+} from './centre/pages.js';
 export { FLEET_SCHEMA, migrateFleet } from './centre/schema.js';
+export { type ServeFleetApiOptions, serveFleetApi } from './centre/serve.js';
 export {
   createFleetStore,
   type FleetStore,
