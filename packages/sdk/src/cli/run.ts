@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { isContractError } from '@fieldops/contracts';
 import { FieldopsError } from '@fieldops/core';
 import { chirpstackCommand } from './commands/chirpstack.js';
+import { fleetCommand } from './commands/fleet.js';
 import { gatewayConfigCommand } from './commands/gateway-config.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
@@ -15,6 +16,7 @@ const COMMANDS: readonly CliCommand[] = [
   verifyCommand,
   chirpstackCommand,
   gatewayConfigCommand,
+  fleetCommand,
 ];
 
 /** The version of this package (`fieldops --version`). */
