@@ -17,58 +17,80 @@ export const AgentMqttConfig = z.strictObject({
 });
 
 /** `site.yaml` of `fieldops-agent`. */
-export const AgentConfig = z.strictObject({
-  site_id: z.string().regex(/^site_[0-9a-z]+$/, { error: 'expected a site id (site_…)' }),
-  /** CloudEvents source prefix (default `/sites/<site_id>`). */
-  source: z.string().min(1).optional(),
-  mqtt: AgentMqttConfig,
-  chirpstack: z
-    .strictObject({
-      target: z.string().regex(/^[A-Za-z0-9.[\]:-]+:\d{1,5}$/, { error: 'expected host:port' }),
-      api_token: SecretRef,
-      tenant_id: z.string().min(1),
-      tls: z.boolean().default(false),
-      poll_interval_s: secs('gRPC poll interval').default(60),
-      stats_interval_s: secs("the gateways' stats interval").default(30),
-      reassert_interval_s: secs('re-send a firing condition this often').default(300),
-    })
-    .optional(),
-  registry: z
-    .strictObject({
-      url: z.url(),
-      token: SecretRef,
-      flush_interval_s: secs('observed-state write interval').default(10),
-    })
-    .optional(),
-  rfid: z
-    .strictObject({
-      /** The site's RFID backend; its `/api/v1/health` is read every `check_interval_s`. */
-      backend_url: z.url(),
-      check_interval_s: secs('RFID backend health check interval').default(30),
-      reassert_interval_s: secs('re-send a degraded or down status this often').default(300),
-    })
-    .optional(),
-  outbox: z
-    .strictObject({
-      /** PGlite data directory (the embedded default); the outbox survives restarts and central outages. */
-      data_dir: z.string().min(1).default('./data/outbox'),
-    })
-    .default({ data_dir: './data/outbox' }),
-  central: z
-    .strictObject({
-      /** NATS servers of the central bus (JetStream). Without them events stay in the outbox. */
-      nats: z.union([z.string(), z.array(z.string())]).optional(),
-    })
-    .default({}),
-  http: z
-    .strictObject({
-      listen: z
-        .string()
-        .regex(/^[^:]+:\d{1,5}$/)
-        .default('127.0.0.1:9464'),
-    })
-    .default({ listen: '127.0.0.1:9464' }),
-  heartbeat_interval_s: secs('heartbeat interval').default(60),
-});
+export const AgentConfig = z
+  .strictObject({
+    site_id: z.string().regex(/^site_[0-9a-z]+$/, { error: 'expected a site id (site_…)' }),
+    /** CloudEvents source prefix (default `/sites/<site_id>`). */
+    source: z.string().min(1).optional(),
+    mqtt: AgentMqttConfig,
+    chirpstack: z
+      .strictObject({
+        target: z.string().regex(/^[A-Za-z0-9.[\]:-]+:\d{1,5}$/, { error: 'expected host:port' }),
+        api_token: SecretRef,
+        tenant_id: z.string().min(1),
+        tls: z.boolean().default(false),
+        poll_interval_s: secs('gRPC poll interval').default(60),
+        stats_interval_s: secs("the gateways' stats interval").default(30),
+        reassert_interval_s: secs('re-send a firing condition this often').default(300),
+      })
+      .optional(),
+    registry: z
+      .strictObject({
+        url: z.url(),
+        token: SecretRef,
+        flush_interval_s: secs('observed-state write interval').default(10),
+      })
+      .optional(),
+    rfid: z
+      .strictObject({
+        /** The site's RFID backend; its `/api/v1/health` is read every `check_interval_s`. */
+        backend_url: z.url(),
+        check_interval_s: secs('RFID backend health check interval').default(30),
+        reassert_interval_s: secs('re-send a degraded or down status this often').default(300),
+      })
+      .optional(),
+    outbox: z
+      .strictObject({
+        /** PGlite data directory (the embedded default); the outbox survives restarts and central outages. */
+        data_dir: z.string().min(1).default('./data/outbox'),
+      })
+      .default({ data_dir: './data/outbox' }),
+    central: z
+      .strictObject({
+        /** NATS servers of the central bus (JetStream). Without them events stay in the outbox. */
+        nats: z.union([z.string(), z.array(z.string())]).optional(),
+      })
+      .default({}),
+    http: z
+      .strictObject({
+        listen: z
+          .string()
+          .regex(/^[^:]+:\d{1,5}$/)
+          .default('127.0.0.1:9464'),
+      })
+      .default({ listen: '127.0.0.1:9464' }),
+    /**
+     * Publish this site's ChirpStack fleet to the centre (issue 16): each round sends what changed since
+     * the last one (a full snapshot on first contact) through the outbox. Needs the `chirpstack` section.
+     */
+    fleet_sync: z
+      .strictObject({
+        interval_s: secs('fleet sync round interval').default(300),
+        /** What was last sent (hashes, the epoch, pending batches); a restart resumes from it. */
+        state_file: z.string().min(1).default('./data/fleet-sync.json'),
+        /** SecretRef of each device's NwkKey, with `{dev_eui}` (e.g. `vault:kv/lorawan/{dev_eui}#nwk_key`). */
+        key_ref_template: z
+          .string()
+          .includes('{dev_eui}', { error: 'expected a SecretRef template containing {dev_eui}' })
+          .optional(),
+        max_per_batch: z.int().min(1).max(5000).default(500),
+      })
+      .optional(),
+    heartbeat_interval_s: secs('heartbeat interval').default(60),
+  })
+  .refine((c) => !c.fleet_sync || c.chirpstack, {
+    error: 'fleet_sync publishes the ChirpStack fleet: it needs the chirpstack section',
+    path: ['fleet_sync'],
+  });
 /** The parsed `site.yaml`. */
 export type AgentConfig = z.output<typeof AgentConfig>;

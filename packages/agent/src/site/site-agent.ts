@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createOutbox, migrate, type Outbox, type SqlDatabase } from '@fieldops/bus';
 import { type Logger, noopLogger } from '@fieldops/core';
-import { createChirpStackClient, createHealthMonitor } from '@fieldops/sdk/chirpstack';
+import { createFileSyncState, createFleetSyncer } from '@fieldops/fleet';
+import { createChirpStackClient, createHealthMonitor, keyRefsFromTemplate } from '@fieldops/sdk/chirpstack';
 import { createRegistryClient } from '@fieldops/sdk/registry';
 import { createBackendHealthMonitor } from '@fieldops/sdk/rfid';
 import type { SecretResolver } from '@fieldops/sdk/secrets';
@@ -154,6 +156,27 @@ export async function startSiteAgent(
           },
           onError: (error) =>
             logger.error({ operation: 'agent.rfid', err: String(error) }, 'RFID health round failed'),
+        }),
+      );
+    }
+    if (config.fleet_sync && chirpstack) {
+      // Issue 16: this site's fleet to the centre, through the same outbox as every other event.
+      const stateFile = resolve(config.fleet_sync.state_file);
+      mkdirSync(dirname(stateFile), { recursive: true });
+      const template = config.fleet_sync.key_ref_template;
+      const syncer = createFleetSyncer({
+        client: chirpstack,
+        siteId: config.site_id,
+        tenantIds: [config.chirpstack!.tenant_id],
+        state: createFileSyncState(stateFile),
+        maxPerBatch: config.fleet_sync.max_per_batch,
+        ...(template ? { keyRefs: keyRefsFromTemplate(template) } : {}),
+      });
+      producers.push(
+        syncer.producer({
+          intervalMs: config.fleet_sync.interval_s * 1000,
+          onError: (error) =>
+            logger.error({ operation: 'agent.fleet_sync', err: String(error) }, 'fleet sync round failed'),
         }),
       );
     }
