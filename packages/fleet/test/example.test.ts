@@ -11,4 +11,4 @@ it('the README example runs: the site appears at the centre after one round', as
     stale: false,
   });
   expect(lines[0]).toMatch(/^sent 1 batch\(es\), full: true, \d+ bytes$/);
-});
+}, 240_000); // two PGlite databases and a fake ChirpStack: over a minute at load 30+
