@@ -127,6 +127,19 @@ describe('the validation cache between builds', { timeout: 60_000 }, () => {
     expect((await build(site)).stats).toMatchObject({ read: 1, fromCache: 2 });
   });
 
+  it('leaves the cache file alone when no bundle changed (the runs with pages are read, not rewritten)', async () => {
+    const site = await copyFixture();
+    await settle();
+    await build(site);
+    const file = path.join(site, 'cache/bundles.ndjson');
+    const before = await stat(file);
+    const text = await readFile(file, 'utf8');
+    expect((await build(site)).stats).toMatchObject({ read: 1, fromCache: 2 });
+    // Written files are renamed into place: a rewrite would be a new inode.
+    expect((await stat(file)).ino).toBe(before.ino);
+    expect(await readFile(file, 'utf8')).toBe(text);
+  });
+
   it('forgets a deleted bundle', async () => {
     const site = await copyFixture();
     await settle();

@@ -20,7 +20,7 @@ let writes = 0;
 /** One bundle as validated by an earlier build. `dir` is relative to the KB root. */
 export interface PersistedBundle {
   dir: string;
-  files: FileSignature[];
+  files: readonly FileSignature[];
   /** The archive-mode read (log lines dropped), `dir` relative to the KB root. */
   run: LoadedRun;
   /** Warnings validation printed (repeated when the entry is reused). */

@@ -41,7 +41,7 @@ export interface LoadStats {
 
 interface CacheEntry {
   /** Signatures of every path validation read; absent until the bundle was read whole. */
-  files?: FileSignature[];
+  files?: readonly FileSignature[];
   head: RunHead;
   /** The archive-mode read (no log lines). */
   archive?: LoadedRun;
@@ -141,6 +141,10 @@ export function createRunsLoader(): RunsLoader {
       const { found, invalid } = await discoverBundles(root, options.projects);
       const read = new Set<string>();
       const fromCache = new Set<string>();
+      // Whether the persisted cache would change: a bundle read whose signatures are not the ones
+      // stored, signatures that moved (a fresh clone), a bundle gone. Else it is not rewritten.
+      let dirty = false;
+      let usedPersisted = 0;
 
       // 1. Each bundle's head: from this loader or the persisted cache when its files are unchanged,
       //    else from run.json alone.
@@ -149,6 +153,7 @@ export function createRunsLoader(): RunsLoader {
         if (mine?.files) {
           const files = await verifySignatures(loc.dir, mine.files);
           if (files) {
+            if (files !== mine.files) dirty = true;
             const entry = { ...mine, files };
             cache.set(loc.dir, entry);
             return { loc, entry };
@@ -159,6 +164,8 @@ export function createRunsLoader(): RunsLoader {
         if (old) {
           const files = await verifySignatures(loc.dir, old.files);
           if (files) {
+            if (files !== old.files) dirty = true;
+            usedPersisted++;
             const run = relocate(old.run, loc.dir);
             fromCache.add(loc.dir);
             for (const w of old.warnings) warn(w);
@@ -183,6 +190,8 @@ export function createRunsLoader(): RunsLoader {
           throw error;
         }
       });
+      // A persisted bundle left unused is gone or changed: the cache must forget it.
+      if (usedPersisted < persisted.size) dirty = true;
       persisted.clear();
       const valid = heads.filter(
         (h): h is { loc: BundleLocation; entry: CacheEntry } => !(h instanceof InvalidBundleError),
@@ -211,8 +220,10 @@ export function createRunsLoader(): RunsLoader {
               warn(m);
             },
           });
+          const files = await signBundle(loc.dir, filesOf(loaded), cacheDir !== undefined, readStartedAt);
+          if (!entry.files || !sameSignatures(entry.files, files)) dirty = true;
           const next: CacheEntry = {
-            files: await signBundle(loc.dir, filesOf(loaded), cacheDir !== undefined, readStartedAt),
+            files,
             head: headOf(loc.dir, loaded),
             archive: mode === 'archive' ? loaded : archiveForm(loaded),
             warnings,
@@ -242,7 +253,7 @@ export function createRunsLoader(): RunsLoader {
       if (errors.length > 0 && options.onInvalidBundle === 'throw') throw errors[0];
       for (const e of errors) warn(`${e.message}\n  (skipped: onInvalidBundle is 'warn')`);
       const runs = results.filter((r): r is LoadedRun => !(r instanceof InvalidBundleError));
-      if (cacheDir && (read.size > 0 || removed || fromCache.size > 0)) {
+      if (cacheDir && (dirty || removed)) {
         await writeBundleCache(cacheDir, key, persistable(cache, root));
       }
       const stats: LoadStats = {
@@ -256,6 +267,10 @@ export function createRunsLoader(): RunsLoader {
       return { runs, skipped: errors.map((e) => ({ file: e.file, message: e.message })), stats };
     }
   }
+}
+
+function sameSignatures(a: readonly FileSignature[], b: readonly FileSignature[]): boolean {
+  return a.length === b.length && a.every((s, i) => s.every((v, k) => v === b[i]?.[k]));
 }
 
 function* persistable(cache: Map<string, CacheEntry>, root: string): Generator<PersistedBundle> {
