@@ -77,9 +77,27 @@ export function buildRoutes(
   paths: RunPaths,
 ): { routes: RouteSpec[]; files: FileCopy[]; writes: FileWrite[] } {
   const runs = [...content.runs].sort(compareRunsNewestFirst);
-  const fullPermalinkOf = (r: LoadedRun) => paths.run(r.project, r.date, r.run.automation_run_id);
-  const permalinkOf = (r: LoadedRun) =>
-    r.archived ? paths.archived(r.project, r.date, r.run.automation_run_id) : fullPermalinkOf(r);
+  // Each run's URLs and summary are made once (normalizeUrl is not cheap at 20,000 runs).
+  const fullPermalinks = new Map<LoadedRun, string>();
+  const fullPermalinkOf = (r: LoadedRun) => {
+    let link = fullPermalinks.get(r);
+    if (link === undefined) {
+      link = paths.run(r.project, r.date, r.run.automation_run_id);
+      fullPermalinks.set(r, link);
+    }
+    return link;
+  };
+  const archivedPermalinks = new Map<LoadedRun, string>();
+  const permalinkOf = (r: LoadedRun) => {
+    if (!r.archived) return fullPermalinkOf(r);
+    let link = archivedPermalinks.get(r);
+    if (link === undefined) {
+      link = paths.archived(r.project, r.date, r.run.automation_run_id);
+      archivedPermalinks.set(r, link);
+    }
+    return link;
+  };
+  const summaryOf = new Map<LoadedRun, RunSummary>();
   const routes: RouteSpec[] = [];
   const files: FileCopy[] = [];
   const writes: FileWrite[] = [];
@@ -105,7 +123,11 @@ export function buildRoutes(
   for (const [project, list] of groupByProject(runs)) {
     summaries.set(
       project,
-      list.map((r) => buildRunSummary(r, permalinkOf(r))),
+      list.map((r) => {
+        const summary = buildRunSummary(r, permalinkOf(r));
+        summaryOf.set(r, summary);
+        return summary;
+      }),
     );
   }
 
@@ -145,7 +167,7 @@ export function buildRoutes(
     const permalink = fullPermalinkOf(r);
     const id = r.run.automation_run_id;
     const key = `${r.project}-${r.date}-${id}`;
-    const summary = buildRunSummary(r, permalinkOf(r));
+    const summary = summaryOf.get(r) ?? buildRunSummary(r, permalinkOf(r));
     const deploymentRuns = byDeployment.get(r.run.deployment_id) ?? [];
     const position = positionInDeployment.get(r) ?? 0;
     const prev = position > 0 ? deploymentRuns[position - 1] : undefined;
