@@ -1,18 +1,7 @@
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  linkSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { link, lstat, mkdir, open, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { mapConcurrent } from '../content/concurrency.js';
 import { InvalidBundleError } from '../errors.js';
 import type { FileCopy, FileWrite } from '../routes.js';
 
@@ -50,130 +39,118 @@ export async function copyBundleFile(from: string, to: string): Promise<void> {
  * check: `link()` does not follow links, and the result is checked.
  */
 export async function publishBundleFile(from: string, to: string): Promise<PublishOutcome> {
-  return publishOne(from, to, new Set());
+  return publishOne(from, to, new Map());
 }
 
-// Synchronous calls: publishing is tens of thousands of tiny metadata calls (link, lstat, mkdir),
-// where a promise and a thread-pool hop per call cost more than the call itself (20,000 archived
-// runs: 60,000 files). `made` holds the directories already created by this publish.
-function publishOne(from: string, to: string, made: Set<string>): PublishOutcome {
-  const dir = path.dirname(to);
-  if (!made.has(dir)) {
-    mkdirSync(dir, { recursive: true });
-    made.add(dir);
+// Publishing is tens of thousands of tiny metadata calls (20,000 archived runs: 60,000 files), so
+// each file costs as few as possible: the link first (an existing file is compared only on
+// EEXIST), one lstat of the result, and each directory made once per publish (`made`). Several
+// run at once: a link waits on the file system's journal, and the waits overlap.
+function ensureDir(dir: string, made: Map<string, Promise<unknown>>): Promise<unknown> {
+  let done = made.get(dir);
+  if (!done) {
+    done = mkdir(dir, { recursive: true });
+    made.set(dir, done);
   }
+  return done;
+}
+
+async function publishOne(
+  from: string,
+  to: string,
+  made: Map<string, Promise<unknown>>,
+): Promise<PublishOutcome> {
+  await ensureDir(path.dirname(to), made);
   try {
-    linkSync(from, to);
+    await link(from, to);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     if (code === 'EEXIST') return replaceExisting(from, to);
     if (!NO_LINK.has(code)) throw error;
     return copyInstead(from, to);
   }
-  return checkLinked(from, to, 'linked');
+  return checkLinked(from, to);
 }
 
 // `to` exists: unchanged when it is the source's inode (an earlier build's link) or a copy of it
 // (same size and mtime); otherwise replaced.
-function replaceExisting(from: string, to: string): PublishOutcome {
-  const src = lstatSync(from);
+async function replaceExisting(from: string, to: string): Promise<PublishOutcome> {
+  const src = await lstat(from);
   if (src.isSymbolicLink()) throw new InvalidBundleError(from, LINK_MESSAGE);
-  const dst = lstatSync(to);
+  const dst = await lstat(to);
   if (dst.isFile() && dst.ino === src.ino && dst.dev === src.dev) return 'unchanged';
   if (dst.isFile() && dst.nlink === 1 && dst.size === src.size && dst.mtimeMs === src.mtimeMs) {
     return 'unchanged';
   }
-  rmSync(to, { force: true });
+  await rm(to, { force: true });
   try {
-    linkSync(from, to);
+    await link(from, to);
   } catch (error) {
     if (!NO_LINK.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
     return copyInstead(from, to);
   }
-  return checkLinked(from, to, 'linked');
+  return checkLinked(from, to);
 }
 
 // `link()` makes a link to a symbolic link itself (it does not follow it): such a result is removed
 // and refused.
-function checkLinked(from: string, to: string, outcome: PublishOutcome): PublishOutcome {
-  if (lstatSync(to).isSymbolicLink()) {
-    rmSync(to, { force: true });
+async function checkLinked(from: string, to: string): Promise<PublishOutcome> {
+  if ((await lstat(to)).isSymbolicLink()) {
+    await rm(to, { force: true });
     throw new InvalidBundleError(from, LINK_MESSAGE);
   }
-  return outcome;
+  return 'linked';
 }
 
-// Where links are impossible: a copy opened with O_NOFOLLOW, its mtime set to the source's (so the
-// next publish finds it unchanged).
-function copyInstead(from: string, to: string): PublishOutcome {
-  let fd: number;
-  try {
-    fd = openSync(from, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new InvalidBundleError(from, LINK_MESSAGE);
-    throw error;
-  }
-  try {
-    const src = fstatSync(fd);
-    rmSync(to, { force: true });
-    writeFileSync(to, readFileSync(fd));
-    utimesSync(to, src.atime, src.mtime);
-  } finally {
-    closeSync(fd);
-  }
+// Where links are impossible: a copy (the source opened with O_NOFOLLOW), its mtime set to the
+// source's so the next publish finds it unchanged.
+async function copyInstead(from: string, to: string): Promise<PublishOutcome> {
+  const src = await lstat(from);
+  if (src.isSymbolicLink()) throw new InvalidBundleError(from, LINK_MESSAGE);
+  await rm(to, { force: true });
+  await copyBundleFile(from, to);
+  await utimes(to, src.atime, src.mtime);
   return 'copied';
 }
 
-// Long loops of synchronous calls give the event loop a turn now and then (the dev server).
-const YIELD_EVERY = 500;
-const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Publishes bundle files into `outDir`; counts what each publish did. */
+/** Publishes bundle files into `outDir`, `limit` at a time; counts what each publish did. */
 export async function copyBundleFiles(
   files: readonly FileCopy[],
   outDir: string,
+  limit = 16,
 ): Promise<Record<PublishOutcome, number>> {
   const counts: Record<PublishOutcome, number> = { unchanged: 0, linked: 0, copied: 0 };
-  const made = new Set<string>();
-  for (const [i, f] of files.entries()) {
-    counts[publishOne(f.from, path.join(outDir, f.to), made)]++;
-    if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldTurn();
-  }
+  const made = new Map<string, Promise<unknown>>();
+  await mapConcurrent(files, limit, async (f) => {
+    counts[await publishOne(f.from, path.join(outDir, f.to), made)]++;
+  });
   return counts;
 }
 
 /**
- * Writes the plugin's own files (archived runs' `archive.json`) into `outDir`. Each content is made
- * when its turn comes (one in memory at a time) and a file that already has that content is left
- * alone.
+ * Writes the plugin's own files (archived runs' `archive.json`) into `outDir`, `limit` at a time.
+ * Each content is made when its turn comes (at most `limit` in memory) and a file that already has
+ * that content is left alone.
  */
 export async function writeOutputFiles(
   writes: readonly FileWrite[],
   outDir: string,
+  limit = 16,
 ): Promise<{ written: number; unchanged: number }> {
   let written = 0;
   let unchanged = 0;
-  const made = new Set<string>();
-  for (const [i, w] of writes.entries()) {
+  const made = new Map<string, Promise<unknown>>();
+  await mapConcurrent(writes, limit, async (w) => {
     const to = path.join(outDir, w.to);
     const content = typeof w.content === 'function' ? w.content() : w.content;
-    const dir = path.dirname(to);
-    let old: string | undefined;
-    try {
-      old = readFileSync(to, 'utf8');
-    } catch {
-      old = undefined;
+    const old = await readFile(to, 'utf8').catch(() => undefined);
+    if (old === content) {
+      unchanged++;
+      return;
     }
-    if (old === content) unchanged++;
-    else {
-      if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      writeFileSync(to, content);
-      written++;
-    }
-    if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldTurn();
-  }
+    await ensureDir(path.dirname(to), made);
+    await writeFile(to, content);
+    written++;
+  });
   return { written, unchanged };
 }
