@@ -12,10 +12,25 @@ export interface NotificationAlert {
   ends_at?: string;
 }
 
-/** Everything a message is rendered from: a group notification or an escalation step. */
+/**
+ * What happened to an incident that everyone paged for it is told once: acknowledged (by whom, how)
+ * or resolved.
+ */
+export interface IncidentNotice {
+  event: 'acknowledged' | 'resolved';
+  /** The incident's code (no longer to be replied with: the notice carries no `ack_code`). */
+  incident_code: string;
+  /** Acknowledged: who, how, when (ISO) and the note they left. */
+  by?: string;
+  via?: string;
+  at: string;
+  note?: string;
+}
+
+/** Everything a message is rendered from: a group notification, an escalation step or an incident notice. */
 export interface NotificationData {
   id: string;
-  kind: 'group' | 'escalation';
+  kind: 'group' | 'escalation' | 'notice';
   receiver: string;
   group_key: string;
   group_labels: Labels;
@@ -30,6 +45,8 @@ export interface NotificationData {
   ack_code?: string;
   ack_codes: string[];
   escalation?: { level: number; loop: number };
+  /** Present on `kind: 'notice'`: an acknowledgement or resolution told to everyone paged. */
+  notice?: IncidentNotice;
   created_at: number;
 }
 

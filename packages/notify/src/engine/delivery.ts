@@ -2,6 +2,9 @@
 import type { DeliveryReceipt } from '@fieldops/contracts/notify/v1';
 import type { NotificationData } from '../notification.js';
 import type { AttemptOutcome, DeliveryJob } from '../stages/deliver.js';
+import type { Incident } from '../stages/escalate.js';
+import { decideNotices } from '../stages/notice.js';
+import type { ChannelAddress } from '../types.js';
 import { type EngineContext, MAX_SENT_REMEMBERED } from './context.js';
 import { recordNotified } from './notified.js';
 
@@ -12,23 +15,58 @@ export const STORE_RETRY_MS = 1_000;
 export async function enqueue(s: EngineContext, data: NotificationData, receiverName: string): Promise<void> {
   const receiver = s.config.receivers.get(receiverName);
   if (!receiver) return;
+  for (const contact of receiver.contacts)
+    await enqueueTo(s, data, receiverName, contact.name, contact.chain);
+}
+
+/** Creates one delivery job for one contact along `chain`, stores it and starts it when due. */
+export async function enqueueTo(
+  s: EngineContext,
+  data: NotificationData,
+  receiver: string,
+  contact: string,
+  chain: ChannelAddress[],
+): Promise<void> {
   const now = s.clock.now();
-  for (const contact of receiver.contacts) {
-    const job: DeliveryJob = {
-      id: s.newId('dlv'),
-      notification: data,
-      receiver: receiverName,
-      contact: contact.name,
-      chain: contact.chain,
-      step: 0,
-      attempt: 0,
-      total_attempts: 0,
-      next_at: now,
-    };
-    s.jobs.set(job.id, job);
-    await s.store.put('deliveries', job.id, job);
-    scheduleDelivery(s, job.id, now);
-  }
+  const job: DeliveryJob = {
+    id: s.newId('dlv'),
+    notification: data,
+    receiver,
+    contact,
+    chain,
+    step: 0,
+    attempt: 0,
+    total_attempts: 0,
+    next_at: now,
+  };
+  s.jobs.set(job.id, job);
+  await s.store.put('deliveries', job.id, job);
+  scheduleDelivery(s, job.id, now);
+}
+
+/**
+ * Queues the notices an acknowledged or resolved incident owes its paged contacts (each once: the
+ * incident remembers them, and is stored in the same batch as the jobs, before any is sent).
+ */
+export async function tellPaged(s: EngineContext, incident: Incident): Promise<void> {
+  if (incident.status === 'open' || !incident.paged?.length) return;
+  const route = s.config.routes.get(incident.route_id);
+  const alerts = incident.fingerprints
+    .map((fp) => s.alerts.get(fp))
+    .filter((r): r is NonNullable<typeof r> => r !== undefined && r.incident_id === incident.id);
+  const { deliveries, keys } = decideNotices(incident, {
+    alerts,
+    groupLabels: s.groupStage.get(incident.group_key)?.labels ?? {},
+    // Unacknowledged, the group's own resolved notification (send_resolved) tells the route's receiver;
+    // an acknowledged alert leaves the group's notifications, so then the notice tells them too.
+    resolvedByGroup: route?.send_resolved && !incident.acked ? route.receiver : undefined,
+    newId: s.newId,
+    now: s.clock.now(),
+  });
+  if (keys.length === 0) return;
+  incident.notices = [...(incident.notices ?? []), ...keys];
+  await s.store.put('incidents', incident.id, incident);
+  for (const d of deliveries) await enqueueTo(s, d.data, d.receiver, d.contact, d.chain);
 }
 
 /** Due now: start the send right away (no timer round trip); later: on the scheduler. */
@@ -128,9 +166,13 @@ export async function applyOutcome(
   outcome: AttemptOutcome,
 ): Promise<void> {
   delete job.in_flight;
-  // Acknowledged (or otherwise cancelled) while the send was in flight: nothing more happens.
+  // Acknowledged (or otherwise cancelled) while the send was in flight: nothing more happens, except
+  // that whoever this page reached is owed the incident's notice too.
   if (s.jobs.get(id) !== job) {
-    if (outcome.kind === 'sent') emit(s, outcome.receipt);
+    if (outcome.kind === 'sent') {
+      emit(s, outcome.receipt);
+      for (const incident of await recordNotified(s, job)) await tellPaged(s, incident);
+    }
     return;
   }
   switch (outcome.kind) {
@@ -139,7 +181,8 @@ export async function applyOutcome(
       logLine(s, job, outcome.receipt, 'sent', outcome.duration_ms);
       if (outcome.receipt.provider_message_id && outcome.message.channel === 'whatsapp')
         rememberSent(s, outcome.receipt.provider_message_id, job, outcome.message.template !== undefined);
-      await recordNotified(s, job);
+      // A page that went out after its incident was acknowledged or resolved owes that notice too.
+      for (const incident of await recordNotified(s, job)) await tellPaged(s, incident);
       s.jobs.delete(id);
       await s.store.delete('deliveries', id);
       return;

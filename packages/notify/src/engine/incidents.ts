@@ -6,7 +6,7 @@ import type { GroupState } from '../stages/group.js';
 import type { AckInfo, AcknowledgeInput, AcknowledgeResult, AlertRecord } from '../types.js';
 import { buildNotification, muted } from './build.js';
 import { type EngineContext, MUTED_RECHECK_MS } from './context.js';
-import { emit, enqueue } from './delivery.js';
+import { emit, enqueue, tellPaged } from './delivery.js';
 import { addressKey } from './notified.js';
 
 /** Opens an incident (ack code, escalation timer) for alerts notified for the first time. */
@@ -54,6 +54,7 @@ export async function escalate(s: EngineContext, id: string): Promise<void> {
   if (active.length === 0) {
     s.escalateStage.resolve(incident);
     await s.store.put('incidents', id, incident);
+    await tellPaged(s, incident);
     return;
   }
   const route = s.config.routes.get(incident.route_id);
@@ -103,6 +104,7 @@ export async function settleIncidentOf(s: EngineContext, record: AlertRecord): P
       s.escalateStage.resolve(incident);
       s.scheduler.cancel(`e:${incident.id}`);
       await s.store.put('incidents', incident.id, incident);
+      await tellPaged(s, incident);
     }
   }
   await cancelStaleDeliveries(s);
@@ -162,6 +164,8 @@ export async function acknowledgeNow(s: EngineContext, input: AcknowledgeInput):
     await s.store.put('alerts', fp, r);
   }
   const cancelled = await cancelStaleDeliveries(s);
+  // After the cancellation, so the notices just queued are not among what it cancels.
+  if (incident && !already) await tellPaged(s, incident);
   s.logger.info(
     {
       component: 'notify',
@@ -193,7 +197,7 @@ export async function acknowledgeNow(s: EngineContext, input: AcknowledgeInput):
 export async function cancelStaleDeliveries(s: EngineContext): Promise<number> {
   let n = 0;
   for (const job of [...s.jobs.values()]) {
-    if (job.notification.firing.length === 0) continue;
+    if (job.notification.firing.length === 0 || job.notification.notice) continue;
     const live = job.notification.firing.some((fp) => {
       const r = s.alerts.get(fp);
       return r !== undefined && r.status === 'firing' && !r.acked;

@@ -1,5 +1,12 @@
 import type { EscalationPolicy } from '../config.js';
-import type { AckInfo, RandomSource } from '../types.js';
+import type { AckInfo, ChannelAddress, RandomSource } from '../types.js';
+
+/** A contact a page of an incident reached, and the address (channel) that reached them last. */
+export interface PagedContact {
+  receiver: string;
+  contact: string;
+  address: ChannelAddress;
+}
 
 /** An incident: the alerts first notified together, acknowledged together with one code. */
 export interface Incident {
@@ -20,6 +27,10 @@ export interface Incident {
   acked?: AckInfo;
   /** Addresses (`whatsapp:66811111111`) a message carrying this incident's code was sent to. */
   notified?: string[];
+  /** Every contact a page of this incident reached (one entry per receiver + contact). */
+  paged?: PagedContact[];
+  /** Notices already queued, as `<event>:<receiver>/<contact>`: each is sent once. */
+  notices?: string[];
 }
 
 // No 0/O, 1/I/L: codes are read off a phone screen and typed back.

@@ -33,3 +33,30 @@ export const DEFAULT_TEMPLATES: Record<string, TemplateConfig> = {
 {{/if}}{{#if ack_code}}Reply ACK {{ack_code}} to acknowledge.{{/if}}`,
   },
 };
+
+/**
+ * Incident notices (an acknowledgement or a resolution told to everyone paged), by event; a config
+ * replaces them under `templates["notice.acknowledged"]` / `templates["notice.resolved"]`.
+ */
+export const DEFAULT_NOTICE_TEMPLATES: Record<'acknowledged' | 'resolved', Required<TemplateConfig>> = {
+  acknowledged: {
+    title: '[ACKNOWLEDGED] {{alertname}}{{#if site}} · {{site}}{{/if}}',
+    text: `{{title}}
+Incident {{notice.incident_code}} was acknowledged by {{notice.by}} ({{notice.via}}) at {{notice.at}}{{#if notice.note}}: {{notice.note}}{{/if}}.
+{{#each alerts}}
+{{#if firing}}🔴{{else}}✅{{/if}} {{summary}}
+{{/each}}
+{{#if more_count}}…and {{more_count}} more
+{{/if}}No further pages for this incident.`,
+  },
+  resolved: {
+    title: '[RESOLVED] {{alertname}}{{#if site}} · {{site}}{{/if}}',
+    text: `{{title}}
+Incident {{notice.incident_code}} resolved at {{notice.at}}.
+{{#each alerts}}
+{{#if firing}}🔴{{else}}✅{{/if}} {{summary}}
+{{/each}}
+{{#if more_count}}…and {{more_count}} more
+{{/if}}`,
+  },
+};

@@ -5,7 +5,7 @@ import { escapeSlack } from '../channels/slack/index.js';
 import type { TemplateConfig } from '../config.js';
 import { NotifyConfigError } from '../errors.js';
 import type { NotificationData } from '../notification.js';
-import { DEFAULT_TEMPLATE, DEFAULT_TEMPLATES } from './defaults.js';
+import { DEFAULT_NOTICE_TEMPLATES, DEFAULT_TEMPLATE, DEFAULT_TEMPLATES } from './defaults.js';
 
 /** What a renderer makes for one channel. */
 export interface RenderedMessage {
@@ -82,7 +82,15 @@ export class MessageRenderer {
     return t;
   }
 
-  private pick(part: 'title' | 'text', type: string | undefined, alertname: string): string {
+  private pick(
+    part: 'title' | 'text',
+    type: string | undefined,
+    alertname: string,
+    notice: NotificationData['notice'],
+  ): string {
+    if (notice) {
+      return this.templates[`notice.${notice.event}`]?.[part] ?? DEFAULT_NOTICE_TEMPLATES[notice.event][part];
+    }
     return (
       (type ? this.templates[type]?.[part] : undefined) ??
       this.templates[alertname]?.[part] ??
@@ -123,8 +131,8 @@ export class MessageRenderer {
     };
     const esc = CHANNEL_ESCAPERS[channel];
     const safe = escapeDeep(ctx, esc) as Record<string, unknown>;
-    const title = this.compile(this.pick('title', type, alertname))(safe).trim();
-    const text = this.compile(this.pick('text', type, alertname))({ ...safe, title })
+    const title = this.compile(this.pick('title', type, alertname, data.notice))(safe).trim();
+    const text = this.compile(this.pick('text', type, alertname, data.notice))({ ...safe, title })
       .replace(/\n{3,}/g, '\n\n')
       .trim();
     const firstSummary = ctx.alerts[0]?.summary;

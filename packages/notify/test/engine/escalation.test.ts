@@ -82,13 +82,21 @@ describe('escalation policies', () => {
     });
     expect(result.cancelled_deliveries).toBeGreaterThan(0);
     expect(receipts.some((r) => r.status === 'suppressed')).toBe(true);
-    expect(engine.inspect().deliveries).toHaveLength(0);
+    // What is left pending are the acknowledgement notices, nothing that pages.
+    expect(engine.inspect().deliveries.filter((d) => d.notification.kind !== 'notice')).toHaveLength(0);
     expect(engine.inspect().incidents[0]!.status).toBe('acknowledged');
 
-    // Hours later: no level, no loop, no repeat, no retry reached anyone.
+    // Hours later: no level, no loop, no repeat, no retry reached anyone; only the acknowledgement
+    // notice to each contact that was paged (the on-call, still throttled, is retried on WhatsApp).
     await advance(engine, 8 * 3_600_000, 60_000);
-    expect(channels.whatsapp.sent.length).toBe(before.wa);
-    expect(channels.email.sent.length).toBe(before.email);
+    const notice = (m: { subject?: string }) => m.subject?.startsWith('[ACKNOWLEDGED]') === true;
+    expect(channels.whatsapp.sent.filter((m) => !notice(m)).length).toBe(before.wa);
+    expect(channels.email.sent.filter((m) => !notice(m)).length).toBe(before.email);
+    expect([...new Set(channels.whatsapp.sent.filter(notice).map((m) => m.to))].sort()).toEqual([
+      '+66811111111',
+      '+66822222222',
+    ]);
+    expect(channels.email.sent.filter(notice).map((m) => m.to)).toEqual(['arun@example.test']);
     // Only the group flush timer is left.
     expect(engine.inspect().scheduled).toBe(1);
     await engine.stop();

@@ -40,6 +40,8 @@ describe('pacing and in-flight sends', () => {
     whatsapp.send = (m: Message) => {
       whatsapp.sent.push(m);
       if (whatsapp.sent.length === 1) return Promise.resolve({ ok: true, provider_message_id: 'wamid.1' });
+      // The acknowledgement notice to the on-call (paged by the first message) is answered.
+      if (m.subject?.startsWith('[ACKNOWLEDGED]')) return Promise.resolve({ ok: true });
       // The repeat hangs in flight until released with a retryable failure.
       return new Promise<SendResult>((resolve) => {
         release = resolve;
@@ -62,7 +64,9 @@ describe('pacing and in-flight sends', () => {
     await ack;
     release!({ ok: false, retryable: true, code: '131000', message: 'temporary' });
     await advance(engine, 3_600_000, 60_000);
-    expect(whatsapp.sent).toHaveLength(2);
+    // The hung repeat and the acknowledgement notice; no retry, no failover to email.
+    expect(whatsapp.sent).toHaveLength(3);
+    expect(whatsapp.sent[2]!.subject).toMatch(/^\[ACKNOWLEDGED\]/);
     expect(channels.email.sent).toHaveLength(0);
     expect(engine.inspect().deliveries).toHaveLength(0);
     await engine.stop();
