@@ -1,5 +1,6 @@
 // The configuration as users write it: every type of `NotifyConfig`, and nothing else. Validation and
 // the normalized form are in ./config.ts.
+import type { Severity } from '@fieldops/contracts/notify/v1';
 import type { Duration } from './duration.js';
 import type { MatcherConfig } from './matchers/index.js';
 import type { SecretInput } from './secrets.js';
@@ -198,4 +199,18 @@ export interface NotifyConfig {
    * `resolve_timeout`), for sources with no resolving event (device inactive, battery low). Off when absent.
    */
   resolve_timeout?: Duration;
+  /**
+   * The dead-man's switch: a site whose agent heartbeats (`io.fieldops.site.agent.heartbeat.v1`) stop
+   * for `missing_after` (default 3 × the interval the agent declares) raises `SiteHeartbeatMissing`,
+   * which resolves when they return. Off when absent.
+   */
+  heartbeats?: HeartbeatConfig;
+}
+
+/** The dead-man's switch on site agent heartbeats. */
+export interface HeartbeatConfig {
+  /** Silence that raises the alert; default 3 × the agent's declared `interval_s`. */
+  missing_after?: Duration;
+  /** The alert's severity; default `critical`. */
+  severity?: Severity;
 }

@@ -1,4 +1,4 @@
-import { CHANNEL_KINDS, type ChannelKind } from '@fieldops/contracts/notify/v1';
+import { CHANNEL_KINDS, type ChannelKind, type Severity } from '@fieldops/contracts/notify/v1';
 import { validateConfigContract } from './config-contract.js';
 import type { NotifyConfig, ReceiverConfig, RouteConfig } from './config-types.js';
 import { parseDuration } from './duration.js';
@@ -11,6 +11,7 @@ export type {
   DiscordChannelConfig,
   EmailChannelConfig,
   EscalationPolicyConfig,
+  HeartbeatConfig,
   InhibitRuleConfig,
   NamedTimeIntervalConfig,
   NotifyConfig,
@@ -76,6 +77,8 @@ export interface NormalizedConfig {
   maxAlerts: number;
   eventKeyTtl: number;
   resolveTimeout: number | undefined;
+  /** The dead-man's switch on site agent heartbeats; undefined when off. */
+  heartbeat: { missingAfter: number | undefined; severity: Severity } | undefined;
   raw: NotifyConfig;
 }
 
@@ -254,8 +257,19 @@ export function normalizeConfig(config: NotifyConfig): NormalizedConfig {
       config.resolve_timeout !== undefined
         ? parseDuration(config.resolve_timeout, 'resolve_timeout')
         : undefined,
+    heartbeat: heartbeatOf(config),
     raw: config,
   };
+}
+
+function heartbeatOf(config: NotifyConfig): NormalizedConfig['heartbeat'] {
+  const h = config.heartbeats;
+  if (!h) return undefined;
+  const missingAfter =
+    h.missing_after !== undefined ? parseDuration(h.missing_after, 'heartbeats.missing_after') : undefined;
+  if (missingAfter !== undefined && missingAfter <= 0)
+    throw new NotifyConfigError('heartbeats.missing_after: expected more than 0');
+  return { missingAfter, severity: h.severity ?? 'critical' };
 }
 
 function attemptTimeoutOf(config: NotifyConfig): number {

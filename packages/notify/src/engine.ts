@@ -11,6 +11,7 @@ import { RateLimiter } from './delivery/rate-limiter.js';
 import { type EngineContext, HOUSEKEEPING_KEY } from './engine/context.js';
 import { dispatch } from './engine/delivery.js';
 import { flushGroup } from './engine/flush.js';
+import { heartbeatDue } from './engine/heartbeats.js';
 import { acknowledgeNow, escalate } from './engine/incidents.js';
 import { ingestNow } from './engine/ingest.js';
 import { DEFAULT_LEASE_MS, LeaseKeeper, type LeaseOptions } from './engine/lease.js';
@@ -216,6 +217,7 @@ export class NotifyEngine {
       jobs: new Map(),
       sent: new Map(),
       inflight: new Set(),
+      heartbeats: new Map(),
       overflow: { dropped: 0, candidates: new Set() },
       run: (fn) => this.run(fn),
     };
@@ -333,7 +335,10 @@ export class NotifyEngine {
       if (key.startsWith('g:')) await flushGroup(this.s, key.slice(2));
       else if (key.startsWith('e:')) await escalate(this.s, key.slice(2));
       else if (key.startsWith('d:')) dispatch(this.s, key.slice(2));
-      else if (key === HOUSEKEEPING_KEY) await housekeeping(this.s);
+      else if (key.startsWith('b:')) {
+        const alert = await heartbeatDue(this.s, key.slice(2));
+        if (alert) await ingestNow(this.s, alert);
+      } else if (key === HOUSEKEEPING_KEY) await housekeeping(this.s);
     }).catch((err: unknown) => {
       this.s.logger.error(
         { component: 'notify', key, err: this.s.vault.redact(String(err)) },

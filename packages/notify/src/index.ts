@@ -14,6 +14,7 @@ export {
   type DiscordChannelConfig,
   type EmailChannelConfig,
   type EscalationPolicyConfig,
+  type HeartbeatConfig,
   type InhibitRuleConfig,
   type NamedTimeIntervalConfig,
   type NormalizedConfig,

@@ -223,6 +223,19 @@ function configShape(secret: Secret) {
     max_alerts: z.int().min(10).optional(),
     event_key_ttl: duration().optional(),
     resolve_timeout: duration().optional(),
+    heartbeats: z
+      .strictObject({
+        missing_after: duration().optional().meta({
+          description:
+            'A site whose agent heartbeat (io.fieldops.site.agent.heartbeat.v1) stops for this long raises SiteHeartbeatMissing; default 3 × the interval the agent declares.',
+        }),
+        severity: z
+          .enum(['critical', 'warning', 'info'])
+          .optional()
+          .meta({ description: 'Default critical.' }),
+      })
+      .optional()
+      .meta({ description: "The dead-man's switch on site agent heartbeats; off when absent." }),
   };
 }
 

@@ -10,6 +10,7 @@ import type { DedupStage } from '../stages/dedup.js';
 import type { DeliverStage, DeliveryJob } from '../stages/deliver.js';
 import type { EscalateStage } from '../stages/escalate.js';
 import type { GroupStage, GroupState } from '../stages/group.js';
+import type { HeartbeatRecord } from '../stages/heartbeat.js';
 import type { EventKeyLog, IngestStage } from '../stages/ingest.js';
 import type { InhibitStage } from '../stages/inhibit.js';
 import type { MuteStage } from '../stages/mute.js';
@@ -67,6 +68,8 @@ export interface EngineContext {
   readonly jobs: Map<string, DeliveryJob>;
   readonly sent: Map<string, SentMessage>;
   readonly inflight: Set<Promise<unknown>>;
+  /** The dead-man's switch: each site's last heartbeat and deadline, by site (or agent). */
+  readonly heartbeats: Map<string, HeartbeatRecord>;
   /**
    * Alerts dropped because more than `max_alerts` were held (since start), and the fingerprints of
    * alerts that were non-critical when first seen, oldest first (the candidates for dropping).

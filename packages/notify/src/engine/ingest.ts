@@ -5,6 +5,7 @@ import type { IngestInput } from '../stages/ingest.js';
 import type { IngestResult, Labels } from '../types.js';
 import { ALERTS_DROPPED_ALERTNAME, buildAlertsDroppedAlert, enforceAlertCap } from './alert-cap.js';
 import { type EngineContext, storedGroup } from './context.js';
+import { isHeartbeat, observeHeartbeat } from './heartbeats.js';
 import { settleIncidentOf } from './incidents.js';
 
 /** Ingests one input: validate, dedup by event key, update the alert record, route and group it. */
@@ -18,6 +19,11 @@ export async function ingestNow(s: EngineContext, input: IngestInput): Promise<I
     });
   }
   if (outcome.kind === 'duplicate') return { kind: 'duplicate' };
+  if (isHeartbeat(s, input)) {
+    // The dead-man's switch: a heartbeat moves its site's deadline and ends a SiteHeartbeatMissing.
+    const resolving = await observeHeartbeat(s, input, now);
+    if (resolving) await ingestNow(s, resolving);
+  }
   if (outcome.kind === 'ignored') return { kind: 'ignored', reason: outcome.reason };
   const a = outcome.alert;
   // `severity` is a label for matching but not part of the identity (a station going from degraded

@@ -3,6 +3,7 @@ import type { NotificationLogEntry } from '../stages/dedup.js';
 import type { DeliveryJob } from '../stages/deliver.js';
 import type { Incident } from '../stages/escalate.js';
 import type { GroupState } from '../stages/group.js';
+import type { HeartbeatRecord } from '../stages/heartbeat.js';
 import type { Silence } from '../stages/silence.js';
 import type { AlertRecord } from '../types.js';
 import {
@@ -12,6 +13,7 @@ import {
   SILENCE_RETENTION_MS,
   storedGroup,
 } from './context.js';
+import { restoreHeartbeat } from './heartbeats.js';
 
 /** Loads the state from the store and re-arms every pending timer. */
 export async function load(s: EngineContext): Promise<void> {
@@ -52,6 +54,7 @@ export async function load(s: EngineContext): Promise<void> {
     if (j.in_flight) unanswered++;
     s.scheduler.schedule(`d:${j.id}`, j.in_flight ? Math.min(j.next_at, now) : j.next_at);
   }
+  for (const h of await s.store.list<HeartbeatRecord>('heartbeats')) restoreHeartbeat(s, h, now);
   for (const silence of await s.store.list<Silence>('silences')) s.silenceStage.put(silence);
   for (const w of await s.store.list<{ phone: string; at: number }>('windows'))
     s.windows.touch(w.phone, w.at);

@@ -7,7 +7,8 @@ export type StoreCollection =
   | 'deliveries'
   | 'silences'
   | 'windows'
-  | 'events';
+  | 'events'
+  | 'heartbeats';
 
 /** Every collection, in the order the engine loads them. */
 export const STORE_COLLECTIONS: readonly StoreCollection[] = [
@@ -19,6 +20,7 @@ export const STORE_COLLECTIONS: readonly StoreCollection[] = [
   'silences',
   'windows',
   'events',
+  'heartbeats',
 ];
 
 /** One change of a batch: a document written (`value`) or deleted (`value` undefined). */
