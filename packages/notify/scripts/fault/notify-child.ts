@@ -46,6 +46,7 @@ function sinkChannel(): Channel {
             fingerprints: message.alert_fingerprints,
             key: options.idempotencyKey,
             owner: OWNER,
+            pid: process.pid,
           }),
           ...(options.signal ? { signal: options.signal } : {}),
         });

@@ -33,6 +33,8 @@ interface Page {
   fingerprints: string[];
   key: string;
   owner: string;
+  /** The process that sent it (a restart under the same replica name is a new pid). */
+  pid: number;
   at: number;
 }
 
@@ -47,6 +49,8 @@ export interface FaultTestReport {
   duplicates: number;
   /** Requests that repeated a key already received: the at-least-once window after a kill. */
   resentSameKey: number;
+  /** Of those, repeats by the same process (a retry after a failed or timed-out attempt, no kill). */
+  resentBySameProcess: number;
   requests: number;
   faults: { at_ms: number; what: string }[];
   /** Escalation lateness (page of a level minus page of the level before minus the delay), ms. */
@@ -177,7 +181,10 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
   // Count: one page per (incident, receiver) is expected; each receiver is one step (oncall = the
   // first notification, lead = level 1, manager = level 2).
   const byPage = new Map<string, { keys: Set<string>; first: number; requests: number }>();
+  const byKeyPid = new Map<string, number>();
   for (const p of pages) {
+    const kp = `${p.key}|${p.pid}`;
+    byKeyPid.set(kp, (byKeyPid.get(kp) ?? 0) + 1);
     const id = `${p.fingerprints.join(',')}|${p.to}`;
     const e = byPage.get(id) ?? { keys: new Set<string>(), first: p.at, requests: 0 };
     e.keys.add(p.key);
@@ -221,6 +228,7 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
     missing: Math.max(0, 3 * n - delivered),
     duplicates,
     resentSameKey: resent,
+    resentBySameProcess: [...byKeyPid.values()].reduce((n, c) => n + c - 1, 0),
     requests: pages.length,
     faults,
     lateness: {
