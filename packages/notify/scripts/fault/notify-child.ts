@@ -110,6 +110,13 @@ async function main(): Promise<void> {
     },
     store,
     channels: { slack: sinkChannel() },
+    // Warnings and errors on stdout, so the runner can tell what a process saw before it died.
+    logger: {
+      debug: () => {},
+      info: () => {},
+      warn: (obj: object, msg?: string) => process.stdout.write(`WARN ${msg} ${JSON.stringify(obj)}\n`),
+      error: (obj: object, msg?: string) => process.stdout.write(`ERROR ${msg} ${JSON.stringify(obj)}\n`),
+    },
     lease: { owner: OWNER, ttlMs: LEASE_MS },
     onLeaseLost: () => process.exit(3),
   });

@@ -51,6 +51,11 @@ export interface FaultTestReport {
   resentSameKey: number;
   /** Of those, repeats by the same process (a retry after a failed or timed-out attempt, no kill). */
   resentBySameProcess: number;
+  /**
+   * For each resend after a kill: how long before that kill the same key had last been received, ms.
+   * A page received long before the kill yet resent means its outcome had not reached the store.
+   */
+  resentAnsweredBeforeKillMs: { p50: number; p90: number; max: number };
   requests: number;
   faults: { at_ms: number; what: string }[];
   /** Escalation lateness (page of a level minus page of the level before minus the delay), ms. */
@@ -135,6 +140,9 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
   const kill = async (child: ChildProcess, what: string, output?: () => string) => {
     faults.push({ at_ms: Date.now() - t0, what });
     log(`${Date.now() - t0} ms: ${what}${output ? ` (its output: ${output().trim().slice(-300)})` : ''}`);
+    const problems = (output?.() ?? '').split('\n').filter((l) => /^(WARN|ERROR) /.test(l));
+    if (problems.length > 0)
+      log(`  its ${problems.length} warnings/errors, last: ${problems.slice(-3).join(' | ').slice(0, 1500)}`);
     await stopChild(child, 'SIGKILL');
   };
 
@@ -198,6 +206,27 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
     if (e.keys.size > 1) duplicates += e.keys.size - 1;
     resent += e.requests - e.keys.size;
   }
+  const lastByKey = new Map<string, Page>();
+  const ages: number[] = [];
+  const outliers: string[] = [];
+  for (const p of pages) {
+    const prev = lastByKey.get(p.key);
+    lastByKey.set(p.key, p);
+    if (!prev || prev.pid === p.pid) continue;
+    const kill = faults.filter((f) => t0 + f.at_ms <= p.at).at(-1);
+    if (!kill) continue;
+    const age = t0 + kill.at_ms - prev.at;
+    ages.push(age);
+    if (age > 2_000)
+      outliers.push(
+        `${p.key}: ${pages
+          .filter((q) => q.key === p.key)
+          .map((q) => `${q.at - t0}ms pid ${q.pid}`)
+          .join(', ')}; kills ${faults.map((f) => f.at_ms).join(',')}`,
+      );
+  }
+  for (const o of outliers.slice(0, 10)) log(`resent long after it was answered: ${o}`);
+  ages.sort((x, y) => x - y);
   const incidents = new Set(pages.map((p) => p.fingerprints.join(',')));
   const late: number[] = [];
   const lateAfter: number[] = [];
@@ -229,6 +258,7 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
     duplicates,
     resentSameKey: resent,
     resentBySameProcess: [...byKeyPid.values()].reduce((n, c) => n + c - 1, 0),
+    resentAnsweredBeforeKillMs: { p50: quantile(ages, 0.5), p90: quantile(ages, 0.9), max: ages.at(-1) ?? 0 },
     requests: pages.length,
     faults,
     lateness: {
