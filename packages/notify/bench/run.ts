@@ -3,6 +3,8 @@
 //   2. 100,000 events through route + group + dedup in memory: events/s and heap growth, for the
 //      bare stages and for the whole engine (contract validation, store writes), against a baseline
 //      of contract validation alone measured in the same process.
+//   3. the whole engine on the memory store and on PGlite, with group commit and with one transaction
+//      per event (bench/stores.ts).
 // Run with `pnpm bench` (node --expose-gc so heap figures are taken after a full collection).
 import os from 'node:os';
 import { buildEvent, EventSchemas } from '@fieldops/contracts/events/v1';
@@ -242,4 +244,13 @@ for (const [validate, batch] of [
     `    heap growth ${mb(r.grown)} (${Math.round(r.grown / N)} B/event, alerts + groups + event keys + log)`,
   );
   console.log(`    vs baseline (validation alone): ${(rate(N, r.ms) / baseline).toFixed(2)}×\n`);
+}
+
+// ---- 3. the engine on a store: memory vs PGlite, group commit vs one transaction per event ------
+{
+  const { benchStores } = await import('./stores.js');
+  await benchStores(config, events, baseline, {
+    grouped: Number(process.env.NOTIFY_BENCH_STORE_EVENTS ?? 20_000),
+    perEvent: Number(process.env.NOTIFY_BENCH_STORE_EVENTS_PER_TX ?? 2_000),
+  });
 }
