@@ -11,6 +11,7 @@ export const ENTRIES = [
   'secrets/index',
   'testing/index',
   'testing/chirpstack',
+  'cli/api',
 ];
 
 export default defineConfig([

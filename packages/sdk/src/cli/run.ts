@@ -8,9 +8,11 @@ import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
 import { type CliCommand, type CliIo, EXIT, UsageError } from './io.js';
+import { registeredCommands } from './registry.js';
 
 // Every subcommand, by name. Issues add theirs here (verify, chirpstack, gateway-config, …).
-const COMMANDS: readonly CliCommand[] = [
+// Packages that build on the sdk register theirs (registry.ts).
+const BUILT_IN: readonly CliCommand[] = [
   validateCommand,
   schemaCommand,
   verifyCommand,
@@ -19,11 +21,14 @@ const COMMANDS: readonly CliCommand[] = [
   fleetCommand,
 ];
 
+const commands = (): readonly CliCommand[] => [...BUILT_IN, ...registeredCommands()];
+
 /** The version of this package (`fieldops --version`). */
 export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string })
   .version;
 
 function help(): string {
+  const COMMANDS = commands();
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     'fieldops: versioned, logged and testable integration points for field operations.',
@@ -61,7 +66,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(help());
     return name ? EXIT.ok : EXIT.usage;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = commands().find((c) => c.name === name);
   if (!command) {
     io.stderr(`fieldops: unknown command ${JSON.stringify(name)}\n\n${help()}`);
     return EXIT.usage;
@@ -75,6 +80,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     if (
       error instanceof UsageError ||
+      // A registered command's UsageError comes from another bundle of this file: same code, other class.
+      (error instanceof FieldopsError && error.code === 'usage') ||
       (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
     ) {
       io.stderr(`${error.message}\n\nUsage:\n${command.usage}\n`);
