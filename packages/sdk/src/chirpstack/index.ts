@@ -78,6 +78,9 @@ export type { FormatPlanOptions } from './reconcile/format.js';
 export { formatDiff, formatPlanTable } from './reconcile/format.js';
 export type { ApplyJournal } from './reconcile/journal.js';
 export { createFileJournal, createMemoryJournal } from './reconcile/journal.js';
+export type { HeldLock, LockHolder, SiteLockOptions } from './reconcile/lock.js';
+// ---- one apply per site: the lock, and the journal of who applied what ----
+export { acquireSiteLock, SiteLockedError, SiteLockLostError } from './reconcile/lock.js';
 export type {
   PlanOptions,
   PlanReader,
@@ -86,6 +89,14 @@ export type {
   ReconcileProgress,
 } from './reconcile/plan.js';
 export { changeCount, planReconcile } from './reconcile/plan.js';
+export type {
+  JournalChange,
+  JournalRecord,
+  JournalRun,
+  RunRecorder,
+  StartRunOptions,
+} from './reconcile/run-journal.js';
+export { readRunJournal, startRun } from './reconcile/run-journal.js';
 export type { ResolveSecret } from './reconcile/secrets.js';
 export type { SyncState } from './reconcile/sync-tag.js';
 export {

@@ -6,10 +6,12 @@ import type { Device as RegistryDevice } from '@fieldops/contracts/registry/v1';
 import type { ChirpStackClient, RegistryWriteBack } from '../../chirpstack/index.js';
 import { type CliCommand, type CliIo, EXIT, UsageError } from '../io.js';
 import { createProgressReporter } from '../progress.js';
+import { guardApply, journalCommand } from './apply-guard.js';
 import { readDocument } from './validate.js';
 
 const USAGE = `fieldops chirpstack plan  --spec FILE --chirpstack HOST:PORT [--tenant-id ID] [--registry URL [--site SITE_ID]] [--prune] [--json]
-fieldops chirpstack apply --spec FILE --chirpstack HOST:PORT [--tenant-id ID] [--registry URL [--site SITE_ID]] [--prune [--yes]] [--concurrency N] [--journal PATH] [--json]
+fieldops chirpstack apply --spec FILE --chirpstack HOST:PORT [--tenant-id ID] [--registry URL] [--site SITE_ID] [--prune [--yes]] [--concurrency N] [--journal PATH] [--owner WHO] [--wait SECONDS] [--json]
+fieldops chirpstack journal (--site SITE_ID | --chirpstack HOST:PORT) [--all] [--json]
 fieldops chirpstack export --chirpstack HOST:PORT --site SITE_ID [--backup [--keys-from SPEC] [--key-ref-template REF]] [--out FILE]
 fieldops chirpstack restore --site SITE_ID --from FILE --to HOST:PORT [--tenant NAME] [--allow-existing] [--json]
 fieldops chirpstack sync --chirpstack HOST:PORT --registry URL --tenant NAME [--site SITE_ID]
@@ -28,6 +30,10 @@ fieldops chirpstack sync --chirpstack HOST:PORT --registry URL --tenant NAME [--
               deletes and asks to confirm; without a terminal it needs --yes
 --tls         talk TLS to ChirpStack (system roots)
 --journal     apply journal for crash recovery (default .fieldops/chirpstack-apply.journal)
+--owner       (apply) who applies, recorded in the lock and the site's journal (default user@host)
+--wait        (apply) wait up to SECONDS for another apply on the same site (default: fail at once)
+--state-dir   where the site lock (locks/<site>) and the journal of who applied what (journal/<site>.jsonl)
+              live (default .fieldops); one apply per site at a time; see \`fieldops chirpstack journal\`
 --backup      export a restorable snapshot: every field, whole device profiles, key references, hashes
 --keys-from   (export --backup) a ProvisioningSpec whose devices name their key SecretRefs
 --key-ref-template  (export --backup) the key reference of other devices, {dev_eui} replaced,
@@ -36,7 +42,7 @@ fieldops chirpstack sync --chirpstack HOST:PORT --registry URL --tenant NAME [--
 --to          (restore) the ChirpStack to rebuild the site into; refused when it has the tenant
               already, unless --allow-existing
 Device keys are SecretRefs resolved from the environment (env:) or files (file:); never printed.
-Exit 0 when done, 1 when apply left errors, 2 on usage errors.`;
+Exit 0 when done, 1 when apply left errors or the site is locked by another apply, 2 on usage errors.`;
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -72,11 +78,22 @@ export const chirpstackCommand: CliCommand = {
         yes: { type: 'boolean' },
         'token-ref': { type: 'string' },
         'registry-token-ref': { type: 'string' },
+        owner: { type: 'string' },
+        wait: { type: 'string' },
+        'state-dir': { type: 'string' },
+        all: { type: 'boolean' },
       },
     });
     const sub = positionals[0];
+    if (sub === 'journal') {
+      if (!values.site && !values.chirpstack)
+        throw new UsageError(
+          'fieldops chirpstack journal: --site SITE_ID or --chirpstack HOST:PORT is required',
+        );
+      return journalCommand(values, await import('../../chirpstack/index.js'), io);
+    }
     if (sub !== 'plan' && sub !== 'apply' && sub !== 'export' && sub !== 'sync' && sub !== 'restore')
-      throw new UsageError('fieldops chirpstack: expected plan, apply, export, sync or restore');
+      throw new UsageError('fieldops chirpstack: expected plan, apply, export, sync, restore or journal');
     if (sub === 'restore') {
       if (!values.to) throw new UsageError('fieldops chirpstack restore: --to HOST:PORT is required');
       values.chirpstack = values.to;
@@ -104,53 +121,80 @@ export const chirpstackCommand: CliCommand = {
       if (sub === 'restore') return await restoreCommand(values, cs, client, resolveSecret, io);
       if (sub === 'sync') return await syncCommand(values, cs, client, io);
       const desired = await loadDesired(values, io);
-      const journal = cs.createFileJournal(
-        resolve(io.cwd, String(values.journal ?? '.fieldops/chirpstack-apply.journal')),
-      );
-      const planning = createProgressReporter(io, `chirpstack ${sub}: devices listed`);
-      const plan = await cs.planReconcile(desired.state, client, {
-        onProgress: (p) => planning.update(p.done, p.total),
-        prune: values.prune === true,
-        resolveSecret,
-        journal,
-        ...(values['tenant-id'] ? { tenantId: String(values['tenant-id']) } : {}),
-      });
-      planning.end();
-      for (const p of plan.problems) io.stderr(`fieldops chirpstack: ${p.key}: ${p.message}\n`);
-      if (sub === 'plan') {
-        io.stdout(values.json ? `${JSON.stringify(plan.plan, null, 2)}\n` : cs.formatPlanTable(plan.plan));
-        return EXIT.ok;
+      // One apply per site: the lock is taken before the plan, so the plan is not stale when applied.
+      const guard = sub === 'apply' ? await guardApply(values, cs, io) : undefined;
+      try {
+        return await planAndApply(sub, values, cs, client, desired, resolveSecret, io, guard);
+      } finally {
+        await guard?.close();
       }
-      if (!values.json) io.stdout(cs.formatPlanTable(plan.plan));
-      if (!(await confirmDeletes(plan.plan, values, io))) return EXIT.invalid;
-      const concurrency = values.concurrency ? Number(values.concurrency) : 16;
-      if (!Number.isInteger(concurrency) || concurrency < 1)
-        throw new UsageError('fieldops chirpstack: --concurrency must be a positive integer');
-      const applying = createProgressReporter(io, 'chirpstack apply: steps done');
-      const result = await cs.applyPlan(plan, client, {
-        onProgress: (p) => applying.update(p.done, p.total),
-        ...(io.logger ? { logger: io.logger } : {}),
-        concurrency,
-        resolveSecret,
-        journal,
-        ...(desired.registry ? { registry: desired.registry } : {}),
-      });
-      applying.end();
-      if (values.json) io.stdout(`${JSON.stringify({ plan: plan.plan, result }, null, 2)}\n`);
-      else {
-        io.stdout(
-          `\nApplied ${result.applied}, unchanged ${result.unchanged}, written back ${result.written_back}, ` +
-            `errors ${result.errors.length} (${result.duration_ms} ms).\n`,
-        );
-        for (const e of result.errors)
-          io.stdout(`  ${e.entity} ${e.key} (${e.action}): ${e.code}: ${e.message}\n`);
-      }
-      return result.errors.length ? EXIT.invalid : EXIT.ok;
     } finally {
       client.close();
     }
   },
 };
+
+async function planAndApply(
+  sub: 'plan' | 'apply',
+  values: Values,
+  cs: typeof import('../../chirpstack/index.js'),
+  client: ChirpStackClient,
+  desired: Awaited<ReturnType<typeof loadDesired>>,
+  resolveSecret: (ref: string) => Promise<{ reveal(): string }>,
+  io: CliIo,
+  guard: Awaited<ReturnType<typeof guardApply>> | undefined,
+): Promise<number> {
+  const journal = cs.createFileJournal(
+    resolve(io.cwd, String(values.journal ?? '.fieldops/chirpstack-apply.journal')),
+  );
+  const planning = createProgressReporter(io, `chirpstack ${sub}: devices listed`);
+  const plan = await cs.planReconcile(desired.state, client, {
+    onProgress: (p) => planning.update(p.done, p.total),
+    prune: values.prune === true,
+    resolveSecret,
+    journal,
+    ...(values['tenant-id'] ? { tenantId: String(values['tenant-id']) } : {}),
+  });
+  planning.end();
+  for (const p of plan.problems) io.stderr(`fieldops chirpstack: ${p.key}: ${p.message}\n`);
+  if (sub === 'plan') {
+    io.stdout(values.json ? `${JSON.stringify(plan.plan, null, 2)}\n` : cs.formatPlanTable(plan.plan));
+    return EXIT.ok;
+  }
+  if (!values.json) io.stdout(cs.formatPlanTable(plan.plan));
+  if (!(await confirmDeletes(plan.plan, values, io))) return EXIT.invalid;
+  const concurrency = values.concurrency ? Number(values.concurrency) : 16;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError('fieldops chirpstack: --concurrency must be a positive integer');
+  const recorder = await guard?.recorder({
+    target: client.target,
+    tenant: plan.plan.tenant,
+    planned: plan.plan.changes.filter((c) => c.action !== 'unchanged').length,
+  });
+  const applying = createProgressReporter(io, 'chirpstack apply: steps done');
+  const result = await cs.applyPlan(plan, client, {
+    onProgress: (p) => applying.update(p.done, p.total),
+    ...(io.logger ? { logger: io.logger } : {}),
+    concurrency,
+    resolveSecret,
+    journal,
+    ...(recorder ? { recorder } : {}),
+    ...(guard ? { signal: guard.signal } : {}),
+    ...(desired.registry ? { registry: desired.registry } : {}),
+  });
+  applying.end();
+  await recorder?.end({ applied: result.applied, errors: result.errors.length });
+  if (values.json) io.stdout(`${JSON.stringify({ plan: plan.plan, result }, null, 2)}\n`);
+  else {
+    io.stdout(
+      `\nApplied ${result.applied}, unchanged ${result.unchanged}, written back ${result.written_back}, ` +
+        `errors ${result.errors.length} (${result.duration_ms} ms).\n`,
+    );
+    for (const e of result.errors)
+      io.stdout(`  ${e.entity} ${e.key} (${e.action}): ${e.code}: ${e.message}\n`);
+  }
+  return result.errors.length ? EXIT.invalid : EXIT.ok;
+}
 
 /** Prints what a prune deletes and asks for confirmation (`--yes`, or a yes at the terminal). */
 async function confirmDeletes(

@@ -42,6 +42,11 @@ export interface FakeChirpStack {
   readonly state: FakeChirpStackState;
   /** Calls per RPC (`DeviceService/Create` -> n), rejected ones included. */
   rpcCounts(): Record<string, number>;
+  /**
+   * Calls whose handler succeeded (the change is kept, a lost reply included), in order, with the
+   * entity they name (DevEUI, gateway id, name or id): what a client really did, not what it tried.
+   */
+  committed(): { rpc: string; subject: string }[];
   /** Sum of {@link FakeChirpStack.rpcCounts}. */
   rpcTotal(): number;
   /** Zeroes the counters. */
@@ -74,6 +79,28 @@ const SERVICES = {
   InternalService: internalGrpc.InternalServiceService,
 } as const;
 
+type Getter = { [k: string]: (() => unknown) | undefined };
+
+/** The entity a request names, for {@link FakeChirpStack.committed}. */
+function subjectOf(request: unknown): string {
+  const r = request as Getter;
+  const inner = ([
+    'getDevice',
+    'getDeviceKeys',
+    'getGateway',
+    'getApplication',
+    'getDeviceProfile',
+    'getTenant',
+  ]
+    .map((g) => r[g]?.call(r))
+    .find((x) => x) ?? r) as Getter;
+  for (const g of ['getDevEui', 'getGatewayId', 'getName', 'getId']) {
+    const v = inner[g]?.call(inner);
+    if (typeof v === 'string' && v) return v;
+  }
+  return '';
+}
+
 /** The interceptor of chirpstack/src/api/auth/mod.rs:17-74 (v4.19.0), over the fake's keys. */
 function authenticate(header: unknown, keys: Map<string, FakeApiKey>): FakeApiKey | FakeRpcError {
   if (header === undefined) return new FakeRpcError(grpc.status.UNAUTHENTICATED, 'no authorization provided');
@@ -102,6 +129,7 @@ export async function startFakeChirpStack(options: FakeChirpStackOptions = {}): 
   const admin = createApiKey({ token: apiToken });
   keys.set(admin.token, admin);
   const counts = new Map<string, number>();
+  const committed: { rpc: string; subject: string }[] = [];
   let latencyMs = options.latencyMs ?? 0;
   let failures = 0;
   let failureCode: number = grpc.status.UNAVAILABLE;
@@ -146,6 +174,7 @@ export async function startFakeChirpStack(options: FakeChirpStackOptions = {}): 
           }
           try {
             const response = handler(call.request, { key, now: now(), state });
+            committed.push({ rpc: name, subject: subjectOf(call.request) });
             callback(lost, lost ? undefined : response);
           } catch (error) {
             if (lost) callback(lost);
@@ -171,8 +200,12 @@ export async function startFakeChirpStack(options: FakeChirpStackOptions = {}): 
     apiToken,
     state,
     rpcCounts: () => Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b))),
+    committed: () => committed.map((c) => ({ ...c })),
     rpcTotal: () => [...counts.values()].reduce((a, b) => a + b, 0),
-    resetCounters: () => counts.clear(),
+    resetCounters: () => {
+      counts.clear();
+      committed.length = 0;
+    },
     failNext(n, code = grpc.status.UNAVAILABLE, failOptions = {}) {
       failures = n;
       failureCode = code;

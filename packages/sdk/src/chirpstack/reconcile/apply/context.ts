@@ -7,6 +7,7 @@ import type { Logger } from '../../logger.js';
 import type { RegistryLink } from '../desired.js';
 import type { ApplyJournal } from '../journal.js';
 import { runPool } from '../pool.js';
+import type { RunRecorder } from '../run-journal.js';
 import type { ResolveSecret } from '../secrets.js';
 import type { PlanStep, ReconcileProgress } from '../steps.js';
 
@@ -60,6 +61,11 @@ export interface ApplyOptions {
   registry?: RegistryWriteBack;
   /** Records multi-step work so a crashed run can be finished (see {@link ApplyJournal}). */
   journal?: ApplyJournal;
+  /**
+   * Who applied what: an intent before each change, its outcome after (see `startRun`). An intent
+   * that throws (the site lock was lost) stops the run before that change.
+   */
+  recorder?: RunRecorder;
   /** Stops starting new work when aborted; work in flight finishes. */
   signal?: AbortSignal;
   logger?: Logger;
@@ -191,11 +197,18 @@ export async function runSteps(
         ctx.stepDone();
         return;
       }
+      const recorder = ctx.options.recorder;
+      const seq = recorder ? await recorder.intent(s.change) : 0;
+      const before = ctx.result.errors.length;
       try {
         await work(s);
       } catch (error) {
         if (error instanceof KeysWriteFailed) ctx.fail(s, error.cause, 'device_keys');
         else ctx.fail(s, error);
+      }
+      if (recorder) {
+        const failed = ctx.result.errors.slice(before).find((e) => e.key === s.change.key);
+        await recorder.outcome(seq, !failed, failed?.code);
       }
       ctx.stepDone();
     },
