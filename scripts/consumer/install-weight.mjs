@@ -218,12 +218,23 @@ try {
   ]);
   measure('notify (npm)', notify);
   if (t['@fieldops/cli']) {
-    const cli = npmProject('cli-npm', [...base, t['@fieldops/cli']]);
+    // The bin registers `fieldops fleet diff` from @fieldops/fleet (which brings @fieldops/bus).
+    const cli = npmProject('cli-npm', [
+      ...base,
+      t['@fieldops/bus'],
+      t['@fieldops/fleet'],
+      t['@fieldops/cli'],
+    ]);
     measure('CLI (npm: @fieldops/cli)', cli);
     const version = run('npx', ['--no-install', 'fieldops', '--version'], cli);
     check(
       version.code === 0 && /\d+\.\d+\.\d+/.test(version.stdout),
       `fieldops --version prints ${version.stdout.trim()}`,
+    );
+    const fleet = run('npx', ['--no-install', 'fieldops', 'fleet', 'diff', '--help'], cli);
+    check(
+      fleet.code === 0 && fleet.stdout.includes('fieldops fleet diff'),
+      'fieldops fleet diff --help (registered by the bin)',
     );
   }
 

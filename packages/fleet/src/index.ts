@@ -24,6 +24,26 @@ export {
   type MirroredGateway,
   type SiteSyncStatus,
 } from './centre/store.js';
+// ---- drift: registry vs site vs centre ----
+export {
+  type CompareInput,
+  compareFleet,
+  type DriftReport,
+  type DriftSource,
+  type EntityDrift,
+  type EntityView,
+  type FieldDrift,
+  type RegistryView,
+  type ViewEntity,
+  viewKey,
+} from './drift/compare.js';
+export {
+  type DiffSiteOptions,
+  type DiffSiteReader,
+  diffSite,
+  type SiteDriftReport,
+} from './drift/diff-site.js';
+export { registryView, snapshotView } from './drift/views.js';
 // ---- site side: what to send ----
 export {
   type BuildBatchesOptions,

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ProvisioningSpec } from '@fieldops/contracts/chirpstack/v1';
 import type { Device as RegistryDevice } from '@fieldops/contracts/registry/v1';
 import type { DesiredState } from '@fieldops/sdk/chirpstack';
-import { type CliIo, EXIT, readDocument, UsageError } from '@fieldops/sdk/cli/api';
+import { type CliCommand, type CliIo, EXIT, readDocument, UsageError } from '@fieldops/sdk/cli/api';
 import { createFleetStore } from '../centre/store.js';
 import type { SiteDriftReport } from '../drift/diff-site.js';
 import { openCentreDb } from './centre-db.js';
@@ -77,10 +77,11 @@ async function loadDesired(values: Record<string, unknown>, io: CliIo): Promise<
 }
 
 /** `fieldops fleet diff` */
-export const fleetDiff = {
-  name: 'diff',
+export const fleetDiffCommand: CliCommand = {
+  name: 'fleet diff',
+  summary: 'Compare a site (actual) with the registry (desired) and the central mirror; exit 3 on drift.',
   usage: USAGE,
-  async run(args: string[], io: CliIo): Promise<number> {
+  async run(args, io) {
     const { values } = parseArgs({
       args,
       options: {

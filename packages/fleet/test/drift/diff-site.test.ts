@@ -15,7 +15,7 @@ import {
 import { registerCommand, runCli } from '@fieldops/sdk/cli/api';
 import { type FakeChirpStack, startFakeChirpStack } from '@fieldops/sdk/testing/chirpstack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fleetCommand } from '../../src/cli/index.js';
+import { fleetDiffCommand } from '../../src/cli/index.js';
 import { diffSite } from '../../src/drift/diff-site.js';
 import {
   applyFleetBatch,
@@ -185,7 +185,7 @@ describe('fleet diff: registry, site and centre', () => {
   });
 
   it('`fieldops fleet diff` prints the same, as text or --json, exit 3 on drift and 0 without', async () => {
-    registerCommand(fleetCommand);
+    registerCommand(fleetDiffCommand);
     const specFile = join(dir, 'spec.json');
     await writeFile(specFile, JSON.stringify(spec));
     const out: string[] = [];

@@ -1,6 +1,6 @@
 import type { CliCommand } from './io.js';
 
-// Commands from packages that build on the sdk (`@fieldops/fleet` adds `fieldops fleet`) cannot be
+// Commands from packages that build on the sdk (`@fieldops/fleet` adds `fieldops fleet diff`) cannot be
 // imported by the sdk without a dependency cycle; the `fieldops` bin registers them before it runs
 // the CLI. The list lives on globalThis under a registered symbol because the bin's bundle and the
 // `@fieldops/sdk/cli/api` entry are separate module instances.
@@ -8,7 +8,10 @@ import type { CliCommand } from './io.js';
 const KEY = Symbol.for('@fieldops/sdk/cli/commands');
 const holder = globalThis as { [KEY]?: CliCommand[] };
 
-/** Adds a command to `fieldops` (a later command with the same name replaces the earlier one). */
+/**
+ * Adds a command to `fieldops` (a later command with the same name replaces the earlier one). A
+ * two-word name (`fleet diff`) adds a subcommand beside a built-in command's own.
+ */
 export function registerCommand(command: CliCommand): void {
   holder[KEY] ??= [];
   const list = holder[KEY];

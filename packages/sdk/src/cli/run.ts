@@ -66,7 +66,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(help());
     return name ? EXIT.ok : EXIT.usage;
   }
-  const command = commands().find((c) => c.name === name);
+  // A registered two-word command (`fleet diff`) takes its subcommand before the one-word command does.
+  const all = commands();
+  const nested = args[0] ? all.find((c) => c.name === `${name} ${args[0]}`) : undefined;
+  const command = nested ?? all.find((c) => c.name === name);
   if (!command) {
     io.stderr(`fieldops: unknown command ${JSON.stringify(name)}\n\n${help()}`);
     return EXIT.usage;
@@ -76,7 +79,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.ok;
   }
   try {
-    return await command.run(args, io);
+    return await command.run(nested ? args.slice(1) : args, io);
   } catch (error) {
     if (
       error instanceof UsageError ||
