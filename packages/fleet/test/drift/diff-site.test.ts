@@ -89,7 +89,7 @@ describe('fleet diff: registry, site and centre', () => {
       state: createMemorySyncState(),
     });
     await sync();
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await db?.close();
@@ -111,7 +111,7 @@ describe('fleet diff: registry, site and centre', () => {
     expect(report.drift).toBe(false);
     // tenant, application, profile, gateway, 4 devices
     expect(report.compared).toBe(8);
-  });
+  }, 300_000);
 
   it('names hand edits the plan cannot see, and which of the three disagree', async () => {
     // By hand at the site, behind the reconciler's back: device 0 disabled, device 1 gets other keys.
@@ -164,7 +164,7 @@ describe('fleet diff: registry, site and centre', () => {
       readKeys: false,
     });
     expect(blind.entities.map((e) => e.key).sort()).toEqual([eui(0), eui(2)]);
-  });
+  }, 300_000);
 
   it('after the next sync the centre agrees with the site on what it can see', async () => {
     await sync();
@@ -182,7 +182,7 @@ describe('fleet diff: registry, site and centre', () => {
       centre.map((e) => [e.key, e.fields.filter((f) => f.disagree.includes('centre')).map((f) => f.field)]),
     ).toEqual([[eui(1), ['keys.fingerprint']]]);
     expect(report.summary).toEqual({ registry_vs_site: 2, centre_vs_site: 1 });
-  });
+  }, 300_000);
 
   it('`fieldops fleet diff` prints the same, as text or --json, exit 3 on drift and 0 without', async () => {
     registerCommand(fleetDiffCommand);
@@ -233,5 +233,5 @@ describe('fleet diff: registry, site and centre', () => {
     expect(await runCli(['fleet', 'diff', '--chirpstack', fake.target], io)).toBe(2);
     expect(err.join('')).toContain('--site SITE_ID is required');
     db = await createPgliteDatabase();
-  });
+  }, 300_000);
 });
