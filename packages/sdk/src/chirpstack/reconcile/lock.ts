@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { FieldopsError } from '@fieldops/core';
 
-// One apply per site at a time (issue 16 item 6, decision 0029). The lock is a series of files
+// One apply per site at a time (issue 16 item 6, decision 0030). The lock is a series of files
 // `gen-<n>.json` in a directory: holding generation n means having created `gen-<n>.json` with
 // O_EXCL, which exactly one process can do. A holder renews by rewriting its own file (atomic
 // rename); a lock whose expiry passed (the holder died: SIGKILL leaves the file behind) is taken

@@ -3,7 +3,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { PlanChange } from '@fieldops/contracts/chirpstack/v1';
 
-// Who applied what (issue 16 item 6, decision 0029). Every apply appends to the site's journal, one
+// Who applied what (issue 16 item 6, decision 0030). Every apply appends to the site's journal, one
 // JSON line per record: the run (who, when, which lock generation), an intent before each change
 // and its outcome after it, and the end of the run. A run killed in the middle leaves intents
 // without outcome: those changes are "in doubt" (sent, reply never recorded); the next apply

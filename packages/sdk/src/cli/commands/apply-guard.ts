@@ -4,7 +4,7 @@ import type { HeldLock, JournalRun, RunRecorder } from '../../chirpstack/index.j
 import { type CliIo, UsageError } from '../io.js';
 
 // `fieldops chirpstack apply` under the site lock, with the journal of who applied what
-// (decision 0029). Kept apart from chirpstack.ts: this is the concurrency part only.
+// (decision 0030). Kept apart from chirpstack.ts: this is the concurrency part only.
 
 type Values = Record<string, string | boolean | undefined>;
 type Cs = typeof import('../../chirpstack/index.js');
