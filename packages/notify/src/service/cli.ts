@@ -75,7 +75,12 @@ export async function runNotifyCli(argv: readonly string[]): Promise<number> {
   const logger = createServiceLogger(file.service.log_level ?? 'info');
   let service: Awaited<ReturnType<typeof startNotifyService>>;
   try {
-    service = await startNotifyService({ file, logger });
+    service = await startNotifyService({
+      file,
+      logger,
+      // Another replica holds the engine lease now; exit so the supervisor restarts this one as a standby.
+      onLeaseLost: () => process.exit(3),
+    });
   } catch (err) {
     const config = err instanceof NotifyError && err.code === 'config_invalid';
     logger.error({ component: 'notify.service', err: (err as Error).message }, 'notify failed to start');

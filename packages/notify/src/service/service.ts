@@ -7,6 +7,7 @@ import { NotifyConfigError } from '../errors.js';
 import { toNodeListener } from '../http/node-listener.js';
 import type { PreflightHandler } from '../http/preflight.js';
 import { createDefaultSecretResolver, type SecretResolver, SecretVault } from '../secrets.js';
+import { type BusConsumer, inboxDirectory, startBusConsumer } from './bus-consumer.js';
 import type { LoadedConfigFile } from './config-file.js';
 import { healthz, type ReadinessChecks, readyz } from './health.js';
 import { collectSecretFields } from './secret-refs.js';
@@ -24,6 +25,8 @@ export interface NotifyServiceOptions {
   fetch?: typeof fetch;
   /** Opens the store (default: by `service.store`). */
   openStore?: (file: LoadedConfigFile, resolved: { url?: string }) => Promise<OpenedStore>;
+  /** Called when this replica lost the engine lease (its engine has stopped): the bin exits so it restarts. */
+  onLeaseLost?: (why: string) => void;
 }
 
 /** A running notify process: its address, its engine, readiness and a graceful stop. */
@@ -99,36 +102,27 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
 export async function startNotifyService(options: NotifyServiceOptions): Promise<NotifyService> {
   const { file } = options;
   const logger = options.logger ?? noopLogger;
-  if (file.service.bus?.kind === 'nats') {
-    // Refused rather than started deaf: this build has no JetStream consumer yet.
-    throw new NotifyConfigError(
-      `${file.path}: service.bus.kind: nats is not available in this build of @fieldops/notify (use http)`,
-    );
-  }
+  // Checked before anything is opened: a nats bus needs a place for its inbox.
+  if (file.service.bus?.kind === 'nats') inboxDirectory(file.service.bus, file.service.store);
   const resolver = options.secrets ?? createDefaultSecretResolver();
   const vault = new SecretVault(resolver);
   const resolved = await resolveAllSecrets(file, vault);
   const checks: ReadinessChecks = { config: true, store: false, bus: false };
   let stopping = false;
 
-  const opened = await (options.openStore ?? ((f, r) => openServiceStore(f.service.store, r)))(
-    file,
-    resolved,
-  );
+  const opened = await (
+    options.openStore ??
+    ((f, r) => openServiceStore(f.service.store, r, (t) => parseDuration(t, 'service.store.lease')))
+  )(file, resolved);
   const engine = createNotifyEngine({
     config: file.engine,
     store: opened.store,
     logger,
     secrets: resolver,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(opened.lease ? { lease: opened.lease } : {}),
+    ...(options.onLeaseLost ? { onLeaseLost: options.onLeaseLost } : {}),
   });
-  try {
-    await engine.start();
-  } catch (err) {
-    await opened.close();
-    throw err;
-  }
-  checks.store = true;
 
   const api = engine.apiHandler({
     basePath: '/notify',
@@ -159,18 +153,45 @@ export async function startNotifyService(options: NotifyServiceOptions): Promise
   try {
     address = await listen(server, host, file.service.listen.port);
   } catch (err) {
-    await engine.stop();
     await opened.close();
     throw new NotifyConfigError(
       `service.listen: cannot listen on ${host}:${file.service.listen.port} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
       err,
     );
   }
-  // Events reach this process over HTTP (`bus.kind: http`, the default): nothing to connect.
+  // The probes answer while the engine loads (and, with replicas, while this one waits for the lease as
+  // a standby): /healthz 200, /readyz 503 naming `store` until pending work has resumed here.
+  logger.info(
+    { component: 'notify.service', store: opened.describe, lease: opened.lease?.owner },
+    'notify starting',
+  );
+  try {
+    await engine.start();
+  } catch (err) {
+    server.closeAllConnections();
+    await new Promise<void>((res) => server.close(() => res()));
+    await opened.close();
+    throw err;
+  }
+  checks.store = true;
+  // `bus.kind: http` (the default): events arrive on POST /notify/events, nothing to connect.
+  let consumer: BusConsumer | undefined;
+  const busSection = file.service.bus;
+  if (busSection?.kind === 'nats') {
+    try {
+      consumer = await startBusConsumer(busSection, { engine, storeSection: file.service.store, logger });
+    } catch (err) {
+      server.closeAllConnections();
+      await new Promise<void>((res) => server.close(() => res()));
+      await engine.stop();
+      await opened.close();
+      throw err;
+    }
+  }
   checks.bus = true;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info(
-    { component: 'notify.service', url, store: opened.describe, bus: file.service.bus?.kind ?? 'http' },
+    { component: 'notify.service', url, store: opened.describe, bus: consumer?.describe ?? 'http' },
     'notify ready',
   );
 
@@ -186,6 +207,8 @@ export async function startNotifyService(options: NotifyServiceOptions): Promise
         logger.info({ component: 'notify.service', grace_ms: graceMs }, 'notify stopping');
         const serverClosed = new Promise<void>((res) => server.close(() => res()));
         server.closeIdleConnections();
+        // No new event is taken from the bus; an unacked one is redelivered to the next process.
+        await consumer?.close();
         const outcome = await engine.drain(graceMs);
         server.closeAllConnections();
         await serverClosed;

@@ -115,12 +115,14 @@ describe('notify.yaml against notify.v1.ConfigFile', () => {
     );
   });
 
-  it('a bus this build cannot consume (nats) stops the start instead of starting deaf', async () => {
+  it('a nats bus without a place for its inbox (memory store, no bus.inbox) stops the start, naming the path', async () => {
     const config = fileConfig();
     (config.service as Record<string, unknown>).bus = { kind: 'nats', servers: ['nats://127.0.0.1:4222'] };
     const p = spawnNotify(['--config', await writeConfig(config)], { WA_TOKEN: 'wa-token-value' });
     expect(await p.exited).toBe(1);
-    expect(p.stderr()).toContain('service.bus.kind: nats is not available');
+    expect(p.stderr()).toContain(
+      'service.bus.inbox: required with bus.kind nats when service.store.kind is memory',
+    );
   });
 
   it('usage errors exit 2', async () => {
