@@ -7,7 +7,7 @@ import { seeded } from './support/helpers.js';
 // `pnpm --filter @fieldops/notify fault-test`). Real notify processes on a real PostgreSQL, pages
 // counted at a real HTTP pager.
 describe.skipIf(missingServer('postgres'))('fault test (reduced size)', () => {
-  it('200 incidents, two-level escalations, 5 SIGKILLs then a replica takeover: every page once', async () => {
+  it('200 incidents, two-level escalations, 5 SIGKILLs then a replica takeover with escalations pending: every page once', async () => {
     const report = await runFaultTest({
       incidents: 200,
       kills: 5,
@@ -25,8 +25,9 @@ describe.skipIf(missingServer('postgres'))('fault test (reduced size)', () => {
       missing: report.missing,
       duplicates: report.duplicates,
     }).toEqual({ incidents: 200, delivered: 600, missing: 0, duplicates: 0 });
-    // Pages still due when the active replica died were sent by the standby. On a quiet machine all
-    // work can be done before that kill; then the takeover is shown by the store suite's lease tests.
-    if (report.pagesAfterTakeover > 0) expect(report.takeoverMs).toBeDefined();
+    // A quarter of the incidents arrive after the standby joined and the active replica is killed
+    // before their escalations are due: the standby sends those pages (a takeover with work pending).
+    expect(report.pagesAfterTakeover).toBeGreaterThan(0);
+    expect(report.takeoverMs).toBeDefined();
   }, 900_000);
 });

@@ -1,13 +1,16 @@
 // One notify process of the fault test (spawned and SIGKILLed by ../fault-test.ts). Environment:
 //   STORE     pglite:<data dir> | postgres:<url>
 //   SINK      http://127.0.0.1:<port> — the pager the test counts pages at
-//   INCIDENTS how many incidents to ingest (0: a standby replica that ingests nothing)
+//   INCIDENTS how many incidents to ingest (a standby's ingest waits until it holds the lease)
 //   DELAY_MS  delay of each escalation level; LEASE_MS lease time; OWNER replica name
 //   T0, SPREAD_MS  incident j is due at T0 + j * SPREAD_MS / INCIDENTS (a steady stream, not a burst)
 //   RATE      pages per second the pager channel allows
+//   SPLIT, LATE_FILE  incidents from SPLIT on wait until LATE_FILE exists; it holds the time they
+//             start at (they then arrive over SPREAD_MS too): work the test keeps pending for the takeover
 // On each start it ingests every incident that is due again (idempotent by source + id, as a bus
 // redelivering after a crash would), then the rest as they come due; prints READY when the engine
 // runs and INGESTED when all were accepted.
+import { readFileSync } from 'node:fs';
 import type { Message } from '@fieldops/contracts/notify/v1';
 import type { Channel, SendOptions, SendResult } from '../../src/channels/channel.js';
 import { createNotifyEngine } from '../../src/engine.js';
@@ -29,6 +32,8 @@ const OWNER = env('OWNER', `child-${process.pid}`);
 const T0 = Number(env('T0', String(Date.now())));
 const SPREAD_MS = Number(env('SPREAD_MS', '0'));
 const RATE = Number(env('RATE', '500'));
+const SPLIT = Number(env('SPLIT', String(INCIDENTS)));
+const LATE_FILE = process.env.LATE_FILE;
 
 /** A pager reached over real HTTP: it posts the page with its idempotency key. */
 function sinkChannel(): Channel {
@@ -118,7 +123,10 @@ async function main(): Promise<void> {
       error: (obj: object, msg?: string) => process.stdout.write(`ERROR ${msg} ${JSON.stringify(obj)}\n`),
     },
     lease: { owner: OWNER, ttlMs: LEASE_MS },
-    onLeaseLost: () => process.exit(3),
+    onLeaseLost: (why) => {
+      process.stdout.write(`LEASE LOST ${OWNER}: ${why}\n`);
+      process.exit(3);
+    },
   });
   process.on('SIGTERM', () => {
     void engine
@@ -129,7 +137,25 @@ async function main(): Promise<void> {
   process.stdout.write(`STARTING ${OWNER}\n`);
   await engine.start();
   process.stdout.write(`READY ${OWNER}\n`);
-  const dueAt = (j: number) => T0 + (INCIDENTS > 0 ? Math.floor((j * SPREAD_MS) / INCIDENTS) : 0);
+  let lateT0: number | undefined;
+  const lateStart = (): number | undefined => {
+    if (lateT0 === undefined && LATE_FILE) {
+      try {
+        lateT0 = Number(readFileSync(LATE_FILE, 'utf8'));
+      } catch {
+        // not written yet
+      }
+    }
+    return lateT0;
+  };
+  // Incident j is due at T0 + j * SPREAD_MS / SPLIT; the late ones at LATE_FILE's time + the same spacing.
+  const dueAt = (j: number) => {
+    if (j < SPLIT) return T0 + (SPLIT > 0 ? Math.floor((j * SPREAD_MS) / SPLIT) : 0);
+    const late = lateStart();
+    return late === undefined
+      ? Number.POSITIVE_INFINITY
+      : late + Math.floor(((j - SPLIT) * SPREAD_MS) / Math.max(1, INCIDENTS - SPLIT));
+  };
   let next = 0;
   while (next < INCIDENTS) {
     const wait = dueAt(next) - Date.now();

@@ -3,7 +3,10 @@
 // are counted at a real HTTP pager. Used by `pnpm --filter @fieldops/notify fault-test` (full size) and
 // test/fault.test.ts (reduced size in CI).
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild, startPostgres, stopChild } from '@fieldops/bus/testing';
 
@@ -20,6 +23,11 @@ export interface FaultTestOptions {
   spreadMs?: number;
   /** Pages per second the pager channel allows. */
   rate?: number;
+  /**
+   * Share of the incidents held back until the standby has joined (default 0.25): they arrive after it,
+   * so their escalations are still due when the active replica is killed and the takeover has work.
+   */
+  lateShare?: number;
   /** Give up waiting for the expected pages after this many ms past the last fault. */
   deadlineMs?: number;
   /** Random source for the kill moments (tests pass a seeded one). */
@@ -83,6 +91,10 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
   const spreadMs = options.spreadMs ?? Math.max(5_000, n * 6);
   const rate = options.rate ?? 500;
   const random = options.random ?? Math.random;
+  const lateCount = Math.max(1, Math.floor(n * (options.lateShare ?? 0.25)));
+  const split = n - lateCount;
+  const lateDir = mkdtempSync(join(tmpdir(), 'notify-fault-'));
+  const lateFile = join(lateDir, 'late-t0');
   const log = options.log ?? (() => {});
   const t0 = Date.now();
   const faults: FaultTestReport['faults'] = [];
@@ -123,6 +135,8 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
       `T0=${t0 + 2_000}`,
       `SPREAD_MS=${spreadMs}`,
       `RATE=${rate}`,
+      `SPLIT=${split}`,
+      `LATE_FILE=${lateFile}`,
       process.execPath,
       '--import',
       'tsx',
@@ -152,7 +166,7 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
     // Phase 1: one process, killed `kills` times at random moments over the incident stream and the
     // escalations behind it. It restarts under the same name, so it renews its own lease at once.
     let a = start('replica-a', n);
-    const window = spreadMs + 2 * delayMs;
+    const window = spreadMs + 2 * delayMs; // of the first `split` incidents
     const gap = window / (kills + 2);
     for (let k = 1; k <= kills; k++) {
       await ready(a);
@@ -162,12 +176,29 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
     }
     // Phase 2: a second replica joins as a standby; the active one is killed at a random moment.
     await ready(a);
-    const b = start('replica-b', 0);
+    // The standby takes the same stream (its ingest waits until it holds the lease), as a bus
+    // redelivers to whichever replica is left.
+    const b = start('replica-b', n);
     // The standby is up (store open, polling for the lease) before the active replica dies.
     await ready(b, 'STARTING');
-    await sleep(Math.floor(gap * (0.5 + random())));
+    // Now the held-back incidents arrive; the active replica is killed once it has taken them all and
+    // before the last one's first escalation is due, so both escalation levels of the last incidents
+    // are still pending: the standby must send them.
+    writeFileSync(lateFile, String(Date.now() + 500));
+    log(`${Date.now() - t0} ms: ${lateCount} late incidents start`);
+    // Under load the active replica can miss its renewals and lose the lease to the standby before the
+    // kill: that is a takeover too (it exits with code 3); it is recorded as the fault then.
+    const lostLease = () => a.child.exitCode !== null;
+    while (!a.output().includes('INGESTED') && !lostLease()) await sleep(50);
+    if (!lostLease()) await sleep(Math.floor(0.5 * delayMs * random()));
     killedActiveAt = Date.now();
-    await kill(a.child, 'SIGKILL the active replica (replica-b takes over)', a.output);
+    if (lostLease()) {
+      faults.push({
+        at_ms: Date.now() - t0,
+        what: `replica-a lost the lease before the kill (exit ${a.child.exitCode})`,
+      });
+      log(`replica-a exited before the kill: ${a.output().trim().slice(-300)}`);
+    } else await kill(a.child, 'SIGKILL the active replica (replica-b takes over)', a.output);
 
     const expected = 3 * n;
     const deadline = Date.now() + (options.deadlineMs ?? window + 10 * leaseMs + 120_000);
@@ -184,6 +215,7 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
     for (const c of children) await stopChild(c, 'SIGKILL');
     await pgServer.stop();
     await new Promise((r) => sink.close(r));
+    rmSync(lateDir, { recursive: true, force: true });
   }
 
   // Count: one page per (incident, receiver) is expected; each receiver is one step (oncall = the
