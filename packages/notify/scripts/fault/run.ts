@@ -147,7 +147,8 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
   const ready = async (c: { child: ChildProcess; output: () => string }, word = 'READY') => {
     const until = Date.now() + 180_000;
     while (!c.output().includes(word) && Date.now() < until) {
-      if (c.child.exitCode !== null) throw new Error(`notify exited: ${c.output().slice(-2000)}`);
+      if (c.child.exitCode !== null || c.child.signalCode !== null)
+        throw new Error(`notify exited: ${c.output().slice(-2000)}`);
       await sleep(50);
     }
   };
@@ -188,7 +189,7 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
     log(`${Date.now() - t0} ms: ${lateCount} late incidents start`);
     // Under load the active replica can miss its renewals and lose the lease to the standby before the
     // kill: that is a takeover too (it exits with code 3); it is recorded as the fault then.
-    const lostLease = () => a.child.exitCode !== null;
+    const lostLease = () => a.child.exitCode !== null || a.child.signalCode !== null;
     while (!a.output().includes('INGESTED') && !lostLease()) await sleep(50);
     if (!lostLease()) await sleep(Math.floor(0.5 * delayMs * random()));
     killedActiveAt = Date.now();
@@ -205,7 +206,10 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
     const distinct = () => new Set(pages.map((p) => `${p.fingerprints.join(',')}|${p.to}`)).size;
     while (distinct() < expected && Date.now() < deadline) {
       await sleep(250);
-      if (b.child.exitCode !== null) throw new Error(`replica-b exited: ${b.output().slice(-2000)}`);
+      if (b.child.exitCode !== null || b.child.signalCode !== null)
+        throw new Error(
+          `replica-b exited (${b.child.signalCode ?? b.child.exitCode}): ${b.output().slice(-2000)}`,
+        );
     }
     // Anything sent twice would arrive within a few retries: wait one more delay before counting.
     await sleep(Math.min(delayMs, 10_000));
