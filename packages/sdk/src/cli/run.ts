@@ -23,9 +23,13 @@ const BUILT_IN: readonly CliCommand[] = [
 
 const commands = (): readonly CliCommand[] => [...BUILT_IN, ...registeredCommands()];
 
-/** The version of this package (`fieldops --version`). */
-export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string })
-  .version;
+/**
+ * The version of this package (`fieldops --version`). Read through the package's own name (its
+ * `./package.json` export): a relative path breaks once the bundler moves this code into a shared chunk.
+ */
+export const VERSION: string = (
+  createRequire(import.meta.url)('@fieldops/sdk/package.json') as { version: string }
+).version;
 
 function help(): string {
   const COMMANDS = commands();
