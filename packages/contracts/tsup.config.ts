@@ -27,6 +27,10 @@ export default defineConfig({
   // whichever entries a consumer imports.
   splitting: true,
   sourcemap: true,
+  // Maps without the sources themselves (decision 0033): stack traces keep our file and line.
+  esbuildOptions(options) {
+    options.sourcesContent = false;
+  },
   clean: true,
   target: 'node20',
   outDir: 'dist',

@@ -21,6 +21,10 @@ export default defineConfig([
     dts: true,
     splitting: true,
     sourcemap: true,
+    // Maps without the sources themselves (decision 0033): stack traces keep our file and line.
+    esbuildOptions(options) {
+      options.sourcesContent = false;
+    },
     clean: true,
     target: 'node20',
     outDir: 'dist',
@@ -32,6 +36,9 @@ export default defineConfig([
     entry: { 'cli/main': 'src/cli/main.ts' },
     format: ['esm'],
     sourcemap: true,
+    esbuildOptions(options) {
+      options.sourcesContent = false;
+    },
     target: 'node20',
     outDir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
