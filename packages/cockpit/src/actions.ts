@@ -56,7 +56,8 @@ export async function handleUserAction(input: unknown, options: HandleActionOpti
   if (!ctx.success) return problem(400, 'input_invalid', ctx.error.message);
   const now = options.now?.() ?? new Date();
   const matchers = [{ name: 'alertname', value: ctx.data.alertname }];
-  if (ctx.data.site_id) matchers.push({ name: 'site_id', value: ctx.data.site_id });
+  // notify labels an alert's site `site` (notify/src/sources/source.ts baseLabels).
+  if (ctx.data.site_id) matchers.push({ name: 'site', value: ctx.data.site_id });
   const result = await options.notify.silence(options.token, {
     matchers,
     ends_at: new Date(now.getTime() + ctx.data.minutes * 60_000).toISOString(),

@@ -94,7 +94,7 @@ export function createNotifyClient(options: NotifyClientOptions): NotifyClient {
           status: i.status,
           fingerprints: i.fingerprints,
           title: first?.labels.alertname ?? 'alert',
-          site_id: first?.labels.site_id ?? null,
+          site_id: first?.labels.site ?? first?.labels.site_id ?? null,
           severity: first?.severity ?? 'unknown',
           paged: (i.notified ?? []).map(maskAddress),
           level: i.level,

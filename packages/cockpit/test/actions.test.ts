@@ -37,7 +37,7 @@ async function start() {
     config: {
       route: {
         receiver: 'oncall',
-        group_by: ['alertname', 'site_id'],
+        group_by: ['alertname', 'site'],
         group_wait: '1s',
         group_interval: '5m',
         repeat_interval: '4h',
@@ -81,12 +81,12 @@ async function start() {
   return { engine, whatsapp, cockpit, url: server.url };
 }
 
-const gatewayOffline = () =>
+const gatewayOffline = (site = SITE) =>
   buildEvent(
     'io.fieldops.chirpstack.gateway.offline.v1',
     {
       gateway_eui: '0016c001ff10a235',
-      site_id: SITE as never,
+      site_id: site as never,
       name: 'north mast',
       state: 'offline',
       previous_state: 'online',
@@ -132,6 +132,8 @@ describe('cockpit actions (A2UI user actions to notify)', () => {
     const code = (
       first.data as { updateDataModel: { value: { incidents: { ack_code: string; paged: string }[] } } }
     ).updateDataModel.value.incidents[0]!;
+    // The incident names its site (notify's label `site`).
+    expect((code as unknown as { title: string }).title).toContain(`at ${SITE}`);
     // Who was paged is shown masked, never the whole number.
     expect(code.paged).toBe('paged: whatsapp:…1111');
 
@@ -168,8 +170,8 @@ describe('cockpit actions (A2UI user actions to notify)', () => {
     await until(() => whatsapp.sent.some((m) => m.to === '+66822222222'));
   });
 
-  it('silences an alert as the operator for the minutes asked', async () => {
-    const { engine, url } = await start();
+  it('silences an alert at a site as the operator for the minutes asked: that alert pages nobody', async () => {
+    const { engine, whatsapp, url } = await start();
     const r = await post(
       url,
       actionBody('silence_alert', { alertname: 'GatewayOffline', site_id: SITE, minutes: 60 }),
@@ -181,6 +183,14 @@ describe('cockpit actions (A2UI user actions to notify)', () => {
     expect(JSON.stringify(silence!.matchers)).toContain('GatewayOffline');
     const minutes = (Date.parse(silence!.ends_at) - Date.parse(silence!.starts_at)) / 60_000;
     expect(Math.round(minutes)).toBe(60);
+    // The silence matches what notify labels the alert (`site`, not `site_id`): the gateway going
+    // offline at that site now pages nobody, while the same alert at another site pages as usual.
+    const other = 'site_01jf3t7x9k2m4n6p8q0r2s4t6w';
+    await engine.ingest(gatewayOffline());
+    await engine.ingest(gatewayOffline(other));
+    await until(() => whatsapp.sent.some((m) => m.group_key.includes(other)));
+    await engine.settle();
+    expect(whatsapp.sent.filter((m) => m.group_key.includes(SITE))).toHaveLength(0);
   });
 
   it('refuses a bad action naming the contract and the field', async () => {
