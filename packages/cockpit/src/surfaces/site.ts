@@ -22,46 +22,71 @@ export interface SiteModel {
   runs: { automation_run_id: string; line: string; url: string }[];
 }
 
+type Cell = readonly [id: string, field: string, variant?: 'caption'];
+
+/** One titled list of the site surface: a heading, a List over `path`, a Row of bound Texts per item. */
+function buildListSection(prefix: string, title: string, path: string, cells: readonly Cell[]): Component[] {
+  return [
+    text(`${prefix}_head`, title, 'h4'),
+    list(`${prefix}_list`, `${prefix}_row`, path),
+    row(
+      `${prefix}_row`,
+      cells.map(([id]) => id),
+    ),
+    ...cells.map(([id, field, variant]) => text(id, bind(field), variant)),
+  ];
+}
+
+/** The site surface's lists, in the order they show. */
+const SECTIONS = [
+  [
+    'gw',
+    'Gateways',
+    '/gateways',
+    [
+      ['gw_name', 'name'],
+      ['gw_state', 'state'],
+      ['gw_seen', 'last_seen', 'caption'],
+    ],
+  ],
+  [
+    'dev',
+    'Devices',
+    '/devices',
+    [
+      ['dev_name', 'name'],
+      ['dev_battery', 'battery'],
+      ['dev_seen', 'last_seen', 'caption'],
+    ],
+  ],
+  [
+    'stn',
+    'Stations',
+    '/stations',
+    [
+      ['stn_id', 'station_id'],
+      ['stn_state', 'state'],
+      ['stn_backlog', 'backlog', 'caption'],
+    ],
+  ],
+  [
+    'run',
+    'Last runs',
+    '/runs',
+    [
+      ['run_line', 'line'],
+      ['run_url', 'url', 'caption'],
+    ],
+  ],
+] as const satisfies readonly (readonly [string, string, string, readonly Cell[]])[];
+
 /** A site surface's components. */
 export function buildSiteComponents(): Component[] {
   return [
-    column('root', [
-      'site_title',
-      'site_id',
-      'gw_head',
-      'gw_list',
-      'dev_head',
-      'dev_list',
-      'stn_head',
-      'stn_list',
-      'run_head',
-      'run_list',
-    ]),
+    column('root', ['site_title', 'site_id', ...SECTIONS.flatMap(([p]) => [`${p}_head`, `${p}_list`])]),
     text('site_title', bind('/name'), 'h2'),
     text('site_id', bind('/site_id'), 'caption'),
-    text('gw_head', 'Gateways', 'h4'),
-    list('gw_list', 'gw_row', '/gateways'),
-    row('gw_row', ['gw_name', 'gw_state', 'gw_seen']),
-    text('gw_name', bind('name')),
-    text('gw_state', bind('state')),
-    text('gw_seen', bind('last_seen'), 'caption'),
-    text('dev_head', 'Devices', 'h4'),
-    list('dev_list', 'dev_row', '/devices'),
-    row('dev_row', ['dev_name', 'dev_battery', 'dev_seen']),
-    text('dev_name', bind('name')),
-    text('dev_battery', bind('battery')),
-    text('dev_seen', bind('last_seen'), 'caption'),
-    text('stn_head', 'Stations', 'h4'),
-    list('stn_list', 'stn_row', '/stations'),
-    row('stn_row', ['stn_id', 'stn_state', 'stn_backlog']),
-    text('stn_id', bind('station_id')),
-    text('stn_state', bind('state')),
-    text('stn_backlog', bind('backlog'), 'caption'),
-    text('run_head', 'Last runs', 'h4'),
-    list('run_list', 'run_row', '/runs'),
-    row('run_row', ['run_line', 'run_url']),
-    text('run_line', bind('line')),
-    text('run_url', bind('url'), 'caption'),
+    ...SECTIONS.flatMap(([prefix, title, path, cells]) => buildListSection(prefix, title, path, cells)),
   ];
 }
 
