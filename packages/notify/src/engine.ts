@@ -10,6 +10,7 @@ import { AttemptRunner } from './delivery/attempt-timeout.js';
 import { RateLimiter } from './delivery/rate-limiter.js';
 import { type EngineContext, HOUSEKEEPING_KEY } from './engine/context.js';
 import { dispatch } from './engine/delivery.js';
+import { EventLoopTurn } from './engine/event-loop-turn.js';
 import { flushGroup } from './engine/flush.js';
 import { heartbeatDue } from './engine/heartbeats.js';
 import { acknowledgeNow, escalate } from './engine/incidents.js';
@@ -104,6 +105,8 @@ export class NotifyEngine {
   readonly config: NormalizedConfig;
   private readonly s: EngineContext;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Gives the event loop a turn after a stretch of queued work (timers and I/O are not starved). */
+  private readonly turn = new EventLoopTurn();
   private started: Promise<void> | undefined;
   private stopped = false;
   private loaded = false;
@@ -311,6 +314,9 @@ export class NotifyEngine {
   private run<T>(fn: () => Promise<T> | T): Promise<T> {
     const store = this.s.store;
     const next = this.queue.then(async () => {
+      // Queued tasks chain as microtasks: without a yield, a burst of them would keep timers (the
+      // lease renewal) and I/O (its answer) waiting until the whole burst is done.
+      await this.turn.yieldIfDue();
       try {
         return await fn();
       } finally {
@@ -366,6 +372,8 @@ export class NotifyEngine {
     return this.run(async () => {
       const out: (IngestResult | { kind: 'invalid'; error: NotifyError })[] = [];
       for (const input of inputs) {
+        // A big batch is one task, but not one turn of the event loop (lease renewals must run).
+        await this.turn.yieldIfDue();
         try {
           out.push(await ingestNow(this.s, input));
         } catch (err) {

@@ -12,7 +12,14 @@ export type PgNotifyStoreOptions = PgDatabaseOptions;
  */
 export async function createPgNotifyStore(options: PgNotifyStoreOptions): Promise<NotifyStore> {
   const db = await createPgDatabase(options);
-  return createSqlNotifyStore(db, { ownsDatabase: !('pool' in options) });
+  if ('pool' in options) return createSqlNotifyStore(db, { ownsDatabase: false });
+  // The engine lease on a connection of its own: a renewal never waits for a pool slot behind the
+  // store's reads and batches (under load that wait cost replicas their lease).
+  const leaseDatabase = await createPgDatabase({ ...options, max: 1 });
+  return createSqlNotifyStore(db, { ownsDatabase: true, leaseDatabase }).catch(async (err: unknown) => {
+    await Promise.allSettled([leaseDatabase.close(), db.close()]);
+    throw err;
+  });
 }
 
 export { NOTIFY_MIGRATIONS, NOTIFY_SCHEMA } from './store/sql/schema.js';

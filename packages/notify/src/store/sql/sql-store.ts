@@ -28,15 +28,22 @@ function sqlKey(key: string): string {
 export interface SqlNotifyStoreOptions {
   /** Close the database with the store (true when the factory opened it). */
   readonly ownsDatabase?: boolean;
+  /**
+   * Where leases are taken and renewed (default: `db`). Its own connection keeps a renewal from
+   * queueing behind the store's reads and batches; closed with the store.
+   */
+  readonly leaseDatabase?: SqlDatabase;
 }
 
 /** Checks, inside the batch's transaction, that the fence's lease is still held and unexpired. */
 async function checkFence(tx: SqlExecutor, fence: StoreFence): Promise<void> {
-  // Owner and token, not expiry: a takeover changes both under FOR UPDATE, and FOR SHARE here makes a
-  // takeover (FOR UPDATE SKIP LOCKED) skip the row while this batch commits. A lease that ran out
+  // Owner and token, not expiry: a takeover changes both under FOR UPDATE, and FOR KEY SHARE here makes
+  // a takeover (FOR UPDATE SKIP LOCKED) skip the row while this batch commits. A lease that ran out
   // without being taken is still safe to write under (nobody else wrote), so expiry alone refuses nothing.
+  // KEY SHARE, not SHARE: our own renewal (an UPDATE of expires_at, FOR NO KEY UPDATE) does not wait
+  // for a long batch to commit (PostgreSQL docs, "Row-Level Locks", conflict table).
   const { rows } = await tx.query(
-    `SELECT 1 FROM ${L} WHERE name = $1 AND owner = $2 AND token = $3 FOR SHARE`,
+    `SELECT 1 FROM ${L} WHERE name = $1 AND owner = $2 AND token = $3 FOR KEY SHARE`,
     [fence.lease, fence.owner, fence.token],
   );
   if (rows.length === 0) {
@@ -51,7 +58,7 @@ function sqlLeases(db: SqlDatabase): StoreLeases {
   return {
     acquire(lease, owner, ttlMs) {
       return db.transaction(async (tx) => {
-        // Ours and unexpired: renew. A plain UPDATE waits for our own fenced batch (FOR SHARE) to commit.
+        // Ours and unexpired: renew (it does not wait for our own fenced batches: they hold FOR KEY SHARE).
         const renewed = await tx.query(
           `UPDATE ${L} SET expires_at = clock_timestamp() + $3 * interval '1 millisecond'
             WHERE name = $1 AND owner = $2 AND expires_at > clock_timestamp() RETURNING token::int AS token`,
@@ -106,7 +113,7 @@ export async function createSqlNotifyStore(
     throw new NotifyStoreError(`store: migrating schema ${NOTIFY_SCHEMA} on ${db.dialect} failed`, err);
   }
   return {
-    leases: sqlLeases(db),
+    leases: sqlLeases(options.leaseDatabase ?? db),
     async get<T>(collection: StoreCollection, key: string): Promise<T | undefined> {
       const { rows } = await db.query(`SELECT value FROM ${T} WHERE collection = $1 AND key = $2`, [
         collection,
@@ -155,6 +162,7 @@ export async function createSqlNotifyStore(
       });
     },
     async close() {
+      if (options.leaseDatabase) await options.leaseDatabase.close();
       if (options.ownsDatabase) await db.close();
     },
   };
