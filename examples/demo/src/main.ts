@@ -1,7 +1,8 @@
 // `pnpm demo` (root `demo:run`): the whole fieldops system on one machine, on loopback.
 //
 //   sandbox      fake ChirpStack (gRPC), registry API, RFID backend (examples/rfid-backend), Vault,
-//                UDP gateway bridge, SMTP server, WhatsApp/Slack/Discord webhook sinks, notify
+//                UDP gateway bridge, SMTP server, WhatsApp/Slack/Discord webhook sinks, notify (the
+//                `fieldops-notify` process on its embedded PGlite store)
 //   run 1        the OpenClaw skill deploys site-bkk-01 from its execution spec: succeeds
 //   failure      the gateway stops sending stats: ChirpStack health -> notify -> WhatsApp to the on-call
 //   run 2        the skill re-verifies the site: health check fails -> ticket + postmortem -> Slack
@@ -22,6 +23,7 @@ import { createReporter, waitFor } from './report.js';
 import { simulateGatewayStats } from './sandbox/edge.js';
 import { startSandbox } from './sandbox/index.js';
 import { ESCALATION, PEOPLE } from './sandbox/notify.js';
+import { waitForAsync } from './sandbox/notify-process.js';
 import { startDemoSite } from './site-agent.js';
 import { runSkill, SKILL_NODE, SKILL_SCRIPT } from './skill.js';
 
@@ -63,7 +65,7 @@ r.ok(`Vault KV v2 (secrets the spec names)   ${sb.vault.url}`);
 r.ok(`gateway bridge UDP                     127.0.0.1:${sb.udp.port}`);
 r.ok(`SMTP server                            127.0.0.1:${sb.smtp.port}`);
 r.ok(`WhatsApp / Slack / Discord sinks       ${sb.sinks.url}`);
-r.ok(`notify (engine, HTTP API, webhook)     ${sb.notify.url}`);
+r.ok(`notify (fieldops-notify, PGlite store) ${sb.notify.url} pid ${sb.notify.pid}`);
 const stats = simulateGatewayStats(sb.chirpstack, gatewayEui, 20);
 
 const skillArgs = [
@@ -134,8 +136,8 @@ const page = await waitFor(
   10_000,
 );
 r.check(!!page, `WhatsApp to the on-call ${PEOPLE.oncall}: ${page?.text.slice(0, 100) ?? 'nothing arrived'}`);
-const incident = await waitFor(
-  () => sb.notify.engine.inspect().incidents.find((i) => i.status !== 'resolved'),
+const incident = await waitForAsync(
+  async () => (await sb.notify.incidents()).find((i) => i.status !== 'resolved'),
   5_000,
 );
 r.check(
@@ -198,11 +200,11 @@ r.section('recovery: the gateway sends stats again');
 const before = sb.sinks.messages.length;
 const back = simulateGatewayStats(sb.chirpstack, gatewayEui, 20);
 site.recover();
-const resolvedAlert = await waitFor(
-  () =>
-    sb.notify.engine
-      .inspect()
-      .alerts.find((a) => a.labels.alertname === 'GatewayOffline' && a.status === 'resolved'),
+const resolvedAlert = await waitForAsync(
+  async () =>
+    (await sb.notify.alerts()).find(
+      (a) => a.labels.alertname === 'GatewayOffline' && a.status === 'resolved',
+    ),
   10_000,
 );
 r.check(!!resolvedAlert, 'GatewayOffline resolved in notify (incident closed)');
@@ -222,7 +224,8 @@ r.check(
   left.pending === 0 && left.rejected === 0 && runEvents === 2,
   `every event went through an outbox: ${left.appended} site agent events (agent outbox), the run events of both runs (skill outbox); ${left.pending} pending, ${left.rejected} rejected`,
 );
-await sb.notify.engine.settle();
+// SIGTERM: notify finishes the deliveries in flight and exits.
+await sb.notify.close();
 const notifications = [...sb.sinks.messages];
 const receipts = [...sb.notify.receipts];
 await sb.close();

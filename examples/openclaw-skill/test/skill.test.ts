@@ -171,7 +171,7 @@ describe('deploy-site against the sandbox', () => {
     expect(lines.join('\n')).toMatch(
       /run events: 2 through the outbox \(.*outbox\), all delivered to notify/,
     );
-    expect(sb.notify.engine.inspect().alerts.map((a) => a.labels.alertname)).toContain('AutomationRunFailed');
+    expect((await sb.notify.alerts()).map((a) => a.labels.alertname)).toContain('AutomationRunFailed');
     expect(lines.filter((l) => /^\[\d\/5\] (ok|failed)/.test(l)).map((l) => l.slice(0, 13).trim())).toEqual([
       '[1/5] ok',
       '[2/5] ok',

@@ -1,4 +1,5 @@
-// The sandbox: every system the skill talks to, on loopback, started in this process. Real servers
+// The sandbox: every system the skill talks to, on loopback, started in this process (notify as its own
+// `fieldops-notify` process on PGlite). Real servers
 // and real protocols (gRPC, HTTP, SMTP, UDP); only their state is in memory (or, for the RFID backend,
 // in the demo's data folder).
 import { randomBytes } from 'node:crypto';
@@ -13,7 +14,7 @@ import {
 } from '@fieldops/sdk/registry';
 import { startFakeChirpStack } from '@fieldops/sdk/testing/chirpstack';
 import { startUdpBridge } from './edge.js';
-import { startNotify } from './notify.js';
+import { startNotifyProcess } from './notify-process.js';
 import { startWebhookSinks } from './sinks.js';
 import { startSmtpSink } from './smtp.js';
 import { startVault } from './vault.js';
@@ -77,7 +78,7 @@ export function registryRecords(spec: automation.ExecutionSpec): registry.Device
   ];
 }
 
-/** Starts everything; `dataDir` holds the RFID backend's journals. */
+/** Starts everything; `dataDir` holds the RFID backend's journals and notify's store. */
 export async function startSandbox(spec: automation.ExecutionSpec, dataDir: string) {
   const tokens = {
     registry: secret(),
@@ -122,7 +123,7 @@ export async function startSandbox(spec: automation.ExecutionSpec, dataDir: stri
   const udp = await startUdpBridge();
   const sinks = await startWebhookSinks();
   const smtp = await startSmtpSink(sinks.messages);
-  const notify = await startNotify(sinks.url, smtp.port, tokens.notify);
+  const notify = await startNotifyProcess(sinks.url, smtp.port, tokens.notify, join(dataDir, 'notify'));
 
   const rfidHostPort = new URL(rfid.url).host;
   const env: Record<string, string> = {

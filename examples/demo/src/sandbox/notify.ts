@@ -1,10 +1,8 @@
 // The notifications engine as a site would run it, with its providers pointed at the sinks:
 // WhatsApp first for the on-call (email when WhatsApp fails for good), the team's Slack for automation
 // runs, an escalation policy for a gateway going offline (level 1: the lead by email, level 2: the
-// NOC's Discord), and the HTTP API and the WhatsApp webhook served on one loopback port.
-import { createHmac } from 'node:crypto';
-import { createNotifyEngine, type NotifyConfig, type NotifyEngine } from '@fieldops/notify';
-import { serveFetchHandler } from '@fieldops/sdk/rfid';
+// NOC's Discord). notify-process.ts runs it as the `fieldops-notify` process.
+import type { NotifyConfig } from '@fieldops/notify';
 
 /** Phone numbers and addresses of the demo's people. */
 export const PEOPLE = {
@@ -80,65 +78,5 @@ export function demoNotifyConfig(sinksUrl: string, smtpPort: number): NotifyConf
       discord: { webhooks: { noc: { value: `${sinksUrl}/discord/api/webhooks/1/demo` } } },
     },
     retry: { max_attempts: 3, base_delay: '200ms', max_delay: '2s' },
-  };
-}
-
-/** Starts the engine and serves `/notify/*` (API) and `/whatsapp/webhook` on loopback. */
-export async function startNotify(sinksUrl: string, smtpPort: number, apiToken: string) {
-  const receipts: { channel: string; to: string; status: string }[] = [];
-  const engine: NotifyEngine = createNotifyEngine({
-    config: demoNotifyConfig(sinksUrl, smtpPort),
-    onReceipt: (r) => receipts.push({ channel: r.channel, to: r.to, status: r.status }),
-  });
-  await engine.start();
-  const api = engine.apiHandler({ token: { value: apiToken } });
-  const webhook = engine.whatsappWebhook();
-  const served = await serveFetchHandler((request) =>
-    new URL(request.url).pathname.startsWith('/whatsapp/webhook') ? webhook(request) : api(request),
-  );
-  return {
-    engine,
-    url: served.url,
-    receipts,
-    /** What WhatsApp's servers would POST when the on-call replies `ACK <code>`, signed with the app secret. */
-    async replyOnWhatsApp(from: string, text: string): Promise<{ ok: boolean; acks: number }> {
-      const body = JSON.stringify({
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: '1',
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: { phone_number_id: '109876543210' },
-                  messages: [
-                    {
-                      from: from.replace(/^\+/, ''),
-                      id: `wamid.reply${Date.now()}`,
-                      timestamp: String(Math.floor(Date.now() / 1000)),
-                      type: 'text',
-                      text: { body: text },
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
-      });
-      const signature = createHmac('sha256', 'demo-app-secret').update(body).digest('hex');
-      const res = await fetch(`${served.url}/whatsapp/webhook`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${signature}` },
-        body,
-      });
-      return (await res.json()) as { ok: boolean; acks: number };
-    },
-    async close() {
-      await engine.stop();
-      await served.close();
-    },
   };
 }
