@@ -168,7 +168,7 @@ describe('the skill installed by the real openclaw CLI on Node 24', () => {
       sb = await startSandbox(spec, await mkdtemp(join(tmpdir(), 'openclaw-sandbox-')));
       const gateway = spec.targets.gateways[0]!;
       stats = simulateGatewayStats(sb.chirpstack, gateway.gateway_eui.toLowerCase(), 20);
-    }, 120_000);
+    }, 300_000);
     afterAll(async () => {
       stats?.stop();
       await sb?.close();

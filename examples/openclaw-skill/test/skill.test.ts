@@ -113,11 +113,12 @@ describe('deploy-site against the sandbox', () => {
       JSON.parse(await readFile(join(REPO, 'examples/documents/site-bkk-01.spec.json'), 'utf8')),
     );
     sb = await startSandbox(spec, dir);
-  });
+    // The sandbox starts notify as its own process on PGlite: seconds of WASM start on a loaded machine.
+  }, 300_000);
   afterAll(async () => {
     await sb?.close();
     await rm(dir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it('--dry-run prints the plan and changes nothing', async () => {
     const lines: string[] = [];
