@@ -40,3 +40,11 @@ export class BusConfigError extends BusError {
     super('invalid_config', message);
   }
 }
+
+/** A transport could not connect (wrong credentials, refused); the message names no credential. */
+export class BusConnectError extends BusError {
+  override name = 'BusConnectError';
+  constructor(message: string) {
+    super('connect_failed', message);
+  }
+}

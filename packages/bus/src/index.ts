@@ -13,7 +13,13 @@ export {
 export type { EventHandler, HandlerContext, HandlerTable } from './consumer/handlers.js';
 // Events and their routing
 export { type BusEvent, decodeEvent, dedupId, encodeEvent, validateEvent } from './envelope.js';
-export { BusConfigError, BusError, BusMissingPeerError, BusSubjectError } from './errors.js';
+export {
+  BusConfigError,
+  BusConnectError,
+  BusError,
+  BusMissingPeerError,
+  BusSubjectError,
+} from './errors.js';
 export {
   CLOUDEVENTS_BATCH_MEDIA_TYPE,
   CLOUDEVENTS_MEDIA_TYPE,

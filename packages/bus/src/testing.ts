@@ -3,6 +3,8 @@ export { freePort, startChild, stopChild, waitForPort } from './testing/process.
 export {
   type MosquittoOptions,
   missingServer,
+  type NatsAuthOption,
+  type NatsOptions,
   type RestartableServer,
   type RestartOptions,
   serverBinaries,

@@ -1,6 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { BusConfigError } from '../errors.js';
+import { BusConfigError, BusConnectError } from '../errors.js';
 import { loadPeer } from '../internal/load-peer.js';
 import { type BusLogger, noopLogger } from '../logger.js';
 import { DEAD_LETTER_PREFIX, SUBJECT_PREFIX } from '../subject.js';
@@ -20,8 +20,21 @@ export interface JetStreamBusOptions {
   readonly publishTimeoutMs?: number;
   /** Connection name shown by the server. */
   readonly name?: string;
+  /** How to authenticate to the server (default: none). Never logged. */
+  readonly auth?: NatsAuth;
   readonly logger?: BusLogger;
 }
+
+/**
+ * NATS client authentication: user and password, a token, an NKey seed (`SU…`), or the text of a
+ * `.creds` file (user JWT + seed, for servers in operator mode).
+ * https://docs.nats.io/running-a-nats-service/configuration/securing_nats/auth_intro
+ */
+export type NatsAuth =
+  | { readonly user: string; readonly pass: string }
+  | { readonly token: string }
+  | { readonly nkeySeed: string }
+  | { readonly creds: string };
 
 /** A JetStream connection as the bus uses it. */
 export interface JetStreamBus {
@@ -35,6 +48,55 @@ export interface JetStreamBus {
 
 const ENTRY = '@fieldops/bus/nats';
 const ms = (n: number) => n * 1_000_000;
+
+type Transport = typeof import('@nats-io/transport-node');
+const encoder = new TextEncoder();
+
+/** The connect options for `auth`. */
+function authOptions(transport: Transport, auth: NatsAuth | undefined) {
+  if (!auth) return {};
+  if ('user' in auth) return { user: auth.user, pass: auth.pass };
+  if ('token' in auth) return { token: auth.token };
+  if ('nkeySeed' in auth)
+    return { authenticator: transport.nkeyAuthenticator(encoder.encode(auth.nkeySeed.trim())) };
+  return { authenticator: transport.credsAuthenticator(encoder.encode(auth.creds)) };
+}
+
+/**
+ * A first-connect failure as a {@link BusConnectError}: which servers, which kind of credentials, and the
+ * client's reason (e.g. `Authorization Violation`). No credential is part of it.
+ */
+function connectError(
+  error: unknown,
+  servers: readonly string[],
+  auth: NatsAuth | undefined,
+): BusConnectError {
+  const kind = !auth
+    ? 'no credentials'
+    : 'user' in auth
+      ? `user ${JSON.stringify(auth.user)}`
+      : 'token' in auth
+        ? 'a token'
+        : 'nkeySeed' in auth
+          ? 'an nkey'
+          : 'a creds file';
+  const reason = redact(String((error as Error)?.message ?? error), auth);
+  return new BusConnectError(`${ENTRY}: cannot connect to ${servers.join(',')} with ${kind}: ${reason}`);
+}
+
+/** Removes every credential value of `auth` from `text` (defence in depth: client messages should not carry them). */
+function redact(text: string, auth: NatsAuth | undefined): string {
+  if (!auth) return text;
+  const values =
+    'user' in auth
+      ? [auth.pass]
+      : 'token' in auth
+        ? [auth.token]
+        : 'nkeySeed' in auth
+          ? [auth.nkeySeed.trim()]
+          : [auth.creds];
+  return values.filter((v) => v.length > 0).reduce((t, v) => t.split(v).join('[redacted]'), text);
+}
 
 /** A short stable hash (FNV-1a) used to name one server-side consumer per filter subject. */
 function fnv(text: string): string {
@@ -59,13 +121,18 @@ export async function createJetStreamBus(options: JetStreamBusOptions): Promise<
   const servers = typeof options.servers === 'string' ? [options.servers] : [...options.servers];
   if (servers.length === 0) throw new BusConfigError(`${ENTRY}: servers is empty`);
 
-  const nc = await transport.connect({
-    servers,
-    name: options.name ?? 'fieldops-bus',
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 250,
-    waitOnFirstConnect: true,
-  });
+  const nc = await transport
+    .connect({
+      servers,
+      name: options.name ?? 'fieldops-bus',
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      waitOnFirstConnect: true,
+      ...authOptions(transport, options.auth),
+    })
+    .catch((error: unknown) => {
+      throw connectError(error, servers, options.auth);
+    });
   void (async () => {
     for await (const s of nc.status()) logger.debug({ component: 'bus.nats', status: s.type }, 'nats status');
   })().catch(() => {});

@@ -158,14 +158,43 @@ async function waitForPostgresReady(pgIsReady: string, port: number, timeoutMs: 
   throw new Error(`postgres on ${port} not ready within ${timeoutMs} ms`);
 }
 
+/** Who may connect to a {@link startNats} server (the server's `authorization` block). */
+export type NatsAuthOption =
+  | { readonly user: string; readonly password: string }
+  | { readonly token: string }
+  /** An NKey user: the public key (`U…`); the client signs the server's nonce with the seed. */
+  | { readonly nkey: string };
+
+/** Options of {@link startNats}. */
+export interface NatsOptions {
+  /** Require this authentication (default: anonymous clients). */
+  readonly auth?: NatsAuthOption;
+}
+
+// https://docs.nats.io/running-a-nats-service/configuration/securing_nats/auth_intro
+//   (username_password, tokens, nkeys): one `authorization` block per mode.
+function natsAuthorization(auth: NatsAuthOption): string {
+  const q = (v: string) => JSON.stringify(v);
+  if ('user' in auth) return `authorization { user: ${q(auth.user)}, password: ${q(auth.password)} }\n`;
+  if ('token' in auth) return `authorization { token: ${q(auth.token)} }\n`;
+  return `authorization { users: [ { nkey: ${q(auth.nkey)} } ] }\n`;
+}
+
 /** Starts `nats-server -js` (file store in a fresh dir) on a random port; restartable on the same port and store. */
-export async function startNats(): Promise<RestartableServer> {
+export async function startNats(options: NatsOptions = {}): Promise<RestartableServer> {
   const bin = serverBinaries().nats;
   if (!bin) throw new Error('nats-server binary not found');
   const dir = mkdtempSync(join(tmpdir(), 'fieldops-nats-'));
   const port = await freePort();
+  const args = ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir];
+  if (options.auth) {
+    // The authorization block goes in a config file (mode 600): never on the command line, where `ps` shows it.
+    const conf = join(dir, 'auth.conf');
+    writeFileSync(conf, natsAuthorization(options.auth), { mode: 0o600 });
+    args.push('-c', conf);
+  }
   const launch = async () => {
-    const started = startChild(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir]);
+    const started = startChild(bin, args);
     try {
       await waitForPort(port, 30_000, started.child);
     } catch (error) {
