@@ -35,7 +35,7 @@ async function main(): Promise<number> {
       const config = readConfigFile(file);
       await resolveAgentSecrets(config, createSecretResolverFromEnv(), file);
       process.stdout.write(
-        `${file}: valid fieldops-agent config v1 (site ${config.site_id}; outbox ${config.outbox.data_dir}; central ${config.central.nats ? [config.central.nats].flat().join(',') : 'none'})\n`,
+        `${file}: valid fieldops-agent config v1 (site ${config.site_id}; outbox ${config.outbox.data_dir}; central ${config.central.nats ? [config.central.nats].flat().join(',') : config.central.http ? new URL(config.central.http.url).origin : 'none'})\n`,
       );
       return 0;
     } catch (error) {

@@ -16,6 +16,71 @@ export const AgentMqttConfig = z.strictObject({
   include_payload: z.boolean().default(false),
 });
 
+const natsUrl = z.string().regex(/^((nats|tls):\/\/)?[^\s/:]+(:\d{1,5})?$/, {
+  error: 'expected nats://host:port, tls://host:port or host:port',
+});
+
+/**
+ * `central.nats_auth`: exactly one way to authenticate to the central NATS server, each secret a
+ * SecretRef (https://docs.nats.io/running-a-nats-service/configuration/securing_nats/auth_intro).
+ */
+export const AgentNatsAuthConfig = z
+  .strictObject({
+    user: z.string().min(1).optional(),
+    password: SecretRef.optional(),
+    token: SecretRef.optional(),
+    /** An NKey user seed (`SU…`), e.g. `file:/etc/fieldops/agent.nk`. */
+    nkey_seed: SecretRef.optional(),
+    /** A `.creds` file (user JWT + seed) for servers in operator mode, e.g. `file:/etc/fieldops/agent.creds`. */
+    creds: SecretRef.optional(),
+  })
+  .superRefine((a, ctx) => {
+    const modes = [a.user !== undefined || a.password !== undefined, a.token, a.nkey_seed, a.creds].filter(
+      Boolean,
+    ).length;
+    if (modes !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected exactly one of user + password, token, nkey_seed or creds',
+      });
+    else if ((a.user === undefined) !== (a.password === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'user and password go together',
+        path: [a.user === undefined ? 'user' : 'password'],
+      });
+  });
+
+/**
+ * `central.http`: relay the outbox to the centre over HTTPS (the CloudEvents HTTP binding) for sites
+ * whose link to the centre allows nothing else.
+ */
+export const AgentHttpRelayConfig = z.strictObject({
+  /** The centre's CloudEvents ingest, e.g. `https://centre.example/bus/events`. */
+  url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+  /** Sent as `Authorization: Bearer …`. */
+  token: SecretRef.optional(),
+  /** `batched` (the JSON batch format, default) or `structured` (one event per request). */
+  mode: z.enum(['batched', 'structured']).default('batched'),
+  max_batch: z.int().min(1).max(1000).default(100),
+  timeout_s: secs('per request timeout').default(10),
+});
+
+/** The `central` section: where the outbox relay sends events (NATS JetStream or HTTP), or nowhere. */
+export const AgentCentralConfig = z
+  .strictObject({
+    /** NATS servers of the central bus (JetStream). Without them (or `http`) events stay in the outbox. */
+    nats: z.union([natsUrl, z.array(natsUrl).min(1)]).optional(),
+    nats_auth: AgentNatsAuthConfig.optional(),
+    http: AgentHttpRelayConfig.optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.nats !== undefined && c.http !== undefined)
+      ctx.addIssue({ code: 'custom', message: 'expected nats or http, not both', path: ['http'] });
+    if (c.nats_auth !== undefined && c.nats === undefined)
+      ctx.addIssue({ code: 'custom', message: 'nats_auth needs central.nats', path: ['nats_auth'] });
+  });
+
 /** `site.yaml` of `fieldops-agent`. */
 export const AgentConfig = z
   .strictObject({
@@ -55,12 +120,7 @@ export const AgentConfig = z
         data_dir: z.string().min(1).default('./data/outbox'),
       })
       .default({ data_dir: './data/outbox' }),
-    central: z
-      .strictObject({
-        /** NATS servers of the central bus (JetStream). Without them events stay in the outbox. */
-        nats: z.union([z.string(), z.array(z.string())]).optional(),
-      })
-      .default({}),
+    central: AgentCentralConfig.default({}),
     http: z
       .strictObject({
         listen: z

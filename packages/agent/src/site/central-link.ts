@@ -20,6 +20,8 @@ export interface CentralLinkOptions {
   describe: string;
   /** How often /healthz's outbox count is refreshed, ms (default 2,000). */
   pendingRefreshMs?: number;
+  /** Wait before opening again after `connect` failed (e.g. refused credentials), ms (default 30,000). */
+  reconnectDelayMs?: number;
   logger?: Logger;
 }
 
@@ -38,6 +40,7 @@ export function createCentralLink(options: CentralLinkOptions): AgentService {
   let pending: number | undefined;
   let lastError: string | undefined;
   let refresher: ReturnType<typeof setInterval> | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
 
   const refresh = () => {
     options.outbox.pendingCount().then(
@@ -69,6 +72,13 @@ export function createCentralLink(options: CentralLinkOptions): AgentService {
         { operation: 'agent.central', central: options.describe, err: lastError },
         'central bus link failed; events stay in the outbox',
       );
+      // Credentials may be fixed at the centre without touching the site: try again later.
+      if (!stopped) {
+        retry = setTimeout(() => {
+          opening = open();
+        }, options.reconnectDelayMs ?? 30_000);
+        retry.unref?.();
+      }
     }
   }
 
@@ -84,6 +94,7 @@ export function createCentralLink(options: CentralLinkOptions): AgentService {
     async stop() {
       stopped = true;
       if (refresher) clearInterval(refresher);
+      if (retry) clearTimeout(retry);
       await relay?.stop();
       relay = undefined;
       await connection?.close();

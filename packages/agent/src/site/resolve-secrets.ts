@@ -1,3 +1,4 @@
+import type { NatsAuth } from '@fieldops/bus/nats';
 import { createSecretResolverFromEnv, type SecretResolver } from '@fieldops/sdk/secrets';
 import type { AgentConfig } from '../config.js';
 
@@ -6,6 +7,10 @@ export interface AgentSecrets {
   mqttPassword?: string;
   chirpstackToken?: { reveal(): string };
   registryToken?: { reveal(): string };
+  /** `central.nats_auth` resolved, in `@fieldops/bus/nats`'s shape. */
+  natsAuth?: NatsAuth;
+  /** `central.http.token`. */
+  centralHttpToken?: { reveal(): string };
 }
 
 /** Each SecretRef of site.yaml with its field path. */
@@ -14,6 +19,11 @@ export function secretRefs(config: AgentConfig): { path: string; ref: string }[]
     ...(config.mqtt.password ? [{ path: 'mqtt.password', ref: config.mqtt.password }] : []),
     ...(config.chirpstack ? [{ path: 'chirpstack.api_token', ref: config.chirpstack.api_token }] : []),
     ...(config.registry ? [{ path: 'registry.token', ref: config.registry.token }] : []),
+    ...(['password', 'token', 'nkey_seed', 'creds'] as const).flatMap((key) => {
+      const ref = config.central.nats_auth?.[key];
+      return ref ? [{ path: `central.nats_auth.${key}`, ref }] : [];
+    }),
+    ...(config.central.http?.token ? [{ path: 'central.http.token', ref: config.central.http.token }] : []),
   ];
 }
 
@@ -41,5 +51,17 @@ export async function resolveAgentSecrets(
     ...(out['mqtt.password'] ? { mqttPassword: out['mqtt.password'].reveal() } : {}),
     ...(out['chirpstack.api_token'] ? { chirpstackToken: out['chirpstack.api_token'] } : {}),
     ...(out['registry.token'] ? { registryToken: out['registry.token'] } : {}),
+    ...(config.central.nats_auth ? { natsAuth: natsAuth(config, out) } : {}),
+    ...(out['central.http.token'] ? { centralHttpToken: out['central.http.token'] } : {}),
   };
+}
+
+/** `central.nats_auth` with its resolved secrets, as `createJetStreamBus` takes it. */
+function natsAuth(config: AgentConfig, out: Record<string, { reveal(): string }>): NatsAuth {
+  const a = config.central.nats_auth;
+  const value = (key: string) => (out[`central.nats_auth.${key}`] as { reveal(): string }).reveal();
+  if (a?.user !== undefined) return { user: a.user, pass: value('password') };
+  if (a?.token) return { token: value('token') };
+  if (a?.nkey_seed) return { nkeySeed: value('nkey_seed') };
+  return { creds: value('creds') };
 }

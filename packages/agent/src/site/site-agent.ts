@@ -1,6 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createOutbox, migrate, type Outbox, type SqlDatabase } from '@fieldops/bus';
+import {
+  createCloudEventsHttpPublisher,
+  createOutbox,
+  migrate,
+  type Outbox,
+  type SqlDatabase,
+} from '@fieldops/bus';
+import type { NatsAuth } from '@fieldops/bus/nats';
 import { type Logger, noopLogger } from '@fieldops/core';
 import { createFileSyncState, createFleetSyncer } from '@fieldops/fleet';
 import { createChirpStackClient, createHealthMonitor, keyRefsFromTemplate } from '@fieldops/sdk/chirpstack';
@@ -14,7 +21,7 @@ import { createObservedStateBatcher } from '../observed/batcher.js';
 import { type AgentProducer, createIntervalProducer } from '../producer.js';
 import { type CentralConnection, createCentralLink } from './central-link.js';
 import { createFiringStore } from './firing-store.js';
-import { resolveAgentSecrets } from './resolve-secrets.js';
+import { type AgentSecrets, resolveAgentSecrets } from './resolve-secrets.js';
 
 /** Options of {@link startSiteAgent}. */
 export interface SiteAgentOptions {
@@ -45,9 +52,18 @@ export interface SiteAgent {
   stop(): Promise<void>;
 }
 
-async function openNats(servers: string | string[], logger: Logger): Promise<CentralConnection> {
+async function openNats(
+  servers: string | string[],
+  auth: NatsAuth | undefined,
+  logger: Logger,
+): Promise<CentralConnection> {
   const { createJetStreamBus } = await import('@fieldops/bus/nats');
-  const bus = await createJetStreamBus({ servers, name: 'fieldops-agent', logger });
+  const bus = await createJetStreamBus({
+    servers,
+    name: 'fieldops-agent',
+    logger,
+    ...(auth ? { auth } : {}),
+  });
   let up = true;
   void (async () => {
     for await (const s of bus.connection.status()) {
@@ -60,6 +76,63 @@ async function openNats(servers: string | string[], logger: Logger): Promise<Cen
     connected: () => up && !bus.connection.isClosed(),
     close: () => bus.close(),
   };
+}
+
+/** The central link site.yaml describes: NATS JetStream (`central.nats`), HTTP (`central.http`) or none. */
+function centralFromConfig(
+  config: AgentConfig,
+  secrets: AgentSecrets,
+  logger: Logger,
+): { describe: string; connect: () => Promise<CentralConnection> } | undefined {
+  const { nats, http } = config.central;
+  if (nats) {
+    const servers = [nats].flat();
+    const auth = config.central.nats_auth;
+    const how = !auth
+      ? ''
+      : auth.user
+        ? ` as ${auth.user}`
+        : auth.token
+          ? ' with a token'
+          : auth.nkey_seed
+            ? ' with an nkey'
+            : ' with creds';
+    return {
+      describe: `nats ${servers.join(',')}${how}`,
+      connect: () => openNats(servers, secrets.natsAuth, logger),
+    };
+  }
+  if (http) {
+    const url = new URL(http.url);
+    return {
+      describe: `http ${url.origin}${url.pathname}`,
+      connect: async () => {
+        const publisher = createCloudEventsHttpPublisher({
+          url: http.url,
+          mode: http.mode,
+          maxBatch: http.max_batch,
+          timeoutMs: http.timeout_s * 1000,
+          ...(secrets.centralHttpToken ? { token: secrets.centralHttpToken.reveal() } : {}),
+          logger,
+        });
+        // "Connected" for HTTP: the last request reached the centre (a refused event is an answer too).
+        let up = false;
+        return {
+          publisher: {
+            async publishBatch(messages) {
+              const outcomes = await publisher.publishBatch(messages);
+              up = outcomes.some((o) => o.ok || o.permanent);
+              return outcomes;
+            },
+            close: () => publisher.close(),
+          },
+          connected: () => up,
+          close: () => publisher.close(),
+        };
+      },
+    };
+  }
+  return undefined;
 }
 
 /**
@@ -86,19 +159,12 @@ export async function startSiteAgent(
     const outbox = createOutbox({ db: database });
 
     const services: AgentService[] = [];
-    const central =
-      options.central ??
-      (config.central.nats
-        ? {
-            describe: `nats ${[config.central.nats].flat().join(',')}`,
-            connect: () => openNats(config.central.nats as string | string[], logger),
-          }
-        : undefined);
+    const central = options.central ?? centralFromConfig(config, secrets, logger);
     if (central) services.push(createCentralLink({ db: database, outbox, ...central, logger }));
     else
       logger.warn(
         { operation: 'agent.central' },
-        'no central bus configured (central.nats): events stay in the outbox',
+        'no central bus configured (central.nats or central.http): events stay in the outbox',
       );
 
     let monitor: ReturnType<typeof createHealthMonitor> | undefined;
