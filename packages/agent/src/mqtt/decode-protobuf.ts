@@ -2,7 +2,11 @@ import type * as integration from '@chirpstack/chirpstack-api/integration/integr
 import { DecodeError } from './decode-error.js';
 import type { DeviceEvent, DeviceInfoSummary, GatewayMessage } from './device-event.js';
 import { commonPb, gwPb, integrationPb } from './proto.js';
+import { withoutField } from './skip-field.js';
 import type { ApplicationEventName } from './topics.js';
+
+/** UplinkEvent's `object` field number. */
+const UPLINK_OBJECT_FIELD = 11;
 
 type Timestamp = { toDate(): Date } | undefined;
 const iso = (t: Timestamp) => (t ? t.toDate().toISOString() : undefined);
@@ -50,7 +54,10 @@ export function decodeProtobufEvent(
 ): DeviceEvent {
   switch (event) {
     case 'up': {
-      const m = parse('UplinkEvent', () => integrationPb.UplinkEvent.deserializeBinary(payload));
+      // Field 11 is `object` (google.protobuf.Struct, integration.proto of chirpstack-api v4.19.0): when
+      // the payload is not kept its records are cut before decoding instead of decoded and dropped.
+      const bytes = keepPayload ? payload : withoutField(payload, UPLINK_OBJECT_FIELD);
+      const m = parse('UplinkEvent', () => integrationPb.UplinkEvent.deserializeBinary(bytes));
       const rx = m.getRxInfoList();
       let best: gwPb.UplinkRxInfo | undefined;
       for (const r of rx) if (!best || r.getRssi() > best.getRssi()) best = r;
