@@ -140,6 +140,13 @@ async function build(siteDir: string, keepPluginCache = false): Promise<BuildRes
     );
   });
   const ms = performance.now() - started;
+  // BENCH_KB_LOG_DIR: each build's whole output kept there (with DOCUSAURUS_PERF_LOGGER=true it
+  // has Docusaurus' per-phase time and heap lines).
+  if (process.env.BENCH_KB_LOG_DIR) {
+    await mkdir(process.env.BENCH_KB_LOG_DIR, { recursive: true });
+    const name = `${path.basename(siteDir)}-${keepPluginCache ? 'warm' : 'cold'}-${Date.now()}.log`;
+    await writeFile(path.join(process.env.BENCH_KB_LOG_DIR, name), output);
+  }
   const kb = /BENCH_PEAK_KB=(\d+)/.exec(output)?.[1];
   return { ms, peakRssMb: kb ? Number(kb) / 1024 : undefined, output };
 }
