@@ -3,8 +3,8 @@ import { createReadStream, lstatSync } from 'node:fs';
 import path from 'node:path';
 
 // What a bundle's validation depends on, per path inside the bundle: the kind of entry (a file, a
-// directory, a symbolic link, nothing), and for files size, mtime, inode and a content hash. A
-// stat says "unchanged" cheaply; when only mtime or inode moved (a fresh clone, a `touch`, a
+// directory, a symbolic link, nothing), and for files size, mtime, inode and a content hash (ctime
+// is recorded, not compared: decision 0034). A stat says "unchanged" cheaply; when only mtime or inode moved (a fresh clone, a `touch`, a
 // restore from a CI cache) the hash decides, so an untouched bundle is not validated again.
 
 /** One path of a bundle as last seen: `[path, kind, size, mtimeMs, ctimeMs, ino, sha256 | '']`. */
@@ -73,8 +73,9 @@ export function signBundle(
 }
 
 /**
- * Whether the bundle on disk still matches `stored`. Same kind, size, mtime, ctime and inode:
- * unchanged without reading (ctime moves even when a writer sets mtime back). A file whose size matches but whose mtime or inode moved is hashed and compared.
+ * Whether the bundle on disk still matches `stored`. Same kind, size, mtime and inode: unchanged
+ * without reading (ctime is not compared, see decision 0034). A file whose size matches but whose
+ * mtime or inode moved is hashed and compared.
  * A directory only has to still be a directory (its mtime moves whenever a file is added). Returns
  * `stored` itself when every signature is as stored, the current signatures when only times or
  * inodes moved (so the caller can store them), `undefined` when the bundle changed.
@@ -95,7 +96,10 @@ export async function verifySignatures(
     }
     if (now[2] !== s[2]) return undefined;
     if (s[3] === -1) return undefined; // untrusted: read again
-    if (now[3] === s[3] && now[4] === s[4] && now[5] === s[5]) {
+    // Size, mtime and inode; not ctime: publishing hard-links these files into the build output,
+    // and that link (and the output's removal before the next build) moves their ctime every build
+    // (decision 0034).
+    if (now[3] === s[3] && now[5] === s[5]) {
       now[6] = s[6];
       current.push(now);
       continue;
