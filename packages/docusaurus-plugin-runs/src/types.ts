@@ -78,6 +78,7 @@ export interface LoadedRun {
   project: string;
   date: string;
   title?: string;
+  /** The run record; of an archived run without its timeline and with only its failed steps (see `archivedRecord`). */
   run: RunRecord;
   logs: LoadedLog[];
   snapshots: LoadedSnapshot[];

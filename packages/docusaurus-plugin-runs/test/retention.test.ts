@@ -180,6 +180,23 @@ describe('archived runs', () => {
     });
   });
 
+  it('keep in memory only what their list row needs of the run record (run.json has the rest)', async () => {
+    const archived = await loadRuns(
+      { ...OPTIONS, path: 'kb-valid', retention: onlyNewest },
+      { siteDir: FIXTURES },
+    );
+    const full = await loadRuns({ ...OPTIONS, path: 'kb-valid' }, { siteDir: FIXTURES });
+    const failedOf = (c: typeof full) => c.runs.find((r) => r.run.automation_run_id === RUN_IDS.failed)!;
+    const kept = failedOf(archived);
+    const whole = failedOf(full).run;
+    expect(kept.archived).toBe(true);
+    expect(whole.timeline.length).toBeGreaterThan(0);
+    expect(kept.run.timeline).toEqual([]);
+    expect(kept.run.steps).toEqual(whole.steps.filter((s) => s.status === 'failed'));
+    expect(kept.run.steps.length).toBeGreaterThan(0);
+    expect({ ...kept.run, timeline: whole.timeline, steps: whole.steps }).toEqual(whole);
+  });
+
   it('accept only a well-formed ?run= in the archive view', () => {
     expect(parseArchivedRunParam(`bkk-cold-chain/2026-11-24/${RUN_IDS.failed}`)).toEqual({
       project: 'bkk-cold-chain',

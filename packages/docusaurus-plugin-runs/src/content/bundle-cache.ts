@@ -13,7 +13,8 @@ import type { FileSignature } from './file-signature.js';
 // what reading it in archive mode gave (no log lines). Read and written as streams, one line at a
 // time; written to a temporary file and renamed, so a build killed mid-write leaves the old cache.
 
-const FORMAT = 1;
+// 2: archived runs keep no timeline and only their failed steps.
+const FORMAT = 2;
 const FILE_NAME = 'bundles.ndjson';
 let writes = 0;
 

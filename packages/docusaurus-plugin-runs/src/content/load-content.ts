@@ -9,7 +9,7 @@ import { assertPlainFile } from './bundle-path.js';
 import { mapConcurrent } from './concurrency.js';
 import { type BundleLocation, discoverBundles } from './discover-bundles.js';
 import { type FileSignature, signBundle, verifySignatures } from './file-signature.js';
-import { readBundle } from './read-bundle.js';
+import { archivedRecord, readBundle } from './read-bundle.js';
 import { type RunHead, selectFullPageRuns } from './retention.js';
 
 /** What `loadRuns` needs besides the options: where the site is, and where warnings go. */
@@ -96,7 +96,12 @@ function filesOf(run: LoadedRun): string[] {
 }
 
 function archiveForm(run: LoadedRun): LoadedRun {
-  return { ...run, logs: run.logs.map((l) => ({ ...l, lines: [] })), archived: true };
+  return {
+    ...run,
+    run: archivedRecord(run.run),
+    logs: run.logs.map((l) => ({ ...l, lines: [] })),
+    archived: true,
+  };
 }
 
 function relocate(run: LoadedRun, dir: string): LoadedRun {

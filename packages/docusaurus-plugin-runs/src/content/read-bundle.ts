@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as kb from '@fieldops/contracts/kb/v1';
 import { InvalidBundleError } from '../errors.js';
-import type { LoadedLog, LoadedRun } from '../types.js';
+import type { LoadedLog, LoadedRun, RunRecord } from '../types.js';
 import { parseIn, readJsonFile } from './bundle-files.js';
 import { assertPlainFile, resolveBundleFile } from './bundle-path.js';
 import type { BundleLocation } from './discover-bundles.js';
@@ -40,6 +40,16 @@ function mismatch(file: string, field: string, actual: string, expected: string)
     file,
     `${field}: ${JSON.stringify(actual)} does not match the bundle directory (${JSON.stringify(expected)})`,
   );
+}
+
+/**
+ * What an archived run keeps of its run record: no timeline, and of its steps only the failed ones
+ * (a run list names the first). The archive view reads the whole record from the published
+ * `run.json`; at 20,000 runs the timelines and steps were most of the plugin's memory held through
+ * the bundler's run.
+ */
+export function archivedRecord(run: RunRecord): RunRecord {
+  return { ...run, timeline: [], steps: run.steps.filter((s) => s.status === 'failed') };
 }
 
 /** Reads and validates one bundle: `run.json`, its logs, snapshots, artifacts and postmortem. */
@@ -110,7 +120,7 @@ export async function readBundle(loc: BundleLocation, options: ReadBundleOptions
     dir: loc.dir,
     project: bundle.project,
     date: bundle.date,
-    run: bundle.run,
+    run: options.mode === 'archive' ? archivedRecord(bundle.run) : bundle.run,
     logs,
     snapshots,
     artifacts: bundle.artifacts,
