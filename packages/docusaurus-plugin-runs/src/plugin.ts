@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { LoadContext, Plugin } from '@docusaurus/types';
 import { createRunsLoader } from './content/load-content.js';
 import type { PluginOptions } from './options.js';
-import { copyBundleFiles, writeOutputFiles } from './output/copy-files.js';
+import { copyBundleFiles, type MadeDirs, writeOutputFiles } from './output/copy-files.js';
 import { buildRunPaths } from './paths.js';
 import { buildRoutes } from './routes.js';
 import type { RunsContent } from './types.js';
@@ -62,8 +62,10 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
       files = routes.files.filter((f) => !same(f));
       writes = routes.writes.filter((w) => !same(w));
     }
-    const copied = await copyBundleFiles(files, outDir);
-    const written = await writeOutputFiles(writes, outDir);
+    // archive.json goes next to its run.json: the directories the links made serve the writes.
+    const made: MadeDirs = new Map();
+    const copied = await copyBundleFiles(files, outDir, 16, made);
+    const written = await writeOutputFiles(writes, outDir, 16, made);
     if (dev) {
       const now = new Map<string, string | undefined>();
       for (const o of [...routes.files, ...routes.writes]) now.set(o.to, o.fingerprint);

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { link, lstat, mkdir, open, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, open, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mapConcurrent } from '../content/concurrency.js';
 import { InvalidBundleError } from '../errors.js';
@@ -39,27 +39,36 @@ export async function copyBundleFile(from: string, to: string): Promise<void> {
  * check: `link()` does not follow links, and the result is checked.
  */
 export async function publishBundleFile(from: string, to: string): Promise<PublishOutcome> {
-  return publishOne(from, to, new Map());
+  return publishOne(from, path.resolve(to), rootedAt(path.dirname(path.resolve(to))));
 }
 
 // Publishing is tens of thousands of tiny metadata calls (20,000 archived runs: 60,000 files), so
 // each file costs as few as possible: the link first (an existing file is compared only on
 // EEXIST), one lstat of the result, and each directory made once per publish (`made`). Several
 // run at once: a link waits on the file system's journal, and the waits overlap.
-function ensureDir(dir: string, made: Map<string, Promise<unknown>>): Promise<unknown> {
+// A MadeDirs whose walk up stops at `root` (made recursively, once).
+function rootedAt(root: string, made: MadeDirs = new Map()): MadeDirs {
+  if (!made.has(root)) made.set(root, mkdir(root, { recursive: true }));
+  return made;
+}
+
+function ensureDir(dir: string, made: MadeDirs): Promise<unknown> {
   let done = made.get(dir);
   if (!done) {
-    done = mkdir(dir, { recursive: true });
+    // Parent first (once per publish), then one mkdir: a recursive mkdir of a new run's folder
+    // would try the whole path and walk up and down again (several calls per run).
+    const parent = path.dirname(dir);
+    done = (parent === dir ? Promise.resolve() : ensureDir(parent, made)).then(() =>
+      mkdir(dir).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      }),
+    );
     made.set(dir, done);
   }
   return done;
 }
 
-async function publishOne(
-  from: string,
-  to: string,
-  made: Map<string, Promise<unknown>>,
-): Promise<PublishOutcome> {
+async function publishOne(from: string, to: string, made: MadeDirs): Promise<PublishOutcome> {
   await ensureDir(path.dirname(to), made);
   try {
     await link(from, to);
@@ -113,44 +122,49 @@ async function copyInstead(from: string, to: string): Promise<PublishOutcome> {
   return 'copied';
 }
 
+/**
+ * The directories one publish made (or found), so each is made once: pass the same one to
+ * `copyBundleFiles` and then `writeOutputFiles`.
+ */
+export type MadeDirs = Map<string, Promise<unknown>>;
+
 /** Publishes bundle files into `outDir`, `limit` at a time; counts what each publish did. */
 export async function copyBundleFiles(
   files: readonly FileCopy[],
   outDir: string,
   limit = 16,
+  made: MadeDirs = new Map(),
 ): Promise<Record<PublishOutcome, number>> {
   const counts: Record<PublishOutcome, number> = { unchanged: 0, linked: 0, copied: 0 };
-  const made = new Map<string, Promise<unknown>>();
+  const root = path.resolve(outDir);
+  rootedAt(root, made);
   await mapConcurrent(files, limit, async (f) => {
-    counts[await publishOne(f.from, path.join(outDir, f.to), made)]++;
+    counts[await publishOne(f.from, path.join(root, f.to), made)]++;
   });
   return counts;
 }
 
 /**
  * Writes the plugin's own files (archived runs' `archive.json`) into `outDir`, `limit` at a time.
- * Each content is made when its turn comes (at most `limit` in memory) and a file that already has
- * that content is left alone.
+ * Each content is made when its turn comes (at most `limit` in memory). Written without reading
+ * what is there first: a build's output folder starts empty (Docusaurus empties it), and under
+ * `docusaurus start` only files whose fingerprint changed are passed in.
  */
 export async function writeOutputFiles(
   writes: readonly FileWrite[],
   outDir: string,
   limit = 16,
-): Promise<{ written: number; unchanged: number }> {
+  made: MadeDirs = new Map(),
+): Promise<{ written: number }> {
   let written = 0;
-  let unchanged = 0;
-  const made = new Map<string, Promise<unknown>>();
+  const root = path.resolve(outDir);
+  rootedAt(root, made);
   await mapConcurrent(writes, limit, async (w) => {
-    const to = path.join(outDir, w.to);
+    const to = path.join(root, w.to);
     const content = typeof w.content === 'function' ? w.content() : w.content;
-    const old = await readFile(to, 'utf8').catch(() => undefined);
-    if (old === content) {
-      unchanged++;
-      return;
-    }
     await ensureDir(path.dirname(to), made);
     await writeFile(to, content);
     written++;
   });
-  return { written, unchanged };
+  return { written };
 }
