@@ -4,8 +4,9 @@ import path from 'node:path';
 
 // What a bundle's validation depends on, per path inside the bundle: the kind of entry (a file, a
 // directory, a symbolic link, nothing), and for files size, mtime, inode and a content hash (ctime
-// is recorded, not compared: decision 0034). A stat says "unchanged" cheaply; when only mtime or inode moved (a fresh clone, a `touch`, a
-// restore from a CI cache) the hash decides, so an untouched bundle is not validated again.
+// is recorded, not compared: decision 0035). A stat says "unchanged" cheaply; when only the mtime
+// or the inode moved (a fresh clone, a `touch`, a restore from a CI cache) the hash decides, so an
+// untouched bundle is not validated again.
 
 /** One path of a bundle as last seen: `[path, kind, size, mtimeMs, ctimeMs, ino, sha256 | '']`. */
 export type FileSignature = [string, 'f' | 'd' | 'l' | '-' | 'o', number, number, number, number, string];
@@ -74,7 +75,7 @@ export function signBundle(
 
 /**
  * Whether the bundle on disk still matches `stored`. Same kind, size, mtime and inode: unchanged
- * without reading (ctime is not compared, see decision 0034). A file whose size matches but whose
+ * without reading (ctime is not compared, see decision 0035). A file whose size matches but whose
  * mtime or inode moved is hashed and compared.
  * A directory only has to still be a directory (its mtime moves whenever a file is added). Returns
  * `stored` itself when every signature is as stored, the current signatures when only times or
@@ -98,7 +99,7 @@ export async function verifySignatures(
     if (s[3] === -1) return undefined; // untrusted: read again
     // Size, mtime and inode; not ctime: publishing hard-links these files into the build output,
     // and that link (and the output's removal before the next build) moves their ctime every build
-    // (decision 0034).
+    // (decision 0035).
     if (now[3] === s[3] && now[5] === s[5]) {
       now[6] = s[6];
       current.push(now);
