@@ -7,6 +7,7 @@
 //   failure      the gateway stops sending stats: ChirpStack health -> notify -> WhatsApp to the on-call
 //   run 2        the skill re-verifies the site: health check fails -> ticket + postmortem -> Slack
 //   escalation   nobody acknowledges: the lead gets an email; the on-call replies ACK: escalation stops
+//   fleet        the site's fleet syncs to the centre's read-only view; its backup restores, 0 changes
 //   KB           the run bundles are built into the website (docusaurus build) and served
 //
 // Options: --no-serve (CI: build, check, exit), --port N (where to serve; default any free port).
@@ -18,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { parseContract } from '@fieldops/contracts';
 import { ExecutionSpec } from '@fieldops/contracts/automation/v1';
 import { checkGatewayConfig, requireRegionPlan } from '@fieldops/sdk/chirpstack';
+import { runFleetCentreStage } from './fleet-centre.js';
 import { buildKbSite, REPO, serveStatic } from './kb-site.js';
 import { createReporter, waitFor } from './report.js';
 import { simulateGatewayStats } from './sandbox/edge.js';
@@ -228,6 +230,9 @@ r.check(
 await sb.notify.close();
 const notifications = [...sb.sinks.messages];
 const receipts = [...sb.notify.receipts];
+
+r.section('fleet centre: the site appears in the central view; a restore from its backup');
+await runFleetCentreStage({ r, sb, spec, dataDir: join(OUT, 'data') });
 await sb.close();
 
 // ---- the bundles ----

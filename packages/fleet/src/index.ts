@@ -24,6 +24,7 @@ export {
   type MirroredGateway,
   type SiteSyncStatus,
 } from './centre/store.js';
+export { type CentreReader, httpCentreReader } from './drift/centre-reader.js';
 // ---- drift: registry vs site vs centre ----
 export {
   type CompareInput,

@@ -1,4 +1,4 @@
-import { migrate, type SqlDatabase } from '@fieldops/bus';
+import type { SqlDatabase } from '@fieldops/bus';
 import { createPgliteDatabase } from '@fieldops/bus/pglite';
 import { FleetSnapshot } from '@fieldops/contracts/chirpstack/v1';
 import { FleetStatus, Site, SiteDevicePage, SiteGatewayPage, SitePage } from '@fieldops/contracts/fleet/v1';
@@ -6,8 +6,8 @@ import { createChirpStackClient, restoreSite } from '@fieldops/sdk/chirpstack';
 import type { ServedHandler } from '@fieldops/sdk/registry';
 import { startFakeChirpStack } from '@fieldops/sdk/testing/chirpstack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFleetStore, type FleetStore, migrateFleet, serveFleetApi } from '../src/index.js';
-import { eui, KEY, resolveSecret, startTestSite, type TestSite } from './support/centre.js';
+import { createFleetStore, type FleetStore, serveFleetApi } from '../src/index.js';
+import { eui, KEY, resolveSecret, startCentre, startTestSite, type TestSite } from './support/centre.js';
 
 // Issue 16 item 3: the central read-only view (contract fleet.v1) on a real HTTP server over a
 // PGlite mirror fed by two fake ChirpStack sites' syncers.
@@ -32,10 +32,7 @@ describe('the central fleet view over HTTP', () => {
   };
 
   beforeAll(async () => {
-    db = await createPgliteDatabase();
-    await migrate(db);
-    await migrateFleet(db);
-    store = createFleetStore({ db, now, staleAfterMs: 10 * 60_000 });
+    ({ db, store } = await startCentre({ now, staleAfterMs: 10 * 60_000 }));
     sites.push(await startTestSite(1, 5, db, now), await startTestSite(2, 3, db, now));
     // Site 1: device 0 heard 10 minutes ago, device 1 three hours ago, the rest never.
     sites[0]!.fake.setDeviceSeen(eui(1, 0), new Date(clock.getTime() - 10 * 60_000));

@@ -1,13 +1,12 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { migrate, type SqlDatabase } from '@fieldops/bus';
-import { createPgliteDatabase } from '@fieldops/bus/pglite';
+import type { SqlDatabase } from '@fieldops/bus';
 import { freePort } from '@fieldops/bus/testing';
 import type { ServedHandler } from '@fieldops/sdk/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFleetStore, migrateFleet, serveFleetApi } from '../src/index.js';
-import { eui, startTestSite, type TestSite } from './support/centre.js';
+import { serveFleetApi } from '../src/index.js';
+import { eui, startCentre, startTestSite, type TestSite } from './support/centre.js';
 
 // Issue 16 item 3: `fieldops fleet status|sites|devices`, the built CLI as a user runs it, reading
 // the central view on a real HTTP server.
@@ -36,13 +35,12 @@ describe('fieldops fleet', () => {
   const clock = new Date();
 
   beforeAll(async () => {
-    db = await createPgliteDatabase();
-    await migrate(db);
-    await migrateFleet(db);
+    const centre = await startCentre();
+    db = centre.db;
     site = await startTestSite(3, 3, db, () => clock);
     site.fake.setDeviceSeen(eui(3, 1), new Date(clock.getTime() - 60_000));
     await site.sync();
-    api = await serveFleetApi({ store: createFleetStore({ db }), token: TOKEN });
+    api = await serveFleetApi({ store: centre.store, token: TOKEN });
   }, 180_000);
 
   afterAll(async () => {
@@ -91,6 +89,14 @@ describe('fieldops fleet', () => {
     expect(out.stdout).toContain('gateways  1: 0 online, 0 offline, 1 never seen; 0 removed');
     const json = JSON.parse((await fieldops(['fleet', 'status', '--json', '--centre', api.url])).stdout);
     expect(json.devices).toEqual({ total: 3, active: 1, inactive: 0, never_seen: 2, removed: 0 });
+  });
+
+  it('`fieldops fleet --help` lists every subcommand, diff included', async () => {
+    const help = await fieldops(['fleet', '--help']);
+    expect(help.code).toBe(0);
+    for (const sub of ['status', 'sites', 'devices', 'diff'])
+      expect(help.stdout).toMatch(new RegExp(`^  ${sub} +\\S`, 'm'));
+    expect(help.stdout).toContain('fieldops fleet diff --help');
   });
 
   it('says clearly when the centre is unreachable, refuses, or is asked nonsense', async () => {

@@ -14,8 +14,8 @@ import { SiteDevicePage, SitePage } from '@fieldops/contracts/fleet/v1';
 import { createChirpStackClient, restoreSite } from '@fieldops/sdk/chirpstack';
 import { startFakeChirpStack } from '@fieldops/sdk/testing/chirpstack';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createFleetStore, fleetSyncHandlers, migrateFleet, serveFleetApi } from '../src/index.js';
-import { eui, KEY, resolveSecret, startTestSite, type TestSite } from './support/centre.js';
+import { type FleetStore, fleetSyncHandlers, serveFleetApi } from '../src/index.js';
+import { eui, KEY, resolveSecret, startCentre, startTestSite, type TestSite } from './support/centre.js';
 
 // Issue 16 item 3 on a real PostgreSQL centre (beside the PGlite one of api.test.ts): a site's
 // syncer writes to its PGlite outbox, the relay publishes, the centre's bus consumer applies the
@@ -29,13 +29,14 @@ describe.skipIf(missingServer('postgres') !== undefined)(
     let centre: SqlDatabase;
     let siteDb: SqlDatabase;
     let site: TestSite;
+    let store: FleetStore;
     const stops: (() => Promise<void>)[] = [];
 
     beforeAll(async () => {
       pg = await startPostgres();
-      centre = await createPgDatabase({ connectionString: pg.url });
-      await migrate(centre);
-      await migrateFleet(centre);
+      ({ db: centre, store } = await startCentre({
+        db: await createPgDatabase({ connectionString: pg.url }),
+      }));
       const bus = createMemoryBus();
       const consumer = createConsumer({
         name: 'fleet-mirror',
@@ -69,7 +70,6 @@ describe.skipIf(missingServer('postgres') !== undefined)(
     });
 
     it('a synced site appears with its devices, paged, and its backup restores with a 0-change plan', async () => {
-      const store = createFleetStore({ db: centre });
       await vi.waitFor(async () => expect((await store.site(site.id))?.devices).toBe(4), {
         timeout: 120_000,
         interval: 200,

@@ -303,6 +303,19 @@ export const FleetTenant = c(
 );
 export type FleetTenant = z.infer<typeof FleetTenant>;
 
+/** A secret of an integration: where it lives (resolved again on restore) and a fingerprint of the value the site held. */
+export const FleetIntegrationSecret = c(
+  'FleetIntegrationSecret',
+  z.object({
+    ref: SecretRef.optional().meta({
+      description:
+        'Where the value lives; absent when the site did not say (a restore cannot write it then).',
+    }),
+    fingerprint: z.string().regex(/^[0-9a-f]{16}$/),
+  }),
+);
+export type FleetIntegrationSecret = z.infer<typeof FleetIntegrationSecret>;
+
 /** An application integration (HTTP, MQTT, InfluxDB…): its kind and configuration, secrets as references. */
 export const FleetIntegration = c(
   'FleetIntegration',
@@ -311,7 +324,17 @@ export const FleetIntegration = c(
       .string()
       .min(1)
       .meta({ description: 'ChirpStack integration kind, lower case: http, mqtt, influxdb…' }),
-    config: z.record(z.string(), json()),
+    config: z.record(z.string(), json()).meta({
+      description: 'The configuration without its secrets (those are in `secrets`, by reference).',
+    }),
+    secrets: z.record(z.string(), FleetIntegrationSecret).optional().meta({
+      description:
+        'The secrets of the configuration by field path (`headers.Authorization`, `password`, `token`): references and fingerprints, never values.',
+    }),
+    complete: z.boolean().optional().meta({
+      description:
+        'false: the site has an integration of this kind whose configuration fieldops does not carry (a restore reports it, it does not recreate it).',
+    }),
   }),
 );
 export type FleetIntegration = z.infer<typeof FleetIntegration>;

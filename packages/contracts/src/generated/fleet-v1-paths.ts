@@ -287,11 +287,23 @@ export interface components {
             tenant?: string;
         };
         FleetIntegration: {
+            /** @description false: the site has an integration of this kind whose configuration fieldops does not carry (a restore reports it, it does not recreate it). */
+            complete?: boolean;
+            /** @description The configuration without its secrets (those are in `secrets`, by reference). */
             config: {
                 [key: string]: unknown;
             };
             /** @description ChirpStack integration kind, lower case: http, mqtt, influxdb… */
             kind: string;
+            /** @description The secrets of the configuration by field path (`headers.Authorization`, `password`, `token`): references and fingerprints, never values. */
+            secrets?: {
+                [key: string]: components["schemas"]["FleetIntegrationSecret"];
+            };
+        };
+        FleetIntegrationSecret: {
+            fingerprint: string;
+            /** @description Where the value lives; absent when the site did not say (a restore cannot write it then). */
+            ref?: components["schemas"]["SecretRef"];
         };
         FleetLocation: {
             altitude: number;

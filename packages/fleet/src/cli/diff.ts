@@ -3,16 +3,24 @@ import { parseArgs } from 'node:util';
 import { ProvisioningSpec } from '@fieldops/contracts/chirpstack/v1';
 import type { Device as RegistryDevice } from '@fieldops/contracts/registry/v1';
 import type { DesiredState } from '@fieldops/sdk/chirpstack';
-import { type CliCommand, type CliIo, EXIT, readDocument, UsageError } from '@fieldops/sdk/cli/api';
-import { createFleetStore } from '../centre/store.js';
+import {
+  type CliCommand,
+  type CliIo,
+  centreTarget,
+  EXIT,
+  readDocument,
+  UsageError,
+} from '@fieldops/sdk/cli/api';
+import { httpCentreReader } from '../drift/centre-reader.js';
 import type { SiteDriftReport } from '../drift/diff-site.js';
-import { openCentreDb } from './centre-db.js';
 
-const USAGE = `fieldops fleet diff --site SITE_ID --chirpstack HOST:PORT [--centre-db URL|DIR] [--spec FILE [--registry URL]] [--tenant-id ID] [--no-keys] [--json]
+const USAGE = `fieldops fleet diff --site SITE_ID --chirpstack HOST:PORT [--centre URL] [--no-centre] [--spec FILE [--registry URL]] [--tenant-id ID] [--no-keys] [--json]
 
 Compares the site's ChirpStack (actual, authoritative) with the registry (desired: --spec, and
-registry records with --registry) and the central mirror (--centre-db: postgres:// URL or a PGlite
-directory), entity by entity and field by field, and names which of the three disagree.
+registry records with --registry) and the central mirror, entity by entity and field by field, and
+names which of the three disagree. The centre is read through its read-only HTTP API (fleet.v1):
+--centre URL, else FIELDOPS_FLEET_URL; its bearer token from FIELDOPS_FLEET_TOKEN (or the variable
+--token-env names). Without either URL (or with --no-centre) the centre is not compared.
 --no-keys     do not read each device's keys (one GetKeys per device); keys changed by hand then go unseen
 --token-ref   SecretRef of the ChirpStack API token (default env:CHIRPSTACK_API_TOKEN)
 --tls         talk TLS to ChirpStack
@@ -87,7 +95,9 @@ export const fleetDiffCommand: CliCommand = {
       options: {
         site: { type: 'string' },
         chirpstack: { type: 'string' },
-        'centre-db': { type: 'string' },
+        centre: { type: 'string' },
+        'no-centre': { type: 'boolean' },
+        'token-env': { type: 'string' },
         spec: { type: 'string' },
         registry: { type: 'string' },
         'tenant-id': { type: 'string' },
@@ -113,13 +123,16 @@ export const fleetDiffCommand: CliCommand = {
       readOnly: true,
       ...(io.logger ? { logger: io.logger } : {}),
     });
-    const db = values['centre-db'] ? await openCentreDb(values['centre-db']) : undefined;
+    const centre =
+      values['no-centre'] !== true && (values.centre || io.env.FIELDOPS_FLEET_URL)
+        ? httpCentreReader(centreTarget(values, io))
+        : undefined;
     try {
       const { diffSite } = await import('../drift/diff-site.js');
       const report = await diffSite({
         siteId: values.site,
         site: client,
-        ...(db ? { centre: createFleetStore({ db }) } : {}),
+        ...(centre ? { centre } : {}),
         ...(desired ? { desired } : {}),
         resolveSecret: (ref) => resolver.resolve(ref),
         readKeys: values['no-keys'] !== true,
@@ -129,7 +142,6 @@ export const fleetDiffCommand: CliCommand = {
       return report.drift ? EXIT_DRIFT : EXIT.ok;
     } finally {
       client.close();
-      await db?.close();
     }
   },
 };

@@ -1,27 +1,25 @@
 import {
   type BackupReader,
-  type ChirpStackClient,
-  ChirpStackNotFoundError,
   collectDevices,
   type DesiredState,
   exportSiteBackup,
   keysFingerprint,
   type ResolveSecret,
 } from '@fieldops/sdk/chirpstack';
-import type { FleetStore } from '../centre/store.js';
-import { compareFleet, type DriftReport, viewKey } from './compare.js';
+import type { CentreReader } from './centre-reader.js';
+import { compareFleet, type DriftReport } from './compare.js';
 import { registryView, snapshotView } from './views.js';
 
 /** What `diffSite` reads the site with: the backup's Lists and Gets, and the device keys. */
-export type DiffSiteReader = BackupReader & Pick<ChirpStackClient, 'getDeviceKeys'>;
+export type DiffSiteReader = BackupReader;
 
 /** Options of {@link diffSite}. */
 export interface DiffSiteOptions {
   siteId: string;
   /** The site's ChirpStack (read only). */
   site: DiffSiteReader;
-  /** The central mirror; without it the centre is not compared. */
-  centre?: FleetStore;
+  /** The central mirror (its HTTP API, `httpCentreReader`, or a FleetStore); without it the centre is not compared. */
+  centre?: CentreReader;
   /** The registry's desired state (spec and registry records); without it the registry is not compared. */
   desired?: DesiredState;
   /** Resolves key references, to compare the registry's keys with the site's. */
@@ -38,9 +36,6 @@ export interface DiffSiteOptions {
 
 /** A drift report for one site. */
 export type SiteDriftReport = DriftReport & { site_id: string; centre_last_sync_at: string | null };
-
-const ZERO_KEY = /^0{32}$/;
-const present = (v: string | null | undefined) => (v && !ZERO_KEY.test(v) ? v : undefined);
 
 async function registryFingerprints(
   desired: DesiredState,
@@ -66,25 +61,6 @@ async function registryFingerprints(
   return out;
 }
 
-/** Fingerprint of the keys a device holds at the site, or undefined when it holds none. */
-async function siteFingerprint(site: DiffSiteReader, devEui: string): Promise<string | undefined> {
-  try {
-    const k = await site.getDeviceKeys(devEui);
-    const nwk = present(k.nwk_key.reveal());
-    if (!nwk) return undefined;
-    const app = present(k.app_key?.reveal());
-    const gen = present(k.gen_app_key?.reveal());
-    return keysFingerprint(devEui, {
-      nwk_key: nwk.toLowerCase(),
-      ...(app ? { app_key: app.toLowerCase() } : {}),
-      ...(gen ? { gen_app_key: gen.toLowerCase() } : {}),
-    });
-  } catch (error) {
-    if (error instanceof ChirpStackNotFoundError) return undefined;
-    throw error;
-  }
-}
-
 /**
  * `fieldops fleet diff` as a function: reads the site's ChirpStack (a full export, and each
  * device's keys), the centre's mirror of that site and the registry's desired state, and compares
@@ -99,23 +75,16 @@ export async function diffSite(options: DiffSiteOptions): Promise<SiteDriftRepor
           .map((d) => [d.dev_eui, d.keys!]),
       )
     : undefined;
+  // The sync tag's fingerprint is what fieldops last wrote; the keys themselves may have been
+  // changed by hand since (decision 0008's blind spot), so the site's view reads the real ones.
   const siteSnapshot = await exportSiteBackup(options.site, {
     siteId: options.siteId,
+    readKeys: options.readKeys ?? true,
     ...(keyRefs ? { keyRefs: (devEui: string) => keyRefs.get(devEui) } : {}),
     ...(options.tenantIds ? { tenantIds: options.tenantIds } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const site = snapshotView(siteSnapshot);
-  if (options.readKeys ?? true) {
-    // The sync tag's fingerprint is what fieldops last wrote; the keys themselves may have been
-    // changed by hand since (decision 0008's blind spot), so the site's view gets the real one.
-    for (const d of siteSnapshot.devices) {
-      const e = site.get(viewKey('device', d.dev_eui))!;
-      const fingerprint = await siteFingerprint(options.site, d.dev_eui);
-      if (fingerprint) e.fields['keys.fingerprint'] = fingerprint;
-      else delete e.fields['keys.fingerprint'];
-    }
-  }
   let centre: ReturnType<typeof snapshotView> | undefined;
   let lastSync: string | null = null;
   if (options.centre) {

@@ -1,4 +1,4 @@
-import type { FleetEntityKind, FleetSnapshot } from '@fieldops/contracts/chirpstack/v1';
+import type { FleetEntityKind, FleetIntegration, FleetSnapshot } from '@fieldops/contracts/chirpstack/v1';
 import { collectDevices, collectGateways, type DesiredState } from '@fieldops/sdk/chirpstack';
 import type { EntityView, RegistryView, ViewEntity } from './compare.js';
 import { viewKey } from './compare.js';
@@ -28,6 +28,19 @@ function put(fields: Record<string, unknown>, name: string, value: unknown): voi
   if (value === undefined || value === '') return;
   if (FLATTENED.has(name) && value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) if (v !== undefined) fields[`${name}.${k}`] = v;
+    return;
+  }
+  // Integrations by kind: configuration and secret fingerprints (a hand-changed token shows; the
+  // references say where a secret lives, not what it is).
+  if (name === 'integrations' && Array.isArray(value)) {
+    for (const i of value as FleetIntegration[])
+      fields[`integrations.${i.kind}`] = {
+        config: i.config,
+        ...(i.secrets
+          ? { secrets: Object.fromEntries(Object.entries(i.secrets).map(([f, s]) => [f, s.fingerprint])) }
+          : {}),
+        ...(i.complete === false ? { complete: false } : {}),
+      };
     return;
   }
   // Variables are replaced as a whole by the reconciler: one field, absent when empty.

@@ -5,6 +5,7 @@ import {
   type BackupReader,
   type DeviceReadCache,
   exportSiteBackup,
+  type IntegrationSecretRefSource,
   type KeyRefSource,
 } from '@fieldops/sdk/chirpstack';
 import { buildSyncBatches, type SiteSyncState } from './batches.js';
@@ -25,6 +26,13 @@ export interface FleetSyncerOptions {
   siteId: string;
   /** Where device keys live (references only ever leave the site). */
   keyRefs?: KeyRefSource;
+  /** Where the applications' integration secrets live (references only ever leave the site). */
+  integrationSecretRefs?: IntegrationSecretRefSource;
+  /**
+   * Fingerprint the keys each device really holds (one GetKeys per device per round), so keys
+   * edited by hand reach the centre's backup (default true). false: the fingerprint fieldops wrote.
+   */
+  readKeys?: boolean;
   tenantIds?: string[];
   /** What was last sent; a file in production (`createFileSyncState`). */
   state: SyncStateStore;
@@ -97,7 +105,9 @@ export function createFleetSyncer(options: FleetSyncerOptions): FleetSyncer {
       siteId: options.siteId,
       cache,
       now,
+      readKeys: options.readKeys ?? true,
       ...(options.keyRefs ? { keyRefs: options.keyRefs } : {}),
+      ...(options.integrationSecretRefs ? { integrationSecretRefs: options.integrationSecretRefs } : {}),
       ...(options.tenantIds ? { tenantIds: options.tenantIds } : {}),
     });
     const full = !state || fullRequested;

@@ -2,7 +2,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SqlDatabase } from '@fieldops/bus';
-import { createPgliteDatabase } from '@fieldops/bus/pglite';
 import {
   applyPlan,
   type ChirpStackClient,
@@ -11,6 +10,7 @@ import {
   type DesiredState,
   keyRefsFromSpec,
   planReconcile,
+  restoreSite,
 } from '@fieldops/sdk/chirpstack';
 import { registerCommand, runCli } from '@fieldops/sdk/cli/api';
 import { type FakeChirpStack, startFakeChirpStack } from '@fieldops/sdk/testing/chirpstack';
@@ -19,13 +19,13 @@ import { fleetDiffCommand } from '../../src/cli/index.js';
 import { diffSite } from '../../src/drift/diff-site.js';
 import {
   applyFleetBatch,
-  createFleetStore,
   createFleetSyncer,
   createMemorySyncState,
   type FleetStore,
   type FleetSyncer,
-  migrateFleet,
+  serveFleetApi,
 } from '../../src/index.js';
+import { startCentre } from '../support/centre.js';
 
 // Issue 16 item 4 end to end: a fake ChirpStack over gRPC on loopback (the site), a PGlite centre
 // fed by the real syncer, and the registry's desired state. Hand edits at the site that the plan
@@ -34,6 +34,7 @@ import {
 const KEY = 'c0ffee00c0ffee00c0ffee00c0ffee01';
 const HAND_KEY = '0123456789abcdef0123456789abcdef';
 const SITE = 'site_01JD0000000000000000000001';
+const CENTRE_TOKEN = 'centre-token-diff-0123456789';
 const eui = (i: number) => (0x70b3d50000000100n + BigInt(i)).toString(16).padStart(16, '0');
 
 const desired = (): DesiredState => ({
@@ -66,6 +67,7 @@ describe('fleet diff: registry, site and centre', () => {
   let store: FleetStore;
   let syncer: FleetSyncer;
   let dir: string;
+  let stopApi: (() => Promise<void>) | undefined;
   const spec = desired();
   const resolveSecret = async () => KEY;
   const sync = async () =>
@@ -79,9 +81,7 @@ describe('fleet diff: registry, site and centre', () => {
     const plan = await planReconcile(spec, client, { resolveSecret });
     expect((await applyPlan(plan, client, { resolveSecret })).errors).toEqual([]);
     dir = await mkdtemp(join(tmpdir(), 'fleet-diff-'));
-    db = await createPgliteDatabase({ dataDir: join(dir, 'centre') });
-    await migrateFleet(db);
-    store = createFleetStore({ db });
+    ({ db, store } = await startCentre());
     syncer = createFleetSyncer({
       client,
       siteId: SITE,
@@ -92,6 +92,7 @@ describe('fleet diff: registry, site and centre', () => {
   }, 300_000);
 
   afterAll(async () => {
+    await stopApi?.();
     await db?.close();
     client?.close();
     await fake?.stop();
@@ -166,7 +167,8 @@ describe('fleet diff: registry, site and centre', () => {
     expect(blind.entities.map((e) => e.key).sort()).toEqual([eui(0), eui(2)]);
   }, 300_000);
 
-  it('after the next sync the centre agrees with the site on what it can see', async () => {
+  it('after the next sync the centre holds the hand-edited keys as a changed fingerprint; its backup says so on restore', async () => {
+    const before = (await store.snapshot(SITE))!.devices.find((d) => d.dev_eui === eui(1))!;
     await sync();
     const report = await diffSite({
       siteId: SITE,
@@ -175,13 +177,30 @@ describe('fleet diff: registry, site and centre', () => {
       desired: spec,
       resolveSecret,
     });
-    const centre = report.entities.filter((e) => e.disagree.includes('centre'));
-    // The disabled flag reached the centre; the keys did not: the sync carries the sync tag's fingerprint,
-    // which a hand edit of the keys does not move, so the centre's backup would restore the old keys.
-    expect(
-      centre.map((e) => [e.key, e.fields.filter((f) => f.disagree.includes('centre')).map((f) => f.field)]),
-    ).toEqual([[eui(1), ['keys.fingerprint']]]);
-    expect(report.summary).toEqual({ registry_vs_site: 2, centre_vs_site: 1 });
+    // The syncer reads the keys each device holds: the flag and the hand-made keys both reached the
+    // centre, which now agrees with the site; the registry still disagrees on both.
+    expect(report.entities.filter((e) => e.disagree.includes('centre'))).toEqual([]);
+    expect(report.summary).toEqual({ registry_vs_site: 2, centre_vs_site: 0 });
+    const backup = (await store.snapshot(SITE))!;
+    const mirrored = backup.devices.find((d) => d.dev_eui === eui(1))!;
+    expect(mirrored.keys?.fingerprint).not.toBe(before.keys?.fingerprint);
+    expect(JSON.stringify(backup)).not.toContain(HAND_KEY);
+    // A restore from that backup resolves the references (the declared key) and names the device
+    // whose keys the site held differently.
+    const emptySite = await startFakeChirpStack();
+    const target = createChirpStackClient({ target: emptySite.target, apiToken: emptySite.apiToken });
+    try {
+      const restored = await restoreSite(backup, target, { resolveSecret });
+      expect(restored.problems).toEqual([
+        {
+          key: eui(1),
+          message: 'the keys its references resolve to now differ from the keys the site held (rotated?)',
+        },
+      ]);
+    } finally {
+      target.close();
+      await emptySite.stop();
+    }
   }, 300_000);
 
   it('`fieldops fleet diff` prints the same, as text or --json, exit 3 on drift and 0 without', async () => {
@@ -194,20 +213,13 @@ describe('fleet diff: registry, site and centre', () => {
       stdout: (t: string) => out.push(t),
       stderr: (t: string) => err.push(t),
       cwd: dir,
-      env: { CHIRPSTACK_API_TOKEN: fake.apiToken, SITE_KEY: KEY },
+      env: { CHIRPSTACK_API_TOKEN: fake.apiToken, SITE_KEY: KEY } as Record<string, string>,
     };
-    // The CLI opens the centre's PGlite directory itself: close ours first (one process at a time).
-    await db.close();
-    const base = [
-      'fleet',
-      'diff',
-      '--site',
-      SITE,
-      '--chirpstack',
-      fake.target,
-      '--centre-db',
-      join(dir, 'centre'),
-    ];
+    // The CLI reads the centre through its HTTP API (fleet.v1), the token from the environment.
+    const api = await serveFleetApi({ store, token: CENTRE_TOKEN });
+    stopApi = () => api.close();
+    io.env.FIELDOPS_FLEET_TOKEN = CENTRE_TOKEN;
+    const base = ['fleet', 'diff', '--site', SITE, '--chirpstack', fake.target, '--centre', api.url];
     expect(await runCli([...base, '--spec', specFile, '--json'], io)).toBe(3);
     const json = JSON.parse(out.join(''));
     expect(json.site_id).toBe(SITE);
@@ -217,7 +229,8 @@ describe('fleet diff: registry, site and centre', () => {
     const text = out.join('');
     expect(text).toContain(`device ${eui(0)}: registry disagree with the site`);
     expect(text).toContain('  is_disabled  registry=false  site=true');
-    expect(text).toContain('2 of 8 entities differ: 2 registry≠site, 1 centre≠site.');
+    expect(text).toContain('2 of 8 entities differ: 2 registry≠site, 0 centre≠site.');
+    expect(text).toContain('(centre last sync 20');
     expect(text).not.toContain(KEY);
 
     // Put the site back as declared (flag and keys): no drift between registry and site.
@@ -232,6 +245,15 @@ describe('fleet diff: registry, site and centre', () => {
     // Usage errors name the command.
     expect(await runCli(['fleet', 'diff', '--chirpstack', fake.target], io)).toBe(2);
     expect(err.join('')).toContain('--site SITE_ID is required');
-    db = await createPgliteDatabase();
+    // A wrong token: the centre refuses, exit 1, the message says where the token comes from.
+    err.length = 0;
+    expect(
+      await runCli([...base, '--spec', specFile], {
+        ...io,
+        env: { ...io.env, FIELDOPS_FLEET_TOKEN: 'wrong' },
+      }),
+    ).toBe(1);
+    expect(err.join('')).toContain('FIELDOPS_FLEET_TOKEN');
+    expect(err.join('')).not.toContain(CENTRE_TOKEN);
   }, 300_000);
 });

@@ -1,4 +1,5 @@
-import type { SqlDatabase } from '@fieldops/bus';
+import { migrate, type SqlDatabase } from '@fieldops/bus';
+import { createPgliteDatabase } from '@fieldops/bus/pglite';
 import {
   applyPlan,
   type ChirpStackClient,
@@ -10,13 +11,37 @@ import {
 import { type FakeChirpStack, startFakeChirpStack } from '@fieldops/sdk/testing/chirpstack';
 import {
   applyFleetBatch,
+  createFleetStore,
   createFleetSyncer,
   createMemorySyncState,
+  type FleetStore,
+  type FleetStoreOptions,
   type FleetSyncer,
+  migrateFleet,
 } from '../../src/index.js';
 
 // Test support: a fake ChirpStack site provisioned from a DesiredState, whose fleet syncer applies
 // its batches straight into a centre database (the bus path is covered by sync.test.ts).
+
+/** A centre's database, migrated (bus inbox and fleet mirror), and its store. */
+export interface TestCentre {
+  db: SqlDatabase;
+  store: FleetStore;
+}
+
+/**
+ * A migrated centre: on `db` when given (e.g. a real PostgreSQL), else a PGlite in memory or in
+ * `dataDir`; the store gets the rest of the options (clock, stale window).
+ */
+export async function startCentre(
+  options: Omit<FleetStoreOptions, 'db'> & { db?: SqlDatabase; dataDir?: string } = {},
+): Promise<TestCentre> {
+  const { db: given, dataDir, ...storeOptions } = options;
+  const db = given ?? (await createPgliteDatabase(dataDir ? { dataDir } : {}));
+  await migrate(db);
+  await migrateFleet(db);
+  return { db, store: createFleetStore({ db, ...storeOptions }) };
+}
 
 /** The key value every test device resolves to (never expected at the centre). */
 export const KEY = 'c0ffee00c0ffee00c0ffee00c0ffee01';

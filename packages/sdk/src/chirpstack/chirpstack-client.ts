@@ -3,6 +3,7 @@ import { applicationMethods } from './resources/applications.js';
 import { deviceProfileMethods } from './resources/device-profiles.js';
 import { deviceMethods } from './resources/devices.js';
 import { gatewayMethods } from './resources/gateways.js';
+import { integrationMethods } from './resources/integrations.js';
 import { internalMethods } from './resources/internal.js';
 import { tenantMethods } from './resources/tenants.js';
 
@@ -12,6 +13,7 @@ export type ChirpStackClientOptions = RpcOptions;
 /** A typed ChirpStack v4 gRPC client: plain objects in and out, typed errors, retries, one log line per call. */
 export type ChirpStackClient = ReturnType<typeof tenantMethods> &
   ReturnType<typeof applicationMethods> &
+  ReturnType<typeof integrationMethods> &
   ReturnType<typeof deviceProfileMethods> &
   ReturnType<typeof deviceMethods> &
   ReturnType<typeof gatewayMethods> &
@@ -30,6 +32,7 @@ export function createChirpStackClient(options: ChirpStackClientOptions): ChirpS
   return {
     ...tenantMethods(rpc),
     ...applicationMethods(rpc),
+    ...integrationMethods(rpc),
     ...deviceProfileMethods(rpc),
     ...deviceMethods(rpc),
     ...gatewayMethods(rpc),

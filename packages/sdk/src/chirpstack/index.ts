@@ -3,8 +3,18 @@
 
 export { desiredFromSnapshot } from './backup/desired.js';
 export type { BackupReader, DeviceReadCache, ExportBackupOptions } from './backup/export.js';
-export { exportSiteBackup } from './backup/export.js';
+export { exportSiteBackup, heldKeysFingerprint } from './backup/export.js';
 export { canonicalJson, entityHash, HASH_EXCLUDED, withHash } from './backup/hash.js';
+export type {
+  IntegrationReader,
+  IntegrationSecretAt,
+  IntegrationSecretRefSource,
+} from './backup/integrations.js';
+export {
+  exportIntegrations,
+  integrationSecretFingerprint,
+  integrationSecretRefsFromTemplate,
+} from './backup/integrations.js';
 export type { KeyRefSource } from './backup/key-refs.js';
 export { firstKeyRefs, keyRefsFromSpec, keyRefsFromTemplate } from './backup/key-refs.js';
 export type { RestoreClient, RestoreOptions, RestoreResult, TenantRestore } from './backup/restore.js';
@@ -115,6 +125,16 @@ export type { DeviceInput } from './resources/devices.js';
 export type { GatewayInput, GatewayPatch } from './resources/gateways.js';
 /** ChirpStack's own gateway defaults (downlink priority 10: the server refuses 0; stats every 30 s). */
 export { DEFAULT_GATEWAY_DOWNLINK_PRIORITY, DEFAULT_GATEWAY_STATS_INTERVAL_S } from './resources/gateways.js';
+export type {
+  ApplicationIntegration,
+  ApplicationIntegrationInput,
+  HttpIntegration,
+  InfluxDbIntegration,
+  IntegrationKind,
+  ManagedIntegrationKind,
+  ThingsBoardIntegration,
+} from './resources/integrations.js';
+export { INTEGRATION_KINDS, isManagedIntegrationKind } from './resources/integrations.js';
 /** Pagination helpers for the list iterators. */
 export { collect } from './resources/paging.js';
 export type { RetryOptions } from './retry.js';

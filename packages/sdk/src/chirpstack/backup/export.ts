@@ -8,9 +8,11 @@ import {
   type FleetTenant,
 } from '@fieldops/contracts/chirpstack/v1';
 import type { ChirpStackClient } from '../chirpstack-client.js';
-import { DEVICE_ID_TAG, decodeSyncTag, SYNC_TAG } from '../reconcile/sync-tag.js';
+import { ChirpStackNotFoundError } from '../errors.js';
+import { DEVICE_ID_TAG, decodeSyncTag, keysFingerprint, SYNC_TAG } from '../reconcile/sync-tag.js';
 import type { Device, DeviceListItem } from '../types.js';
 import { withHash } from './hash.js';
+import { exportIntegrations, type IntegrationSecretRefSource } from './integrations.js';
 import type { KeyRefSource } from './key-refs.js';
 
 /** What a backup reads with: Lists and Gets only (a read-only client is enough). */
@@ -28,6 +30,9 @@ export type BackupReader = Pick<
   | 'getDevice'
   | 'listGateways'
   | 'getGateway'
+  | 'listIntegrations'
+  | 'getIntegration'
+  | 'getDeviceKeys'
 >;
 
 /**
@@ -45,6 +50,14 @@ export interface ExportBackupOptions {
   tenantIds?: string[];
   /** Where each device's keys live; devices it does not know carry no references. */
   keyRefs?: KeyRefSource;
+  /** Where the applications' integration secrets live; without it they carry fingerprints only. */
+  integrationSecretRefs?: IntegrationSecretRefSource;
+  /**
+   * Fingerprint the keys each device really holds (one GetKeys per device, every run: a key edit does
+   * not move the device's `updated_at`), so keys changed by hand reach the backup. Default false: the
+   * fingerprint is the one the sync tag says fieldops wrote. Values never leave the export.
+   */
+  readKeys?: boolean;
   /** Reused between runs to skip Gets of devices that did not change. */
   cache?: DeviceReadCache;
   now?: () => Date;
@@ -52,8 +65,39 @@ export interface ExportBackupOptions {
 
 const REMOVED_TAGS = [SYNC_TAG, DEVICE_ID_TAG];
 
-function keysOf(device: Device, refs: KeyRefSource | undefined): FleetDeviceKeys | null | undefined {
-  const fingerprint = decodeSyncTag(device.tags[SYNC_TAG])?.keys || undefined;
+const ZERO_KEY = /^0{32}$/;
+const present = (v: string | null | undefined) => (v && !ZERO_KEY.test(v) ? v.toLowerCase() : undefined);
+
+/** Fingerprint of the keys a device holds (undefined when it holds none); values stay in here. */
+export async function heldKeysFingerprint(
+  client: Pick<ChirpStackClient, 'getDeviceKeys'>,
+  devEui: string,
+): Promise<string | undefined> {
+  try {
+    const k = await client.getDeviceKeys(devEui);
+    const nwk = present(k.nwk_key.reveal());
+    if (!nwk) return undefined;
+    const app = present(k.app_key?.reveal());
+    const gen = present(k.gen_app_key?.reveal());
+    return keysFingerprint(devEui, {
+      nwk_key: nwk,
+      ...(app ? { app_key: app } : {}),
+      ...(gen ? { gen_app_key: gen } : {}),
+    });
+  } catch (error) {
+    if (error instanceof ChirpStackNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** `held`: the fingerprint of the keys read from the device (readKeys), null when it holds none. */
+function keysOf(
+  device: Device,
+  refs: KeyRefSource | undefined,
+  held: string | null | undefined,
+): FleetDeviceKeys | null | undefined {
+  const fingerprint =
+    held === undefined ? decodeSyncTag(device.tags[SYNC_TAG])?.keys || undefined : held || undefined;
   const declared = refs?.(device.dev_eui, device);
   if (declared) return { ...declared, ...(fingerprint ? { fingerprint } : {}) };
   // The sync tag says keys were written, but nobody knows where they live: say so (null).
@@ -90,9 +134,10 @@ function fleetDevice(
   item: DeviceListItem,
   names: { tenant: string; application: string },
   refs: KeyRefSource | undefined,
+  held: string | null | undefined,
 ): FleetDevice {
   const deviceId = device.tags[DEVICE_ID_TAG];
-  const keys = keysOf(device, refs);
+  const keys = keysOf(device, refs, held);
   const tags = Object.fromEntries(Object.entries(device.tags).filter(([k]) => !REMOVED_TAGS.includes(k)));
   return withHash('device', {
     dev_eui: device.dev_eui,
@@ -191,8 +236,9 @@ async function gatewaysOf(client: BackupReader, tenant: FleetTenant): Promise<Fl
  * Exports one site's ChirpStack as a restorable fleet snapshot (`chirpstack.v1.FleetSnapshot` with
  * `restorable: true`): tenants, applications, device profiles in full (the whole protobuf message),
  * devices with every field a Create takes and their key *references* (never values), gateways, the
- * fieldops tags, and a content hash per entity. Reads: the Lists, a Get per tenant, application,
- * profile and gateway, and a Get per device not in `cache` at the same `updated_at`.
+ * applications' integrations (their secrets as references and fingerprints), the fieldops tags, and
+ * a content hash per entity. Reads: the Lists, a Get per tenant, application,
+ * integration, profile and gateway, and a Get per device not in `cache` at the same `updated_at`.
  */
 export async function exportSiteBackup(
   client: BackupReader,
@@ -216,18 +262,26 @@ export async function exportSiteBackup(
     snapshot.device_profiles.push(...(await profilesOf(client, tenant)));
     for await (const item of client.listApplications(tenant.id)) {
       const a = await client.getApplication(item.id);
+      const integrations = await exportIntegrations(
+        client,
+        a.id,
+        { tenant: tenant.name, application: a.name },
+        options.integrationSecretRefs,
+      );
       const application: FleetApplication = withHash('application', {
         id: a.id,
         name: a.name,
         tenant: tenant.name,
         description: a.description,
         tags: a.tags,
+        ...(integrations.length ? { integrations } : {}),
       });
       snapshot.applications.push(application);
       for await (const d of client.listDevices(a.id)) {
         const device = await readDevice(client, d, cache);
+        const held = options.readKeys ? ((await heldKeysFingerprint(client, d.dev_eui)) ?? null) : undefined;
         snapshot.devices.push(
-          fleetDevice(device, d, { tenant: tenant.name, application: a.name }, options.keyRefs),
+          fleetDevice(device, d, { tenant: tenant.name, application: a.name }, options.keyRefs, held),
         );
       }
     }

@@ -10,11 +10,20 @@ import type { PlanReader, ReconcilePlan } from '../reconcile/steps.js';
 import { keysFingerprint } from '../reconcile/sync-tag.js';
 import { DEFAULT_GATEWAY_DOWNLINK_PRIORITY } from '../resources/gateways.js';
 import { desiredFromSnapshot } from './desired.js';
+import { canonicalJson } from './hash.js';
+import { exportIntegrations, integrationToWrite } from './integrations.js';
 
 /** What a restore reads and writes with: the reconciler's client plus the whole-profile write. */
 export type RestoreClient = PlanReader &
   ApplyWriter &
-  Pick<import('../chirpstack-client.js').ChirpStackClient, 'putDeviceProfileMessage'>;
+  Pick<
+    import('../chirpstack-client.js').ChirpStackClient,
+    | 'putDeviceProfileMessage'
+    | 'listIntegrations'
+    | 'getIntegration'
+    | 'createIntegration'
+    | 'updateIntegration'
+  >;
 
 /** Options of {@link restoreSite}. */
 export interface RestoreOptions {
@@ -34,6 +43,10 @@ export interface TenantRestore {
   applied: ApplyResult;
   /** Whole device-profile messages written back (every column of the site's profile). */
   profiles_written: number;
+  /** Application integrations written back (secrets resolved again from their references). */
+  integrations_written: number;
+  /** Integrations that, read back right after the restore, differ from the backup: 0 when rebuilt. */
+  integrations_after: number;
   /** Changes a plan finds right after the restore: 0 when the site was rebuilt. */
   changes_after: number;
   /** The plan made right after the restore. */
@@ -118,6 +131,74 @@ async function restoreExtras(
   return profiles;
 }
 
+/** Writes back the applications' integrations; returns how many were written. */
+async function restoreIntegrations(
+  snapshot: FleetSnapshot,
+  tenant: string,
+  plan: ReconcilePlan,
+  client: RestoreClient,
+  resolve: (ref: string) => Promise<string>,
+  problems: DesiredProblem[],
+): Promise<number> {
+  let written = 0;
+  for (const a of snapshot.applications.filter((x) => x.tenant === tenant && x.integrations?.length)) {
+    const id = plan.context.applicationIds[a.name];
+    if (!id) continue;
+    const existing = new Set<string>(await client.listIntegrations(id));
+    for (const i of a.integrations!) {
+      const key = `${a.name}/${i.kind}`;
+      const w = await integrationToWrite(i, { tenant, application: a.name }, resolve);
+      if ('refused' in w) {
+        problems.push({ key, message: w.refused });
+        continue;
+      }
+      if (w.mismatched.length)
+        problems.push({
+          key,
+          message: `${w.mismatched.join(', ')}: the value its reference resolves to now differs from what the site held (rotated?)`,
+        });
+      try {
+        if (existing.has(i.kind)) await client.updateIntegration(id, w.integration);
+        else await client.createIntegration(id, w.integration);
+        written += 1;
+      } catch (error) {
+        problems.push({ key, message: `integration not written: ${(error as Error).message}` });
+      }
+    }
+  }
+  return written;
+}
+
+/** Integrations of the tenant's applications that, read back, differ from the backup. */
+async function integrationsDiffering(
+  snapshot: FleetSnapshot,
+  tenant: string,
+  plan: ReconcilePlan,
+  client: RestoreClient,
+): Promise<number> {
+  let differing = 0;
+  for (const a of snapshot.applications.filter((x) => x.tenant === tenant)) {
+    const id = plan.context.applicationIds[a.name];
+    const want = a.integrations ?? [];
+    const have = id ? await exportIntegrations(client, id, { tenant, application: a.name }, undefined) : [];
+    // References are the backup's; what the server holds is compared by configuration and fingerprint.
+    const strip = (list: typeof want) =>
+      new Map(
+        list.map((i) => [
+          i.kind,
+          canonicalJson({
+            ...i,
+            secrets: Object.fromEntries(Object.entries(i.secrets ?? {}).map(([f, s]) => [f, s.fingerprint])),
+          }),
+        ]),
+      );
+    const w = strip(want);
+    const h = strip(have);
+    for (const kind of new Set([...w.keys(), ...h.keys()])) if (w.get(kind) !== h.get(kind)) differing += 1;
+  }
+  return differing;
+}
+
 async function refuseExisting(client: RestoreClient, desired: DesiredState): Promise<void> {
   for await (const t of client.listTenants({ search: desired.tenant.name }))
     if (t.name === desired.tenant.name)
@@ -130,7 +211,8 @@ async function refuseExisting(client: RestoreClient, desired: DesiredState): Pro
  * Rebuilds a site from a restorable fleet snapshot (`restorable: true`): per tenant, the backup
  * becomes the reconciler's desired state, keys are resolved again from their SecretRefs (and checked
  * against the fingerprint the site held), plan + apply write it, whole device-profile messages,
- * application tags and gateway priorities are written back, and a last plan counts what still
+ * application tags, gateway priorities and application integrations (their secrets resolved again
+ * from their references) are written back, and a last plan counts what still
  * differs (0 when the site was rebuilt).
  */
 export async function restoreSite(
@@ -144,6 +226,11 @@ export async function restoreSite(
     );
   const names = options.tenants ?? snapshot.tenants.map((t) => t.name);
   const resolve = cachedResolver(options.resolveSecret);
+  // Integration secrets exactly as stored (the key resolver trims and lower-cases hex keys).
+  const plain = async (ref: string) => {
+    const v = await options.resolveSecret(ref);
+    return typeof v === 'string' ? v : v.reveal();
+  };
   const result: RestoreResult = { tenants: [], problems: [] };
   const prepared = names.map((name) => ({ name, ...desiredFromSnapshot(snapshot, name) }));
   if (!options.allowExisting) for (const p of prepared) await refuseExisting(client, p.desired);
@@ -158,11 +245,14 @@ export async function restoreSite(
     });
     const written = await planReconcile(desired, client, { resolveSecret: options.resolveSecret });
     const profiles = await restoreExtras(snapshot, name, written, client, result.problems);
+    const integrations = await restoreIntegrations(snapshot, name, written, client, plain, result.problems);
     const after = await planReconcile(desired, client, { resolveSecret: options.resolveSecret });
     result.tenants.push({
       tenant: name,
       applied,
       profiles_written: profiles,
+      integrations_written: integrations,
+      integrations_after: await integrationsDiffering(snapshot, name, after, client),
       changes_after: changeCount(after),
       plan_after: after,
     });

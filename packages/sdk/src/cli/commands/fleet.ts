@@ -7,7 +7,7 @@ import { fleetStatusCommand } from './fleet/status.js';
 // file under ./fleet/; add yours to this list.
 const SUBCOMMANDS: readonly CliCommand[] = [fleetStatusCommand, fleetSitesCommand, fleetDevicesCommand];
 
-/** `fieldops fleet status|sites|devices`: read the centre's mirror of every site's ChirpStack fleet. */
+/** `fieldops fleet status|sites|devices` (and the registered `fleet diff`): read the centre's mirror of every site's ChirpStack fleet. */
 export const fleetCommand: CliCommand = {
   name: 'fleet',
   summary: "Read the centre's read-only view of every site's ChirpStack fleet (status, sites, devices).",
@@ -15,6 +15,8 @@ export const fleetCommand: CliCommand = {
     ...SUBCOMMANDS.map((c) => c.usage),
     '',
     ...SUBCOMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`),
+    '  diff     Compare a site (actual) with the registry (desired) and the centre (mirror), entity by entity',
+    '           and field by field; exit 3 on drift. `fieldops fleet diff --help` (the fieldops CLI of @fieldops/cli).',
     '',
     'The centre is the fleet.v1 API (`fieldops-fleet serve`): --centre URL, else FIELDOPS_FLEET_URL, else',
     'http://127.0.0.1:8790. Its bearer token is read from FIELDOPS_FLEET_TOKEN (or the variable --token-env names).',

@@ -71,6 +71,8 @@ export function applicationService(): ServiceHandlers {
       ctx.state.applications.delete(id);
       // device.application_id references application on delete cascade (initial/up.sql:188).
       for (const [eui, d] of ctx.state.devices) if (d.application_id === id) ctx.state.devices.delete(eui);
+      // application_integration.application_id too (initial/up.sql:130).
+      ctx.state.integrations.delete(id);
       return new emptyPb.Empty();
     },
     list(req, ctx) {

@@ -3,6 +3,7 @@ import { deviceProfileService } from './device-profiles.js';
 import { deviceService } from './devices.js';
 import { gatewayService } from './gateways.js';
 import type { ServiceHandlers } from './handler.js';
+import { integrationHandlers } from './integrations.js';
 import { internalService } from './internal.js';
 import { tenantService } from './tenants.js';
 
@@ -12,7 +13,7 @@ import { tenantService } from './tenants.js';
 export function buildHandlers(): Record<string, ServiceHandlers> {
   return {
     TenantService: tenantService(),
-    ApplicationService: applicationService(),
+    ApplicationService: { ...applicationService(), ...integrationHandlers() },
     DeviceProfileService: deviceProfileService(),
     DeviceService: deviceService(),
     GatewayService: gatewayService(),

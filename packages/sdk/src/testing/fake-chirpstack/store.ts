@@ -102,6 +102,26 @@ export interface GatewayRecord {
   updated_at: Date;
 }
 
+/** ChirpStack's stored integration kinds (storage/application.rs IntegrationKind, v4.19.0). */
+export type IntegrationKindName =
+  | 'Http'
+  | 'InfluxDb'
+  | 'ThingsBoard'
+  | 'MyDevices'
+  | 'GcpPubSub'
+  | 'AwsSns'
+  | 'AzureServiceBus'
+  | 'PilotThings'
+  | 'Ifttt'
+  | 'Blynk';
+
+/** One row of application_integration: its configuration as the Get answers it (plain values). */
+export interface IntegrationRecord {
+  configuration: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+}
+
 /** Everything the fake server holds. */
 export interface FakeChirpStackState {
   tenants: Map<string, TenantRecord>;
@@ -109,6 +129,8 @@ export interface FakeChirpStackState {
   deviceProfiles: Map<string, DeviceProfileRecord>;
   devices: Map<string, DeviceRecord>;
   gateways: Map<string, GatewayRecord>;
+  /** Application integrations by application id, then kind (primary key (application_id, kind)). */
+  integrations: Map<string, Map<IntegrationKindName, IntegrationRecord>>;
 }
 
 /** An empty state. */
@@ -119,6 +141,7 @@ export function createFakeState(): FakeChirpStackState {
     deviceProfiles: new Map(),
     devices: new Map(),
     gateways: new Map(),
+    integrations: new Map(),
   };
 }
 

@@ -12,8 +12,12 @@ export const DEFAULT_CENTRE = 'http://127.0.0.1:8790';
 /** A failed call to the centre: unreachable, refused, or an answer outside the contract. */
 export class FleetCentreError extends FieldopsError {
   override readonly name = 'FleetCentreError';
-  constructor(message: string) {
-    super('fleet_centre', message);
+  /**
+   * @param message what failed and what to do
+   * @param status the HTTP status when the centre answered (404: no such site)
+   */
+  constructor(message: string, status?: number) {
+    super('fleet_centre', message, { status });
   }
 }
 
@@ -76,7 +80,10 @@ export async function getFromCentre<T>(target: CentreTarget, path: string, contr
       res.status === 401
         ? ' (set the token in FIELDOPS_FLEET_TOKEN, or name its variable with --token-env)'
         : '';
-    throw new FleetCentreError(`fieldops fleet: the centre refused (${res.status}): ${message}${hint}`);
+    throw new FleetCentreError(
+      `fieldops fleet: the centre refused (${res.status}): ${message}${hint}`,
+      res.status,
+    );
   }
   const parsed = validateContract(contract, body);
   if (!parsed.success) {
