@@ -4,6 +4,7 @@
 //                UDP gateway bridge, SMTP server, WhatsApp/Slack/Discord webhook sinks, notify (the
 //                `fieldops-notify` process on its embedded PGlite store)
 //   run 1        the OpenClaw skill deploys site-bkk-01 from its execution spec: succeeds
+//   cockpit      the live cockpit (A2UI over SSE, cockpit.ts): its URL is printed; the failure shows there
 //   failure      the gateway stops sending stats: ChirpStack health -> notify -> WhatsApp to the on-call
 //   run 2        the skill re-verifies the site: health check fails -> ticket + postmortem -> Slack
 //   escalation   nobody acknowledges: the lead gets an email; the on-call replies ACK: escalation stops
@@ -19,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { parseContract } from '@fieldops/contracts';
 import { ExecutionSpec } from '@fieldops/contracts/automation/v1';
 import { checkGatewayConfig, requireRegionPlan } from '@fieldops/sdk/chirpstack';
+import { startDemoCockpit } from './cockpit.js';
 import { runFleetCentreStage } from './fleet-centre.js';
 import { buildKbSite, REPO, serveStatic } from './kb-site.js';
 import { createReporter, waitFor } from './report.js';
@@ -69,6 +71,13 @@ r.ok(`SMTP server                            127.0.0.1:${sb.smtp.port}`);
 r.ok(`WhatsApp / Slack / Discord sinks       ${sb.sinks.url}`);
 r.ok(`notify (fieldops-notify, PGlite store) ${sb.notify.url} pid ${sb.notify.pid}`);
 const stats = simulateGatewayStats(sb.chirpstack, gatewayEui, 20);
+const live = await startDemoCockpit({
+  spec,
+  notify: { url: sb.notify.url, token: sb.env.FIELDOPS_NOTIFY_TOKEN ?? '' },
+});
+r.ok(`cockpit (A2UI over SSE): open it now   ${live.pageUrl}`);
+// The skill and the site agent post their events to notify through the cockpit's tap.
+sb.env.FIELDOPS_NOTIFY_URL = live.notifyUrl;
 
 const skillArgs = [
   '--deployment-id',
@@ -151,6 +160,11 @@ const offlineRelayed = await site.published('io.fieldops.chirpstack.gateway.offl
 r.check(
   offlineRelayed > 0 && (agentHealth.mqtt?.received ?? 0) > 0,
   `the failure travelled gateway → MQTT → agent → outbox → relay → notify (agent read ${agentHealth.mqtt?.received ?? 0} MQTT messages, relayed ${offlineRelayed} gateway.offline)`,
+);
+
+r.check(
+  await live.showsOffline(gatewayEui, 10_000),
+  `the cockpit shows ${gateway.name} offline, live: ${live.pageUrl}`,
 );
 
 // ---- escalation and acknowledgement ----
@@ -372,6 +386,10 @@ if (args['no-serve'] || !built || r.failures.length) {
 const server = await serveStatic(siteDir, Number(args.port));
 console.log('');
 console.log(`KB served at ${server.url}/runs/${spec.project}`);
+live.allowOrigin(server.url);
+console.log(
+  `cockpit in the KB: ${server.url}/cockpit?cockpit=${encodeURIComponent(live.cockpitUrl)}&site=${spec.site_id}`,
+);
 for (const p of pages) console.log(`  ${server.url}${p}`);
 console.log('Ctrl-C to stop.');
 process.once('SIGINT', async () => {
