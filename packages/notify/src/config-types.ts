@@ -213,4 +213,9 @@ export interface HeartbeatConfig {
   missing_after?: Duration;
   /** The alert's severity; default `critical`. */
   severity?: Severity;
+  /**
+   * Site ids watched from the engine's start, also before their first heartbeat: one that never sends
+   * any raises `SiteHeartbeatMissing` after `missing_after` (required with this list).
+   */
+  expected_sites?: string[];
 }

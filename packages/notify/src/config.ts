@@ -78,7 +78,7 @@ export interface NormalizedConfig {
   eventKeyTtl: number;
   resolveTimeout: number | undefined;
   /** The dead-man's switch on site agent heartbeats; undefined when off. */
-  heartbeat: { missingAfter: number | undefined; severity: Severity } | undefined;
+  heartbeat: { missingAfter: number | undefined; severity: Severity; expectedSites: string[] } | undefined;
   raw: NotifyConfig;
 }
 
@@ -269,7 +269,13 @@ function heartbeatOf(config: NotifyConfig): NormalizedConfig['heartbeat'] {
     h.missing_after !== undefined ? parseDuration(h.missing_after, 'heartbeats.missing_after') : undefined;
   if (missingAfter !== undefined && missingAfter <= 0)
     throw new NotifyConfigError('heartbeats.missing_after: expected more than 0');
-  return { missingAfter, severity: h.severity ?? 'critical' };
+  const expectedSites = [...new Set(h.expected_sites ?? [])];
+  // A site that never sent a heartbeat declared no interval: the silence it may keep must be configured.
+  if (expectedSites.length > 0 && missingAfter === undefined)
+    throw new NotifyConfigError(
+      'heartbeats.expected_sites: needs heartbeats.missing_after (a site that never sent a heartbeat declared no interval)',
+    );
+  return { missingAfter, severity: h.severity ?? 'critical', expectedSites };
 }
 
 function attemptTimeoutOf(config: NotifyConfig): number {

@@ -342,8 +342,7 @@ export class NotifyEngine {
       else if (key.startsWith('e:')) await escalate(this.s, key.slice(2));
       else if (key.startsWith('d:')) dispatch(this.s, key.slice(2));
       else if (key.startsWith('b:')) {
-        const alert = await heartbeatDue(this.s, key.slice(2));
-        if (alert) await ingestNow(this.s, alert);
+        for (const alert of await heartbeatDue(this.s, key.slice(2))) await ingestNow(this.s, alert);
       } else if (key === HOUSEKEEPING_KEY) await housekeeping(this.s);
     }).catch((err: unknown) => {
       this.s.logger.error(

@@ -233,6 +233,10 @@ function configShape(secret: Secret) {
           .enum(['critical', 'warning', 'info'])
           .optional()
           .meta({ description: 'Default critical.' }),
+        expected_sites: z.array(z.string().min(1).max(200)).max(100_000).optional().meta({
+          description:
+            'Sites watched from the start, also before their first heartbeat (one that never sends any raises SiteHeartbeatMissing after missing_after); needs missing_after.',
+        }),
       })
       .optional()
       .meta({ description: "The dead-man's switch on site agent heartbeats; off when absent." }),

@@ -7,6 +7,7 @@ import {
   type HeartbeatChange,
   type HeartbeatData,
   type HeartbeatRecord,
+  onExpectedSite,
   onHeartbeat,
   onHeartbeatDue,
   onHeartbeatLoaded,
@@ -28,12 +29,8 @@ export function isHeartbeat(s: EngineContext, input: IngestInput): input is Clou
   );
 }
 
-/** A heartbeat arrived: moves the site's deadline; returns the resolving alert when it was missing. */
-export async function observeHeartbeat(
-  s: EngineContext,
-  event: CloudEvent,
-  now: number,
-): Promise<Alert | undefined> {
+/** A heartbeat arrived: moves the site's deadline; returns the alerts it resolves or raises (monitors). */
+export async function observeHeartbeat(s: EngineContext, event: CloudEvent, now: number): Promise<Alert[]> {
   const settings = s.config.heartbeat;
   const data = event.data as Partial<HeartbeatData> | undefined;
   // Validation off and a malformed heartbeat: it proves nothing.
@@ -42,16 +39,16 @@ export async function observeHeartbeat(
     typeof data?.agent !== 'string' ||
     !(typeof data.interval_s === 'number' && data.interval_s > 0)
   )
-    return undefined;
+    return [];
   const key = data.site_id ?? data.agent;
   return apply(s, onHeartbeat(s.heartbeats.get(key), data as HeartbeatData, settings, now));
 }
 
 /** A site's deadline timer is due: raises (or re-asserts) its alert when the silence lasted. */
-export async function heartbeatDue(s: EngineContext, key: string): Promise<Alert | undefined> {
+export async function heartbeatDue(s: EngineContext, key: string): Promise<Alert[]> {
   const record = s.heartbeats.get(key);
   const settings = s.config.heartbeat;
-  if (!record || !settings) return undefined;
+  if (!record || !settings) return [];
   return apply(s, onHeartbeatDue(record, settings, s.clock.now()));
 }
 
@@ -61,9 +58,18 @@ export function restoreHeartbeat(s: EngineContext, record: HeartbeatRecord, now:
   if (s.config.heartbeat) s.scheduler.schedule(heartbeatTimer(record.key), onHeartbeatLoaded(record, now));
 }
 
-async function apply(s: EngineContext, change: HeartbeatChange): Promise<Alert | undefined> {
+/** On start: every expected site without a record is watched from now (config `expected_sites`). */
+export async function watchExpectedSites(s: EngineContext, now: number): Promise<void> {
+  const settings = s.config.heartbeat;
+  if (!settings || settings.missingAfter === undefined) return;
+  for (const site of settings.expectedSites) {
+    if (!s.heartbeats.has(site)) await apply(s, onExpectedSite(site, settings.missingAfter, now));
+  }
+}
+
+async function apply(s: EngineContext, change: HeartbeatChange): Promise<Alert[]> {
   s.heartbeats.set(change.record.key, change.record);
   await s.store.put('heartbeats', change.record.key, change.record);
   s.scheduler.schedule(heartbeatTimer(change.record.key), change.check_at);
-  return change.alert;
+  return change.alerts;
 }

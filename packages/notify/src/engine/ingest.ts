@@ -20,9 +20,9 @@ export async function ingestNow(s: EngineContext, input: IngestInput): Promise<I
   }
   if (outcome.kind === 'duplicate') return { kind: 'duplicate' };
   if (isHeartbeat(s, input)) {
-    // The dead-man's switch: a heartbeat moves its site's deadline and ends a SiteHeartbeatMissing.
-    const resolving = await observeHeartbeat(s, input, now);
-    if (resolving) await ingestNow(s, resolving);
+    // The dead-man's switch: a heartbeat moves its site's deadline, ends a SiteHeartbeatMissing and
+    // reports its failing monitors.
+    for (const alert of await observeHeartbeat(s, input, now)) await ingestNow(s, alert);
   }
   if (outcome.kind === 'ignored') return { kind: 'ignored', reason: outcome.reason };
   const a = outcome.alert;

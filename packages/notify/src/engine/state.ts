@@ -13,7 +13,7 @@ import {
   SILENCE_RETENTION_MS,
   storedGroup,
 } from './context.js';
-import { restoreHeartbeat } from './heartbeats.js';
+import { restoreHeartbeat, watchExpectedSites } from './heartbeats.js';
 
 /** Loads the state from the store and re-arms every pending timer. */
 export async function load(s: EngineContext): Promise<void> {
@@ -55,6 +55,7 @@ export async function load(s: EngineContext): Promise<void> {
     s.scheduler.schedule(`d:${j.id}`, j.in_flight ? Math.min(j.next_at, now) : j.next_at);
   }
   for (const h of await s.store.list<HeartbeatRecord>('heartbeats')) restoreHeartbeat(s, h, now);
+  await watchExpectedSites(s, now);
   for (const silence of await s.store.list<Silence>('silences')) s.silenceStage.put(silence);
   for (const w of await s.store.list<{ phone: string; at: number }>('windows'))
     s.windows.touch(w.phone, w.at);

@@ -10,7 +10,11 @@ afterEach(() => vi.useRealTimers());
 
 const SITE = 'site_01jf3t7x9k2m4n6p8q0r2s4t6v';
 let seq = 0;
-const beat = (site: string = SITE, interval = 60) =>
+const beat = (
+  site: string = SITE,
+  interval = 60,
+  monitors: { name: string; ok: boolean; detail?: string }[] = [{ name: 'chirpstack', ok: true }],
+) =>
   event(
     'io.fieldops.site.agent.heartbeat.v1',
     {
@@ -19,7 +23,7 @@ const beat = (site: string = SITE, interval = 60) =>
       started_at: '2026-11-27T00:00:00Z',
       sequence: ++seq,
       interval_s: interval,
-      monitors: [{ name: 'chirpstack', ok: true }],
+      monitors,
     },
     `/sites/${site}/agent`,
   );
@@ -157,5 +161,97 @@ describe("dead-man's switch", () => {
     expect(() => engineWithRecorders(config({ missing_after: '0s' }))).toThrow(
       /heartbeats\.missing_after: expected more than 0/,
     );
+  });
+
+  it('watches the expected sites from the start: one that never sends a heartbeat is raised after missing_after', async () => {
+    const QUIET = 'site_01jf3t7x9k2m4n6p8q0r2s4tqq';
+    const { engine, channels } = engineWithRecorders(
+      config({ missing_after: '5m', expected_sites: [SITE, QUIET] }),
+    );
+    await engine.start();
+    // SITE sends heartbeats; QUIET never does.
+    for (let i = 0; i < 4; i++) {
+      await engine.ingest(beat());
+      await advance(engine, 60_000, 10_000);
+    }
+    expect(missing(engine)).toHaveLength(0);
+    await advance(engine, 50_000, 10_000);
+    await engine.ingest(beat());
+    await advance(engine, 20_000, 10_000);
+    // Five minutes after the start: QUIET only.
+    expect(missing(engine)).toMatchObject([{ status: 'firing', labels: { site: QUIET } }]);
+    expect(missing(engine)[0]!.labels.agent).toBeUndefined();
+    expect(channels.whatsapp.sent).toHaveLength(1);
+    expect(channels.whatsapp.sent[0]!.text).toContain(`Site ${QUIET}: no heartbeat since watching began`);
+    // Its first heartbeat resolves it.
+    await engine.ingest(beat(QUIET));
+    await advance(engine, 10_000, 10_000);
+    expect(missing(engine).map((a) => a.status)).toEqual(['resolved']);
+    await engine.stop();
+  });
+
+  it('an expected site is watched across a restart before its first heartbeat too', async () => {
+    const store = new MemoryNotifyStore();
+    const QUIET = 'site_01jf3t7x9k2m4n6p8q0r2s4tqq';
+    const cfg = config({ missing_after: '5m', expected_sites: [QUIET] });
+    const a = engineWithRecorders(cfg, { store });
+    await a.engine.start();
+    await advance(a.engine, 3 * 60_000, 10_000);
+    await a.engine.stop();
+    // Back after one minute: the deadline counted from the first start stands (not reset by the restart).
+    await vi.advanceTimersByTimeAsync(60_000);
+    const b = engineWithRecorders(cfg, { store });
+    await b.engine.start();
+    await advance(b.engine, 50_000, 10_000);
+    expect(missing(b.engine)).toHaveLength(0);
+    await advance(b.engine, 20_000, 10_000);
+    expect(missing(b.engine)).toMatchObject([{ status: 'firing', labels: { site: QUIET } }]);
+    await b.engine.stop();
+  });
+
+  it('refuses expected_sites without missing_after, naming the path', () => {
+    expect(() => engineWithRecorders(config({ expected_sites: [SITE] }))).toThrow(
+      /heartbeats\.expected_sites: needs heartbeats\.missing_after/,
+    );
+  });
+
+  it('a heartbeat reporting a monitor ok: false raises SiteMonitorFailing for it (warning), resolved when ok again; the site is not missing', async () => {
+    const monitorAlerts = () =>
+      engine.inspect().alerts.filter((a) => a.labels.alertname === 'SiteMonitorFailing');
+    const { engine, channels } = engineWithRecorders(config());
+    const broken = [
+      { name: 'chirpstack', ok: false, detail: 'gRPC unavailable' },
+      { name: 'mqtt', ok: true },
+    ];
+    await engine.ingest(beat(SITE, 60, broken));
+    await advance(engine, 10_000, 10_000);
+    expect(monitorAlerts()).toMatchObject([
+      {
+        status: 'firing',
+        labels: { site: SITE, monitor: 'chirpstack', severity: 'warning', agent: `agent-${SITE.slice(-4)}` },
+      },
+    ]);
+    expect(channels.whatsapp.sent).toHaveLength(1);
+    expect(channels.whatsapp.sent[0]!.text).toContain(
+      'monitor chirpstack reports a failure: gRPC unavailable',
+    );
+    // Still failing at the next heartbeats: one alert, one page (dedup), and the site is not missing.
+    for (let i = 0; i < 3; i++) {
+      await advance(engine, 60_000, 10_000);
+      await engine.ingest(beat(SITE, 60, broken));
+    }
+    expect(monitorAlerts()).toHaveLength(1);
+    expect(missing(engine)).toHaveLength(0);
+    expect(channels.whatsapp.sent).toHaveLength(1);
+    // Ok again: resolved (told at the group's next flush, one group_interval on).
+    await engine.ingest(beat());
+    await advance(engine, 10_000, 10_000);
+    expect(monitorAlerts().map((a) => a.status)).toEqual(['resolved']);
+    for (let i = 0; i < 6; i++) {
+      await advance(engine, 60_000, 10_000);
+      await engine.ingest(beat());
+    }
+    expect(channels.whatsapp.sent.at(-1)!.subject).toMatch(/^\[RESOLVED\] SiteMonitorFailing/);
+    await engine.stop();
   });
 });
