@@ -6,9 +6,9 @@ import type { Alert, Severity } from '@fieldops/contracts/notify/v1';
 export const HEARTBEAT_EVENT_TYPE = 'io.fieldops.site.agent.heartbeat.v1';
 /** The alertname of a site whose heartbeats stopped. */
 export const HEARTBEAT_MISSING_ALERTNAME = 'SiteHeartbeatMissing';
-/** The alertname of a monitor a heartbeat reports `ok: false` (decision 0035). */
+/** The alertname of a monitor a heartbeat reports `ok: false` (decision 0038). */
 export const MONITOR_FAILING_ALERTNAME = 'SiteMonitorFailing';
-/** Severity of SiteMonitorFailing: the agent is alive and says what is wrong (decision 0035). */
+/** Severity of SiteMonitorFailing: the agent is alive and says what is wrong (decision 0038). */
 export const MONITOR_FAILING_SEVERITY: Severity = 'warning';
 /** Without `missing_after`, silence for this many declared intervals raises the alert. */
 export const DEFAULT_MISSED_INTERVALS = 3;
