@@ -4,7 +4,8 @@ import { BusConfigError, BusConnectError } from '../errors.js';
 import { loadPeer } from '../internal/load-peer.js';
 import { type BusLogger, noopLogger } from '../logger.js';
 import { DEAD_LETTER_PREFIX, SUBJECT_PREFIX } from '../subject.js';
-import type { Delivery, Publisher, PublishOutcome, Subscriber, Subscription } from '../transport.js';
+import type { Delivery, Publisher, Subscriber, Subscription } from '../transport.js';
+import { createPipelinedPublisher } from './pipelined-publisher.js';
 
 /** Options of {@link createJetStreamBus}. */
 export interface JetStreamBusOptions {
@@ -16,8 +17,10 @@ export interface JetStreamBusOptions {
   readonly deadLetterStream?: string;
   /** JetStream duplicate window, ms; default 120 000. */
   readonly duplicateWindowMs?: number;
-  /** How long one publish waits for the stream's ack, ms; default 5 000. */
+  /** How long a batch waits for the next stream ack before failing the missing ones, ms; default 5 000. */
   readonly publishTimeoutMs?: number;
+  /** Publishes awaiting their stream ack at once (pipelining window); default 1 024. */
+  readonly publishWindow?: number;
   /** Connection name shown by the server. */
   readonly name?: string;
   /** How to authenticate to the server (default: none). Never logged. */
@@ -160,23 +163,13 @@ export async function createJetStreamBus(options: JetStreamBusOptions): Promise<
     }
   }
 
-  const publisher: Publisher = {
-    async publishBatch(messages) {
-      return Promise.all(
-        messages.map(async (m): Promise<PublishOutcome> => {
-          try {
-            const h = transport.headers();
-            for (const [k, v] of Object.entries(m.headers)) h.set(k, v);
-            const ack = await js.publish(m.subject, m.data, { msgID: m.id, headers: h, timeout });
-            return { ok: true, duplicate: ack.duplicate };
-          } catch (error) {
-            return { ok: false, error: error as Error };
-          }
-        }),
-      );
-    },
-    async close() {},
-  };
+  const publisher = createPipelinedPublisher({
+    connection: nc,
+    headers: () => transport.headers(),
+    inbox: transport.createInbox(),
+    window: options.publishWindow ?? 1_024,
+    timeoutMs: timeout,
+  });
 
   function toDelivery(m: JsMsg): Delivery {
     const headers: Record<string, string> = {};
