@@ -18,6 +18,11 @@ export interface RelayPass {
 export interface Relay {
   /** Claims one batch, publishes it and marks what the bus stored; never throws for a bus failure. */
   runOnce(): Promise<RelayPass>;
+  /**
+   * Runs passes until one claims less than a full batch or the bus fails, with up to `passesInFlight`
+   * passes overlapping (the next claim while this batch publishes); returns the totals.
+   */
+  drain(): Promise<RelayPass>;
   /** Runs passes until stopped: back-to-back while there is work, polling when idle, backing off when the bus is down. */
   start(): void;
   /** Wakes an idle relay now (an in-process outbox calls this after an append). */
@@ -36,6 +41,13 @@ export interface RelayOptions {
   readonly batchSize?: number;
   /** `batch`: every message of a pass in flight at once (default). `one-by-one`: await each publish (the baseline). */
   readonly publishMode?: 'batch' | 'one-by-one';
+  /**
+   * Passes in flight at once: 2 lets the next batch be claimed (and the last one marked and committed)
+   * while this one publishes, each pass in its own transaction; batches still reach the bus in outbox
+   * order (a pass publishes only after the one before it has). Default 2 on Postgres, 1 on PGlite
+   * (one connection: a second transaction would only wait). 1 = strictly one pass after the other.
+   */
+  readonly passesInFlight?: number;
   /** Sleep between passes when the outbox is empty, ms; default 100. */
   readonly pollIntervalMs?: number;
   /** Back-off while the bus fails; default DEFAULT_BACKOFF. */
@@ -55,6 +67,31 @@ interface ClaimedRow {
 }
 
 const encoder = new TextEncoder();
+
+/** How a pass is ordered against its neighbours in {@link Relay.drain}. */
+interface PassHooks {
+  /** Settles when the pass before this one has published (this one publishes after it). */
+  readonly turn: Promise<void>;
+  /** Called once the claim is done, with the number of rows claimed. */
+  claimed(n: number): void;
+  /** Called once this pass's publish has ended (ok or not). */
+  published(): void;
+}
+
+const NO_HOOKS: PassHooks = { turn: Promise.resolve(), claimed: () => {}, published: () => {} };
+
+/** Adds a pass's counts to a running total. */
+function add(total: { -readonly [K in keyof RelayPass]: number }, p: RelayPass): void {
+  total.claimed += p.claimed;
+  total.published += p.published;
+  total.failed += p.failed;
+  total.rejected += p.rejected;
+}
+
+/** A pass where the bus took nothing (it is down or refusing): the relay backs off. */
+function stalled(p: RelayPass): boolean {
+  return p.failed > 0 && p.published === 0 && p.rejected === 0;
+}
 
 /** The message a row becomes: dedup id `source + ' ' + id`, CloudEvents attributes as `ce-*` headers. */
 function toMessage(row: ClaimedRow): BusMessage {
@@ -97,15 +134,30 @@ export function createRelay(options: RelayOptions): Relay {
     return outcomes;
   }
 
-  async function runOnce(): Promise<RelayPass> {
+  const EMPTY: RelayPass = { claimed: 0, published: 0, failed: 0, rejected: 0 };
+  const inFlightMax = Math.max(
+    1,
+    mode === 'one-by-one' ? 1 : (options.passesInFlight ?? (db.dialect === 'postgres' ? 2 : 1)),
+  );
+
+  /** One pass in one transaction; `hooks` order it against the passes around it (see drain). */
+  async function pass(hooks: PassHooks = NO_HOOKS): Promise<RelayPass> {
     return db.transaction(async (tx) => {
       const { rows } = (await tx.query(
         `SELECT seq::text AS seq, subject, source, id, type, payload FROM ${BUS_SCHEMA}.outbox
          WHERE published_at IS NULL AND rejected_at IS NULL ORDER BY outbox.seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batchSize],
       )) as { rows: ClaimedRow[] };
-      if (rows.length === 0) return { claimed: 0, published: 0, failed: 0, rejected: 0 };
-      const outcomes = await publish(rows.map(toMessage));
+      hooks.claimed(rows.length);
+      if (rows.length === 0) return EMPTY;
+      const messages = rows.map(toMessage);
+      await hooks.turn;
+      let outcomes: Awaited<ReturnType<typeof publish>>;
+      try {
+        outcomes = await publish(messages);
+      } finally {
+        hooks.published();
+      }
       const ok: string[] = [];
       const failed: string[] = [];
       const rejected: { seq: string; error: string }[] = [];
@@ -150,18 +202,76 @@ export function createRelay(options: RelayOptions): Relay {
     });
   }
 
+  async function runOnce(): Promise<RelayPass> {
+    return pass();
+  }
+
+  /**
+   * Passes back to back, up to `inFlightMax` at once. Pass k+1 claims while pass k publishes (its claim
+   * skips k's still-locked rows, so it takes the next ones), waits for k's publish to end before its
+   * own (outbox order on the bus), and publishes while k marks and commits.
+   */
+  async function drain(): Promise<RelayPass> {
+    if (inFlightMax === 1) {
+      const total = { ...EMPTY };
+      for (;;) {
+        const p = await pass();
+        add(total, p);
+        if (p.claimed < batchSize || stalled(p)) return total;
+      }
+    }
+    const total = { ...EMPTY };
+    const running = new Set<Promise<unknown>>();
+    let turn: Promise<void> = Promise.resolve();
+    let failure: unknown;
+    let stop = false;
+    while (!stop && failure === undefined) {
+      let claimed!: (n: number) => void;
+      const claim = new Promise<number>((resolve) => {
+        claimed = resolve;
+      });
+      let published!: () => void;
+      const mine = new Promise<void>((resolve) => {
+        published = resolve;
+      });
+      const hooks: PassHooks = { turn, claimed, published };
+      turn = mine;
+      const running1: Promise<unknown> = pass(hooks)
+        .then(
+          (p) => {
+            add(total, p);
+            if (stalled(p)) stop = true;
+          },
+          (error) => {
+            failure ??= error;
+          },
+        )
+        .finally(() => {
+          claimed(0); // a pass that threw before its claim ended
+          published();
+          running.delete(running1);
+        });
+      running.add(running1);
+      if ((await claim) < batchSize) stop = true;
+      while (running.size >= inFlightMax) await Promise.race(running);
+    }
+    await Promise.all(running);
+    if (failure !== undefined) throw failure;
+    return total;
+  }
+
   async function run(signal: AbortSignal) {
     let failures = 0;
     let lastPrune = 0;
     while (!signal.aborted) {
       let pass: RelayPass | undefined;
       try {
-        pass = await runOnce();
+        pass = await drain();
       } catch (error) {
         // The database itself failed (connection lost, restart): same back-off as a bus failure.
         logger.error({ component: 'bus.relay', err: (error as Error).message }, 'relay pass failed');
       }
-      if (!pass || (pass.failed > 0 && pass.published === 0 && pass.rejected === 0)) {
+      if (!pass || stalled(pass)) {
         failures++;
         await pause(backoffDelay(policy, failures), signal);
         continue;
@@ -173,11 +283,9 @@ export function createRelay(options: RelayOptions): Relay {
         lastPrune = Date.now();
         await pruneQuietly(retentionMs);
       }
-      if (pass.claimed < batchSize) {
-        waker = new AbortController();
-        const both = AbortSignal.any([signal, waker.signal]);
-        await pause(pollIntervalMs, both);
-      }
+      // drain returned: the last pass found less than a full batch.
+      waker = new AbortController();
+      await pause(pollIntervalMs, AbortSignal.any([signal, waker.signal]));
     }
   }
 
@@ -194,6 +302,7 @@ export function createRelay(options: RelayOptions): Relay {
 
   return {
     runOnce,
+    drain,
     start() {
       if (loop) return;
       stopper = new AbortController();
