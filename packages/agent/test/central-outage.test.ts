@@ -29,6 +29,9 @@ describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)',
   let healthzPort: number;
   let bridge: MqttClient;
   const seen = new Map<string, number>();
+  // On a miscount: how many messages the stream holds (copies stored twice, or one message delivered
+  // twice?) and which events came twice.
+  let streamMessages: () => Promise<number> = async () => Number.NaN;
   let closeCounter: () => Promise<void>;
 
   beforeAll(async () => {
@@ -72,6 +75,10 @@ describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)',
         await d.ack();
       },
     );
+    streamMessages = async () => {
+      const { jetstreamManager } = await import('@nats-io/jetstream');
+      return (await (await jetstreamManager(central.connection)).streams.info('FIELDOPS')).state.messages;
+    };
     closeCounter = async () => {
       await sub.close();
       await central.close();
@@ -112,13 +119,32 @@ describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)',
     }
   };
   const delivered = () => [...seen.values()].reduce((a, b) => a + b, 0);
+  /** Waits for `n` first deliveries; on a miscount the error says which step's events came twice and what the stream holds. */
+  const waitForCount = async (n: number, steps: Record<string, string[]>) => {
+    try {
+      await vi.waitFor(() => expect(delivered()).toBe(n), { timeout: 90_000, interval: 250 });
+    } catch (error) {
+      const twice = Object.fromEntries(
+        Object.entries(steps).map(([step, ids]) => [
+          step,
+          ids.filter((id) => [...seen].some(([k, c]) => c > 1 && k.endsWith(id))).length,
+        ]),
+      );
+      const held = await streamMessages().catch(() => Number.NaN);
+      throw new Error(
+        `${delivered()} first deliveries, expected ${n}; events delivered twice per step ${JSON.stringify(twice)}; the stream holds ${held} messages`,
+        { cause: error },
+      );
+    }
+  };
 
   it('keeps its outbox through a central outage and a SIGKILL, backfills, and stops on SIGTERM: 0 lost, 0 twice', async () => {
     let agent: AgentProcess = start();
     const logs: string[] = [];
     try {
+      // Generous: a fresh PGlite data dir plus tsx start-up took over 90 s at load 30.
       await vi.waitFor(async () => expect((await healthz()).mqtt.connected).toBe(true), {
-        timeout: 90_000,
+        timeout: 180_000,
         interval: 250,
       });
       // 1. Central up: 100 uplinks go through.
@@ -145,16 +171,23 @@ describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)',
       await send(b.slice(killAt), 100 + killAt); // the broker holds these for the agent's session
       agent = start();
       // Restarted while the centre is still down: everything of step 2 is in its outbox, nothing left.
-      await vi.waitFor(async () => expect((await healthz()).services.central.outbox_pending).toBe(150), {
-        timeout: 90_000,
-        interval: 250,
-      });
+      // The count rises while the broker hands the agent the uplinks it held, so one reading of 150 can
+      // be a count on its way up (e.g. 100 unacked events of step 1 + 50 of step 2): it must read 150
+      // and still read 150 after two more refreshes of /healthz (every 2 s).
+      await vi.waitFor(
+        async () => {
+          expect((await healthz()).services.central.outbox_pending).toBe(150);
+          await new Promise((r) => setTimeout(r, 4_500));
+          expect((await healthz()).services.central.outbox_pending).toBe(150);
+        },
+        { timeout: 120_000, interval: 250 },
+      );
       expect(delivered()).toBe(100);
 
       // 3. Central back: the outbox backfills.
       endOutage();
       await down;
-      await vi.waitFor(() => expect(delivered()).toBe(250), { timeout: 90_000, interval: 250 });
+      await waitForCount(250, { a, b });
       const c = uplinks(50);
       await send(c, 250);
       await vi.waitFor(() => expect(delivered()).toBe(300), { timeout: 60_000, interval: 250 });
@@ -189,6 +222,9 @@ describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)',
           'fieldops-agent stopped',
         ]),
       );
+    } catch (e) {
+      console.log(`agent output (last 5,000 characters):\n${agent.output().slice(-5_000)}`);
+      throw e;
     } finally {
       if (agent.child.exitCode === null && agent.child.signalCode === null) agent.child.kill('SIGKILL');
     }
