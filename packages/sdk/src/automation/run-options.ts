@@ -1,7 +1,7 @@
 import type { IdGenerator } from '@fieldops/contracts';
 import type * as automation from '@fieldops/contracts/automation/v1';
 import type * as kb from '@fieldops/contracts/kb/v1';
-import type { Tracer } from '@opentelemetry/api';
+import type { Clock, Tracer } from '@fieldops/core';
 import type { Redactor } from '../secrets/redactor.js';
 import type { Logger } from './logger.js';
 import type { Sleep } from './retry.js';
@@ -55,11 +55,14 @@ export interface RunSpecOptions {
   defaultTimeoutMs?: number;
   /** Fixed run id (default: a new `run_…`). */
   runId?: string;
+  /** Where the run reads the time (default the system clock): timeline stamps, durations, bundle dates. */
+  clock?: Clock;
+  /** @deprecated Use `clock` (core's Clock); read only when `clock` is not given. */
   now?: () => Date;
   ids?: IdGenerator;
   sleep?: Sleep;
   /**
-   * An OpenTelemetry tracer: one span for the run and a child span per step attempt; the run's trace id
+   * A tracer (core's `Tracer`; OpenTelemetry's `trace.getTracer(name)` fits): one span for the run and a child span per step attempt; the run's trace id
    * goes into the record (`trace_id`) and the events (`traceparent`). Nothing is traced without one.
    */
   tracer?: Tracer;

@@ -105,6 +105,24 @@ describe('runSpec', () => {
     expect(r.record.duration_ms).toBeGreaterThan(0);
   });
 
+  it("reads time from core's Clock (issue 12: one way to pass time); the deprecated `now` is ignored beside it", async () => {
+    const { handler } = scripted({});
+    let t = Date.parse('2026-12-01T03:00:00.000Z');
+    const clock = { now: () => (t += 250) };
+    const r = await runSpec(buildSpec([check('a')]), {
+      handlers: { run_health_checks: handler },
+      clock,
+      now: () => new Date('1999-01-01T00:00:00.000Z'),
+      runId: 'run_test0002',
+    });
+    expect(r.record.queued_at).toBe('2026-12-01T03:00:00.250Z');
+    expect(r.record.started_at).toBe('2026-12-01T03:00:00.500Z');
+    expect(r.record.timeline.every((e) => e.at.startsWith('2026-12-01T03:00:0'))).toBe(true);
+    // queued, started, step a running + succeeded, finished: every stamp is one clock read of 250 ms.
+    expect(r.record.steps[0]?.duration_ms).toBe(250);
+    expect(r.record.duration_ms).toBe(Date.parse(r.record.finished_at!) - Date.parse(r.record.started_at!));
+  });
+
   it('retries with the backoff of the policy, then fails; skips later steps; runs the ticket step', async () => {
     const waits: number[] = [];
     const { handler, calls } = scripted({
