@@ -48,6 +48,39 @@ async function relaunch(
   return await launch();
 }
 
+/** Starts `bin args` and waits until it listens on `port`; a server that does not is killed, its output in the error. */
+async function launchOnPort(name: string, bin: string, args: string[], port: number): Promise<ChildProcess> {
+  const started = startChild(bin, args);
+  try {
+    await waitForPort(port, 30_000, started.child);
+  } catch (error) {
+    await stopChild(started.child, 'SIGKILL');
+    throw new Error(`${name} did not start: ${(error as Error).message}\n${started.output()}`);
+  }
+  return started.child;
+}
+
+/** A server on `port` whose `launch` starts it again on the same port and data; `stop` deletes `dir`. */
+function restartable(
+  first: ChildProcess,
+  launch: () => Promise<ChildProcess>,
+  at: { port: number; url: string; dir: string },
+): RestartableServer {
+  let child = first;
+  return {
+    port: at.port,
+    url: at.url,
+    pid: () => child.pid,
+    async restart(options = {}) {
+      child = await relaunch(child, launch, options);
+    },
+    async stop() {
+      await stopChild(child);
+      rmSync(at.dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Which server binaries this machine has. */
 export function serverBinaries(): { postgres?: string; nats?: string; mosquitto?: string } {
   const postgres = findBinary('postgres', [`${PG_BIN}/postgres`]);
@@ -193,29 +226,8 @@ export async function startNats(options: NatsOptions = {}): Promise<RestartableS
     writeFileSync(conf, natsAuthorization(options.auth), { mode: 0o600 });
     args.push('-c', conf);
   }
-  const launch = async () => {
-    const started = startChild(bin, args);
-    try {
-      await waitForPort(port, 30_000, started.child);
-    } catch (error) {
-      await stopChild(started.child, 'SIGKILL');
-      throw new Error(`nats-server did not start: ${(error as Error).message}\n${started.output()}`);
-    }
-    return started.child;
-  };
-  let child = await launch();
-  return {
-    port,
-    url: `nats://127.0.0.1:${port}`,
-    pid: () => child.pid,
-    async restart(options = {}) {
-      child = await relaunch(child, launch, options);
-    },
-    async stop() {
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const launch = () => launchOnPort('nats-server', bin, args, port);
+  return restartable(await launch(), launch, { port, url: `nats://127.0.0.1:${port}`, dir });
 }
 
 /** Options of {@link startMosquitto}. */
@@ -265,27 +277,6 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Re
       '',
     ].join('\n'),
   );
-  const launch = async () => {
-    const started = startChild(bin, ['-c', conf]);
-    try {
-      await waitForPort(port, 30_000, started.child);
-    } catch (error) {
-      await stopChild(started.child, 'SIGKILL');
-      throw new Error(`mosquitto did not start: ${(error as Error).message}\n${started.output()}`);
-    }
-    return started.child;
-  };
-  let child = await launch();
-  return {
-    port,
-    url: `mqtt://127.0.0.1:${port}`,
-    pid: () => child.pid,
-    async restart(options = {}) {
-      child = await relaunch(child, launch, options);
-    },
-    async stop() {
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const launch = () => launchOnPort('mosquitto', bin, ['-c', conf], port);
+  return restartable(await launch(), launch, { port, url: `mqtt://127.0.0.1:${port}`, dir });
 }
