@@ -1,15 +1,10 @@
-// `fieldops chirpstack plan/apply` on 10,000 devices (issue 12, item 3): progress through the logger
-// (a line per tenth of the work, not per device), a bar on a terminal, nothing with --quiet.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { LogFields, Logger } from '@fieldops/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { parseLogOptions, progressMode } from '../../src/cli/logging.js';
 import { runCli } from '../../src/cli/run.js';
 import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/chirpstack.js';
-import { eui } from './helpers.js';
+import { buildCliSpec, captureIo, createSpecDir } from '../support/chirpstack-cli.js';
 
 const N = 10_000;
 
@@ -28,47 +23,28 @@ function recordingLogger(lines: Line[]): Logger {
 
 let fake: FakeChirpStack;
 let dir: string;
+let specDir: Awaited<ReturnType<typeof createSpecDir>> | undefined;
 
 beforeAll(async () => {
   fake = await startFakeChirpStack();
-  dir = await mkdtemp(join(tmpdir(), 'fieldops-cs-progress-'));
-  const spec = {
-    tenant: { name: 'site-large' },
-    applications: [{ name: 'sensors' }],
-    device_profiles: [
-      {
-        name: 'as923-class-a',
-        region: 'as923',
-        mac_version: 'LORAWAN_1_0_3',
-        reg_params_revision: 'RP002_1_0_3',
-        supports_otaa: true,
-        uplink_interval_s: 900,
-      },
-    ],
-    gateways: [],
-    devices: Array.from({ length: N }, (_, i) => ({
-      dev_eui: eui(i),
-      name: `dev-${i}`,
-      application: 'sensors',
-      device_profile: 'as923-class-a',
-    })),
-  };
-  await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
+  specDir = await createSpecDir(
+    'cs-progress',
+    buildCliSpec({ tenant: 'site-large', devices: N, withKeys: false, gateway: false }),
+  );
+  dir = specDir.dir;
 });
 afterAll(async () => {
   await fake?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await specDir?.remove();
 });
 
 function cli(progress: CliIo['progress'] | undefined, lines: Line[], stderr: string[]): CliIo {
-  return {
-    stdout: () => {},
-    stderr: (t) => stderr.push(t),
-    cwd: dir,
-    env: { CHIRPSTACK_API_TOKEN: fake.apiToken },
-    logger: recordingLogger(lines),
-    ...(progress ? { progress } : {}),
-  };
+  const { io } = captureIo(
+    dir,
+    { CHIRPSTACK_API_TOKEN: fake.apiToken },
+    { stderr: (t) => stderr.push(t), logger: recordingLogger(lines), ...(progress ? { progress } : {}) },
+  );
+  return io;
 }
 
 const progressOf = (lines: Line[], label: string) =>

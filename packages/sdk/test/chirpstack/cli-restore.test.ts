@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/chirpstack.js';
+import { createSpecDir, SMALL_CLI_SPEC } from '../support/chirpstack-cli.js';
 import { CANARY_KEY, eui } from './helpers.js';
 
 // `fieldops chirpstack export --backup` then `fieldops chirpstack restore --to <empty>` then a plan:
@@ -12,6 +12,7 @@ import { CANARY_KEY, eui } from './helpers.js';
 let site: FakeChirpStack;
 let empty: FakeChirpStack;
 let dir: string;
+let specDir: Awaited<ReturnType<typeof createSpecDir>>;
 let out = '';
 let err = '';
 const SITE = 'site_01JD0000000000000000000001';
@@ -25,41 +26,20 @@ const io = (token: string) => ({
   cwd: dir,
   env: { CHIRPSTACK_API_TOKEN: token, APP_KEY: CANARY_KEY },
 });
-const spec = {
-  tenant: { name: 'site-cli' },
-  applications: [{ name: 'sensors' }],
-  device_profiles: [
-    {
-      name: 'as923-class-a',
-      region: 'as923',
-      mac_version: 'LORAWAN_1_0_3',
-      reg_params_revision: 'RP002_1_0_3',
-      supports_otaa: true,
-      uplink_interval_s: 900,
-    },
-  ],
-  gateways: [{ gateway_eui: 'AA555A0000000009', name: 'gw-cli' }],
-  devices: [0, 1, 2].map((i) => ({
-    dev_eui: eui(i),
-    name: `cli-${i}`,
-    application: 'sensors',
-    device_profile: 'as923-class-a',
-    keys: { nwk_key_ref: 'env:APP_KEY' },
-  })),
-};
+const spec = SMALL_CLI_SPEC;
 
 beforeEach(async () => {
   site = await startFakeChirpStack();
   empty = await startFakeChirpStack();
-  dir = await mkdtemp(join(tmpdir(), 'fieldops-cs-restore-'));
-  await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
+  specDir = await createSpecDir('cs-restore', spec);
+  dir = specDir.dir;
   out = '';
   err = '';
 });
 afterEach(async () => {
   await site.stop();
   await empty.stop();
-  await rm(dir, { recursive: true, force: true });
+  await specDir.remove();
 });
 
 describe('fieldops chirpstack restore', () => {

@@ -1,15 +1,16 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/chirpstack.js';
+import { createSpecDir, SMALL_CLI_SPEC } from '../support/chirpstack-cli.js';
 import { CANARY_KEY, eui } from './helpers.js';
 
 let fake: FakeChirpStack;
 let dir: string;
+let specDir: Awaited<ReturnType<typeof createSpecDir>>;
 let out = '';
 let err = '';
 const io = () => ({
@@ -23,39 +24,18 @@ const io = () => ({
   env: { CHIRPSTACK_API_TOKEN: fake.apiToken, APP_KEY: CANARY_KEY },
 });
 
-const spec = {
-  tenant: { name: 'site-cli' },
-  applications: [{ name: 'sensors' }],
-  device_profiles: [
-    {
-      name: 'as923-class-a',
-      region: 'as923',
-      mac_version: 'LORAWAN_1_0_3',
-      reg_params_revision: 'RP002_1_0_3',
-      supports_otaa: true,
-      uplink_interval_s: 900,
-    },
-  ],
-  gateways: [{ gateway_eui: 'AA555A0000000009', name: 'gw-cli' }],
-  devices: [0, 1, 2].map((i) => ({
-    dev_eui: eui(i),
-    name: `cli-${i}`,
-    application: 'sensors',
-    device_profile: 'as923-class-a',
-    keys: { nwk_key_ref: 'env:APP_KEY' },
-  })),
-};
+const spec = SMALL_CLI_SPEC;
 
 beforeEach(async () => {
   fake = await startFakeChirpStack();
-  dir = await mkdtemp(join(tmpdir(), 'fieldops-cs-cli-'));
-  await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
+  specDir = await createSpecDir('cs-cli', spec);
+  dir = specDir.dir;
   out = '';
   err = '';
 });
 afterEach(async () => {
   await fake.stop();
-  await rm(dir, { recursive: true, force: true });
+  await specDir.remove();
 });
 
 describe('fieldops chirpstack', () => {
