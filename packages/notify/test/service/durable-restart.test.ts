@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { missingServer, startPostgres, type TestServer } from '@fieldops/bus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NotifyProcess, spawnNotify, writeConfig } from '../support/notify-process.js';
+import { type NotifyProcess, postEvents, startNotify, writeConfig } from '../support/notify-process.js';
 import { startSmtpServer } from '../support/smtp.js';
 
 const API_TOKEN = 'canary-api-token-durable-5b1e';
@@ -67,11 +67,7 @@ const event = (alertname: string) => ({
 });
 
 async function post(url: string, body: unknown): Promise<number> {
-  const res = await fetch(`${url}/notify/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}` },
-    body: JSON.stringify(body),
-  });
+  const res = await postEvents(url, API_TOKEN, body);
   await res.arrayBuffer();
   return res.status;
 }
@@ -87,11 +83,8 @@ async function until(what: string, ok: () => boolean, p?: NotifyProcess): Promis
   }
 }
 
-async function start(path: string, env: Record<string, string>) {
-  const p = spawnNotify(['--config', path], { NOTIFY_API_TOKEN: API_TOKEN, ...env });
-  const ready = await p.waitForLine((l) => l.msg === 'notify ready', 'notify ready');
-  return { p, url: String(ready.url), readyAt: Date.now() };
-}
+const start = (path: string, env: Record<string, string>) =>
+  startNotify(path, { NOTIFY_API_TOKEN: API_TOKEN, ...env });
 
 async function killWhilePending(
   store: unknown,

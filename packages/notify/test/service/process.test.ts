@@ -1,7 +1,7 @@
 // `fieldops-notify` as a process (issue 14 item 3): probes, the HTTP API, structured log lines without
 // secrets, and SIGTERM that finishes a delivery in flight (bounded by service.shutdown_timeout).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NotifyProcess, spawnNotify, writeConfig } from '../support/notify-process.js';
+import { type NotifyProcess, postEvents, startNotify, writeConfig } from '../support/notify-process.js';
 import { startSmtpServer } from '../support/smtp.js';
 
 const API_TOKEN = 'canary-api-token-7f3a9c';
@@ -40,9 +40,7 @@ function config(shutdown: string) {
 }
 
 async function started(shutdown = '30s'): Promise<{ p: NotifyProcess; url: string }> {
-  const p = spawnNotify(['--config', await writeConfig(config(shutdown))], { NOTIFY_API_TOKEN: API_TOKEN });
-  const ready = await p.waitForLine((l) => l.msg === 'notify ready', 'notify ready');
-  return { p, url: String(ready.url) };
+  return startNotify(await writeConfig(config(shutdown)), { NOTIFY_API_TOKEN: API_TOKEN });
 }
 
 function alert(name: string) {
@@ -54,13 +52,7 @@ function alert(name: string) {
   };
 }
 
-async function post(url: string, body: unknown): Promise<Response> {
-  return fetch(`${url}/notify/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}` },
-    body: JSON.stringify(body),
-  });
-}
+const post = (url: string, body: unknown) => postEvents(url, API_TOKEN, body);
 
 describe('fieldops-notify, the process', () => {
   it('serves /healthz and /readyz, takes events on the API, and logs JSON lines without secrets', async () => {

@@ -75,3 +75,22 @@ export function spawnNotify(args: string[], env: Record<string, string> = {}): N
     },
   };
 }
+
+/** A `fieldops-notify` started with `--config path` and ready: the process, its API URL and its ready line. */
+export async function startNotify(
+  path: string,
+  env: Record<string, string> = {},
+): Promise<{ p: NotifyProcess; url: string; ready: Record<string, unknown>; readyAt: number }> {
+  const p = spawnNotify(['--config', path], env);
+  const ready = await p.waitForLine((l) => l.msg === 'notify ready', 'notify ready');
+  return { p, url: String(ready.url), ready, readyAt: Date.now() };
+}
+
+/** POSTs `body` to the service's `/notify/events` with the API token. */
+export function postEvents(url: string, token: string, body: unknown): Promise<Response> {
+  return fetch(`${url}/notify/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+}
