@@ -1,6 +1,9 @@
 // The `fieldops-agent` process against a real Mosquitto and a real nats-server: the central bus goes
 // away, the agent is SIGKILLed at a random moment while it is away, and every event still reaches the
-// JetStream consumer exactly once.
+// central stream exactly once. What the agent owes is counted at the stream (its message count) and by
+// the unique ids a durable consumer sees; JetStream itself may hand a consumer a message again after a
+// server restart (at-least-once; consumers dedup in their inbox), so redeliveries are reported, not
+// counted as the agent's duplicates.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,16 +71,18 @@ describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)',
     const sub = await central.subscriber.subscribe(
       { durable: 'counter', subjects: ['fieldops.chirpstack.>'] },
       async (d) => {
-        if (d.attempt === 1) {
-          const key = `${d.headers['ce-source']} ${d.headers['ce-id']}`;
-          seen.set(key, (seen.get(key) ?? 0) + 1);
-        }
+        const key = `${d.headers['ce-source']} ${d.headers['ce-id']}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
         await d.ack();
       },
     );
     streamMessages = async () => {
       const { jetstreamManager } = await import('@nats-io/jetstream');
-      return (await (await jetstreamManager(central.connection)).streams.info('FIELDOPS')).state.messages;
+      // Only the subjects the counter reads: the stream may hold the agent's other events too.
+      const info = await (await jetstreamManager(central.connection)).streams.info('FIELDOPS', {
+        subjects_filter: 'fieldops.chirpstack.>',
+      });
+      return Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
     };
     closeCounter = async () => {
       await sub.close();
@@ -118,11 +123,13 @@ describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)',
       );
     }
   };
-  const delivered = () => [...seen.values()].reduce((a, b) => a + b, 0);
-  /** Waits for `n` first deliveries; on a miscount the error says which step's events came twice and what the stream holds. */
+  /** Distinct events the consumer has been handed (a redelivery of one it saw does not count). */
+  const delivered = () => seen.size;
+  /** Waits until the consumer has seen `n` distinct events and the stream holds exactly `n`; on a miscount the error says which step's events came twice and what the stream holds. */
   const waitForCount = async (n: number, steps: Record<string, string[]>) => {
     try {
       await vi.waitFor(() => expect(delivered()).toBe(n), { timeout: 90_000, interval: 250 });
+      expect(await streamMessages()).toBe(n);
     } catch (error) {
       const twice = Object.fromEntries(
         Object.entries(steps).map(([step, ids]) => [
@@ -132,7 +139,7 @@ describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)',
       );
       const held = await streamMessages().catch(() => Number.NaN);
       throw new Error(
-        `${delivered()} first deliveries, expected ${n}; events delivered twice per step ${JSON.stringify(twice)}; the stream holds ${held} messages`,
+        `${delivered()} distinct events delivered, expected ${n}; events delivered more than once per step ${JSON.stringify(twice)}; the stream holds ${held} messages (expected ${n})`,
         { cause: error },
       );
     }
@@ -190,7 +197,7 @@ describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)',
       await waitForCount(250, { a, b });
       const c = uplinks(50);
       await send(c, 250);
-      await vi.waitFor(() => expect(delivered()).toBe(300), { timeout: 60_000, interval: 250 });
+      await waitForCount(300, { a, b, c });
       await vi.waitFor(async () => expect((await healthz()).services.central.outbox_pending).toBe(0), {
         timeout: 30_000,
         interval: 250,
@@ -205,7 +212,11 @@ describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)',
       expect([...seen.keys()].sort()).toEqual(
         [...a, ...b, ...c].map((id) => `${source} up.${DEVICE.devEui}.${id}`).sort(),
       );
-      expect([...seen.values()].filter((n) => n > 1)).toEqual([]);
+      // 0 twice: the stream stored each event once (the agent's dedup ids held across the kill);
+      // redeliveries by the server after its restart are JetStream's at-least-once, shown for the record.
+      expect(await streamMessages()).toBe(300);
+      const redelivered = [...seen.values()].filter((n) => n > 1).length;
+      if (redelivered > 0) console.log(`JetStream redelivered ${redelivered} events after its restart`);
       // Structured logs (pino JSON lines), and the MQTT password in none of them.
       const text = logs.join('\n');
       expect(text).not.toContain(PASSWORD);

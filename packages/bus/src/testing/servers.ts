@@ -42,7 +42,9 @@ async function relaunch(
   launch: () => Promise<ChildProcess>,
   options: RestartOptions,
 ): Promise<ChildProcess> {
-  await stopChild(child, options.hard ? 'SIGKILL' : 'SIGTERM');
+  // A graceful stop gets 30 s: nats-server writes its JetStream consumers' state on the way out, and a
+  // SIGKILL after 5 s at load 30 lost a durable consumer's acks (it redelivered a whole step).
+  await stopChild(child, options.hard ? 'SIGKILL' : 'SIGTERM', options.hard ? 5_000 : 30_000);
   if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
   if (options.until) await options.until.catch(() => {});
   return await launch();
