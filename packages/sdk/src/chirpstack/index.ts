@@ -128,13 +128,25 @@ export { DEFAULT_GATEWAY_DOWNLINK_PRIORITY, DEFAULT_GATEWAY_STATS_INTERVAL_S } f
 export type {
   ApplicationIntegration,
   ApplicationIntegrationInput,
+  AwsSnsIntegration,
+  AzureServiceBusIntegration,
+  BlynkIntegration,
+  GcpPubSubIntegration,
   HttpIntegration,
+  IftttIntegration,
   InfluxDbIntegration,
   IntegrationKind,
   ManagedIntegrationKind,
+  MyDevicesIntegration,
+  PilotThingsIntegration,
   ThingsBoardIntegration,
 } from './resources/integrations.js';
-export { INTEGRATION_KINDS, isManagedIntegrationKind } from './resources/integrations.js';
+export {
+  FLAT_INTEGRATION_FIELDS,
+  INTEGRATION_KINDS,
+  isFlatIntegrationKind,
+  isManagedIntegrationKind,
+} from './resources/integrations.js';
 /** Pagination helpers for the list iterators. */
 export { collect } from './resources/paging.js';
 export type { RetryOptions } from './retry.js';

@@ -2,12 +2,14 @@ import { FleetSnapshot } from '@fieldops/contracts/chirpstack/v1';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRpcCaller, type RpcCaller } from '../../src/chirpstack/client.js';
 import {
+  type ApplicationIntegrationInput,
   applyPlan,
   type ChirpStackClient,
   createChirpStackClient,
   exportSiteBackup,
   integrationSecretRefsFromTemplate,
   keyRefsFromSpec,
+  type ManagedIntegrationKind,
   planReconcile,
   restoreSite,
 } from '../../src/chirpstack/index.js';
@@ -19,7 +21,10 @@ import { CANARY_KEY, desiredState } from './helpers.js';
 // the integration RPCs of ApplicationService (chirpstack-api 4.19.0 api/application_grpc_pb.d.ts:16-20)
 // as ChirpStack v4.19.0 does; each fidelity test cites the server's source (github.com/chirpstack/
 // chirpstack at tag v4.19.0, paths under chirpstack/). Secrets in integrations (header values,
-// InfluxDB password and token) become references and fingerprints in the backup, never values.
+// InfluxDB password and token, GCP credentials file, AWS secret access key, Azure connection string,
+// Pilot Things / IFTTT / Blynk keys and tokens) become references and fingerprints in the backup,
+// never values. chirpstack-api 4.19.0 has no LoRa Cloud integration (no RPC in
+// api/application_grpc_pb.d.ts), so there is none to carry.
 
 let site: FakeChirpStack;
 let empty: FakeChirpStack;
@@ -29,10 +34,24 @@ const callers: RpcCaller[] = [];
 const SITE = 'site_01JD0000000000000000000001';
 const TOKEN = 'Bearer hunter2-http-integration-token';
 const INFLUX_TOKEN = 'influx-token-0123456789abcdef';
+// One credential per other kind, each recognisable in any text it might leak into.
+const GCP_CREDENTIALS = '{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----gcp-canary"}';
+const AWS_SECRET = 'aws-canary/wJalrXUtnFEMI/K7MDENG';
+const AZURE_CONNECTION =
+  'Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=azure-canary=';
+const PILOT_TOKEN = 'pilot-things-canary-token';
+const IFTTT_KEY = 'ifttt-canary-key';
+const BLYNK_TOKEN = 'blynk-canary-token';
 const SECRETS: Record<string, string> = {
   'vault:kv/data/site/sensors/http#headers.Authorization': TOKEN,
   'vault:kv/data/site/sensors/http#headers.X-Tenant': 'acme',
   'vault:kv/data/site/sensors/influxdb#token': INFLUX_TOKEN,
+  'vault:kv/data/site/sensors/gcp_pubsub#credentials_file': GCP_CREDENTIALS,
+  'vault:kv/data/site/sensors/aws_sns#secret_access_key': AWS_SECRET,
+  'vault:kv/data/site/sensors/azure_service_bus#connection_string': AZURE_CONNECTION,
+  'vault:kv/data/site/sensors/pilot_things#token': PILOT_TOKEN,
+  'vault:kv/data/site/sensors/ifttt#key': IFTTT_KEY,
+  'vault:kv/data/site/sensors/blynk#token': BLYNK_TOKEN,
 };
 const refs = integrationSecretRefsFromTemplate('vault:kv/data/site/{application}/{kind}#{field}');
 const resolveSecret = async (ref: string) => {
@@ -111,6 +130,63 @@ const influx = {
   bucket: 'lorawan',
 };
 
+/** One integration of each kind beyond HTTP, InfluxDB and ThingsBoard, as written. */
+const others = (): ApplicationIntegrationInput[] => [
+  { kind: 'mydevices', endpoint: 'https://lora.mydevices.com/v1/networks/chirpstackio/uplink' },
+  {
+    kind: 'gcp_pubsub',
+    encoding: 'protobuf',
+    credentials_file: GCP_CREDENTIALS,
+    project_id: 'acme-iot',
+    topic_name: 'uplinks',
+  },
+  {
+    kind: 'aws_sns',
+    encoding: 'json',
+    region: 'eu-west-1',
+    access_key_id: 'AKIAIOSFODNN7EXAMPLE',
+    secret_access_key: AWS_SECRET,
+    topic_arn: 'arn:aws:sns:eu-west-1:123456789012:uplinks',
+  },
+  {
+    kind: 'azure_service_bus',
+    encoding: 'json',
+    connection_string: AZURE_CONNECTION,
+    publish_name: 'uplinks',
+  },
+  { kind: 'pilot_things', server: 'https://pilot.example.com', token: PILOT_TOKEN },
+  {
+    kind: 'ifttt',
+    key: IFTTT_KEY,
+    uplink_values: ['', 'temperature'],
+    arbitrary_json: true,
+    event_prefix: 'acme',
+  },
+  { kind: 'blynk', token: BLYNK_TOKEN },
+];
+const OTHER_SECRETS = [GCP_CREDENTIALS, AWS_SECRET, AZURE_CONNECTION, PILOT_TOKEN, IFTTT_KEY, BLYNK_TOKEN];
+/** The RPC suffix of every kind of v4.19.0 (api/application_grpc_pb.d.ts). */
+const ALL_RPCS = [
+  'HttpIntegration',
+  'InfluxDbIntegration',
+  'ThingsBoardIntegration',
+  'MyDevicesIntegration',
+  'GcpPubSubIntegration',
+  'AwsSnsIntegration',
+  'AzureServiceBusIntegration',
+  'PilotThingsIntegration',
+  'IftttIntegration',
+  'BlynkIntegration',
+] as const;
+/** An integration as read, its SecretValues revealed. */
+const revealed = (i: object) =>
+  Object.fromEntries(
+    Object.entries(i).map(([k, v]) => [
+      k,
+      v && typeof v === 'object' && 'reveal' in v ? (v as { reveal(): string }).reveal() : v,
+    ]),
+  );
+
 describe('the fake ChirpStack serves application integrations as v4.19.0 does', () => {
   it('api/application.rs:227-254: List answers the stored kinds in kind order, then MQTT_GLOBAL; total = stored + 1', async () => {
     const app = await application();
@@ -165,6 +241,84 @@ describe('the fake ChirpStack serves application integrations as v4.19.0 does', 
     ).toEqual({
       code: 3,
       details: 'integration is missing',
+    });
+  });
+
+  it('api/application.rs:744, 821, … (every Create*/Update*), 309-347 and the other Get*/Delete*: each kind of v4.19.0 answers "integration is missing" without one and NOT_FOUND when absent', async () => {
+    const app = await application();
+    const call = rpc();
+    for (const name of ALL_RPCS) {
+      const P = applicationPb as unknown as Record<string, new () => { setApplicationId(id: string): void }>;
+      for (const verb of ['create', 'update'])
+        expect([
+          name,
+          verb,
+          await call(`${verb}${name}`, new P[`${verb[0]!.toUpperCase()}${verb.slice(1)}${name}Request`]!()),
+        ]).toEqual([name, verb, { code: 3, details: 'integration is missing' }]);
+      for (const verb of ['get', 'delete']) {
+        const req = new P[`${verb[0]!.toUpperCase()}${verb.slice(1)}${name}Request`]!();
+        req.setApplicationId(app);
+        expect([name, verb, await call(`${verb}${name}`, req)]).toEqual([
+          name,
+          verb,
+          { code: 5, details: `Object does not exist (id: ${app})` },
+        ]);
+      }
+    }
+  });
+
+  it('api/application.rs:737-1787, storage/application.rs:223-270, 508: the other kinds store every field as sent, Get answers them with the secrets, List orders by the stored kind name', async () => {
+    const app = await application();
+    for (const i of others()) await siteClient.createIntegration(app, i);
+    expect(await siteClient.listIntegrations(app)).toEqual([
+      'aws_sns', // AwsSns
+      'azure_service_bus', // AzureServiceBus
+      'blynk', // Blynk
+      'gcp_pubsub', // GcpPubSub
+      'ifttt', // Ifttt
+      'mydevices', // MyDevices
+      'pilot_things', // PilotThings
+      'mqtt_global',
+    ]);
+    for (const want of others()) {
+      const got = await siteClient.getIntegration(app, want.kind as ManagedIntegrationKind);
+      expect(revealed(got)).toEqual(want);
+      for (const secret of OTHER_SECRETS) expect(JSON.stringify(got)).not.toContain(secret);
+    }
+    // Update replaces the configuration (application.rs:963-1005 for GCP Pub/Sub).
+    await siteClient.updateIntegration(app, {
+      ...others()[1]!,
+      topic_name: 'moved',
+    } as ApplicationIntegrationInput);
+    expect(await siteClient.getIntegration(app, 'gcp_pubsub')).toMatchObject({ topic_name: 'moved' });
+  });
+
+  it('api/application.rs:1500-1508, 1516-1519, 1594-1606: IFTTT Create refuses an event_prefix outside [a-zA-Z0-9], Update does not check it; both store exactly two uplink values', async () => {
+    const app = await application();
+    const call = rpc();
+    const req = new applicationPb.CreateIftttIntegrationRequest();
+    const m = new applicationPb.IftttIntegration();
+    m.setApplicationId(app);
+    m.setKey(IFTTT_KEY);
+    m.setEventPrefix('acme-prod');
+    req.setIntegration(m);
+    expect(await call('createIftttIntegration', req)).toEqual({
+      code: 3,
+      details: 'event_prefix may only contain A-Z, a-z and 0-9 characters',
+    });
+    expect(await siteClient.listIntegrations(app)).toEqual(['mqtt_global']);
+    m.setEventPrefix('');
+    m.setUplinkValuesList(['a', 'b', 'c']);
+    expect(await call('createIftttIntegration', req)).toBeInstanceOf(Object);
+    expect(await siteClient.getIntegration(app, 'ifttt')).toMatchObject({ uplink_values: ['a', 'b'] });
+    const upd = new applicationPb.UpdateIftttIntegrationRequest();
+    m.setEventPrefix('acme-prod');
+    m.setUplinkValuesList([]);
+    upd.setIntegration(m);
+    expect(await call('updateIftttIntegration', upd)).not.toHaveProperty('code');
+    expect(await siteClient.getIntegration(app, 'ifttt')).toMatchObject({
+      event_prefix: 'acme-prod',
+      uplink_values: ['', ''],
     });
   });
 
@@ -289,6 +443,91 @@ describe('integrations in the restorable snapshot (issue 16 item 1)', () => {
       integrationSecretRefs: refs,
     });
     expect(restored.applications[0]!.hash).toBe(backup.applications[0]!.hash);
+  });
+
+  it('carries every other kind of v4.19.0, each credential as a reference and a fingerprint, and a restore recreates them as they were', async () => {
+    const { desired, app: appId } = await buildSite();
+    for (const i of others()) await siteClient.createIntegration(appId, i);
+    const backup = await exportSiteBackup(siteClient, {
+      siteId: SITE,
+      keyRefs: keyRefsFromSpec({ devices: desired.devices! }),
+      integrationSecretRefs: refs,
+    });
+    const text = JSON.stringify(FleetSnapshot.parse(backup));
+    for (const secret of [...OTHER_SECRETS, 'wJalrXUtnFEMI', 'azure-canary', 'gcp-canary'])
+      expect(text).not.toContain(secret);
+    const carried = backup.applications[0]!.integrations!;
+    expect(carried.filter((i) => i.complete === false)).toEqual([]);
+    expect(Object.fromEntries(carried.map((i) => [i.kind, Object.keys(i.secrets ?? {})]))).toEqual({
+      aws_sns: ['secret_access_key'],
+      azure_service_bus: ['connection_string'],
+      blynk: ['token'],
+      gcp_pubsub: ['credentials_file'],
+      http: ['headers.Authorization', 'headers.X-Tenant'],
+      ifttt: ['key'],
+      influxdb: ['token'],
+      mydevices: [],
+      pilot_things: ['token'],
+    });
+    expect(carried.find((i) => i.kind === 'aws_sns')).toEqual({
+      kind: 'aws_sns',
+      config: {
+        encoding: 'json',
+        region: 'eu-west-1',
+        access_key_id: 'AKIAIOSFODNN7EXAMPLE',
+        topic_arn: 'arn:aws:sns:eu-west-1:123456789012:uplinks',
+      },
+      secrets: {
+        secret_access_key: {
+          ref: 'vault:kv/data/site/sensors/aws_sns#secret_access_key',
+          fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+        },
+      },
+    });
+
+    const result = await restoreSite(backup, emptyClient, { resolveSecret });
+    expect(result.problems).toEqual([]);
+    expect(
+      result.tenants.map((t) => [t.changes_after, t.integrations_written, t.integrations_after]),
+    ).toEqual([[0, 9, 0]]);
+    const restoredApp = [...empty.state.applications.values()][0]!.id;
+    for (const want of others())
+      expect(
+        revealed(await emptyClient.getIntegration(restoredApp, want.kind as ManagedIntegrationKind)),
+      ).toEqual(want);
+    const again = await exportSiteBackup(emptyClient, {
+      siteId: SITE,
+      keyRefs: keyRefsFromSpec({ devices: desired.devices! }),
+      integrationSecretRefs: refs,
+    });
+    expect(again.applications[0]!.hash).toBe(backup.applications[0]!.hash);
+  });
+
+  it('a credential changed by hand at the site (Azure connection string) changes its fingerprint; a restore writes what the reference holds and says so', async () => {
+    const { app } = await buildSite();
+    await siteClient.createIntegration(app, others()[3]!);
+    const before = await exportSiteBackup(siteClient, { siteId: SITE, integrationSecretRefs: refs });
+    await siteClient.updateIntegration(app, {
+      ...(others()[3] as object),
+      connection_string: 'Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKey=hand-edited=',
+    } as ApplicationIntegrationInput);
+    const after = await exportSiteBackup(siteClient, { siteId: SITE, integrationSecretRefs: refs });
+    const fp = (s: typeof before) =>
+      s.applications[0]!.integrations!.find((i) => i.kind === 'azure_service_bus')!.secrets!
+        .connection_string!.fingerprint;
+    expect(fp(after)).not.toBe(fp(before));
+    expect(after.applications[0]!.hash).not.toBe(before.applications[0]!.hash);
+    expect(JSON.stringify(after)).not.toContain('hand-edited');
+    const result = await restoreSite(after, emptyClient, { resolveSecret });
+    // (This export names no device key references, so the devices are reported too; not the point here.)
+    const ofIntegrations = result.problems.filter((p) => p.key.startsWith('sensors/'));
+    expect(ofIntegrations.map((p) => [p.key, p.message])).toEqual([
+      [
+        'sensors/azure_service_bus',
+        'connection_string: the value its reference resolves to now differs from what the site held (rotated?)',
+      ],
+    ]);
+    expect(JSON.stringify(result.problems)).not.toContain('hand-edited');
   });
 
   it('says what it could not restore: a secret without a reference, a rotated secret, a kind it does not carry', async () => {

@@ -5,12 +5,16 @@ import { ChirpStackNotFoundError } from '../errors.js';
 import {
   type ApplicationIntegration,
   type ApplicationIntegrationInput,
+  FLAT_INTEGRATION_FIELDS,
+  isFlatIntegrationKind,
   isManagedIntegrationKind,
 } from '../resources/integrations.js';
 import type { SecretValue } from '../types.js';
 
 // Application integrations in a backup (issue 16): the configuration travels, the secrets in it
-// (HTTP header values, InfluxDB password and token) never do: each becomes a SecretRef (where the
+// (HTTP header values, InfluxDB password and token, and every field FLAT_INTEGRATION_FIELDS marks
+// `secret`: GCP credentials file, AWS secret access key, Azure connection string, Pilot Things, IFTTT
+// and Blynk keys and tokens) never do: each becomes a SecretRef (where the
 // site keeps it, from an IntegrationSecretRefSource) and a fingerprint of the value the site held.
 // A restore resolves the references again and checks them against the fingerprints.
 
@@ -56,6 +60,11 @@ export function integrationSecretFingerprint(at: IntegrationSecretAt, value: str
 /** The secrets of an integration as read, by field path (empty values are not secrets). */
 function secretsOf(i: ApplicationIntegration): Record<string, SecretValue> {
   const out: Record<string, SecretValue> = {};
+  if (isFlatIntegrationKind(i.kind)) {
+    const values = i as unknown as Record<string, SecretValue>;
+    for (const [name, , type] of FLAT_INTEGRATION_FIELDS[i.kind])
+      if (type === 'secret' && values[name]!.reveal()) out[name] = values[name]!;
+  }
   if (i.kind === 'http') for (const [k, v] of Object.entries(i.headers)) out[`headers.${k}`] = v;
   if (i.kind === 'influxdb') {
     if (i.password.reveal()) out.password = i.password;
@@ -66,6 +75,12 @@ function secretsOf(i: ApplicationIntegration): Record<string, SecretValue> {
 
 /** The configuration of an integration as read, without its secrets. */
 function configOf(i: ApplicationIntegration): FleetIntegration['config'] {
+  if (isFlatIntegrationKind(i.kind)) {
+    const values = i as unknown as Record<string, FleetIntegration['config'][string]>;
+    return Object.fromEntries(
+      FLAT_INTEGRATION_FIELDS[i.kind].filter(([, , t]) => t !== 'secret').map(([n]) => [n, values[n]!]),
+    );
+  }
   switch (i.kind) {
     case 'http':
       return { event_endpoint_url: i.event_endpoint_url, encoding: i.encoding };
@@ -75,6 +90,8 @@ function configOf(i: ApplicationIntegration): FleetIntegration['config'] {
     }
     case 'thingsboard':
       return { server: i.server };
+    default:
+      return {};
   }
 }
 
@@ -145,6 +162,16 @@ export async function integrationToWrite(
     values[field] = value;
   }
   const c = i.config as Record<string, never>;
+  if (isFlatIntegrationKind(i.kind)) {
+    const out: Record<string, unknown> = { kind: i.kind };
+    for (const [name, , type] of FLAT_INTEGRATION_FIELDS[i.kind])
+      out[name] =
+        type === 'secret'
+          ? (values[name] ?? '')
+          : (c[name] ??
+            (type === 'bool' ? false : type === 'strings' ? [] : type === 'encoding' ? 'json' : ''));
+    return { integration: out as unknown as ApplicationIntegrationInput, mismatched };
+  }
   switch (i.kind) {
     case 'http':
       return {
@@ -179,5 +206,7 @@ export async function integrationToWrite(
       };
     case 'thingsboard':
       return { integration: { kind: 'thingsboard', server: c.server ?? '' }, mismatched };
+    default:
+      return { refused: `the backup carries an integration of an unknown kind ${i.kind}` };
   }
 }

@@ -4,8 +4,10 @@ import { applicationPb } from '../proto.js';
 import type { SecretInput, SecretValue } from '../types.js';
 
 // Application integrations (ApplicationService, api/application.proto of chirpstack-api 4.19.0).
-// Secrets an integration holds (HTTP header values, InfluxDB password and token) come back as
-// SecretValues: they print as [redacted] and are read only with reveal().
+// Secrets an integration holds (HTTP header values, InfluxDB password and token, the GCP credentials
+// file, the AWS secret access key, the Azure connection string, the Pilot Things, IFTTT and Blynk
+// keys and tokens) come back as SecretValues: they print as [redacted] and are read only with
+// reveal(). chirpstack-api 4.19.0 has no LoRa Cloud integration (api/application_grpc_pb.d.ts).
 
 /** Integration kinds as fieldops names them (api IntegrationKind, lower case). */
 export const INTEGRATION_KINDS = [
@@ -23,8 +25,8 @@ export const INTEGRATION_KINDS = [
 ] as const;
 /** An integration kind. */
 export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
-/** The kinds fieldops reads and writes in full (the others are listed only). */
-export type ManagedIntegrationKind = 'http' | 'influxdb' | 'thingsboard';
+/** The kinds fieldops reads and writes in full: every kind but `mqtt_global` (nothing stored). */
+export type ManagedIntegrationKind = Exclude<IntegrationKind, 'mqtt_global'>;
 
 const API_KINDS: Record<number, IntegrationKind> = {
   [applicationPb.IntegrationKind.HTTP]: 'http',
@@ -68,11 +70,67 @@ export interface ThingsBoardIntegration {
   kind: 'thingsboard';
   server: string;
 }
+/** A myDevices integration. */
+export interface MyDevicesIntegration {
+  kind: 'mydevices';
+  endpoint: string;
+}
+/** A GCP Pub/Sub integration; the service-account credentials file is a secret. */
+export interface GcpPubSubIntegration<S = SecretValue> {
+  kind: 'gcp_pubsub';
+  encoding: 'json' | 'protobuf';
+  credentials_file: S;
+  project_id: string;
+  topic_name: string;
+}
+/** An AWS SNS integration; the secret access key is a secret (the key id is not). */
+export interface AwsSnsIntegration<S = SecretValue> {
+  kind: 'aws_sns';
+  encoding: 'json' | 'protobuf';
+  region: string;
+  access_key_id: string;
+  secret_access_key: S;
+  topic_arn: string;
+}
+/** An Azure Service Bus integration; the connection string (it holds the key) is a secret. */
+export interface AzureServiceBusIntegration<S = SecretValue> {
+  kind: 'azure_service_bus';
+  encoding: 'json' | 'protobuf';
+  connection_string: S;
+  publish_name: string;
+}
+/** A Pilot Things integration; the token is a secret. */
+export interface PilotThingsIntegration<S = SecretValue> {
+  kind: 'pilot_things';
+  server: string;
+  token: S;
+}
+/** An IFTTT integration; the webhooks key is a secret. */
+export interface IftttIntegration<S = SecretValue> {
+  kind: 'ifttt';
+  key: S;
+  /** ChirpStack stores exactly two (the first is reserved for the DevEUI). */
+  uplink_values: string[];
+  arbitrary_json: boolean;
+  event_prefix: string;
+}
+/** A Blynk integration; the token is a secret. */
+export interface BlynkIntegration<S = SecretValue> {
+  kind: 'blynk';
+  token: S;
+}
 /** An integration as read (secrets as SecretValues) or written (`S = SecretInput`). */
 export type ApplicationIntegration<S = SecretValue> =
   | HttpIntegration<S>
   | InfluxDbIntegration<S>
-  | ThingsBoardIntegration;
+  | ThingsBoardIntegration
+  | MyDevicesIntegration
+  | GcpPubSubIntegration<S>
+  | AwsSnsIntegration<S>
+  | AzureServiceBusIntegration<S>
+  | PilotThingsIntegration<S>
+  | IftttIntegration<S>
+  | BlynkIntegration<S>;
 /** An integration to create or update. */
 export type ApplicationIntegrationInput = ApplicationIntegration<SecretInput>;
 
@@ -80,12 +138,79 @@ const RPC: Record<ManagedIntegrationKind, string> = {
   http: 'HttpIntegration',
   influxdb: 'InfluxDbIntegration',
   thingsboard: 'ThingsBoardIntegration',
+  mydevices: 'MyDevicesIntegration',
+  gcp_pubsub: 'GcpPubSubIntegration',
+  aws_sns: 'AwsSnsIntegration',
+  azure_service_bus: 'AzureServiceBusIntegration',
+  pilot_things: 'PilotThingsIntegration',
+  ifttt: 'IftttIntegration',
+  blynk: 'BlynkIntegration',
 };
+
+/** How one field of a flat integration message is carried: its jspb accessor suffix and type. */
+type FieldType = 'string' | 'bool' | 'encoding' | 'strings' | 'secret';
+/**
+ * The kinds whose messages are flat (one accessor per field), field by field: the name fieldops
+ * uses, the jspb accessor suffix, the type. `secret` fields are SecretValues when read.
+ */
+export const FLAT_INTEGRATION_FIELDS: Record<
+  Exclude<ManagedIntegrationKind, 'http' | 'influxdb' | 'thingsboard'>,
+  ReadonlyArray<readonly [string, string, FieldType]>
+> = {
+  mydevices: [['endpoint', 'Endpoint', 'string']],
+  gcp_pubsub: [
+    ['encoding', 'Encoding', 'encoding'],
+    ['credentials_file', 'CredentialsFile', 'secret'],
+    ['project_id', 'ProjectId', 'string'],
+    ['topic_name', 'TopicName', 'string'],
+  ],
+  aws_sns: [
+    ['encoding', 'Encoding', 'encoding'],
+    ['region', 'Region', 'string'],
+    ['access_key_id', 'AccessKeyId', 'string'],
+    ['secret_access_key', 'SecretAccessKey', 'secret'],
+    ['topic_arn', 'TopicArn', 'string'],
+  ],
+  azure_service_bus: [
+    ['encoding', 'Encoding', 'encoding'],
+    ['connection_string', 'ConnectionString', 'secret'],
+    ['publish_name', 'PublishName', 'string'],
+  ],
+  pilot_things: [
+    ['server', 'Server', 'string'],
+    ['token', 'Token', 'secret'],
+  ],
+  ifttt: [
+    ['key', 'Key', 'secret'],
+    ['uplink_values', 'UplinkValuesList', 'strings'],
+    ['arbitrary_json', 'ArbitraryJson', 'bool'],
+    ['event_prefix', 'EventPrefix', 'string'],
+  ],
+  blynk: [['token', 'Token', 'secret']],
+};
+
+/** Whether a kind's message is flat (described in FLAT_INTEGRATION_FIELDS). */
+export function isFlatIntegrationKind(kind: string): kind is keyof typeof FLAT_INTEGRATION_FIELDS {
+  return kind in FLAT_INTEGRATION_FIELDS;
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: jspb messages of three kinds
 type Msg = any;
 
 function toPb(applicationId: string, i: ApplicationIntegrationInput): Msg {
+  if (isFlatIntegrationKind(i.kind)) {
+    const m = new (applicationPb as unknown as Record<string, new () => Msg>)[RPC[i.kind]]!();
+    m.setApplicationId(applicationId);
+    const values = i as unknown as Record<string, unknown>;
+    for (const [name, pb, type] of FLAT_INTEGRATION_FIELDS[i.kind]) {
+      const v = values[name];
+      if (type === 'encoding')
+        m[`set${pb}`](v === 'json' ? applicationPb.Encoding.JSON : applicationPb.Encoding.PROTOBUF);
+      else if (type === 'secret') m[`set${pb}`](revealSecret(v as SecretInput));
+      else m[`set${pb}`](v);
+    }
+    return m;
+  }
   switch (i.kind) {
     case 'http': {
       const m = new applicationPb.HttpIntegration();
@@ -119,10 +244,27 @@ function toPb(applicationId: string, i: ApplicationIntegrationInput): Msg {
       m.setServer(i.server);
       return m;
     }
+    default:
+      throw new TypeError(`chirpstack: unknown integration kind ${(i as { kind: string }).kind}`);
   }
 }
 
 function fromPb(kind: ManagedIntegrationKind, m: Msg): ApplicationIntegration {
+  if (isFlatIntegrationKind(kind)) {
+    const out: Record<string, unknown> = { kind };
+    for (const [name, pb, type] of FLAT_INTEGRATION_FIELDS[kind]) {
+      const v = m[`get${pb}`]();
+      out[name] =
+        type === 'encoding'
+          ? v === applicationPb.Encoding.JSON
+            ? 'json'
+            : 'protobuf'
+          : type === 'secret'
+            ? secretValue(v)
+            : v;
+    }
+    return out as unknown as ApplicationIntegration;
+  }
   switch (kind) {
     case 'http':
       return {
@@ -149,6 +291,8 @@ function fromPb(kind: ManagedIntegrationKind, m: Msg): ApplicationIntegration {
       };
     case 'thingsboard':
       return { kind, server: m.getServer() };
+    default:
+      throw new TypeError(`chirpstack: unknown integration kind ${kind}`);
   }
 }
 

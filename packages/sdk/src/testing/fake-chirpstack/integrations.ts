@@ -18,6 +18,11 @@ import type { IntegrationKindName } from './store.js';
 //   a second Create of a kind is a unique violation (INTERNAL); an unknown application a
 //   foreign-key violation (INTERNAL).
 // - The Get answers every stored field, secrets (header values, passwords, tokens) included.
+// - The other kinds, application.rs:737-1787 (MyDevices, GcpPubSub, AwsSns, AzureServiceBus,
+//   PilotThings, Ifttt, Blynk): the same shape, configurations as storage/application.rs:223-270.
+//   IFTTT only: Create refuses an event_prefix that is not empty and not ^[a-zA-Z0-9]+$
+//   (application.rs:1500-1508; Update does not check it, 1594-1606), and Create and Update store
+//   exactly two uplink_values, the first two given or "" (1516-1519, 1600-1603).
 
 /** One integration kind the fake serves: its RPC names and message <-> stored configuration. */
 interface KindCodec {
@@ -27,7 +32,36 @@ interface KindCodec {
   toConfig(msg: Req): Record<string, unknown>;
   toMessage(appId: string, config: Record<string, unknown>): unknown;
   response: new () => { setIntegration(msg: unknown): void };
+  /** A check Create makes before it stores (Update does not). */
+  checkCreate?(msg: Req): void;
 }
+
+type FieldKind = 'string' | 'bool' | 'int';
+/** A kind whose message is flat: every field stored as sent (storage/application.rs:223-270). */
+function flatKind(
+  kind: IntegrationKindName,
+  fields: ReadonlyArray<readonly [string, string, FieldKind]>,
+  extra: Partial<KindCodec> = {},
+): KindCodec {
+  const Message = (applicationPb as unknown as Record<string, new () => Req>)[`${kind}Integration`]!;
+  return {
+    kind,
+    rpc: `${kind}Integration`,
+    toConfig: (m) => Object.fromEntries(fields.map(([name, pb]) => [name, m[`get${pb}`]()])),
+    toMessage(appId, c) {
+      const m = new Message();
+      m.setApplicationId(appId);
+      for (const [name, pb] of fields) m[`set${pb}`](c[name]);
+      return m;
+    },
+    response: (applicationPb as unknown as Record<string, KindCodec['response']>)[
+      `Get${kind}IntegrationResponse`
+    ]!,
+    ...extra,
+  };
+}
+
+const IFTTT_EVENT_PREFIX = /^[a-zA-Z0-9]+$/;
 
 const KINDS: KindCodec[] = [
   {
@@ -92,6 +126,63 @@ const KINDS: KindCodec[] = [
     },
     response: applicationPb.GetThingsBoardIntegrationResponse,
   },
+  flatKind('MyDevices', [['endpoint', 'Endpoint', 'string']]),
+  flatKind('GcpPubSub', [
+    ['encoding', 'Encoding', 'int'],
+    ['credentials_file', 'CredentialsFile', 'string'],
+    ['project_id', 'ProjectId', 'string'],
+    ['topic_name', 'TopicName', 'string'],
+  ]),
+  flatKind('AwsSns', [
+    ['encoding', 'Encoding', 'int'],
+    ['region', 'Region', 'string'],
+    ['access_key_id', 'AccessKeyId', 'string'],
+    ['secret_access_key', 'SecretAccessKey', 'string'],
+    ['topic_arn', 'TopicArn', 'string'],
+  ]),
+  flatKind('AzureServiceBus', [
+    ['encoding', 'Encoding', 'int'],
+    ['connection_string', 'ConnectionString', 'string'],
+    ['publish_name', 'PublishName', 'string'],
+  ]),
+  flatKind('PilotThings', [
+    ['server', 'Server', 'string'],
+    ['token', 'Token', 'string'],
+  ]),
+  {
+    ...flatKind('Ifttt', [
+      ['key', 'Key', 'string'],
+      ['arbitrary_json', 'ArbitraryJson', 'bool'],
+      ['event_prefix', 'EventPrefix', 'string'],
+    ]),
+    toConfig: (m) => {
+      const given: string[] = m.getUplinkValuesList();
+      return {
+        key: m.getKey(),
+        uplink_values: [given[0] ?? '', given[1] ?? ''],
+        arbitrary_json: m.getArbitraryJson(),
+        event_prefix: m.getEventPrefix(),
+      };
+    },
+    toMessage(appId, c) {
+      const m = new applicationPb.IftttIntegration();
+      m.setApplicationId(appId);
+      m.setKey(c.key as string);
+      m.setUplinkValuesList(c.uplink_values as string[]);
+      m.setArbitraryJson(c.arbitrary_json as boolean);
+      m.setEventPrefix(c.event_prefix as string);
+      return m;
+    },
+    checkCreate(m) {
+      const prefix: string = m.getEventPrefix();
+      if (prefix !== '' && !IFTTT_EVENT_PREFIX.test(prefix))
+        throw new FakeRpcError(
+          GrpcStatus.INVALID_ARGUMENT,
+          'event_prefix may only contain A-Z, a-z and 0-9 characters',
+        );
+    },
+  },
+  flatKind('Blynk', [['token', 'Token', 'string']]),
 ];
 
 /** The API enum value of a stored kind (api/application.proto IntegrationKind). */
@@ -126,6 +217,7 @@ function handlersOf(codec: KindCodec): ServiceHandlers {
       const m = requireIntegration(req);
       const appId = parseUuid(m.getApplicationId());
       access(ctx, appId, 'write');
+      codec.checkCreate?.(m);
       if (!ctx.state.applications.has(appId))
         throw foreignKey('application_integration', 'application_integration_application_id_fkey');
       if (rows(ctx, appId)?.has(codec.kind)) throw duplicateKey('application_integration_pkey');
@@ -162,7 +254,7 @@ function handlersOf(codec: KindCodec): ServiceHandlers {
   };
 }
 
-/** The integration handlers of ApplicationService (HTTP, InfluxDB, ThingsBoard, and the list). */
+/** The integration handlers of ApplicationService: every kind of v4.19.0, and the list. */
 export function integrationHandlers(): ServiceHandlers {
   return {
     listIntegrations(req, ctx) {
