@@ -143,6 +143,32 @@ export const AgentConfig = z
           .string()
           .includes('{dev_eui}', { error: 'expected a SecretRef template containing {dev_eui}' })
           .optional(),
+        /**
+         * SecretRef of each application integration secret (HTTP header values, tokens, keys,
+         * credentials), with `{application}`, `{kind}` and `{field}` (`{tenant}` optional), e.g.
+         * `vault:kv/chirpstack/{application}/{kind}#{field}`. Without it the backup holds only
+         * fingerprints of those secrets and a restore cannot recreate the integrations.
+         */
+        integration_secret_ref_template: z
+          .string()
+          .refine((t) => ['{application}', '{kind}', '{field}'].every((p) => t.includes(p)), {
+            error: 'expected a SecretRef template containing {application}, {kind} and {field}',
+          })
+          .refine(
+            (t) =>
+              SecretRef.safeParse(
+                t
+                  .replaceAll('{tenant}', 'tenant')
+                  .replaceAll('{application}', 'sensors')
+                  .replaceAll('{kind}', 'http')
+                  .replaceAll('{field}', 'token'),
+              ).success,
+            {
+              error:
+                'expected a SecretRef template (env:NAME, file:path, vault:path#key or op://vault/item/field) once its {placeholders} are filled',
+            },
+          )
+          .optional(),
         max_per_batch: z.int().min(1).max(5000).default(500),
       })
       .optional(),

@@ -1,6 +1,7 @@
 // Issue 16: site.yaml's `fleet_sync` section makes the site agent publish its ChirpStack fleet through
 // the outbox (a full snapshot first, then only changes, resuming from its state file after a restart);
-// the batches it wrote apply at a centre mirror.
+// the batches it wrote apply at a centre mirror; with `integration_secret_ref_template` the application
+// integrations travel with their secrets as references, so a restore from the centre recreates them.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +9,9 @@ import { join } from 'node:path';
 import { migrate } from '@fieldops/bus';
 import { createPgliteDatabase } from '@fieldops/bus/pglite';
 import { missingServer, type RestartableServer, startMosquitto } from '@fieldops/bus/testing';
+import type { FleetIntegration } from '@fieldops/contracts/chirpstack/v1';
 import { applyFleetBatch, createFleetStore, migrateFleet } from '@fieldops/fleet';
-import { createChirpStackClient } from '@fieldops/sdk/chirpstack';
+import { createChirpStackClient, restoreSite } from '@fieldops/sdk/chirpstack';
 import { createEnvProvider, createSecretResolver } from '@fieldops/sdk/secrets';
 import { type FakeChirpStack, startFakeChirpStack } from '@fieldops/sdk/testing/chirpstack';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -18,6 +20,14 @@ import { type SiteAgent, startSiteAgent } from '../src/site/site-agent.js';
 
 const SITE = 'site_01jd8y3k2m0000000000000016';
 const DEV = '70b3d57ed0000016';
+const AWS_SECRET = 'aws-canary-secret-access-key-0016';
+const BLYNK_TOKEN = 'blynk-canary-token-0016';
+const HTTP_TOKEN = 'Bearer http-canary-0016';
+/** Where the site keeps its integration secrets (site.yaml fleet_sync.integration_secret_ref_template). */
+const INTEGRATION_SECRETS = {
+  INT_sensors_aws_sns_secret_access_key: AWS_SECRET,
+  INT_sensors_blynk_token: BLYNK_TOKEN,
+};
 
 describe('site.yaml fleet_sync', () => {
   it('is checked by the config contract: it needs the chirpstack section and a {dev_eui} template', () => {
@@ -32,6 +42,31 @@ describe('site.yaml fleet_sync', () => {
     expect(() => loadConfig({ ...base, chirpstack, fleet_sync: { interval_s: 0 } })).toThrow(
       'fleet_sync.interval_s',
     );
+    expect(() =>
+      loadConfig({
+        ...base,
+        chirpstack,
+        fleet_sync: { integration_secret_ref_template: 'vault:kv/chirpstack/{application}#{field}' },
+      }),
+    ).toThrow(
+      'fleet_sync.integration_secret_ref_template: expected a SecretRef template containing {application}, {kind} and {field}',
+    );
+    expect(() =>
+      loadConfig({
+        ...base,
+        chirpstack,
+        fleet_sync: { integration_secret_ref_template: 'kv/chirpstack/{application}/{kind}/{field}' },
+      }),
+    ).toThrow(
+      'fleet_sync.integration_secret_ref_template: expected a SecretRef template (env:NAME, file:path, vault:path#key or op://vault/item/field) once its {placeholders} are filled',
+    );
+    expect(
+      loadConfig({
+        ...base,
+        chirpstack,
+        fleet_sync: { integration_secret_ref_template: 'vault:kv/chirpstack/{application}/{kind}#{field}' },
+      }).fleet_sync?.integration_secret_ref_template,
+    ).toBe('vault:kv/chirpstack/{application}/{kind}#{field}');
     expect(loadConfig({ ...base, chirpstack, fleet_sync: {} }).fleet_sync).toEqual({
       interval_s: 300,
       state_file: './data/fleet-sync.json',
@@ -66,6 +101,22 @@ describe.skipIf(missingServer('mosquitto') !== undefined)('the site agent publis
       application_id: app,
       device_profile_id: profile,
     });
+    await client.createIntegration(app, {
+      kind: 'aws_sns',
+      encoding: 'json',
+      region: 'eu-west-1',
+      access_key_id: 'AKIAIOSFODNN7EXAMPLE',
+      secret_access_key: AWS_SECRET,
+      topic_arn: 'arn:aws:sns:eu-west-1:123456789012:uplinks',
+    });
+    await client.createIntegration(app, { kind: 'blynk', token: BLYNK_TOKEN });
+    // `env:INT_sensors_http_headers.Authorization` is no SecretRef (a `.` in an env name): no reference.
+    await client.createIntegration(app, {
+      kind: 'http',
+      event_endpoint_url: 'https://ingest.example.com',
+      encoding: 'json',
+      headers: { Authorization: HTTP_TOKEN },
+    });
     client.close();
     broker = await startMosquitto();
     dir = mkdtempSync(join(tmpdir(), 'fieldops-fleet-sync-'));
@@ -88,6 +139,7 @@ describe.skipIf(missingServer('mosquitto') !== undefined)('the site agent publis
           interval_s: 3600,
           state_file: join(dir, 'state', 'fleet-sync.json'),
           key_ref_template: 'env:KEY_{dev_eui}',
+          integration_secret_ref_template: 'env:INT_{application}_{kind}_{field}',
         },
       }),
       {
@@ -118,6 +170,17 @@ describe.skipIf(missingServer('mosquitto') !== undefined)('the site agent publis
       expect(first[0]!.data.devices).toMatchObject([
         { dev_eui: DEV, name: 'meter-1', keys: { nwk_key_ref: `env:KEY_${DEV}` } },
       ]);
+      // The integrations travel with their secrets as references (from site.yaml), never values.
+      const apps = first[0]!.data.applications as { integrations: FleetIntegration[] }[];
+      expect(
+        apps[0]!.integrations.map((i) => [i.kind, Object.values(i.secrets ?? {}).map((x) => x.ref ?? null)]),
+      ).toEqual([
+        ['aws_sns', ['env:INT_sensors_aws_sns_secret_access_key']],
+        ['blynk', ['env:INT_sensors_blynk_token']],
+        ['http', [null]],
+      ]);
+      const text = JSON.stringify(await batches(site));
+      for (const secret of [AWS_SECRET, BLYNK_TOKEN, HTTP_TOKEN]) expect(text).not.toContain(secret);
     } finally {
       await site.stop();
     }
@@ -143,6 +206,32 @@ describe.skipIf(missingServer('mosquitto') !== undefined)('the site agent publis
         const store = createFleetStore({ db: centre });
         expect(await store.site(SITE)).toMatchObject({ last_sequence: 2, devices: 1 });
         expect((await store.devices({ siteId: SITE })).map((d) => d.name)).toEqual(['meter-1-renamed']);
+
+        // A restore from this agent-fed backup recreates the integrations whose secrets it can resolve.
+        const backup = (await store.snapshot(SITE))!;
+        const empty = await startFakeChirpStack();
+        const target = createChirpStackClient({ target: empty.target, apiToken: empty.apiToken });
+        try {
+          const resolver = createSecretResolver({
+            providers: [
+              createEnvProvider({ env: { ...INTEGRATION_SECRETS, [`KEY_${DEV}`]: '00'.repeat(16) } }),
+            ],
+          });
+          const result = await restoreSite(backup, target, { resolveSecret: (ref) => resolver.resolve(ref) });
+          expect(result.tenants.map((t) => t.integrations_written)).toEqual([2]);
+          expect(
+            result.problems.filter((p) => p.key.startsWith('sensors/')).map((p) => [p.key, p.message]),
+          ).toEqual([
+            ['sensors/http', 'http integration: no reference for its secret headers.Authorization'],
+          ]);
+          const restoredApp = [...empty.state.applications.values()][0]!.id;
+          const sns = await target.getIntegration(restoredApp, 'aws_sns');
+          expect(sns.kind === 'aws_sns' && sns.secret_access_key.reveal()).toBe(AWS_SECRET);
+          expect(JSON.stringify(result)).not.toContain(AWS_SECRET);
+        } finally {
+          target.close();
+          await empty.stop();
+        }
       } finally {
         await centre.close();
       }

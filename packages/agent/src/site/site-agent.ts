@@ -10,7 +10,12 @@ import {
 import type { NatsAuth } from '@fieldops/bus/nats';
 import { type Logger, noopLogger } from '@fieldops/core';
 import { createFileSyncState, createFleetSyncer } from '@fieldops/fleet';
-import { createChirpStackClient, createHealthMonitor, keyRefsFromTemplate } from '@fieldops/sdk/chirpstack';
+import {
+  createChirpStackClient,
+  createHealthMonitor,
+  integrationSecretRefsFromTemplate,
+  keyRefsFromTemplate,
+} from '@fieldops/sdk/chirpstack';
 import { createRegistryClient } from '@fieldops/sdk/registry';
 import { createBackendHealthMonitor } from '@fieldops/sdk/rfid';
 import type { SecretResolver } from '@fieldops/sdk/secrets';
@@ -230,6 +235,7 @@ export async function startSiteAgent(
       const stateFile = resolve(config.fleet_sync.state_file);
       mkdirSync(dirname(stateFile), { recursive: true });
       const template = config.fleet_sync.key_ref_template;
+      const integrationTemplate = config.fleet_sync.integration_secret_ref_template;
       const syncer = createFleetSyncer({
         client: chirpstack,
         siteId: config.site_id,
@@ -237,6 +243,9 @@ export async function startSiteAgent(
         state: createFileSyncState(stateFile),
         maxPerBatch: config.fleet_sync.max_per_batch,
         ...(template ? { keyRefs: keyRefsFromTemplate(template) } : {}),
+        ...(integrationTemplate
+          ? { integrationSecretRefs: integrationSecretRefsFromTemplate(integrationTemplate) }
+          : {}),
       });
       producers.push(
         syncer.producer({

@@ -530,6 +530,17 @@ describe('integrations in the restorable snapshot (issue 16 item 1)', () => {
     expect(JSON.stringify(result.problems)).not.toContain('hand-edited');
   });
 
+  it('a template whose result is not a SecretRef gives no reference (the fingerprint stays, a restore names it)', () => {
+    const at = { tenant: 't', kind: 'http', field: 'headers.Authorization' };
+    expect(refs({ ...at, application: 'sensors' })).toBe(
+      'vault:kv/data/site/sensors/http#headers.Authorization',
+    );
+    expect(refs({ ...at, application: 'my sensors' })).toBeUndefined();
+    expect(
+      integrationSecretRefsFromTemplate('env:INT_{kind}_{field}')({ ...at, application: 'a' }),
+    ).toBeUndefined();
+  });
+
   it('says what it could not restore: a secret without a reference, a rotated secret, a kind it does not carry', async () => {
     const { desired } = await buildSite();
     const backup = await exportSiteBackup(siteClient, {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FleetIntegration, FleetIntegrationSecret } from '@fieldops/contracts/chirpstack/v1';
+import { SecretRef } from '@fieldops/contracts/secrets/v1';
 import type { ChirpStackClient } from '../chirpstack-client.js';
 import { ChirpStackNotFoundError } from '../errors.js';
 import {
@@ -32,19 +33,23 @@ export type IntegrationSecretRefSource = (at: IntegrationSecretAt) => string | u
 
 /**
  * References from a rule: `{tenant}`, `{application}`, `{kind}` and `{field}` are replaced, e.g.
- * `vault:kv/data/chirpstack/{application}/{kind}#{field}`.
+ * `vault:kv/data/chirpstack/{application}/{kind}#{field}`. Where the result is not a valid SecretRef
+ * (an application name with a space in a vault path, a `.` in an env name) there is no reference:
+ * the backup keeps the fingerprint and a restore names the secret it cannot resolve.
  */
 export function integrationSecretRefsFromTemplate(template: string): IntegrationSecretRefSource {
   if (!template.includes('{field}'))
     throw new TypeError(
       `chirpstack backup: the integration secret reference template must contain {field}: ${template}`,
     );
-  return (at) =>
-    template
+  return (at) => {
+    const ref = template
       .replaceAll('{tenant}', at.tenant)
       .replaceAll('{application}', at.application)
       .replaceAll('{kind}', at.kind)
       .replaceAll('{field}', at.field);
+    return SecretRef.safeParse(ref).success ? ref : undefined;
+  };
 }
 
 /** Fingerprint of one integration secret: 16 hex digits, salted with where it sits. */
