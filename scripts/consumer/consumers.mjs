@@ -5,10 +5,15 @@
 // - CommonJS: `require()` of every entry of every package's exports map returns its exports.
 // - TS node16 and bundler: every ```ts block of every package README type-checks against the
 //   installed packages (names a snippet leaves to the reader, "cannot find name", are allowed).
+// The READMEs read are those of every package a service installs (README_PACKAGES); the Docusaurus
+// plugin's README is checked by the Docusaurus site scenario, the CLI's has no code blocks.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+// Packages whose every exports entry is required from CommonJS (the others' entries need optional peers).
 const PACKAGES = ['core', 'contracts', 'sdk', 'notify'];
+// Packages whose README examples run (```js, ```ts marked `// runnable`) and type-check.
+const README_PACKAGES = [...PACKAGES, 'bus', 'fleet', 'cockpit', 'agent'];
 // "Cannot find name" (the reader's own event, backend, …): a snippet may leave those to the reader.
 // TS18004 is the same error for a shorthand property (`{ config }` with the reader's `config`).
 const ALLOWED = ['TS2304', 'TS2552', 'TS18004'];
@@ -30,10 +35,17 @@ export function runConsumers({ tarballs, root, run, npmProject, check }) {
     'msw@^2',
     'handlebars@^4.7.10',
   ];
-  const readmes = PACKAGES.map((p) => ({ pkg: p, file: join(root, 'packages', p, 'README.md') }));
+  // What the service packages' READMEs import (agent brings its MQTT, NATS and PGlite clients).
+  const services = [
+    tarballs['@fieldops/fleet'],
+    tarballs['@fieldops/cockpit'],
+    tarballs['@fieldops/agent'],
+    '@electric-sql/pglite@^0.5.17',
+  ];
+  const readmes = README_PACKAGES.map((p) => ({ pkg: p, file: join(root, 'packages', p, 'README.md') }));
 
   // ESM: every js block runs unchanged.
-  const esm = npmProject('consumer-esm', [...installs, 'typescript@5.9.3'], 'module');
+  const esm = npmProject('consumer-esm', [...installs, ...services, 'typescript@5.9.3'], 'module');
   let n = 0;
   for (const { pkg, file } of readmes) {
     for (const code of blocks(file, 'js')) {
@@ -87,7 +99,7 @@ export function runConsumers({ tarballs, root, run, npmProject, check }) {
   ]) {
     const dir = npmProject(
       `consumer-ts-${resolution}`,
-      [...installs, 'typescript@5.9.3', '@types/node@^20'],
+      [...installs, ...services, 'typescript@5.9.3', '@types/node@^20'],
       'module',
     );
     const files = [];

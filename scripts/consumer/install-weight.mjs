@@ -4,7 +4,8 @@
 // temp dir outside the workspace, and prints the table (scenario, packages, MB). Exits 1 when a limit
 // of issue 12 is broken: RFID client only ≤ 10 packages and ≤ 15 MB; pnpm 12 installs it with exit 0
 // and no build approvals; the ChirpStack entry without its gRPC peers fails at once naming them; the
-// HTTP test kits load with no gRPC installed. Then runs the consumer projects (consumers.mjs).
+// HTTP test kits load with no gRPC installed. Then runs the consumer projects (consumers.mjs) and a
+// fresh Docusaurus site that builds with the packed plugin (docusaurus-site.mjs).
 //   node scripts/consumer/install-weight.mjs [--keep]   (--keep leaves the temp dir for a look)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runConsumers } from './consumers.mjs';
+import { runDocusaurusSite } from './docusaurus-site.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const LIMITS = { packages: 10, mb: 15 };
@@ -19,16 +21,30 @@ const keep = process.argv.includes('--keep');
 const work = mkdtempSync(join(tmpdir(), 'fieldops-consumer-'));
 const failures = [];
 
-function run(cmd, args, cwd, env = {}) {
+// Every command's time limit unless the caller gives its own (a Docusaurus install or build needs more
+// on a loaded CI machine: see docusaurus-site.mjs).
+const TIMEOUT_MS = 600_000;
+
+/** Runs a command to its end; a timeout or a signal is reported in `out` (the exit code is then 1). */
+function run(cmd, args, cwd, env = {}, { timeoutMs = TIMEOUT_MS } = {}) {
   const r = spawnSync(cmd, args, {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, ...env },
-    timeout: 600_000,
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
   });
+  const killed =
+    r.error?.code === 'ETIMEDOUT'
+      ? `\n${cmd} ${args.join(' ')}: killed after the ${timeoutMs / 1000} s time limit`
+      : r.signal
+        ? `\n${cmd} ${args.join(' ')}: killed by ${r.signal}`
+        : r.error
+          ? `\n${cmd} ${args.join(' ')}: ${r.error.message}`
+          : '';
   return {
     code: r.status ?? 1,
-    out: `${r.stdout ?? ''}${r.stderr ?? ''}`,
+    out: `${r.stdout ?? ''}${r.stderr ?? ''}${killed}`,
     stdout: r.stdout ?? '',
     stderr: r.stderr ?? '',
   };
@@ -97,7 +113,7 @@ function bytes(dir) {
 }
 
 /** A fresh npm project with `deps` (tarball paths or registry specs) installed. */
-function npmProject(name, deps, type = 'module') {
+function npmProject(name, deps, type = 'module', { timeoutMs = TIMEOUT_MS } = {}) {
   const cwd = join(work, name);
   mkdirSync(cwd, { recursive: true });
   writeFileSync(
@@ -105,7 +121,7 @@ function npmProject(name, deps, type = 'module') {
     JSON.stringify({ name, version: '1.0.0', private: true, type }, null, 2),
   );
   must(
-    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...deps], cwd),
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...deps], cwd, {}, { timeoutMs }),
     `npm install (${name})`,
   );
   return cwd;
@@ -268,6 +284,7 @@ try {
   console.log();
 
   runConsumers({ tarballs: t, root: ROOT, run, npmProject, check });
+  runDocusaurusSite({ tarballs: t, root: ROOT, run, npmProject, check });
 } finally {
   if (!keep) rmSync(work, { recursive: true, force: true });
 }
