@@ -1,5 +1,6 @@
 // The cockpit: keeps the state from the fleet view, bus events and notify, builds the surfaces'
-// data models, and turns every change into updateDataModel deltas for the subscribed streams.
+// data models, and turns the changes of each flush window into updateDataModel deltas for the
+// subscribed streams (decision 0040: coalescing per window).
 import {
   A2UI_VERSION,
   BASIC_CATALOG_ID,
@@ -46,6 +47,12 @@ export interface CockpitOptions {
   siteNames?: Record<string, string>;
   /** How many runs a site surface lists (default 5). */
   maxRuns?: number;
+  /**
+   * The flush window in ms (default 100): changes are gathered per surface and published once per
+   * window as the difference between the last published model and the current one, so a path
+   * written twice in a window is sent once with its last value. 0 publishes every change at once.
+   */
+  coalesceMs?: number;
   logger?: Logger;
 }
 
@@ -75,6 +82,10 @@ export interface Cockpit {
   readonly seq: number;
   /** Calls `listener` with every delta from now on; returns the unsubscribe function. */
   subscribe(listener: (m: CockpitMessage) => void): () => void;
+  /** Publishes the changes gathered in the current flush window now. */
+  flush(): void;
+  /** Stops the flush timer; changes not yet published are dropped (the state keeps them). */
+  close(): void;
   /** The notify client the actions go to, when configured. */
   readonly notify: NotifyClient | undefined;
   readonly state: CockpitState;
@@ -86,6 +97,12 @@ export function createCockpit(options: CockpitOptions = {}): Cockpit {
   const state = createCockpitState();
   const models = new Map<string, unknown>();
   const listeners = new Set<(m: CockpitMessage) => void>();
+  const coalesceMs = options.coalesceMs ?? 100;
+  if (!(Number.isFinite(coalesceMs) && coalesceMs >= 0))
+    throw new RangeError(`cockpit: coalesceMs must be a number ≥ 0 (got ${String(options.coalesceMs)})`);
+  // Surfaces changed since the last flush, in the order they first changed.
+  const dirty = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let seq = 0;
 
   const emit = (message: ServerMessage) => {
@@ -116,12 +133,41 @@ export function createCockpit(options: CockpitOptions = {}): Cockpit {
     }
   };
 
-  const refreshSite = (siteId: string) => {
-    const site = state.sites.get(siteId);
-    if (site) publish(siteSurfaceId(siteId), buildSiteModel(site));
+  /** The model of a surface as the state has it now (undefined: no such surface). */
+  const buildModel = (surfaceId: string): unknown => {
+    if (surfaceId === FLEET_SURFACE) return buildFleetModel(state);
+    if (surfaceId === INCIDENTS_SURFACE) return buildIncidentsModel(state);
+    const site = surfaceId.startsWith('site-') ? state.sites.get(surfaceId.slice('site-'.length)) : undefined;
+    return site ? buildSiteModel(site) : undefined;
   };
-  const refreshFleet = () => publish(FLEET_SURFACE, buildFleetModel(state));
-  const refreshIncidentsModel = () => publish(INCIDENTS_SURFACE, buildIncidentsModel(state));
+
+  /**
+   * Publishes every surface changed since the last flush: its model is built once from the state
+   * and diffed against the last published one, so writes within the window collapse (the last
+   * value at a path wins; a parent written whole carries its children).
+   */
+  const flush = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    const surfaces = [...dirty];
+    dirty.clear();
+    for (const surfaceId of surfaces) {
+      const next = buildModel(surfaceId);
+      if (next !== undefined) publish(surfaceId, next);
+    }
+  };
+  /** Marks a surface changed; it is published at the end of the flush window. */
+  const changed = (surfaceId: string) => {
+    dirty.add(surfaceId);
+    if (coalesceMs === 0) return flush();
+    if (timer === undefined) {
+      timer = setTimeout(flush, coalesceMs);
+      timer.unref?.();
+    }
+  };
+  const refreshSite = (siteId: string) => changed(siteSurfaceId(siteId));
+  const refreshFleet = () => changed(FLEET_SURFACE);
+  const refreshIncidentsModel = () => changed(INCIDENTS_SURFACE);
 
   const componentsOf = (surfaceId: string): Component[] | undefined =>
     surfaceId === FLEET_SURFACE
@@ -132,15 +178,11 @@ export function createCockpit(options: CockpitOptions = {}): Cockpit {
           ? buildSiteComponents()
           : undefined;
 
+  /** The last published model of a surface (built now for a surface never published): the deltas are computed against it. */
   const modelOf = (surfaceId: string): unknown => {
     let m = models.get(surfaceId);
     if (m === undefined) {
-      if (surfaceId === FLEET_SURFACE) m = buildFleetModel(state);
-      else if (surfaceId === INCIDENTS_SURFACE) m = buildIncidentsModel(state);
-      else {
-        const site = state.sites.get(surfaceId.slice('site-'.length));
-        if (site) m = buildSiteModel(site);
-      }
+      m = buildModel(surfaceId);
       if (m !== undefined) models.set(surfaceId, m);
     }
     return m;
@@ -187,6 +229,8 @@ export function createCockpit(options: CockpitOptions = {}): Cockpit {
         refreshSite(s.site_id);
       }
       refreshFleet();
+      // A load is rare and whole: published at once, so a client connecting next sees it.
+      flush();
     },
     async refreshIncidents() {
       if (!options.notify) return;
@@ -206,6 +250,9 @@ export function createCockpit(options: CockpitOptions = {}): Cockpit {
       return [FLEET_SURFACE, INCIDENTS_SURFACE, ...[...state.sites.keys()].sort().map(siteSurfaceId)];
     },
     currentState(surfaceId, resume) {
+      // A client connecting gets the state as it is now: the window's changes are published first
+      // (to the clients already there), so the model handed out is current.
+      if (dirty.size > 0) flush();
       const components = componentsOf(surfaceId);
       const model = modelOf(surfaceId);
       if (!components || model === undefined) return undefined;
@@ -223,6 +270,12 @@ export function createCockpit(options: CockpitOptions = {}): Cockpit {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    flush,
+    close() {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      dirty.clear();
     },
   };
 }

@@ -85,8 +85,18 @@ export function createCockpitListener(options: CockpitListenerOptions): CockpitL
     });
     const wanted = new Set(asked);
     let open = true;
+    let corked = false;
     const write = (chunk: string) => {
       if (!open) return;
+      // The messages of one flush leave in one write: corked until the current task ends.
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(() => {
+          corked = false;
+          res.uncork();
+        });
+      }
       res.write(chunk);
       if (res.writableLength > maxBuffered) {
         // Too slow to keep up: close; the reconnect starts from the current state, nothing is lost.
