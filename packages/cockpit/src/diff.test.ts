@@ -34,6 +34,19 @@ describe('buildDataModelWrites', () => {
     ]);
   });
 
+  it('keeps the writes past maxWrites when they are smaller than the node whole (a few changes in a long list)', () => {
+    const list = (changed: number[]) =>
+      Array.from({ length: 200 }, (_, i) => ({
+        name: `cold room sensor ${i}`,
+        last_seen: changed.includes(i) ? '2026-12-01T06:00:00.000Z' : '2026-12-01T05:00:00.000Z',
+      }));
+    const some = [3, 17, 40, 41, 90];
+    const writes = buildDataModelWrites({ devices: list([]) }, { devices: list(some) }, '/', 3);
+    expect(writes).toEqual(
+      some.map((i) => ({ path: `/devices/${i}/last_seen`, value: '2026-12-01T06:00:00.000Z' })),
+    );
+  });
+
   it('writes nothing when nothing changed', () => {
     expect(buildDataModelWrites({ a: [1, { b: 'x' }] }, { a: [1, { b: 'x' }] })).toEqual([]);
   });

@@ -29,11 +29,20 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/** About what one write adds on the stream around its path and value (the message envelope, the surface id, the SSE id). */
+const WRITE_OVERHEAD_BYTES = 100;
+const wireSize = (writes: DataModelWrite[]) =>
+  writes.reduce(
+    (n, w) => n + WRITE_OVERHEAD_BYTES + w.path.length + (w.remove ? 0 : JSON.stringify(w.value).length),
+    0,
+  );
+
 /**
  * The writes that turn `before` into `after` at `path`. Objects are compared key by key and arrays
  * of the same length index by index; anything else that differs (a scalar, an array that grew or
  * shrank) is written whole at its path. Past `maxWrites` writes under one node, that node is
- * written whole instead, which is smaller on the wire.
+ * written whole instead when that is smaller on the wire (it is for many small changes; for a few
+ * changes in a long list the writes are).
  */
 export function buildDataModelWrites(
   before: unknown,
@@ -58,5 +67,7 @@ export function buildDataModelWrites(
       out.push(...buildDataModelWrites(before[i], after[i], joinPointer(path, i), maxWrites));
     }
   }
-  return out && out.length <= maxWrites ? out : whole;
+  if (!out) return whole;
+  if (out.length <= maxWrites) return out;
+  return wireSize(out) < wireSize(whole) ? out : whole;
 }
