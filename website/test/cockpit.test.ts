@@ -203,6 +203,44 @@ describe.skipIf(!availability.run && !availability.mustFail)('/cockpit in chromi
     expect(ms).toBeLessThanOrEqual(2_000);
   });
 
+  it('shows the last state after a burst of events (deltas coalesced by the cockpit, applied per frame by the page)', async () => {
+    await page.getByText('gateways: 1 online, 1 offline').first().waitFor({ timeout: 30_000 });
+    // 600 events as fast as the loop goes, in bursts of 50: both gateways flap, the device reports
+    // again and again. The last word: both gateways offline, the device last seen at FINAL.
+    const N = 600;
+    const FINAL = '2026-12-01T06:59:59.999Z';
+    const base = Date.parse('2026-12-01T06:00:00.000Z');
+    for (let i = 0; i < N; i++) {
+      const last = i >= N - 2;
+      if (i % 3 === 0 || last) {
+        const eui = i % 2 === 0 ? '0016c001ff10a235' : '0016c001ff10a236';
+        const state = last || i % 4 === 0 ? 'offline' : 'online';
+        cockpit.ingest({
+          type: `io.fieldops.chirpstack.gateway.${state}.v1`,
+          time: new Date(base + i).toISOString(),
+          data: { gateway_eui: eui, site_id: SITE, state, last_seen_at: null },
+        });
+      }
+      cockpit.ingest({
+        type: 'io.fieldops.chirpstack.device.uplink.v1',
+        time: i === N - 1 ? FINAL : new Date(base + i * 1000).toISOString(),
+        data: { dev_eui: '70b3d57ed0000001', site_id: SITE },
+      });
+      if (i % 50 === 49) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(cockpit.state.sites.get(SITE)?.gateways.get('0016c001ff10a236')?.state).toBe('offline');
+    await page.getByText('gateways: 0 online, 2 offline').first().waitFor({ timeout: 60_000 });
+    await page.getByText(FINAL, { exact: true }).first().waitFor({ timeout: 60_000 });
+    // Every message the cockpit sent was applied: the page's last event id is the cockpit's last.
+    await until(
+      'the page applied the last message',
+      async () =>
+        (await page.getByTestId('cockpit-surfaces').getAttribute('data-last-event-id')) ===
+        String(cockpit.seq),
+    );
+    expect(await page.getByText('gateways: 2 online, 0 offline').count()).toBe(0);
+  }, 180_000);
+
   it('acknowledges from the page as the operator: that escalation stops, the other one pages the lead', async () => {
     // Two incidents in the real notify engine; both page the on-call engineer.
     await engine.ingest(gatewayOffline(SITE, '0016c001ff10a235'));

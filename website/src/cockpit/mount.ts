@@ -1,4 +1,4 @@
-// Renders the cockpit's A2UI stream with @a2ui/lit (decision 0028): every SSE event is one A2UI
+// Renders the cockpit's A2UI stream with @a2ui/lit (decision 0034): every SSE event is one A2UI
 // v0.9 message for the renderer's message processor; each surface it creates gets an
 // <a2ui-surface> element; user actions (Acknowledge, Silence) are posted back with the operator's
 // token. Browser-only: the page imports this module from an effect, never during the static build.
@@ -15,7 +15,12 @@ export interface MountOptions {
   token?: () => string | undefined;
   /** Called with every action's answer (HTTP status and body text). */
   onActionResult?: (status: number, body: string) => void;
+  /** Called after each batch of messages is applied (one animation frame's worth): the batch and the ms it took. */
+  onApplied?: (messages: unknown[], ms: number) => void;
 }
+
+/** At most this long between a message's arrival and its batch being applied when no frame comes (hidden tab). */
+const MAX_BATCH_DELAY_MS = 250;
 
 /** Connects to the stream and renders its surfaces into `root`; returns the disconnect function. */
 export function mountCockpit(root: HTMLElement, options: MountOptions): () => void {
@@ -40,9 +45,36 @@ export function mountCockpit(root: HTMLElement, options: MountOptions): () => vo
   });
   const surfaces = (options.surfaces ?? ['fleet', 'incidents']).join(',');
   const events = new EventSource(`${base}/stream?surfaces=${encodeURIComponent(surfaces)}`);
+  // Messages are applied in batches, one per animation frame: every message that arrived since the
+  // last frame goes to the processor in one task, so the renderer draws once per frame instead of
+  // once per message (decision 0040). A hidden tab gets no frames: a timer drains the batch then.
+  let batch: unknown[] = [];
+  let lastEventId = '';
+  let frame: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const drain = () => {
+    if (frame !== undefined) cancelAnimationFrame(frame);
+    if (timer !== undefined) clearTimeout(timer);
+    frame = timer = undefined;
+    const messages = batch;
+    batch = [];
+    const t0 = performance.now();
+    for (const message of messages) {
+      try {
+        processor.processMessages([message as never]);
+      } catch (err) {
+        // One message the renderer refuses must not drop the rest of the batch.
+        console.error('cockpit: the renderer refused a message', err);
+      }
+    }
+    root.dataset.lastEventId = lastEventId;
+    options.onApplied?.(messages, performance.now() - t0);
+  };
   events.onmessage = (ev) => {
-    processor.processMessages([JSON.parse(ev.data as string)]);
-    root.dataset.lastEventId = ev.lastEventId;
+    batch.push(JSON.parse(ev.data as string));
+    lastEventId = ev.lastEventId;
+    if (frame === undefined) frame = requestAnimationFrame(drain);
+    if (timer === undefined) timer = setTimeout(drain, MAX_BATCH_DELAY_MS);
   };
   events.onerror = () => {
     root.dataset.connection = events.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting';
@@ -50,5 +82,9 @@ export function mountCockpit(root: HTMLElement, options: MountOptions): () => vo
   events.onopen = () => {
     root.dataset.connection = 'open';
   };
-  return () => events.close();
+  return () => {
+    events.close();
+    if (frame !== undefined) cancelAnimationFrame(frame);
+    if (timer !== undefined) clearTimeout(timer);
+  };
 }
