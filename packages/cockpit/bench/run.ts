@@ -7,9 +7,14 @@
 //      whole data model (the baseline a non-delta source would send), and ingest cost per event;
 //   3. in Debian chromium with @a2ui/lit (the /cockpit page's renderer): time from a delta's arrival to
 //      the frame after it is applied, against applying the same change as a whole re-sent site model,
-//      measured in the same page.
-// Run with `pnpm bench` (root) or `pnpm --filter @fieldops/cockpit bench`; part 3 is skipped with a
-// message when /usr/bin/chromium is missing.
+//      measured in the same page;
+//   4. live in chromium, 200 events/s for one site (200 devices): lag from an event's ingest to the
+//      frame that shows it (p50/p99), messages and bytes per event, time to apply an update, for the
+//      baseline (every change sent at once, the page applying each message as it arrives) against
+//      coalescing (a 100 ms flush window in the cockpit, the /cockpit page's mount.ts applying one
+//      batch per animation frame), in the same run (decision 0040).
+// Run with `pnpm bench` (root) or `pnpm --filter @fieldops/cockpit bench`; parts 3 and 4 are skipped
+// with a message when /usr/bin/chromium is missing. LIVE_SECONDS sets part 4's coalesced run (30 s).
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -97,8 +102,9 @@ function eventAt(i: number): CockpitEvent {
   };
 }
 
-async function loaded() {
-  const cockpit = createCockpit({ fleet, siteNames: {} });
+/** A cockpit with the whole fleet loaded; `coalesceMs` 0 (the default here) publishes each event's deltas at once. */
+async function loaded(coalesceMs = 0) {
+  const cockpit = createCockpit({ fleet, siteNames: {}, coalesceMs });
   await cockpit.loadFleet();
   return cockpit;
 }
@@ -157,6 +163,26 @@ console.log(`   every surface (${cockpit.surfaceIds().length}):      ${kb(allByt
     `   ingest (state, models, diff): ${fmt((ingestOnly / EVENTS) * 1000)} µs/event, ${fmt(EVENTS / (ingestOnly / 1000))} events/s (${fmt(EVENTS / (ingestOnly / 1000) / RATE, 1)}× the ${RATE}/s asked)`,
   );
   void ingestMs;
+  // The same events with a 100 ms flush window (20 events at 200/s), each window flushed by hand.
+  const c3 = await loaded(60_000);
+  let windowBytes = 0;
+  let windowMessages = 0;
+  c3.subscribe(({ seq, message }) => {
+    windowBytes += bytes(sse(message, seq));
+    windowMessages++;
+  });
+  const perWindow = RATE / 10;
+  const t2 = performance.now();
+  events.forEach((e, i) => {
+    c3.ingest(e);
+    if (i % perWindow === perWindow - 1) c3.flush();
+  });
+  c3.flush();
+  const windowMs = performance.now() - t2;
+  c3.close();
+  console.log(
+    `   coalesced (100 ms window): ${fmt(windowBytes / EVENTS)} bytes/event (${fmt(windowMessages / EVENTS, 2)} messages/event), ${fmt((windowMs / EVENTS) * 1000)} µs/event (${fmt(ingestOnly / windowMs, 1)}× less work than per event)`,
+  );
 }
 
 // ---- 3. applying an update in chromium ----------------------------------------------------------
@@ -260,43 +286,6 @@ async function browserPart() {
     await page.goto(`${url}/?surfaces=fleet,${site0}`);
     await page.getByText('site 0 cold room sensor 199').first().waitFor({ timeout: 120_000 });
     const firstRender = performance.now() - t0;
-    // 200 events/s, every one for site 0 (the site on the page), sent in 50 ms ticks of 10.
-    const N = 1_000;
-    const siteEvents = Array.from({ length: N }, (_, i) => {
-      const e = eventAt(i * SITES);
-      return { ...e, data: { ...(e.data as object), site_id: siteId(0) } } as CockpitEvent;
-    });
-    const seq0 = c.seq;
-    const start = performance.now();
-    for (let i = 0; i < N; i += 10) {
-      for (const e of siteEvents.slice(i, i + 10)) c.ingest(e);
-      const due = start + ((i + 10) / RATE) * 1000;
-      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
-    }
-    // Wait until every delta sent was applied (or nothing moved for 10 s: then report what arrived).
-    const sentCount = c.seq - seq0;
-    let last = -1;
-    let still = performance.now();
-    for (;;) {
-      const [n, p] = await page.evaluate(() => {
-        const b = (globalThis as unknown as { __bench: { applied: number[]; pending: () => number } })
-          .__bench;
-        return [b.applied.length, b.pending()];
-      });
-      if (n >= sentCount && p === 0) break;
-      if (n !== last) [last, still] = [n, performance.now()];
-      else if (performance.now() - still > 10_000) {
-        console.log(
-          `   (only ${n} of ${sentCount} deltas applied, ${p} pending; page errors: ${errors.join(' | ') || 'none'})`,
-        );
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const sent = c.seq - seq0;
-    const applied = await page.evaluate(
-      () => (globalThis as unknown as { __bench: { applied: number[] } }).__bench.applied,
-    );
     const oneByOne = (whole: boolean) =>
       page.evaluate(
         ([id, w]) =>
@@ -310,9 +299,6 @@ async function browserPart() {
     console.log(`3. chromium + @a2ui/lit, page on the fleet and one site (${DEVICES_PER_SITE} devices)`);
     console.log(`   first state to rendered:  ${fmt(firstRender)} ms`);
     console.log(
-      `   live stream, ${fmt(N)} events at ${RATE}/s (${fmt(sent)} deltas): arrival to the next frame median ${fmt(pct(applied, 50))} ms, p95 ${fmt(pct(applied, 95))} ms, max ${fmt(Math.max(...applied))} ms (${fmt(applied.length)} applied)`,
-    );
-    console.log(
       `   one update at a time, idle page: delta median ${fmt(pct(delta, 50), 1)} ms (p95 ${fmt(pct(delta, 95), 1)}), whole site model re-sent median ${fmt(pct(whole, 50), 1)} ms (p95 ${fmt(pct(whole, 95), 1)})`,
     );
     console.log(`   ratio whole/delta (median): ${fmt(pct(whole, 50) / pct(delta, 50), 1)}×`);
@@ -324,3 +310,254 @@ async function browserPart() {
   }
 }
 await browserPart();
+
+// ---- 4. live in chromium: 200 events/s for one site, baseline against coalescing ------------------
+// The page records, one frame after each message (or batch) is applied, every device's last seen it
+// now shows; an event is visible at the first such record for its device at its time or later.
+const LIVE_ENTRY = `
+import { basicCatalog } from '@a2ui/lit/v0_9';
+import { MessageProcessor } from '@a2ui/web_core/v0_9';
+import { mountCockpit } from './src/cockpit/mount.ts';
+const q = new URLSearchParams(location.search);
+const root = document.getElementById('root');
+const site = q.get('site');
+const order = [];
+const seen = [];
+const applyMs = [];
+let lastId = '';
+const afterFrame = (f) => requestAnimationFrame(() => setTimeout(f, 0));
+const note = (messages, at) => {
+  for (const m of messages) {
+    const u = m.updateDataModel;
+    if (!u || u.surfaceId !== site) continue;
+    const path = u.path ?? '/';
+    if (path === '/' || path === '/devices') {
+      (path === '/' ? u.value.devices : u.value).forEach((d, k) => { order[k] = d.dev_eui; seen.push([d.dev_eui, d.last_seen, at]); });
+      continue;
+    }
+    let x = /^\\/devices\\/(\\d+)\\/last_seen$/.exec(path);
+    if (x) { seen.push([order[Number(x[1])], u.value, at]); continue; }
+    x = /^\\/devices\\/(\\d+)$/.exec(path);
+    if (x) { order[Number(x[1])] = u.value.dev_eui; seen.push([u.value.dev_eui, u.value.last_seen, at]); }
+  }
+};
+window.__live = { seen, applyMs, lastId: () => lastId };
+if (q.get('mode') === 'batch') {
+  // The /cockpit page's own code: one batch per animation frame.
+  mountCockpit(root, {
+    cockpitUrl: location.origin + '/cockpit',
+    surfaces: ['fleet', site],
+    onApplied: (messages, ms) => {
+      applyMs.push(ms);
+      const id = root.dataset.lastEventId;
+      afterFrame(() => { note(messages, Date.now()); lastId = id; });
+    },
+  });
+} else {
+  // The baseline: each message applied as it arrives (the page before decision 0040).
+  const processor = new MessageProcessor([basicCatalog]);
+  processor.model.onSurfaceCreated.subscribe((surface) => {
+    const el = document.createElement('a2ui-surface');
+    el.surface = surface;
+    root.append(el);
+  });
+  const es = new EventSource('/cockpit/stream?surfaces=' + encodeURIComponent('fleet,' + site));
+  es.onmessage = (ev) => {
+    const m = JSON.parse(ev.data);
+    const t0 = performance.now();
+    processor.processMessages([m]);
+    applyMs.push(performance.now() - t0);
+    const id = ev.lastEventId;
+    afterFrame(() => { note([m], Date.now()); if (id) lastId = id; });
+  };
+}
+`;
+
+/** The i-th event of the live run, all for site 0: uplinks on each device in turn (each device about once a second), battery reports, a gateway flapping. */
+function liveEvent(i: number): CockpitEvent {
+  const time = new Date(Date.parse('2026-12-01T04:00:00Z') + i * 5).toISOString();
+  const site = siteId(0);
+  const kind = i % 20;
+  if (kind === 0) {
+    const state = Math.floor(i / 20) % 2 === 0 ? 'offline' : 'online';
+    return {
+      type: `io.fieldops.chirpstack.gateway.${state}.v1`,
+      time,
+      data: { gateway_eui: gwEui(0, (i / 20) % GATEWAYS_PER_SITE), site_id: site, state, last_seen_at: time },
+    };
+  }
+  const d = i % DEVICES_PER_SITE;
+  if (kind === 1)
+    return {
+      type: 'io.fieldops.chirpstack.device.battery_low.v1',
+      time,
+      data: { dev_eui: devEui(0, d), site_id: site, battery_level: 10 + (i % 10) },
+    };
+  return {
+    type: 'io.fieldops.chirpstack.device.uplink.v1',
+    time,
+    data: { dev_eui: devEui(0, d), site_id: site },
+  };
+}
+
+interface LiveResult {
+  events: number;
+  uplinks: number;
+  visible: number;
+  lag: number[];
+  messages: number;
+  bytes: number;
+  applyMs: number[];
+  drainedMs: number;
+}
+
+/** One live run: `seconds` of 200 events/s for site 0 into a fresh cockpit and a fresh page. */
+async function liveRun(
+  browser: import('playwright-core').Browser,
+  script: string,
+  o: { coalesceMs: number; mode: 'each' | 'batch'; seconds: number },
+): Promise<LiveResult> {
+  const c = await loaded(o.coalesceMs);
+  const listener = createCockpitListener({ cockpit: c, heartbeatMs: 60_000 });
+  const server = createServer((req, res) => {
+    if (req.url?.startsWith('/live.js'))
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    else if (req.url?.startsWith('/cockpit/')) listener(req, res);
+    else
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          '<!doctype html><meta charset="utf-8"><div id="root"></div><script type="module" src="/live.js"></script>',
+        );
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  type Live = { seen: [string, string, number][]; applyMs: number[]; lastId: () => string };
+  const live = <T>(f: (l: Live) => T) => page.evaluate(`(${f.toString()})(window.__live)`) as Promise<T>;
+  try {
+    const site0 = siteSurfaceId(siteId(0));
+    await page.goto(`${url}/?mode=${o.mode}&site=${site0}`);
+    await page.getByText('site 0 cold room sensor 199').first().waitFor({ timeout: 120_000 });
+    const [seen0, apply0] = await live((l) => [l.seen.length, l.applyMs.length]);
+    let messages = 0;
+    let sent = 0;
+    c.subscribe(({ seq, message }) => {
+      messages++;
+      sent += bytes(sse(message, seq));
+    });
+    const n = o.seconds * RATE;
+    const uplinks: { dev: string; time: string; at: number }[] = [];
+    const start = performance.now();
+    for (let i = 0; i < n; i += 10) {
+      for (let j = i; j < i + 10; j++) {
+        const e = liveEvent(j);
+        c.ingest(e);
+        if (e.type.endsWith('uplink.v1'))
+          uplinks.push({
+            dev: (e.data as { dev_eui: string }).dev_eui,
+            time: e.time as string,
+            at: Date.now(),
+          });
+      }
+      const due = start + ((i + 10) / RATE) * 1000;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+    }
+    // The last window, then until the page has applied the last message (or nothing moved for 15 s).
+    await new Promise((r) => setTimeout(r, o.coalesceMs + 50));
+    const sentAll = performance.now();
+    let last = '';
+    let still = performance.now();
+    for (;;) {
+      const id = await live((l) => l.lastId());
+      if (id === String(c.seq)) break;
+      if (id !== last) [last, still] = [id, performance.now()];
+      else if (performance.now() - still > 15_000) {
+        console.log(`   (the page stopped at message ${id} of ${c.seq})`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const drainedMs = performance.now() - sentAll;
+    const [seen, applyMs] = await live((l) => [l.seen, l.applyMs]);
+    const byDev = new Map<string, [string, number][]>();
+    for (const [dev, value, at] of seen.slice(seen0)) {
+      const list = byDev.get(dev) ?? [];
+      list.push([value, at]);
+      byDev.set(dev, list);
+    }
+    const lag: number[] = [];
+    for (const u of uplinks) {
+      const hit = byDev.get(u.dev)?.find(([value]) => value >= u.time);
+      if (hit) lag.push(hit[1] - u.at);
+    }
+    return {
+      events: n,
+      uplinks: uplinks.length,
+      visible: lag.length,
+      lag,
+      messages,
+      bytes: sent,
+      applyMs: applyMs.slice(apply0),
+      drainedMs,
+    };
+  } finally {
+    c.close();
+    await page.close();
+    listener.close();
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+async function livePart() {
+  if (!existsSync(CHROMIUM)) {
+    console.log(`4. skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+    return;
+  }
+  const { build } = await import('esbuild');
+  const { chromium } = await import('playwright-core');
+  const script =
+    (
+      await build({
+        stdin: { contents: LIVE_ENTRY, resolveDir: WEBSITE, loader: 'ts' },
+        bundle: true,
+        format: 'esm',
+        write: false,
+        minify: true,
+        target: 'es2022',
+        logLevel: 'silent',
+      })
+    ).outputFiles[0]?.text ?? '';
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+    ],
+  });
+  const seconds = Number(process.env.LIVE_SECONDS ?? 30);
+  const baselineSeconds = 5;
+  try {
+    const base = await liveRun(browser, script, { coalesceMs: 0, mode: 'each', seconds: baselineSeconds });
+    const co = await liveRun(browser, script, { coalesceMs: 100, mode: 'batch', seconds });
+    const row = (name: string, r: LiveResult, secs: number) =>
+      console.log(
+        `   ${name}: ${secs} s, ${fmt(r.events)} events; visible ${fmt(r.visible)}/${fmt(r.uplinks)} uplinks; lag p50 ${fmt(pct(r.lag, 50))} ms, p99 ${fmt(pct(r.lag, 99))} ms, max ${fmt(Math.max(...r.lag))} ms; ${fmt(r.messages / r.events, 2)} messages/event, ${fmt(r.bytes / r.events)} bytes/event; apply p50 ${fmt(pct(r.applyMs, 50), 1)} ms, p99 ${fmt(pct(r.applyMs, 99), 1)} ms (${fmt(r.applyMs.length)} applies); drained ${fmt(r.drainedMs)} ms after the last event`,
+      );
+    console.log(
+      `4. live in chromium, ${RATE} events/s for one site (${DEVICES_PER_SITE} devices) and the fleet`,
+    );
+    row('baseline (each change sent, each message applied)', base, baselineSeconds);
+    row('coalesced (100 ms window, one batch a frame)     ', co, seconds);
+    console.log(
+      `   ratios baseline/coalesced: lag p50 ${fmt(pct(base.lag, 50) / pct(co.lag, 50), 1)}×, lag p99 ${fmt(pct(base.lag, 99) / pct(co.lag, 99), 1)}×, messages/event ${fmt(base.messages / base.events / (co.messages / co.events), 1)}×, bytes/event ${fmt(base.bytes / base.events / (co.bytes / co.events), 1)}×, applies/s ${fmt(base.applyMs.length / baselineSeconds / (co.applyMs.length / seconds), 1)}×`,
+    );
+  } finally {
+    await browser.close();
+  }
+}
+await livePart();
