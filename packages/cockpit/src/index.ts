@@ -2,6 +2,7 @@
 
 // ---- sources and sinks ----
 export { type ActionOutcome, type HandleActionOptions, handleUserAction } from './actions.js';
+export { type CockpitEventHandler, type CockpitHandlerTable, cockpitHandlers } from './bus.js';
 // ---- the cockpit: state, surfaces, deltas ----
 export {
   type Cockpit,
