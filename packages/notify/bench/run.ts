@@ -3,9 +3,13 @@
 //   2. 100,000 events through route + group + dedup in memory: events/s and heap growth, for the
 //      bare stages and for the whole engine (contract validation, store writes), against a baseline
 //      of contract validation alone measured in the same process.
-//   3. the whole engine on the memory store and on PGlite, with group commit and with one transaction
-//      per event (bench/stores.ts).
-// Run with `pnpm bench` (node --expose-gc so heap figures are taken after a full collection).
+//   3. the whole engine on the memory store, on PGlite and on Postgres, with group commit and with one
+//      transaction per event (bench/stores.ts).
+//   4. restart recovery with 100,000 pending escalations on each store, and heap per pending
+//      escalation (bench/recovery.ts).
+// Run with `pnpm bench` (node --expose-gc so heap figures are taken after a full collection). Sizes for
+// a quick run: NOTIFY_BENCH_EVENTS (sections 1-3, default 100,000), NOTIFY_BENCH_PENDING (section 4,
+// default 100,000), NOTIFY_BENCH_STORE_EVENTS_PER_TX (section 3 without group commit, default 2,000).
 import os from 'node:os';
 import { buildEvent, EventSchemas } from '@fieldops/contracts/events/v1';
 import type { Channel } from '../src/channels/channel.js';
@@ -20,7 +24,9 @@ import { GroupStage } from '../src/stages/group.js';
 import { RouteTree } from '../src/stages/route.js';
 import type { TimerApi } from '../src/types.js';
 
-const N = 100_000;
+const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const N = size('NOTIFY_BENCH_EVENTS', 100_000);
+const PENDING = size('NOTIFY_BENCH_PENDING', 100_000);
 const gc = (globalThis as { gc?: () => void }).gc;
 function heap(): number {
   gc?.();
@@ -35,7 +41,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 const SITES = 500;
 const hex = (i: number) => i.toString(16).padStart(16, '0');
 const siteId = (i: number) => `site_${(i % SITES).toString(36).padStart(6, '0')}`;
-const events = Array.from({ length: N }, (_, i) =>
+const allEvents = Array.from({ length: Math.max(N, PENDING) }, (_, i) =>
   buildEvent(
     'io.fieldops.chirpstack.gateway.offline.v1',
     {
@@ -76,6 +82,8 @@ console.log('@fieldops/notify benchmarks');
 console.log(
   `node ${process.version}, gc exposed: ${gc ? 'yes' : 'no (heap figures are noisy)'}, load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores\n`,
 );
+
+const events = allEvents.slice(0, N);
 
 // ---- 2. pending escalations: one scheduler vs one setTimeout each ------------------------------
 {
@@ -127,14 +135,16 @@ function best(fn: () => number): number {
   return min;
 }
 const schema = EventSchemas['io.fieldops.chirpstack.gateway.offline.v1'];
-const baseline = rate(
-  N,
-  best(() => {
+const validationAlone = (rounds = ROUNDS) => {
+  let min = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < rounds; r++) {
     const t0 = performance.now();
-    for (const e of events) schema.safeParse(e);
-    return performance.now() - t0;
-  }),
-);
+    for (let i = 0; i < N; i++) schema.safeParse(events[i]);
+    min = Math.min(min, performance.now() - t0);
+  }
+  return rate(N, min);
+};
+const baseline = validationAlone();
 
 // ---- 1a. bare stages: adapter + route + group + dedup ------------------------------------------
 {
@@ -249,8 +259,19 @@ for (const [validate, batch] of [
 // ---- 3. the engine on a store: memory vs PGlite, group commit vs one transaction per event ------
 {
   const { benchStores } = await import('./stores.js');
-  await benchStores(config, events, baseline, {
-    grouped: Number(process.env.NOTIFY_BENCH_STORE_EVENTS ?? 20_000),
-    perEvent: Number(process.env.NOTIFY_BENCH_STORE_EVENTS_PER_TX ?? 2_000),
+  await benchStores(config, events, () => validationAlone(2), {
+    grouped: N,
+    perEvent: Math.min(N, size('NOTIFY_BENCH_STORE_EVENTS_PER_TX', 2_000)),
   });
+}
+
+// ---- 4. restart recovery with pending escalations, heap per pending escalation --------------------
+{
+  const { benchRecovery } = await import('./recovery.js');
+  const { stopBenchPostgres } = await import('./store-kinds.js');
+  try {
+    await benchRecovery(allEvents.slice(0, PENDING), heap);
+  } finally {
+    await stopBenchPostgres();
+  }
 }

@@ -59,6 +59,11 @@ export class MemoryNotifyStore implements NotifyStore {
     }
   }
 
+  /** Every document of a collection with its key, as stored (JSON text when copying; for benches). */
+  entries(collection: StoreCollection): [string, unknown][] {
+    return [...this.col(collection).entries()];
+  }
+
   /** Number of documents in a collection (for tests). */
   count(collection: StoreCollection): number {
     return this.col(collection).size;
