@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild, startPostgres, stopChild } from '@fieldops/bus/testing';
+import pg from 'pg';
 
 /** Sizes and timings of one run. */
 export interface FaultTestOptions {
@@ -72,6 +73,12 @@ export interface FaultTestReport {
   takeoverMs: number | undefined;
   /** Distinct pages first delivered after the active replica was killed (0 when all work was done before). */
   pagesAfterTakeover: number;
+  /**
+   * Work the store still held when the run ended: delivery jobs (unsent, or sent without a stored
+   * answer) and escalation levels not reached by open incidents. When pages are missing and these
+   * cover them, the pages were late, not lost.
+   */
+  pendingAtEnd: { deliveries: number; escalationLevels: number };
   seconds: number;
 }
 
@@ -80,6 +87,28 @@ const CHILD = fileURLToPath(new URL('./notify-child.ts', import.meta.url));
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+/**
+ * Work still pending in the store: delivery jobs, and for each open incident with a level due the levels
+ * of the two-level policy it has not reached yet (read from the stored JSON documents).
+ */
+async function pendingWork(url: string): Promise<FaultTestReport['pendingAtEnd']> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT
+         count(*) FILTER (WHERE collection = 'deliveries') AS deliveries,
+         coalesce(sum(2 - (value::jsonb->>'level')::int) FILTER (
+           WHERE collection = 'incidents' AND value::jsonb->>'status' = 'open' AND value::jsonb ? 'next_at'), 0) AS levels
+       FROM fieldops_notify.documents`,
+    );
+    const row = rows[0] as { deliveries: string; levels: string };
+    return { deliveries: Number(row.deliveries), escalationLevels: Number(row.levels) };
+  } finally {
+    await client.end();
+  }
 }
 
 /** Runs the fault test and reports what the pager received. */
@@ -163,6 +192,7 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
 
   let takeoverMs: number | undefined;
   let killedActiveAt = 0;
+  let pendingAtEnd = { deliveries: 0, escalationLevels: 0 };
   try {
     // Phase 1: one process, killed `kills` times at random moments over the incident stream and the
     // escalations behind it. It restarts under the same name, so it renews its own lease at once.
@@ -221,6 +251,7 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
     await sleep(Math.min(delayMs, 10_000));
     log(`replica-b: ${b.output().trim().slice(-300)}`);
     await stopChild(b.child, 'SIGTERM', 30_000);
+    pendingAtEnd = await pendingWork(pgServer.url);
   } finally {
     for (const c of children) await stopChild(c, 'SIGKILL');
     await pgServer.stop();
@@ -311,6 +342,7 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
     },
     takeoverMs,
     pagesAfterTakeover,
+    pendingAtEnd,
     seconds: Math.round((Date.now() - t0) / 1000),
   };
 }
