@@ -11,13 +11,18 @@
 //    1,000. Then `docusaurus start` on the largest site: one bundle added, timed until the dev
 //    server has it (its route, or its archive.json when it is archived), with the plugin's own
 //    line (bundles read / unchanged, ms).
-//    BENCH_KB_SCALE=1000,5000,20000 overrides (the first is the baseline); BENCH_KB_RETENTION is the
+//    BENCH_KB_SCALE=1000,5000,20000 overrides (the first is the baseline; when it comes again later,
+//    e.g. 1000,20000,1000, the baseline is the mean of its rows, so load that changes during the
+//    run weighs on both sides; the dev-server measure uses the largest N); BENCH_KB_RETENTION is the
 //    plugin's `retention` option as JSON (default: the plugin's defaults); BENCH_KB_START=0 skips
-//    the dev-server measure; BENCH_KB_START_TIMEOUT_S (default 900) bounds each of its waits.
+//    the dev-server measure; BENCH_KB_START_TIMEOUT_S (default 900) bounds each of its waits;
+//    BENCH_KB_KEEP=1 keeps each site and its output under website/.bench. Each row says the 1-minute
+//    load average at the start and end of each build (the machine's other work moves the figures).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeBundle, writeBundles, writeMarkdownDocs } from './synthetic.mts';
@@ -38,6 +43,8 @@ interface BuildResult {
   ms: number;
   peakRssMb: number | undefined;
   output?: string;
+  /** The 1-minute load average when the build started and when it ended (2 shared cores: the figures move with it). */
+  load?: [number, number];
 }
 
 const common = (title: string) => ({
@@ -122,6 +129,7 @@ async function build(siteDir: string, keepPluginCache = false): Promise<BuildRes
     ? [GNU_TIME, ['-f', 'BENCH_PEAK_KB=%M', process.execPath, ...args]]
     : [process.execPath, args];
   const started = performance.now();
+  const loadAtStart = loadavg()[0] as number;
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn(cmd, argv as string[], {
       cwd: siteDir,
@@ -148,7 +156,12 @@ async function build(siteDir: string, keepPluginCache = false): Promise<BuildRes
     await writeFile(path.join(process.env.BENCH_KB_LOG_DIR, name), output);
   }
   const kb = /BENCH_PEAK_KB=(\d+)/.exec(output)?.[1];
-  return { ms, peakRssMb: kb ? Number(kb) / 1024 : undefined, output };
+  return {
+    ms,
+    peakRssMb: kb ? Number(kb) / 1024 : undefined,
+    output,
+    load: [loadAtStart, loadavg()[0] as number],
+  };
 }
 
 const fmt = (r: BuildResult) =>
@@ -214,7 +227,8 @@ async function searchIndexBytes(outDir: string): Promise<number> {
 
 const pluginLinesOf = (output = '') => output.split('\n').filter((l) => l.includes(`[${PLUGIN_CACHE}]`));
 
-for (const n of SCALE) {
+const LARGEST = Math.max(...SCALE);
+for (const [i, n] of SCALE.entries()) {
   const site = await makeSite('scale', n);
   const cold = await build(site);
   const warm = await build(site, true);
@@ -227,9 +241,16 @@ for (const n of SCALE) {
     searchIndexBytes: await searchIndexBytes(path.join(site, 'build')),
     pluginLines: [...pluginLinesOf(cold.output), ...pluginLinesOf(warm.output)],
   });
-  console.log(`scale N=${n}: cold ${fmt(cold)}, warm ${fmt(warm)}, ${full} full pages`);
+  const loads = (r: BuildResult) => (r.load ? ` (load ${r.load.map((l) => l.toFixed(0)).join('→')})` : '');
+  console.log(
+    `scale N=${n}: cold ${fmt(cold)}${loads(cold)}, warm ${fmt(warm)}${loads(warm)}, ${full} full pages`,
+  );
   for (const l of scaleRows[scaleRows.length - 1]?.pluginLines ?? []) console.log(`  ${l.trim()}`);
-  if (n !== SCALE[SCALE.length - 1]) await rm(site, { recursive: true, force: true });
+  // BENCH_KB_KEEP=1 keeps every site and its output (to look at the built pages afterwards).
+  const keep =
+    process.env.BENCH_KB_KEEP === '1' ||
+    (n === LARGEST && process.env.BENCH_KB_START !== '0' && !SCALE.slice(i + 1).includes(n));
+  if (!keep) await rm(site, { recursive: true, force: true });
 }
 
 /** How long the dev-server measure waits for each thing (the server, the new run) before failing. */
@@ -301,17 +322,33 @@ async function measureStart(n: number): Promise<NonNullable<typeof start>> {
 }
 
 if (SCALE.length > 0 && process.env.BENCH_KB_START !== '0') {
-  start = await measureStart(SCALE[SCALE.length - 1] as number);
+  start = await measureStart(LARGEST);
 }
 
 if (scaleRows.length > 0) {
-  const base = scaleRows[0] as ScaleRow;
+  // The baseline: the first N's rows (more than one when it was built again later in the run), averaged.
+  const baseRows = scaleRows.filter((r) => r.n === scaleRows[0]?.n);
+  const mean = (pick: (r: ScaleRow) => number | undefined) => {
+    const values = baseRows.map(pick);
+    return values.every((v) => v !== undefined)
+      ? (values as number[]).reduce((a, b) => a + b, 0) / values.length
+      : undefined;
+  };
+  const base = {
+    n: baseRows[0]?.n as number,
+    cold: { ms: mean((r) => r.cold.ms) as number, peakRssMb: mean((r) => r.cold.peakRssMb) },
+    warm: { ms: mean((r) => r.warm.ms) as number, peakRssMb: mean((r) => r.warm.peakRssMb) },
+  };
+  if (baseRows.length > 1)
+    console.log(
+      `\nbaseline: mean of ${baseRows.length} builds of ${base.n} runs (warm ${baseRows.map((r) => `${(r.warm.ms / 1000).toFixed(1)} s ${r.warm.peakRssMb?.toFixed(0)} MB`).join(', ')})`,
+    );
   const ratio = (a: number | undefined, b: number | undefined) => (a && b ? (a / b).toFixed(2) : '?');
   console.log(
     `\nKB at scale (docusaurus build with the local search plugin; retention ${RETENTION ? JSON.stringify(RETENTION) : 'defaults'}; cold = no caches, warm = the plugin's validation cache kept, other caches and output removed)`,
   );
   console.log(
-    '     N | cold time | cold RSS | warm time | warm RSS | warm time ratio | warm memory ratio | cold time ratio | cold memory ratio | full pages | search index',
+    '     N | cold time | cold RSS | warm time | warm RSS | warm time ratio | warm memory ratio | cold time ratio | cold memory ratio | full pages | search index | load (cold; warm)',
   );
   for (const r of scaleRows) {
     console.log(
@@ -327,10 +364,11 @@ if (scaleRows.length > 0) {
         ratio(r.cold.peakRssMb, base.cold.peakRssMb).padStart(17),
         String(r.fullPages).padStart(10),
         `${(r.searchIndexBytes / 1e6).toFixed(2)} MB`,
+        [r.cold, r.warm].map((b) => b.load?.map((l) => l.toFixed(0)).join('→') ?? '?').join('; '),
       ].join(' | '),
     );
   }
-  const last = scaleRows[scaleRows.length - 1] as ScaleRow;
+  const last = scaleRows.find((r) => r.n === LARGEST) as ScaleRow;
   const t = last.warm.ms / base.warm.ms;
   const m =
     last.warm.peakRssMb && base.warm.peakRssMb ? last.warm.peakRssMb / base.warm.peakRssMb : Number.NaN;
