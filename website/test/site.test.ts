@@ -26,7 +26,7 @@ beforeAll(async () => {
   outDir = await mkdtemp(path.join(tmpdir(), 'fieldops-website-'));
   await buildSite(outDir, { testFixtures: true });
   server = await serveStatic(outDir);
-}, 240_000);
+}, 600_000);
 
 afterAll(async () => {
   await server?.close();
@@ -66,15 +66,43 @@ describe('the built KB', () => {
 
   it('lists archived runs (id, title, status) on an indexed page, and publishes their files', async () => {
     const index = await readFile(path.join(outDir, 'search-index.json'), 'utf8');
-    expect(index).toContain('/test-archive/long-logs');
+    expect(index).toContain('/test-archive/long-logs/archived');
     const list = await readFile(path.join(outDir, 'test-archive/long-logs/index.html'), 'utf8');
     expect(list).toContain('run_01jelonglonglonglonglong00');
     const files = path.join(outDir, 'test-archive/long-logs/2026-11-26/run_01jelonglonglonglonglong00/files');
-    expect((await readdir(files)).sort()).toEqual(['archive.json', 'logs', 'run.json']);
+    expect((await readdir(files)).sort()).toEqual(['archive.json', 'logs']);
     // No page of its own: the run is not pre-rendered, so its log lines are not in the index.
     await expect(readFile(path.join(files, '..', 'index.html'), 'utf8').catch(() => 'absent')).resolves.toBe(
       'absent',
     );
+  });
+
+  it('indexes an archived run once, by id, title and status, on its archived-runs index, and not its logs', async () => {
+    // search-index.json: one { documents, index } per kind (titles, headings, descriptions,
+    // keywords, contents); each document has its text `t` and its page `u`.
+    const kinds = JSON.parse(await readFile(path.join(outDir, 'search-index.json'), 'utf8')) as {
+      documents: { t: string; u: string }[];
+    }[];
+    const docs = kinds.flatMap((k) => k.documents);
+    const id = 'run_01jeb3n5p7r9t1v3x5z7b9d1f3';
+    // test-archive-kb: the site's own KB with every run archived.
+    const archived = docs.filter((d) => d.u.startsWith('/test-archive-kb/'));
+    const hits = archived.filter((d) => d.t.includes(id));
+    expect(hits.map((d) => d.u)).toEqual(['/test-archive-kb/bkk-cold-chain/archived']);
+    expect(hits[0]!.t).toMatch(/failed Upgrade ChirpStack at BKK warehouse 3\b/);
+    // Its health log and postmortem are on the full page of the same run (/runs/…), never here.
+    expect(docs.some((d) => d.u.startsWith('/runs/') && d.t.includes('no reply within 5000 ms'))).toBe(true);
+    expect(archived.filter((d) => /no reply within|udp 10\.20\.3\.11|misconfiguration/.test(d.t))).toEqual(
+      [],
+    );
+    // The run list pages (rows with deployment, times, duration) are left out of the index.
+    for (const list of [
+      '/test-archive-kb/bkk-cold-chain',
+      '/runs/bkk-cold-chain',
+      '/test-archive/long-logs',
+    ]) {
+      expect(docs.filter((d) => d.u === list)).toEqual([]);
+    }
   });
 
   it('serves the hostile bundle with its payloads escaped in the HTML', async () => {
@@ -239,6 +267,22 @@ describe.runIf(browser.run)('in chromium', () => {
       await hit.waitFor({ timeout: 15_000 });
       await shot(name);
     }
+  });
+
+  it('finds an archived run by its id and title with the local search, on its archived-runs index', async () => {
+    for (const query of ['run_01jeb3n5p7r9t1v3x5z7b9d1f3', 'Upgrade ChirpStack BKK warehouse']) {
+      await open(`/search?q=${encodeURIComponent(query)}`);
+      const hit = page.locator('article a[href$="/test-archive-kb/bkk-cold-chain/archived"]').first();
+      await hit.waitFor({ timeout: 15_000 });
+    }
+    await page.locator('article a[href$="/test-archive-kb/bkk-cold-chain/archived"]').first().click();
+    const row = page.locator('[data-testid="archived-index-row"]', {
+      hasText: 'run_01jeb3n5p7r9t1v3x5z7b9d1f3',
+    });
+    await expect(row.getAttribute('data-status')).resolves.toBe('failed');
+    await row.locator('a').click();
+    await page.locator('[data-testid="run-page"][data-archived="true"]').waitFor({ timeout: 15_000 });
+    await shot('search-archived-run');
   });
 
   it('opens an archived run from the list: timeline, steps, logs and postmortem from its files', async () => {

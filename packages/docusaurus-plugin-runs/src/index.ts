@@ -19,6 +19,7 @@ export type { RunPaths } from './paths.js';
 export { buildRunPaths } from './paths.js';
 // ---- the plugin ----
 export { default } from './plugin.js';
+export { ARCHIVED_INDEX_PAGE_SIZE, buildArchivedIndexPages } from './props/archived-index.js';
 export { buildArchivedRunPage, parseArchivedRunParam, parseLogText } from './props/archived-run-page.js';
 // ---- rendering helpers ----
 export { ANSI_PALETTE, parseAnsi, xterm256 } from './render/ansi.js';
@@ -33,6 +34,7 @@ export { getSwizzleConfig } from './swizzle.js';
 // ---- types shared with the theme ----
 export type {
   AnsiSegment,
+  ArchivedIndexData,
   ArchivedRunData,
   ArchiveRouteData,
   ArtifactView,

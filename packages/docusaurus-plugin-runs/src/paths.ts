@@ -13,6 +13,8 @@ export interface RunPaths {
   archiveRoute: () => string;
   /** The archive view of one run. */
   archived: (project: string, date: string, runId: string) => string;
+  /** Page `n` of a project's archived-runs index (id, title and status of each archived run; the page search indexes). */
+  archivedIndex: (project: string, n: number) => string;
   /** The path of a URL inside the build output directory (the URL without the base URL). */
   outputPath: (permalink: string) => string;
 }
@@ -29,6 +31,8 @@ export function buildRunPaths(baseUrl: string, routeBasePath: string): RunPaths 
     archiveRoute: () => normalizeUrl([baseUrl, routeBasePath, '_archive']),
     archived: (project, date, runId) =>
       `${normalizeUrl([baseUrl, routeBasePath, '_archive'])}?run=${project}/${date}/${runId}`,
+    archivedIndex: (project, n) =>
+      normalizeUrl([baseUrl, routeBasePath, project, 'archived', ...(n === 1 ? [] : [String(n)])]),
     outputPath: (permalink) =>
       permalink.startsWith(baseUrl) ? permalink.slice(baseUrl.length) : permalink.replace(/^\//, ''),
   };

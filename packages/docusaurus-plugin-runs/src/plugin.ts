@@ -62,7 +62,7 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
       files = routes.files.filter((f) => !same(f));
       writes = routes.writes.filter((w) => !same(w));
     }
-    // archive.json goes next to its run.json: the directories the links made serve the writes.
+    // archive.json goes next to its logs folder: the directories the links made serve the writes.
     const made: MadeDirs = new Map();
     const copied = await copyBundleFiles(files, outDir, 16, made);
     const written = await writeOutputFiles(writes, outDir, 16, made);

@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { PluginOptions } from './options.js';
+import { readRunRecord } from './output/read-run-record.js';
 import type { RunPaths } from './paths.js';
+import { buildArchivedIndexPages } from './props/archived-index.js';
 import { buildProjectsIndexData, buildRunListPages, groupByProject } from './props/index-data.js';
 import { buildLogPages } from './props/log-pages.js';
 import { buildRunSummary, compareRunsNewestFirst } from './props/run-summary.js';
 import { buildSnapshotViews } from './props/snapshot-views.js';
 import { isSafeAbsoluteUrl } from './render/safe-href.js';
 import type {
+  ArchivedIndexData,
   ArchivedRunData,
   ArchiveRouteData,
   ArtifactView,
@@ -16,6 +19,7 @@ import type {
   ProjectsIndexData,
   RunListData,
   RunPageData,
+  RunRecord,
   RunSummary,
   RunsContent,
 } from './types.js';
@@ -27,6 +31,7 @@ export const RUN_COMPONENTS = {
   run: '@theme/RunPage',
   logPage: '@theme/RunLogPage',
   archive: '@theme/RunArchivePage',
+  archivedIndex: '@theme/RunsArchivedIndexPage',
 } as const;
 
 /** One route to add: its path, component and the data module (`createData` file name and content). */
@@ -34,7 +39,13 @@ export interface RouteSpec {
   path: string;
   component: string;
   dataName: string;
-  data: ProjectsIndexData | RunListData | RunPageData | LogRoutePageData | ArchiveRouteData;
+  data:
+    | ProjectsIndexData
+    | RunListData
+    | RunPageData
+    | LogRoutePageData
+    | ArchiveRouteData
+    | ArchivedIndexData;
 }
 
 /** A file of a bundle copied next to the built pages (raw logs and artifacts). */
@@ -64,7 +75,7 @@ export interface FileWrite {
   /** Relative to the build output directory. */
   to: string;
   /** The text, or a function making it when the file is written (so thousands are never in memory at once). */
-  content: string | (() => string);
+  content: string | (() => string | Promise<string>);
   /** Changes when the content may have (see `FileCopy.fingerprint`). */
   fingerprint?: string;
 }
@@ -140,11 +151,22 @@ export function buildRoutes(
   for (const [project, list] of summaries) {
     const pageLink = (n: number) => (n === 1 ? paths.project(project) : paths.listPage(project, n));
     const pages = buildRunListPages(project, list, paths.projects(), perPage, pageLink);
+    const archivedLink = (n: number) => paths.archivedIndex(project, n);
+    const archivedPages = buildArchivedIndexPages(project, list, pageLink(1), archivedLink);
     pages.forEach((data, i) => {
+      if (archivedPages.length > 0) data.archivedIndex = archivedLink(1);
       routes.push({
         path: pageLink(i + 1),
         component: RUN_COMPONENTS.list,
         dataName: i === 0 ? `project-${project}.json` : `project-${project}-page-${i + 1}.json`,
+        data,
+      });
+    });
+    archivedPages.forEach((data, i) => {
+      routes.push({
+        path: archivedLink(i + 1),
+        component: RUN_COMPONENTS.archivedIndex,
+        dataName: `archived-${project}-${i + 1}.json`,
         data,
       });
     });
@@ -193,10 +215,13 @@ export function buildRoutes(
       writes.push({
         to: paths.outputPath(paths.file(permalink, 'archive.json')),
         fingerprint: `${deploymentFingerprint.get(r.run.deployment_id)}|${JSON.stringify(summary)}`,
-        content: () => {
+        // The run record (timeline, steps) is read from run.json when the file is written: an
+        // archived run keeps only its list row in memory, and run.json is not published on its own.
+        content: async () => {
           const earlier = deploymentRuns.slice(0, position);
+          const run = await readRunRecord(path.join(r.dir, 'run.json'), id);
           return JSON.stringify(
-            buildArchivedRunData(r, { ...published, summary, permalink, earlier, prev, artifacts }),
+            buildArchivedRunData(r, { ...published, run, summary, permalink, earlier, prev, artifacts }),
           );
         },
       });
@@ -241,17 +266,8 @@ export function buildRoutes(
   }
   return { routes, files, writes };
 
-  // The raw files an archived run's view fetches: run.json and its logs.
-  function publishArchivedFiles(
-    r: LoadedRun,
-    permalink: string,
-  ): { runHref: string; logs: ArchivedRunData['logs'] } {
-    const runHref = paths.file(permalink, 'run.json');
-    files.push({
-      from: path.join(r.dir, 'run.json'),
-      to: paths.outputPath(runHref),
-      fingerprint: `${objectId(r)}`,
-    });
+  // The raw files an archived run's view fetches besides its archive.json: its logs.
+  function publishArchivedFiles(r: LoadedRun, permalink: string): { logs: ArchivedRunData['logs'] } {
     const logs = r.logs.map((log) => {
       const rawHref = paths.file(permalink, log.path);
       files.push({
@@ -268,7 +284,7 @@ export function buildRoutes(
       if (log.step_id !== undefined) view.step_id = log.step_id;
       return view;
     });
-    return { runHref, logs };
+    return { logs };
   }
 
   function buildArchivedRunData(
@@ -276,7 +292,7 @@ export function buildRoutes(
     at: {
       summary: RunSummary;
       permalink: string;
-      runHref: string;
+      run: RunRecord;
       logs: ArchivedRunData['logs'];
       earlier: LoadedRun[];
       prev: LoadedRun | undefined;
@@ -286,7 +302,7 @@ export function buildRoutes(
     const data: ArchivedRunData = {
       summary: at.summary,
       projectPermalink: paths.project(r.project),
-      runHref: at.runHref,
+      run: at.run,
       logs: at.logs,
       snapshots: buildSnapshotViews(r, at.earlier, permalinkOf),
       artifacts: at.artifacts,

@@ -20,6 +20,9 @@ export function getSwizzleConfig(): SwizzleConfig {
       RunArchivePage: page('An archived run, loaded from its static files in the browser'),
       RunPage: page('The page of one run'),
       RunsListPage: page("A project's runs by date, with a status filter"),
+      RunsArchivedIndexPage: page(
+        "A project's archived runs: id, title and status (the page search indexes)",
+      ),
       RunsProjectsPage: page('The projects index'),
       RunLogPage: page('Pages 2+ of a long log'),
     },

@@ -96,3 +96,12 @@ declare module '@theme/RunArchivePage' {
   }
   export default function RunArchivePage(props: Props): ReactNode;
 }
+
+declare module '@theme/RunsArchivedIndexPage' {
+  import type { ArchivedIndexData } from '@fieldops/docusaurus-plugin-runs';
+  import type { ReactNode } from 'react';
+  export interface Props {
+    readonly page: ArchivedIndexData;
+  }
+  export default function RunsArchivedIndexPage(props: Props): ReactNode;
+}

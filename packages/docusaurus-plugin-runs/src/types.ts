@@ -152,6 +152,22 @@ export interface RunListData {
   total: number;
   /** This page among the project's list pages. */
   pagination: { page: number; pageCount: number; first: string; last: string; prev?: string; next?: string };
+  /** Page 1 of the project's archived-runs index, when it has archived runs. */
+  archivedIndex?: string;
+}
+
+/**
+ * Props data of one page of a project's archived-runs index: each archived run's id, title and
+ * status, and nothing else, so the local search indexes archived runs once and cheaply.
+ */
+export interface ArchivedIndexData {
+  project: string;
+  /** The project's run list (page 1). */
+  projectPermalink: string;
+  runs: { id: string; title?: string; status: RunStatus; permalink: string }[];
+  /** Archived runs of the project on all pages. */
+  total: number;
+  pagination: { page: number; pageCount: number; prev?: string; next?: string };
 }
 
 /** Data of the archive view route (one per plugin instance). */
@@ -163,12 +179,12 @@ export interface ArchiveRouteData {
   maxLogLines: number;
 }
 
-/** `files/archive.json` of an archived run: what the build knows beyond run.json and the raw logs. */
+/** `files/archive.json` of an archived run: everything its view shows but the raw logs (fetched beside it). */
 export interface ArchivedRunData {
   summary: RunSummary;
   projectPermalink: string;
-  /** URL of the copied run.json. */
-  runHref: string;
+  /** The run record of the bundle's run.json (one file per archived run instead of two). */
+  run: RunRecord;
   logs: { path: string; slug: string; step_id?: string; rawHref: string; totalLines: number }[];
   /** Redacted snapshots with their diff to the previous run (the raw snapshot files are not published). */
   snapshots: SnapshotView[];

@@ -1,8 +1,10 @@
-import { cp, readFile } from 'node:fs/promises';
+import { cp, readFile, rename, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  type ArchivedIndexData,
   type ArchivedRunData,
+  buildArchivedIndexPages,
   buildArchivedRunPage,
   buildRoutes,
   buildRunPaths,
@@ -119,6 +121,7 @@ describe('archived runs', () => {
       '/kb/runs',
       '/kb/runs/bkk-cold-chain',
       '/kb/runs/bkk-cold-chain/page/2',
+      '/kb/runs/bkk-cold-chain/archived',
       '/kb/runs/_archive',
       `/kb/runs/bkk-cold-chain/2026-11-25/${RUN_IDS.fixed}`,
     ]);
@@ -140,15 +143,81 @@ describe('archived runs', () => {
       `runs/bkk-cold-chain/2026-11-20/${RUN_IDS.success}/files/archive.json`,
       `runs/bkk-cold-chain/2026-11-24/${RUN_IDS.failed}/files/archive.json`,
     ]);
-    expect(files.map((f) => f.to)).toContain(
+    // run.json is not published on its own: its run record is in archive.json (one file less per run).
+    expect(files.map((f) => f.to)).not.toContain(
       `runs/bkk-cold-chain/2026-11-24/${RUN_IDS.failed}/files/run.json`,
     );
     expect(files.map((f) => f.to)).toContain(
       `runs/bkk-cold-chain/2026-11-24/${RUN_IDS.failed}/files/logs/health.ndjson`,
     );
     // The kept run's snapshot diff links to its archived previous run through the archive view.
-    const fixed = routes[4]!.data as RunPageData;
+    const fixed = routes[5]!.data as RunPageData;
     expect(fixed.previousRun?.permalink).toBe(failedRow.permalink);
+  });
+
+  it('are listed once, by id, title and status only, on the archived-runs index that search indexes', async () => {
+    const content = await loadRuns(
+      { ...OPTIONS, path: 'kb-valid', retention: onlyNewest },
+      { siteDir: FIXTURES },
+    );
+    const { routes } = buildRoutes(content, { title: 'Runs', logPageSize: 500, runsPerPage: 2 }, paths);
+    const index = routes.filter((r) => r.component === '@theme/RunsArchivedIndexPage');
+    expect(index.map((r) => r.path)).toEqual(['/kb/runs/bkk-cold-chain/archived']);
+    const data = index[0]!.data as ArchivedIndexData;
+    expect(data.total).toBe(2);
+    expect(data.runs).toEqual([
+      {
+        id: RUN_IDS.failed,
+        title: expect.any(String),
+        status: 'failed',
+        permalink: `/kb/runs/_archive?run=bkk-cold-chain/2026-11-24/${RUN_IDS.failed}`,
+      },
+      {
+        id: RUN_IDS.success,
+        title: expect.any(String),
+        status: 'succeeded',
+        permalink: `/kb/runs/_archive?run=bkk-cold-chain/2026-11-20/${RUN_IDS.success}`,
+      },
+    ]);
+    // Every list page links to it (they are not indexed themselves: their rows carry much more).
+    for (const list of routes.filter((r) => r.component === '@theme/RunsListPage')) {
+      expect((list.data as RunListData).archivedIndex).toBe('/kb/runs/bkk-cold-chain/archived');
+    }
+    // With no archived run there is no archived-runs index.
+    const all = await loadRuns({ ...OPTIONS, path: 'kb-valid' }, { siteDir: FIXTURES });
+    const none = buildRoutes(all, { title: 'Runs', logPageSize: 500 }, paths).routes;
+    expect(none.some((r) => r.component === '@theme/RunsArchivedIndexPage')).toBe(false);
+  });
+
+  it('page their archived-runs index with links between pages', () => {
+    const summary = (i: number) => ({
+      id: `run_${i}`,
+      project: 'p',
+      date: '2026-11-01',
+      status: 'succeeded' as const,
+      deployment_id: 'dep_1',
+      has_postmortem: false,
+      permalink: `/r/${i}`,
+      ...(i % 2 ? { archived: true as const } : {}),
+    });
+    const pages = buildArchivedIndexPages(
+      'p',
+      Array.from({ length: 10 }, (_, i) => summary(i)),
+      '/runs/p',
+      (n) => `/runs/p/archived/${n}`,
+      2,
+    );
+    expect(pages.map((p) => p.runs.map((r) => r.id))).toEqual([
+      ['run_1', 'run_3'],
+      ['run_5', 'run_7'],
+      ['run_9'],
+    ]);
+    expect(pages.map((p) => p.pagination)).toEqual([
+      { page: 1, pageCount: 3, next: '/runs/p/archived/2' },
+      { page: 2, pageCount: 3, prev: '/runs/p/archived/1', next: '/runs/p/archived/3' },
+      { page: 3, pageCount: 3, prev: '/runs/p/archived/2' },
+    ]);
+    expect(pages.every((p) => p.total === 5)).toBe(true);
   });
 
   it('render in the browser with the same data a full page has', async () => {
@@ -163,12 +232,11 @@ describe('archived runs', () => {
       .data as RunPageData;
     const write = writes.find((w) => w.to.includes(RUN_IDS.failed))!;
     const archive = JSON.parse(
-      typeof write.content === 'string' ? write.content : write.content(),
+      typeof write.content === 'string' ? write.content : await write.content(),
     ) as ArchivedRunData;
     const fileOf = (href: string) => files.find((f) => `/kb/${f.to}` === href)!.from;
-    const run = JSON.parse(await readFile(fileOf(archive.runHref), 'utf8')).run;
     const logs = await Promise.all(archive.logs.map((l) => readFile(fileOf(l.rawHref), 'utf8')));
-    const page = buildArchivedRunPage(archive, run, logs, 500);
+    const page = buildArchivedRunPage(archive, logs, 500);
     expect(page.run).toEqual(full.run);
     expect(page.logs.map((l) => l.lines)).toEqual(full.logs.map((l) => l.lines));
     expect(page.postmortem).toEqual(full.postmortem);
@@ -178,6 +246,27 @@ describe('archived runs', () => {
       archived: true,
       permalink: expect.stringContaining('_archive?run='),
     });
+  });
+
+  it('refuse to publish an archive.json when run.json was swapped for a link or another run after loading', async () => {
+    const site = await copyFixture();
+    const content = await loadRuns({ ...OPTIONS, path: 'kb', retention: onlyNewest }, { siteDir: site });
+    const { writes } = buildRoutes(content, { title: 'Runs', logPageSize: 500 }, paths);
+    const make = (id: string) => {
+      const w = writes.find((x) => x.to.includes(id))!;
+      return typeof w.content === 'string' ? Promise.resolve(w.content) : Promise.resolve(w.content());
+    };
+    const dir = (id: string) => content.runs.find((r) => r.run.automation_run_id === id)!.dir;
+    // Another run's record put in its place.
+    await cp(path.join(dir(RUN_IDS.success), 'run.json'), path.join(dir(RUN_IDS.failed), 'run.json'));
+    await expect(make(RUN_IDS.failed)).rejects.toThrow(
+      `${path.join(dir(RUN_IDS.failed), 'run.json')}: kb.v1.RunBundle: run.automation_run_id: not ${RUN_IDS.failed}`,
+    );
+    // A symbolic link to a file outside the bundle.
+    const file = path.join(dir(RUN_IDS.success), 'run.json');
+    await rename(file, path.join(site, 'outside.json'));
+    await symlink(path.join(site, 'outside.json'), file);
+    await expect(make(RUN_IDS.success)).rejects.toThrow(/run\.json: is a symbolic link/);
   });
 
   it('keep in memory only what their list row needs of the run record (run.json has the rest)', async () => {

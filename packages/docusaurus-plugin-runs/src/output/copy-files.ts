@@ -161,7 +161,7 @@ export async function writeOutputFiles(
   rootedAt(root, made);
   await mapConcurrent(writes, limit, async (w) => {
     const to = path.join(root, w.to);
-    const content = typeof w.content === 'function' ? w.content() : w.content;
+    const content = typeof w.content === 'function' ? await w.content() : w.content;
     await ensureDir(path.dirname(to), made);
     await writeFile(to, content);
     written++;

@@ -1,5 +1,5 @@
 import { parseAnsi } from '../render/ansi.js';
-import type { ArchivedRunData, LogLine, LogPageData, RunPageData, RunRecord } from '../types.js';
+import type { ArchivedRunData, LogLine, LogPageData, RunPageData } from '../types.js';
 
 const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
 const STREAMS = new Set(['stdout', 'stderr', 'runner']);
@@ -35,13 +35,12 @@ export function parseLogText(text: string, keep: number): { lines: LogLine[]; to
 }
 
 /**
- * The props of a run page for an archived run, from its `archive.json`, the run record of its
- * `run.json` and the text of its logs (in `archive.logs` order). Logs show their first `logPageSize`
- * lines; the rest are counted and linked as the raw file.
+ * The props of a run page for an archived run, from its `archive.json` (with the run record) and the
+ * text of its logs (in `archive.logs` order). Logs show their first `logPageSize` lines; the rest are
+ * counted and linked as the raw file.
  */
 export function buildArchivedRunPage(
   archive: ArchivedRunData,
-  run: RunRecord,
   logTexts: readonly string[],
   logPageSize: number,
 ): RunPageData {
@@ -63,7 +62,7 @@ export function buildArchivedRunPage(
   });
   const page: RunPageData = {
     summary: archive.summary,
-    run,
+    run: archive.run,
     projectPermalink: archive.projectPermalink,
     logs,
     snapshots: archive.snapshots,

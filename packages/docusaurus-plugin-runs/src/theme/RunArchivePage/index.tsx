@@ -1,10 +1,5 @@
 import Link from '@docusaurus/Link';
-import type {
-  ArchivedRunData,
-  ArchiveRouteData,
-  RunPageData,
-  RunRecord,
-} from '@fieldops/docusaurus-plugin-runs';
+import type { ArchivedRunData, ArchiveRouteData, RunPageData } from '@fieldops/docusaurus-plugin-runs';
 import { buildArchivedRunPage, parseArchivedRunParam } from '@fieldops/docusaurus-plugin-runs/browser';
 import Layout from '@theme/Layout';
 import RunView from '@theme/RunView';
@@ -23,17 +18,14 @@ async function fetchOk(url: string): Promise<Response> {
   return res;
 }
 
-/** Loads an archived run's static files (`archive.json`, `run.json`, the raw logs) for `?run=…`. */
+/** Loads an archived run's static files (`archive.json` with its run record, the raw logs) for `?run=…`. */
 async function loadArchivedRun(route: ArchiveRouteData, search: string): Promise<RunPageData> {
   const at = parseArchivedRunParam(new URLSearchParams(search).get('run'));
   if (!at) throw new Error('no such run: the address needs ?run=<project>/<date>/<run id>');
   const base = `${route.runsBase}/${at.project}/${at.date}/${at.id}/files`;
   const archive = (await (await fetchOk(`${base}/archive.json`)).json()) as ArchivedRunData;
-  const [bundle, ...logTexts] = await Promise.all([
-    fetchOk(archive.runHref).then((r) => r.json() as Promise<{ run: RunRecord }>),
-    ...archive.logs.map((log) => fetchOk(log.rawHref).then((r) => r.text())),
-  ]);
-  return buildArchivedRunPage(archive, bundle.run, logTexts, route.logPageSize);
+  const logTexts = await Promise.all(archive.logs.map((log) => fetchOk(log.rawHref).then((r) => r.text())));
+  return buildArchivedRunPage(archive, logTexts, route.logPageSize);
 }
 
 /**

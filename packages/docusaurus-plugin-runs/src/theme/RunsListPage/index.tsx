@@ -1,3 +1,4 @@
+import Head from '@docusaurus/Head';
 import Link from '@docusaurus/Link';
 import type { RunListData, RunStatus } from '@fieldops/docusaurus-plugin-runs';
 import Layout from '@theme/Layout';
@@ -11,7 +12,11 @@ export interface Props {
   readonly page: RunListData;
 }
 
-/** One page of a project's runs by date (full pages and archived runs), a status filter and page links. */
+/**
+ * One page of a project's runs by date (full pages and archived runs), a status filter and page links.
+ * Not indexed by search (`robots: noindex`): runs are found through their own pages, archived runs
+ * through the archived-runs index, whose rows hold only id, title and status.
+ */
 export default function RunsListPage({ page }: Props): ReactNode {
   const [filter, setFilter] = useState<RunStatus | 'all'>('all');
   const { pagination } = page;
@@ -24,9 +29,18 @@ export default function RunsListPage({ page }: Props): ReactNode {
     ) : null;
   return (
     <Layout title={`Runs · ${page.project}`} description={`Automation runs of ${page.project}`}>
+      <Head>
+        <meta name="robots" content="noindex" />
+      </Head>
       <main className="container margin-vert--lg" data-testid="run-list">
         <nav className={styles.crumbs}>
           <Link to={page.projectsPermalink}>All projects</Link>
+          {page.archivedIndex ? (
+            <>
+              {' · '}
+              <Link to={page.archivedIndex}>Archived runs (id, title, status)</Link>
+            </>
+          ) : null}
         </nav>
         <h1>{page.project}</h1>
         <p>{page.total} runs</p>
