@@ -1,5 +1,6 @@
-// @fieldops/core: the basics shared by every fieldops package. Imports nothing of ours and nothing
-// from npm; each export below is one small module.
+// @fieldops/core: the basics shared by every fieldops package. This root entry imports nothing of ours
+// and nothing from npm; each export below is one small module. The secrets live in
+// `@fieldops/core/secrets` (it imports @fieldops/contracts).
 
 // Time
 export { type Clock, systemClock, toClock } from './clock.js';

@@ -1,4 +1,5 @@
 import type { DeliveryReceipt } from '@fieldops/contracts/notify/v1';
+import { createEnvProvider, createSecretResolver } from '@fieldops/core/secrets';
 import { HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createNotifyEngine } from '../src/engine.js';
@@ -117,5 +118,26 @@ describe('secrets never leak (canary)', () => {
     );
     expect(await vault.resolve('env:PRESENT', 'f')).toBe('value-canary-77');
     expect(vault.redact('x value-canary-77 y')).toBe('x [redacted] y');
+  });
+  it("redacts a secret's encoded forms: the vault is core's redactor (one secrets implementation)", async () => {
+    const value = 'canary-encoded-0a1b2c3d';
+    const vault = new SecretVault(createDefaultSecretResolver({ WA_TOKEN: value }));
+    await vault.resolve('env:WA_TOKEN', 'channels.whatsapp.token');
+    const b64 = Buffer.from(value).toString('base64');
+    const hex = Buffer.from(value).toString('hex');
+    expect(vault.redact(`Basic ${b64} / ${hex}`)).toBe('Basic [redacted] / [redacted]');
+  });
+
+  it('takes a @fieldops/core/secrets resolver and shares its redactor', async () => {
+    const resolver = createSecretResolver({
+      providers: [createEnvProvider({ env: { SLACK: CANARY.slack } })],
+    });
+    const vault = new SecretVault(resolver);
+    expect(await vault.resolve('env:SLACK', 'channels.slack.webhooks.ops')).toBe(CANARY.slack);
+    expect(vault.redactor).toBe(resolver.redactor);
+    expect(resolver.redactor.redactString(`posted to ${CANARY.slack}`)).toBe('posted to [redacted]');
+    await expect(vault.resolve('env:ABSENT', 'channels.email.auth.pass')).rejects.toThrow(
+      /secret env:ABSENT is not set/,
+    );
   });
 });

@@ -1,5 +1,4 @@
-import type { Redactor } from '../secrets/redactor.js';
-import type { StreamRedactor } from '../secrets/stream-redactor.js';
+import type { Redactor, StreamRedactor } from '@fieldops/core/secrets';
 import type { RunRecorder } from './kb/run-recorder.js';
 import type { Logger } from './logger.js';
 import type { StepLog } from './types.js';

@@ -2,7 +2,7 @@ import type { IdGenerator } from '@fieldops/contracts';
 import type * as automation from '@fieldops/contracts/automation/v1';
 import type * as kb from '@fieldops/contracts/kb/v1';
 import type { Clock, Tracer } from '@fieldops/core';
-import type { Redactor } from '../secrets/redactor.js';
+import type { Redactor } from '@fieldops/core/secrets';
 import type { Logger } from './logger.js';
 import type { Sleep } from './retry.js';
 import type { ActionHandlers, AutomationRegistry, EventSink, SecretSource } from './types.js';

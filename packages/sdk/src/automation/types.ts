@@ -1,6 +1,6 @@
 import type * as automation from '@fieldops/contracts/automation/v1';
 import type * as registry from '@fieldops/contracts/registry/v1';
-import type { Secret } from '../secrets/secret.js';
+import type { Secret } from '@fieldops/core/secrets';
 import type { ArtifactInput, SnapshotInput } from './kb/run-recorder.js';
 import type { Sleep } from './retry.js';
 

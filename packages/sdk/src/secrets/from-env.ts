@@ -1,12 +1,15 @@
-import type { SecretProvider } from './provider.js';
-import { createEnvProvider } from './providers/env.js';
+import {
+  createEnvProvider,
+  createFileProvider,
+  createSecretResolver,
+  type Redactor,
+  Secret,
+  type SecretProvider,
+  type SecretResolver,
+} from '@fieldops/core/secrets';
 import { createEnvFileProvider } from './providers/env-file.js';
-import { createFileProvider } from './providers/file.js';
 import { createOnePasswordConnectProvider } from './providers/onepassword.js';
 import { createVaultProvider } from './providers/vault.js';
-import type { Redactor } from './redactor.js';
-import { createSecretResolver, type SecretResolver } from './resolver.js';
-import { Secret } from './secret.js';
 
 /** Options of {@link createSecretResolverFromEnv}. */
 export interface SecretResolverFromEnvOptions {

@@ -95,7 +95,7 @@ describe('1Password Connect as its API reference documents it', () => {
     expect(error).toMatchObject({
       code: 'secret_provider_failed',
       message:
-        '@fieldops/sdk/secrets: 1password connect has 2 items titled "proxmox-bkk-01" for op://ops/proxmox-bkk-01/token: use the item id',
+        '@fieldops/core/secrets: 1password connect has 2 items titled "proxmox-bkk-01" for op://ops/proxmox-bkk-01/token: use the item id',
     });
     expect(String(error)).not.toContain('token"');
     // The item id still picks one of them.

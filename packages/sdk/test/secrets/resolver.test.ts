@@ -173,7 +173,7 @@ describe('createSecretResolver', () => {
     expect(error).toBeInstanceOf(SecretError);
     expect(error).toMatchObject({ code: 'secret_provider_failed', status: 403 });
     expect((error as Error).message).toBe(
-      '@fieldops/sdk/secrets: vault answered 403 for vault:kv/data/site-bkk-01/chirpstack#api_token',
+      '@fieldops/core/secrets: vault answered 403 for vault:kv/data/site-bkk-01/chirpstack#api_token',
     );
     const resolver = createSecretResolver({
       providers: [createVaultProvider({ address: 'https://vault.test:8200', token: VAULT_TOKEN })],
@@ -257,7 +257,7 @@ describe('provider edge cases', () => {
       createSecretResolver({ providers: [createEnvFileProvider({ path: missing })] }).resolve('env:X'),
     ).rejects.toMatchObject({
       code: 'secret_provider_unavailable',
-      message: `@fieldops/sdk/secrets: cannot read env file ${missing}`,
+      message: `@fieldops/core/secrets: cannot read env file ${missing}`,
     });
     await expect(
       createSecretResolver({

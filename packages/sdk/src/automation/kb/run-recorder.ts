@@ -2,7 +2,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { isSecretKey, parseContract, REDACTED } from '@fieldops/contracts';
 import * as automation from '@fieldops/contracts/automation/v1';
 import * as kb from '@fieldops/contracts/kb/v1';
-import { createRedactor, type Redactor } from '../../secrets/redactor.js';
+import { createRedactor, type Redactor } from '@fieldops/core/secrets';
 import { NdjsonFile } from './ndjson-log.js';
 import { buildBundleRelativeDir, ensureDirInside, resolveInside, validateBundlePath } from './paths.js';
 import { buildPostmortem } from './postmortem.js';

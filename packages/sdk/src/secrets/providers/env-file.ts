@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { SecretError } from '../errors.js';
-import type { SecretProvider } from '../provider.js';
+import { SecretError, type SecretProvider } from '@fieldops/core/secrets';
 import { parseDotenv } from './dotenv.js';
 
 /** Options of {@link createEnvFileProvider}. */

@@ -1,4 +1,4 @@
-import { SecretError } from '../errors.js';
+import { SecretError } from '@fieldops/core/secrets';
 
 /** GETs JSON from a secrets service; maps failures to SecretError without echoing bodies. */
 export async function getJson(

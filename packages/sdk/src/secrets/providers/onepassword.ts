@@ -1,5 +1,4 @@
-import { SecretError } from '../errors.js';
-import { type SecretProvider, type TokenSource, tokenValue } from '../provider.js';
+import { SecretError, type SecretProvider, type TokenSource, tokenValue } from '@fieldops/core/secrets';
 import { getJson } from './http.js';
 
 /** Options of {@link createOnePasswordConnectProvider}. */

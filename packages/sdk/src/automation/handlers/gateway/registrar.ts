@@ -1,4 +1,4 @@
-import type { Secret } from '../../../secrets/secret.js';
+import type { Secret } from '@fieldops/core/secrets';
 import { AutomationError } from '../../errors.js';
 
 /** Where and how to reach a ChirpStack instance. */

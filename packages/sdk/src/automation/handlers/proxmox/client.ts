@@ -1,6 +1,6 @@
 import type { Clock } from '@fieldops/core';
+import { revealSecret, type SecretLike } from '@fieldops/core/secrets';
 import { clockOf } from '../../../internal/clock.js';
-import { revealSecret, type SecretLike } from '../../../secrets/secret.js';
 import { AutomationError } from '../../errors.js';
 import { defaultSleep, type Sleep } from '../../retry.js';
 

@@ -1,4 +1,4 @@
-import { isContractError, type ParsedSecretRef, parseSecretRef } from '@fieldops/contracts';
+import { type ParsedSecretRef, parseSecretRef } from '@fieldops/contracts/secrets/v1';
 import { SecretError } from './errors.js';
 import type { SecretProvider, SecretScheme } from './provider.js';
 import { createEnvProvider } from './providers/env.js';
@@ -10,7 +10,8 @@ import { Secret } from './secret.js';
 export interface SecretResolverOptions {
   /**
    * Providers, asked in order among those of the ref's scheme. Defaults to env (process.env) and
-   * file. Add `createEnvFileProvider`, `createVaultProvider`, `createOnePasswordConnectProvider`.
+   * file. `@fieldops/sdk/secrets` adds `createEnvFileProvider`, `createVaultProvider` and
+   * `createOnePasswordConnectProvider`.
    */
   providers?: SecretProvider[];
   /** Every resolved value is added here, so logs, snapshots and bundles can redact it by value. */
@@ -36,8 +37,8 @@ function parse(ref: string): ParsedSecretRef {
   try {
     return parseSecretRef(ref);
   } catch (cause) {
-    if (!isContractError(cause)) throw cause;
-    // The input may be a secret pasted where a reference belongs: never repeat it.
+    // parseSecretRef throws only ContractErrors. The input may be a secret pasted where a reference
+    // belongs: never repeat it.
     throw new SecretError(
       'secret_ref_invalid',
       'expected a secret reference (env:NAME, file:path, vault:path#key or op://vault/item/field)',

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, isSecret, revealSecret, Secret } from '../../src/secrets/index.js';
+import { createRedactor, isSecret, revealSecret, Secret } from './index.js';
 
 const CANARY = 'canary-7f3c9e1d-SECRET';
 

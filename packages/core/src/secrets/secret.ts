@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { REDACTED } from '@fieldops/contracts';
+import { REDACTED } from '@fieldops/contracts/secrets/v1';
 
 const VALUE = Symbol('fieldops.secret.value');
 

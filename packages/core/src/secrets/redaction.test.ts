@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor } from '../../src/secrets/index.js';
+import { createRedactor } from './index.js';
 
 const SECRET = 'CANARY-5e1f0a9c-do-not-leak';
 

@@ -1,4 +1,4 @@
-import type { ParsedSecretRef } from '@fieldops/contracts';
+import type { ParsedSecretRef } from '@fieldops/contracts/secrets/v1';
 import type { SecretLike } from './secret.js';
 
 /** The scheme of a SecretRef: `env`, `file`, `vault` or `op`. */

@@ -1,4 +1,4 @@
-import { isSecretKey, REDACTED } from '@fieldops/contracts';
+import { isSecretKey, REDACTED } from '@fieldops/contracts/secrets/v1';
 import { Secret } from './secret.js';
 import { buildSecretForms } from './secret-forms.js';
 import { createStreamRedactor, type StreamRedactor } from './stream-redactor.js';

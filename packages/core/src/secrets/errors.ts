@@ -1,4 +1,4 @@
-import { FieldopsError } from '../transport/errors.js';
+import { FieldopsError } from '../errors.js';
 
 /** What went wrong while resolving a secret. */
 export type SecretErrorCode =
@@ -8,7 +8,7 @@ export type SecretErrorCode =
   | 'secret_provider_failed';
 
 /**
- * The error of `@fieldops/sdk/secrets`. Its message names the reference (never the value) and starts
+ * The error of `@fieldops/core/secrets` (re-exported by `@fieldops/sdk/secrets`). Its message names the reference (never the value) and starts
  * with the package name.
  */
 export class SecretError extends FieldopsError {
@@ -27,7 +27,7 @@ export class SecretError extends FieldopsError {
   ) {
     super(
       code,
-      `@fieldops/sdk/secrets: ${message}`,
+      `@fieldops/core/secrets: ${message}`,
       options.cause === undefined ? {} : { cause: options.cause },
     );
     this.ref = options.ref;
