@@ -1,4 +1,5 @@
 import type * as automation from '@fieldops/contracts/automation/v1';
+import type { Clock } from '@fieldops/core';
 import { RunCancelledError, StepTimeoutError } from './errors.js';
 import type { RunRecorder } from './kb/run-recorder.js';
 import type { Sleep } from './retry.js';
@@ -26,7 +27,7 @@ export interface AttemptInput {
   registry: AutomationRegistry | undefined;
   bundle: HandlerContext['bundle'];
   recorder: RunRecorder | undefined;
-  now: () => Date;
+  clock: Clock;
   sleep: Sleep;
   redact: (text: string) => string;
   /** A file the handler wrote into the bundle (becomes a run link, once per path). */
@@ -75,7 +76,7 @@ export async function runAttempt(handler: ActionHandler, action: automation.Acti
       const artifact = input.recorder?.artifact({ ...a, step_id: input.stepId });
       if (artifact?.path) input.onFile('artifact', artifact.path, a.name);
     },
-    now: input.now,
+    now: () => new Date(input.clock.now()),
     redact: input.redact,
     sleep: input.sleep,
   };

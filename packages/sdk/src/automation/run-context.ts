@@ -2,9 +2,9 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { newId } from '@fieldops/contracts';
 import type * as automation from '@fieldops/contracts/automation/v1';
-import type { Span, Tracer } from '@fieldops/core';
-import { dateSource } from '../internal/clock.js';
+import type { Clock, Span, Tracer } from '@fieldops/core';
 import { createRedactor, createSecretResolver, type Redactor } from '@fieldops/core/secrets';
+import { clockOfDates } from '../internal/clock.js';
 import { buildRunEvent, type EventfulStatus, emitSafely } from './events.js';
 import { createDefaultHandlers } from './handlers/defaults.js';
 import { createRunRecorder, type RunRecorder } from './kb/run-recorder.js';
@@ -23,8 +23,8 @@ export interface RunContext {
   readonly spec: automation.ExecutionSpec;
   readonly options: RunSpecOptions;
   readonly runId: string;
-  /** The run's date source (core's Clock when given). */
-  readonly now: () => Date;
+  /** The run's clock: `options.clock`, else the deprecated `options.now`, else the system clock. */
+  readonly clock: Clock;
   readonly logger: Logger;
   readonly redactor: Redactor;
   readonly redact: (text: string) => string;
@@ -59,19 +59,19 @@ export interface RunContext {
 
 /** Resolves the options, opens the bundle and the run span, and records the run as queued. */
 export function createRunContext(spec: automation.ExecutionSpec, options: RunSpecOptions): RunContext {
-  const now = dateSource(options);
+  const clock = clockOfDates(options);
   const logger = options.logger ?? NOOP_LOGGER;
   const redactor = options.redactor ?? options.secrets?.redactor ?? createRedactor();
   const runId = options.runId ?? (options.ids ?? newId)('run');
-  const queuedAt = now().toISOString();
-  const state = new RunState(buildQueuedRecord(spec, options, runId, queuedAt), now);
+  const queuedAt = new Date(clock.now()).toISOString();
+  const state = new RunState(buildQueuedRecord(spec, options, runId, queuedAt), clock);
   const { span: runSpan, traceparent } = startRunSpan(options.tracer, spec, runId, options.dryRun === true);
   if (traceparent && runSpan) state.record.trace_id = runSpan.spanContext().traceId;
   state.timeline({ at: queuedAt, status: 'queued' });
   for (const a of spec.actions) state.timeline({ at: queuedAt, status: 'queued', step_id: a.id });
 
   // Recorder first: a bad project name or KB root fails before anything happens.
-  const recorder = openRecorder(spec, options, { runId, queuedAt, redactor, now });
+  const recorder = openRecorder(spec, options, { runId, queuedAt, redactor, clock });
   const bundleHref = (rel: string) =>
     options.kb?.baseUrl ? `${options.kb.baseUrl.replace(/\/+$/, '')}/${rel}` : rel;
   const bundle = linkBundle(state, recorder, options, bundleHref);
@@ -83,7 +83,7 @@ export function createRunContext(spec: automation.ExecutionSpec, options: RunSpe
     spec,
     options,
     runId,
-    now,
+    clock,
     logger,
     redactor,
     redact: (text) => redactor.redactString(text),
@@ -166,7 +166,7 @@ function startRunSpan(
 function openRecorder(
   spec: automation.ExecutionSpec,
   options: RunSpecOptions,
-  run: { runId: string; queuedAt: string; redactor: Redactor; now: () => Date },
+  run: { runId: string; queuedAt: string; redactor: Redactor; clock: Clock },
 ): RunRecorder | undefined {
   if (!options.kb) return undefined;
   return createRunRecorder({
@@ -175,7 +175,7 @@ function openRecorder(
     date: run.queuedAt.slice(0, 10),
     runId: run.runId,
     redactor: run.redactor,
-    now: run.now,
+    clock: run.clock,
     ...(options.kb.fsync !== undefined ? { fsync: options.kb.fsync } : {}),
     ...(options.kb.postmortemTemplate !== undefined
       ? { postmortemTemplate: options.kb.postmortemTemplate }

@@ -1,4 +1,5 @@
 import type * as automation from '@fieldops/contracts/automation/v1';
+import type { Clock } from '@fieldops/core';
 
 /**
  * The run record and the changes not yet written back. The record is the single source: the
@@ -7,16 +8,16 @@ import type * as automation from '@fieldops/contracts/automation/v1';
 export class RunState {
   readonly record: automation.RunRecord;
   #pending: automation.RunUpdate = {};
-  readonly #now: () => Date;
+  readonly #clock: Clock;
 
-  constructor(record: automation.RunRecord, now: () => Date) {
+  constructor(record: automation.RunRecord, clock: Clock) {
     this.record = record;
-    this.#now = now;
+    this.#clock = clock;
   }
 
   /** The current time as an RFC 3339 string. */
   stamp(): string {
-    return this.#now().toISOString();
+    return new Date(this.#clock.now()).toISOString();
   }
 
   /** Appends a timeline entry. */

@@ -157,7 +157,7 @@ function attemptWith(
         step_id: stepId,
       });
     },
-    now: run.now,
+    clock: run.clock,
     redact: run.redact,
     sleep: run.sleep,
   }).finally(() => log.close());

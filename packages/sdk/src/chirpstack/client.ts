@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { sleep as coreSleep, decideRetry, type Sleep, type Tracer } from '@fieldops/core';
+import { type Clock, sleep as coreSleep, decideRetry, type Sleep, type Tracer } from '@fieldops/core';
 import type * as grpcTypes from '@grpc/grpc-js';
+import { clockOf } from '../internal/clock.js';
 import { ChirpStackReadOnlyError, errorFromGrpc } from './errors.js';
 import { type Logger, NOOP_LOGGER } from './logger.js';
 import {
@@ -47,6 +48,9 @@ export interface RpcOptions {
   /** Injected for tests: sleeping between retries, randomness of the jitter, the clock. */
   sleep?: Sleep;
   random?: () => number;
+  /** The clock (core's `Clock`) every time stamp and duration reads; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => number;
 }
 
@@ -122,7 +126,8 @@ export function createRpcCaller(options: RpcOptions): RpcCaller {
   const deadlineMs = options.deadlineMs ?? 10_000;
   const sleep = options.sleep ?? coreSleep;
   const random = options.random ?? Math.random;
-  const now = options.now ?? Date.now;
+  const clock = clockOf(options);
+  const now = () => clock.now();
   const readOnly = options.readOnly === true;
 
   async function token(): Promise<string> {
@@ -136,7 +141,10 @@ export function createRpcCaller(options: RpcOptions): RpcCaller {
     const fn = (client as unknown as Record<string, UnaryMethod>)[method];
     if (typeof fn !== 'function') throw new TypeError(`@fieldops/sdk/chirpstack: no RPC ${method}`);
     return new Promise<PbMessage>((resolve, reject) => {
-      fn.call(client, request, metadata, { deadline: now() + deadlineMs }, (error, response) => {
+      // grpc-js compares an absolute deadline with the system time, so it is not read from `clock`
+      // (an injected clock would time the call out at once or never).
+      const deadline = Date.now() + deadlineMs;
+      fn.call(client, request, metadata, { deadline }, (error, response) => {
         if (error) reject(error);
         else resolve(response as PbMessage);
       });

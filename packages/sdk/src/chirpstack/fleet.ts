@@ -1,4 +1,6 @@
 import { type FleetDevice, type FleetGateway, FleetSnapshot } from '@fieldops/contracts/chirpstack/v1';
+import type { Clock } from '@fieldops/core';
+import { dateSource } from '../internal/clock.js';
 import type { ChirpStackClient } from './chirpstack-client.js';
 import { DEVICE_ID_TAG } from './reconcile/sync-tag.js';
 
@@ -20,6 +22,9 @@ export interface ExportFleetOptions {
   siteId: string;
   /** Only these tenants (ids); default every tenant the token sees. */
   tenantIds?: string[];
+  /** The clock (core's `Clock`) every time stamp and duration reads; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
 }
 
@@ -29,7 +34,7 @@ export interface ExportFleetOptions {
  * seen, gateways with state. Lists only; never keys.
  */
 export async function exportFleet(client: FleetReader, options: ExportFleetOptions): Promise<FleetSnapshot> {
-  const now = options.now ?? (() => new Date());
+  const now = dateSource(options);
   let version: string | undefined;
   try {
     version = await client.getVersion();

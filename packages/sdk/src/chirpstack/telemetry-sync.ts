@@ -1,4 +1,6 @@
 import type { Device as RegistryDevice } from '@fieldops/contracts/registry/v1';
+import type { Clock } from '@fieldops/core';
+import { dateSource } from '../internal/clock.js';
 import type { ChirpStackClient } from './chirpstack-client.js';
 import { ChirpStackError } from './errors.js';
 import type { RegistryWriteBack } from './reconcile/apply.js';
@@ -19,6 +21,9 @@ export interface ObservedStateSyncOptions {
   records: readonly RegistryDevice[];
   /** Patches in flight at once (default 8). */
   concurrency?: number;
+  /** The clock (core's `Clock`) every time stamp and duration reads; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
 }
 
@@ -49,7 +54,7 @@ function stable(value: unknown): string {
  * gateway state for gateways.
  */
 export async function syncObservedState(options: ObservedStateSyncOptions): Promise<ObservedStateSyncResult> {
-  const now = options.now ?? (() => new Date());
+  const now = dateSource(options);
   const at = now();
   const result: ObservedStateSyncResult = { written: 0, unchanged: 0, missing: [], errors: [] };
   const intervals = new Map<string, number>();

@@ -16,3 +16,10 @@ export function clockOf(options: { clock?: Clock; now?: () => number }): Clock {
   const now = options.now;
   return now ? { now } : systemClock;
 }
+
+/** A Clock for code whose older option was a date source (`now: () => Date`): the clock wins. */
+export function clockOfDates(options: { clock?: Clock; now?: () => Date }): Clock {
+  if (options.clock) return options.clock;
+  const now = options.now;
+  return now ? { now: () => now().getTime() } : systemClock;
+}

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { buildEvent, type EventOf } from '@fieldops/contracts/events/v1';
 import type { SiteId } from '@fieldops/contracts/ids/v1';
 import { Health } from '@fieldops/contracts/rfid/v1';
+import type { Clock } from '@fieldops/core';
+import { dateSource } from '../internal/clock.js';
 
 /** An RFID backend health event. */
 export type BackendHealthEvent = EventOf<'io.fieldops.rfid.backend.health_changed.v1'>;
@@ -19,6 +21,9 @@ export interface BackendHealthOptions {
   fetch?: typeof globalThis.fetch;
   /** Re-send a degraded or down status this often while it lasts (default 5 min; 0 never). */
   reassertIntervalMs?: number;
+  /** The clock (core's `Clock`) every time stamp and duration reads; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
   newId?: () => string;
 }
@@ -36,7 +41,7 @@ export interface BackendHealthMonitor {
  * interval. No answer, a non-2xx answer or a body that is not `Health` is `down`, with the reason.
  */
 export function createBackendHealthMonitor(options: BackendHealthOptions): BackendHealthMonitor {
-  const now = options.now ?? (() => new Date());
+  const now = dateSource(options);
   const newId = options.newId ?? randomUUID;
   const reassertMs = options.reassertIntervalMs ?? 300_000;
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));

@@ -2,6 +2,9 @@
 // same key + same request replays the first answer; same key + another request is 422; a request
 // arriving while the first with its key is still running is 409.
 
+import type { Clock } from '@fieldops/core';
+import { clockOf } from '../internal/clock.js';
+
 /** A stored answer, replayed for a repeated key. */
 export interface StoredResponse {
   status: number;
@@ -35,6 +38,9 @@ export interface MemoryIdempotencyStoreOptions {
    * request crashed or hung); default 60 s.
    */
   inFlightTtlMs?: number;
+  /** The clock (core's `Clock`) every time stamp and duration reads; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => number;
 }
 
@@ -58,7 +64,8 @@ export function createMemoryIdempotencyStore(
 ): MemoryIdempotencyStore {
   const ttl = options.ttlMs ?? 24 * 60 * 60 * 1000;
   const inFlightTtl = options.inFlightTtlMs ?? 60_000;
-  const now = options.now ?? Date.now;
+  const clock = clockOf(options);
+  const now = () => clock.now();
   const entries = new Map<string, Entry>();
   let sweeps = 0;
   function sweep() {

@@ -1,4 +1,6 @@
 import type { automation, registry } from '@fieldops/contracts';
+import type { Clock } from '@fieldops/core';
+import { clockOf } from '../internal/clock.js';
 import { ProviderError } from './errors.js';
 import {
   applyRunUpdate,
@@ -48,6 +50,9 @@ export interface RegistryBackend {
 export interface MemoryRegistryBackendOptions {
   /** Accepted bearer tokens; when empty every token (and none) is accepted. */
   apiTokens?: readonly string[];
+  /** The clock (core's `Clock`) every time stamp and duration reads; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => number;
 }
 
@@ -72,7 +77,8 @@ const decodeCursor = (c: string) => Buffer.from(c, 'base64url').toString('utf8')
 export function createMemoryRegistryBackend(
   options: MemoryRegistryBackendOptions = {},
 ): MemoryRegistryBackend {
-  const now = options.now ?? Date.now;
+  const clock = clockOf(options);
+  const now = () => clock.now();
   const iso = () => new Date(now()).toISOString();
   let devices = new Map<string, registry.Device>();
   let specs = new Map<string, automation.ExecutionSpec>();

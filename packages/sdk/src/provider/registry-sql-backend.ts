@@ -1,5 +1,7 @@
 import type { automation, registry } from '@fieldops/contracts';
 import type { CloudEvent } from '@fieldops/contracts/events/v1';
+import type { Clock } from '@fieldops/core';
+import { clockOf } from '../internal/clock.js';
 import { ProviderError } from './errors.js';
 import type { RegistryBackend } from './registry-backend.js';
 import { buildDeviceChangedEvent, type DeviceChange } from './registry-device-event.js';
@@ -31,6 +33,9 @@ export interface SqlRegistryBackendOptions {
   eventSource?: string;
   /** Accepted bearer tokens; when empty every token (and none) is accepted. */
   apiTokens?: readonly string[];
+  /** The clock (core's `Clock`) every time stamp and duration reads; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => number;
 }
 
@@ -51,7 +56,8 @@ const etagOf = (revision: number) => `"r${revision}"`;
  */
 export function createSqlRegistryBackend(options: SqlRegistryBackendOptions): SqlRegistryBackend {
   const { db, events } = options;
-  const now = options.now ?? Date.now;
+  const clock = clockOf(options);
+  const now = () => clock.now();
   const iso = () => new Date(now()).toISOString();
   const tokens = new Set(options.apiTokens ?? []);
 

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { newId, type rfid } from '@fieldops/contracts';
 import type * as rfidV2 from '@fieldops/contracts/rfid/v2';
+import type { Clock } from '@fieldops/core';
+import { clockOf } from '../internal/clock.js';
 import { ProviderError } from './errors.js';
 
 /**
@@ -73,6 +75,9 @@ export interface MemoryRfidBackendOptions {
   stations?: readonly string[];
   /** Config handed to claimed stations; `ingest_url` defaults to `http://127.0.0.1/api/v1/events`. */
   stationConfig?: Partial<rfid.StationConfig>;
+  /** The clock (core's `Clock`) every time stamp and duration reads; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => number;
 }
 
@@ -104,7 +109,8 @@ export interface MemoryRfidBackend extends RfidBackend {
 
 /** Creates an in-memory RfidBackend. */
 export function createMemoryRfidBackend(options: MemoryRfidBackendOptions = {}): MemoryRfidBackend {
-  const now = options.now ?? Date.now;
+  const clock = clockOf(options);
+  const now = () => clock.now();
   let codes = new Set(options.claimCodes ?? []);
   let stations = new Map<string, Station>();
   let byCode = new Map<string, string>();

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { buildEvent, type EventOf } from '@fieldops/contracts/events/v1';
 import type { SiteId, StationId } from '@fieldops/contracts/ids/v1';
 import type { RfidEvent } from '@fieldops/contracts/rfid/v1';
+import type { Clock } from '@fieldops/core';
+import { dateSource } from '../internal/clock.js';
 
 /** A station health event. */
 export type StationHealthEvent = EventOf<'io.fieldops.rfid.station.health.v1'>;
@@ -32,6 +34,9 @@ export interface StationHealthOptions {
   thresholds?: Partial<StationHealthThresholds>;
   /** Re-send a firing condition this often while it lasts (default 5 min; 0 never). */
   reassertIntervalMs?: number;
+  /** The clock (core's `Clock`) every time stamp and duration reads; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
   newId?: () => string;
 }
@@ -82,7 +87,7 @@ interface StationMemory {
  */
 export function createStationHealthTracker(options: StationHealthOptions): StationHealthTracker {
   const t = { ...DEFAULTS, ...options.thresholds };
-  const now = options.now ?? (() => new Date());
+  const now = dateSource(options);
   const newId = options.newId ?? randomUUID;
   const reassertMs = options.reassertIntervalMs ?? 300_000;
   const stations = new Map<string, StationMemory>();

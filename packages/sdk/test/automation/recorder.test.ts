@@ -167,6 +167,25 @@ describe('RunRecorder files', () => {
     });
   });
 
+  it("stamps log lines and snapshots with core's Clock (issue 12); the deprecated `now` is ignored", async () => {
+    const root = await kbRoot();
+    const rec = createRunRecorder({
+      kbRoot: root,
+      project: 'p',
+      date: '2031-05-06',
+      runId: 'run_abcd1234',
+      clock: { now: () => Date.parse('2031-05-06T07:08:09.000Z') },
+      now: () => new Date(0),
+    });
+    rec.snapshot({ name: 'cfg', format: 'json', content: { a: 1 } });
+    rec.log({ level: 'info', msg: 'hello' });
+    rec.close();
+    const log = JSON.parse(await readFile(join(rec.dir, 'logs/run.ndjson'), 'utf8'));
+    expect(log.ts).toBe('2031-05-06T07:08:09.000Z');
+    const snap = JSON.parse(await readFile(join(rec.dir, 'snapshots/cfg.json'), 'utf8'));
+    expect(snap.taken_at).toBe('2031-05-06T07:08:09.000Z');
+  });
+
   it('renders a postmortem with valid front matter, the timeline and escaped text', () => {
     const run = automation.RunRecord.parse({
       automation_run_id: 'run_pm000001',

@@ -77,7 +77,10 @@ describe('restorable fleet snapshot (issue 16 item 1)', () => {
     const snapshot = await exportSiteBackup(siteClient, {
       siteId: SITE,
       keyRefs: keyRefsFromSpec({ devices: desired.devices! }),
+      clock: { now: () => Date.parse('2031-05-06T07:08:09.000Z') }, // core's Clock (issue 12)
+      now: () => new Date(0), // deprecated: ignored beside `clock`
     });
+    expect(snapshot.exported_at).toBe('2031-05-06T07:08:09.000Z');
     expect(FleetSnapshot.safeParse(JSON.parse(JSON.stringify(snapshot))).success).toBe(true);
     expect(snapshot.restorable).toBe(true);
     expect(snapshot.devices).toHaveLength(12);
@@ -204,7 +207,11 @@ describe('restore into an empty ChirpStack (issue 16 item 5)', () => {
     await expect(restoreSite(backup, siteClient, { resolveSecret })).rejects.toThrow(
       /already has a tenant named "site-bkk-01"/,
     );
-    const status = await exportFleet(siteClient, { siteId: SITE });
+    const status = await exportFleet(siteClient, {
+      siteId: SITE,
+      clock: { now: () => Date.parse('2031-05-06T07:08:09.000Z') }, // core's Clock (issue 12)
+    });
+    expect(status.exported_at).toBe('2031-05-06T07:08:09.000Z');
     await expect(restoreSite(status, emptyClient, { resolveSecret })).rejects.toThrow(
       /restorable is not true/,
     );

@@ -212,6 +212,27 @@ describe('ChirpStackClient over real gRPC', () => {
       );
   });
 
+  it("times calls with core's Clock (issue 12); the deprecated `now` is ignored beside it", async () => {
+    let reads = 0;
+    const lines = memoryLogger();
+    const timed = createChirpStackClient({
+      target: fake.target,
+      apiToken: fake.apiToken,
+      logger: lines.logger,
+      clock: { now: () => ++reads * 1_000_000 }, // each read a thousand seconds later
+      now: () => 0,
+    });
+    try {
+      await timed.listTenantsPage({ limit: 1 });
+    } finally {
+      timed.close();
+    }
+    expect(reads).toBeGreaterThanOrEqual(2);
+    const duration = lines.lines[0]?.obj.duration_ms as number;
+    expect(duration).toBeGreaterThanOrEqual(1_000_000);
+    expect(duration % 1_000_000).toBe(0);
+  });
+
   it('activates devices (ABP) and reads the activation back with redacted session keys', async () => {
     const { appId, profileId } = await seed();
     await client.createDevice({

@@ -140,7 +140,9 @@ describe('registry write-back and telemetry sync', () => {
       registry: mem.registry,
       tenantId,
       records: mem.all(),
-      now,
+      // Core's Clock (issue 12): "inactive" below is read from it; the deprecated `now` is ignored.
+      clock: { now: () => clock.getTime() },
+      now: () => new Date(0),
     });
     expect(third.written).toBe(1);
     expect(mem.get('dev_s0001').observed_state?.data.chirpstack).toMatchObject({ state: 'inactive' });

@@ -46,7 +46,9 @@ function setup() {
   const tracker = createStationHealthTracker({
     source: '/sites/site_0001/rfid',
     siteId: 'site_0001',
-    now,
+    // Core's Clock (issue 12); the clock-skew and backlog cases below depend on it being read.
+    clock: { now: () => clock.getTime() },
+    now: () => new Date(0), // deprecated: ignored beside `clock`
     reassertIntervalMs: 300_000,
   });
   return { handler: withStationHealth(kit.handler, tracker), tracker };

@@ -2,7 +2,9 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { isSecretKey, parseContract, REDACTED } from '@fieldops/contracts';
 import * as automation from '@fieldops/contracts/automation/v1';
 import * as kb from '@fieldops/contracts/kb/v1';
+import type { Clock } from '@fieldops/core';
 import { createRedactor, type Redactor } from '@fieldops/core/secrets';
+import { clockOfDates } from '../../internal/clock.js';
 import { NdjsonFile } from './ndjson-log.js';
 import { buildBundleRelativeDir, ensureDirInside, resolveInside, validateBundlePath } from './paths.js';
 import { buildPostmortem } from './postmortem.js';
@@ -20,6 +22,9 @@ export interface RunRecorderOptions {
   runId: string;
   /** Knows the resolved secret values; every line, snapshot and file is redacted through it. */
   redactor?: Redactor;
+  /** The clock (core's `Clock`) of line and snapshot time stamps; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
   /** fsync every log line (default false: one `write` per line, which survives a process crash). */
   fsync?: boolean;
@@ -59,6 +64,7 @@ export class RunRecorder {
   /** Bundle directory relative to the KB root (`projects/<p>/runs/<date>/<run id>`). */
   readonly relativeDir: string;
   readonly #o: RunRecorderOptions;
+  readonly #clock: Clock;
   readonly #redactor: Redactor;
   readonly #logs = new Map<string, { file: NdjsonFile; step_id?: string }>();
   readonly #snapshots: RunBundleSnapshotRef[] = [];
@@ -68,6 +74,7 @@ export class RunRecorder {
 
   constructor(options: RunRecorderOptions) {
     this.#o = options;
+    this.#clock = clockOfDates(options);
     this.#redactor = options.redactor ?? createRedactor();
     this.relativeDir = buildBundleRelativeDir(options.project, options.date, options.runId);
     this.dir = ensureDirInside(options.kbRoot, this.relativeDir);
@@ -81,7 +88,7 @@ export class RunRecorder {
   }
 
   #now(): string {
-    return (this.#o.now?.() ?? new Date()).toISOString();
+    return new Date(this.#clock.now()).toISOString();
   }
 
   #path(rel: string): string {

@@ -7,6 +7,8 @@ import {
   FleetSnapshot,
   type FleetTenant,
 } from '@fieldops/contracts/chirpstack/v1';
+import type { Clock } from '@fieldops/core';
+import { dateSource } from '../../internal/clock.js';
 import type { ChirpStackClient } from '../chirpstack-client.js';
 import { ChirpStackNotFoundError } from '../errors.js';
 import { DEVICE_ID_TAG, decodeSyncTag, keysFingerprint, SYNC_TAG } from '../reconcile/sync-tag.js';
@@ -60,6 +62,9 @@ export interface ExportBackupOptions {
   readKeys?: boolean;
   /** Reused between runs to skip Gets of devices that did not change. */
   cache?: DeviceReadCache;
+  /** The clock (core's `Clock`) every time stamp and duration reads; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
 }
 
@@ -244,7 +249,7 @@ export async function exportSiteBackup(
   client: BackupReader,
   options: ExportBackupOptions,
 ): Promise<FleetSnapshot> {
-  const now = options.now ?? (() => new Date());
+  const now = dateSource(options);
   const cache = options.cache ?? new Map();
   const snapshot: FleetSnapshot = {
     snapshot_version: 1,

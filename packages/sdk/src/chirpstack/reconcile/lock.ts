@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { FieldopsError } from '@fieldops/core';
+import { type Clock, FieldopsError } from '@fieldops/core';
+import { dateSource } from '../../internal/clock.js';
 
 // One apply per site at a time (issue 16 item 6, decision 0030). The lock is a series of files
 // `gen-<n>.json` in a directory: holding generation n means having created `gen-<n>.json` with
@@ -76,6 +77,9 @@ export interface SiteLockOptions {
   waitMs?: number;
   /** Poll interval while waiting (default 250 ms). */
   pollMs?: number;
+  /** The clock (core's `Clock`) of the time stamps; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
 }
 
@@ -112,7 +116,7 @@ async function newest(dir: string): Promise<{ generation: number; holder?: LockH
  */
 export async function acquireSiteLock(options: SiteLockOptions): Promise<HeldLock> {
   const ttl = options.ttlMs ?? 60_000;
-  const now = options.now ?? (() => new Date());
+  const now = dateSource(options);
   const deadline = Date.now() + (options.waitMs ?? 0);
   await mkdir(options.dir, { recursive: true });
   for (;;) {

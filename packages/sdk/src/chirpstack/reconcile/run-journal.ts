@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { PlanChange } from '@fieldops/contracts/chirpstack/v1';
+import type { Clock } from '@fieldops/core';
+import { dateSource } from '../../internal/clock.js';
 
 // Who applied what (issue 16 item 6, decision 0030). Every apply appends to the site's journal, one
 // JSON line per record: the run (who, when, which lock generation), an intent before each change
@@ -84,6 +86,9 @@ export interface StartRunOptions {
   tenant: string;
   planned: number;
   lockGeneration?: number;
+  /** The clock (core's `Clock`) of the time stamps; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
   /** Called before each intent is written: the lock's fencing check (throws when the lock was lost). */
   beforeChange?: () => Promise<void>;
@@ -95,7 +100,7 @@ export interface StartRunOptions {
  * the record being written, and a torn last line is skipped when read.
  */
 export async function startRun(options: StartRunOptions): Promise<RunRecorder> {
-  const now = options.now ?? (() => new Date());
+  const now = dateSource(options);
   const run = randomUUID();
   await mkdir(dirname(options.path), { recursive: true });
   const write = (r: JournalRecord) => appendFile(options.path, `${JSON.stringify(r)}\n`);
