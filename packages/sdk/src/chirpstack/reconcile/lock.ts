@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { type Clock, FieldopsError } from '@fieldops/core';
+import { type Clock, FieldopsError, sleep } from '@fieldops/core';
 import { dateSource } from '../../internal/clock.js';
 
 // One apply per site at a time (issue 16 item 6, decision 0030). The lock is a series of files
@@ -156,7 +156,7 @@ export async function acquireSiteLock(options: SiteLockOptions): Promise<HeldLoc
       };
       throw new SiteLockedError(options.site, shown);
     }
-    await new Promise((r) => setTimeout(r, options.pollMs ?? 250));
+    await sleep(options.pollMs ?? 250);
   }
 }
 

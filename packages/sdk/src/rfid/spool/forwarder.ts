@@ -1,4 +1,4 @@
-import { type Logger, noopLogger } from '@fieldops/core';
+import { sleep as coreSleep, type Logger, noopLogger } from '@fieldops/core';
 import { FieldopsHttpError, NetworkError } from '../../transport/errors.js';
 import type { Spool } from './spool.js';
 
@@ -61,7 +61,7 @@ export function createSpoolForwarder<T>(options: SpoolForwarderOptions<T>): Spoo
   const backoffMs = options.backoffMs ?? 100;
   const maxBackoffMs = options.maxBackoffMs ?? 5000;
   const logger = options.logger ?? noopLogger;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? ((ms: number) => coreSleep(ms));
   const stats = { batches: 0, records: 0, failures: 0, rejected: 0 };
   let running: Promise<void> | undefined;
   let stopping = false;
