@@ -91,14 +91,8 @@ export function httpFailure(
   };
 }
 
-/** Parses `Retry-After` (delta seconds or an HTTP date) to ms. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (!value) return undefined;
-  const s = Number(value);
-  if (Number.isFinite(s) && s >= 0) return Math.ceil(s * 1000);
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
-}
+/** Parses `Retry-After` (delta seconds or an HTTP date) to ms: @fieldops/core's, as every client does. */
+export { parseRetryAfter } from '@fieldops/core';
 
 /**
  * Resolves the webhook URL named by `message.to` (Slack, Discord): the URL is a secret, so its path
