@@ -132,6 +132,21 @@ describe('forwarder configuration renderers', () => {
     expect(conf.SX130x_conf.radio_0.freq).toBeGreaterThan(915_000_000);
   });
 
+  it('one renderer: an SX1301 gateway on a non-default port gets the template with the port in it (issue 12)', async () => {
+    const sx1301 = { ...input, gateway: { ...gateway, concentrator: 'sx1301' } } as const;
+    // Before, the handler re-parsed the rendered file as JSON to patch the port, and the SX1301
+    // template's leading /* comment */ made that throw.
+    const files = await createChirpStackForwarderConfigRenderer().render(sx1301 as never);
+    expect(files['global_conf.json']).toMatch(/^\/\* Semtech UDP packet forwarder for SX1301/);
+    expect(files['global_conf.json']).toContain('"serv_port_up": 1701');
+    const local = await createLocalForwarderConfigRenderer().render(sx1301 as never);
+    expect(JSON.parse(local['local_conf.json']!).gateway_conf).toMatchObject({
+      gateway_ID: 'AC1F09FFFE0A0B01',
+      server_address: '10.0.0.5',
+      serv_port_down: 1701,
+    });
+  });
+
   it('local renderer: the per-gateway local_conf.json and a bridge TOML with the region prefix', async () => {
     const local = createLocalForwarderConfigRenderer();
     const udp = await local.render(input as never);

@@ -1,6 +1,6 @@
 import { PORTS } from '@fieldops/contracts/ports/v1';
 import { getRegionPlan, type RegionPlan } from '@fieldops/contracts/regions/v1';
-import { CHIRPSTACK_PEERS, requirePeer } from '../../internal/peers.js';
+import { requirePeer } from '../../internal/peers.js';
 import { ChirpStackError } from '../errors.js';
 import { buildRadioLayout, type Concentrator } from './layout.js';
 import { GATEWAY_BRIDGE_TOML, SEMTECH_UDP_SX1301, SEMTECH_UDP_SX1302 } from './templates.js';
@@ -21,6 +21,8 @@ export interface GatewayConfigOptions {
   serverAddress?: string;
   /** Gateway stats interval in seconds (default 30). */
   statsIntervalS?: number;
+  /** The Semtech UDP port: where the forwarder sends, where the Gateway Bridge listens (default 1700). */
+  udpPort?: number;
   /** SPI device of an SX1302 board (default /dev/spidev0.0). */
   comPath?: string;
   /** MQTT broker of the Gateway Bridge (default tcp://127.0.0.1:1883). */
@@ -43,17 +45,29 @@ export const SEMTECH_UDP_FILE = 'global_conf.json';
 /** File name of the Gateway Bridge configuration. */
 export const GATEWAY_BRIDGE_FILE = 'chirpstack-gateway-bridge.toml';
 
-const hbs = requirePeer<typeof import('handlebars')>(
-  '@fieldops/sdk/chirpstack',
-  CHIRPSTACK_PEERS,
-  'handlebars',
-).create();
-hbs.registerHelper('json', (value: unknown) => new hbs.SafeString(JSON.stringify(value)));
-const compiled = {
-  sx1302: hbs.compile(SEMTECH_UDP_SX1302, { noEscape: true, strict: true }),
-  sx1301: hbs.compile(SEMTECH_UDP_SX1301, { noEscape: true, strict: true }),
-  bridge: hbs.compile(GATEWAY_BRIDGE_TOML, { noEscape: true, strict: true }),
-};
+type Template = (context: object) => string;
+let compiled: { sx1302: Template; sx1301: Template; bridge: Template } | undefined;
+
+/**
+ * The templates, compiled on first use. handlebars is an optional peer: the ChirpStack entry checks
+ * all of its peers when it loads (proto.ts), and the automation entry (which renders gateway
+ * configurations through this module too) checks handlebars when it loads.
+ */
+function templates(): { sx1302: Template; sx1301: Template; bridge: Template } {
+  if (compiled) return compiled;
+  const hbs = requirePeer<typeof import('handlebars')>(
+    'the gateway configuration renderer of @fieldops/sdk',
+    ['handlebars'],
+    'handlebars',
+  ).create();
+  hbs.registerHelper('json', (value: unknown) => new hbs.SafeString(JSON.stringify(value)));
+  compiled = {
+    sx1302: hbs.compile(SEMTECH_UDP_SX1302, { noEscape: true, strict: true }),
+    sx1301: hbs.compile(SEMTECH_UDP_SX1301, { noEscape: true, strict: true }),
+    bridge: hbs.compile(GATEWAY_BRIDGE_TOML, { noEscape: true, strict: true }),
+  };
+  return compiled;
+}
 
 /** The plan of a region id or name; throws a ChirpStackError naming the accepted values. */
 export function requireRegionPlan(region: string): RegionPlan {
@@ -69,11 +83,11 @@ export function requireRegionPlan(region: string): RegionPlan {
 /** Renders a packet forwarder `global_conf.json` or a Gateway Bridge TOML for an AS923 plan. */
 export function renderGatewayConfig(options: GatewayConfigOptions): RenderedGatewayConfig {
   const plan = requireRegionPlan(options.region);
-  const port = PORTS.chirpstack_gateway_bridge.port;
+  const port = options.udpPort ?? PORTS.chirpstack_gateway_bridge.port;
   if (options.forwarder === 'gateway-bridge') {
     const prefix = plan.mqtt_topic_prefix;
     const password = options.mqttPassword;
-    const text = compiled.bridge({
+    const text = templates().bridge({
       plan,
       udpBind: `0.0.0.0:${port}`,
       eventTopic: `${prefix}/gateway/{{ .GatewayID }}/event/{{ .EventType }}`,
@@ -99,7 +113,7 @@ export function renderGatewayConfig(options: GatewayConfigOptions): RenderedGate
       `chirpstack: gateway EUI must be 16 hex digits, got ${options.gatewayEui}`,
     );
   const layout = buildRadioLayout(plan);
-  const text = compiled[concentrator]({
+  const text = templates()[concentrator]({
     plan,
     ...layout,
     txMin: plan.band_hz.min,
