@@ -2,7 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { type ApiOperation, formatPath, safeParseContract } from '@fieldops/contracts';
 import type { FleetDevice, FleetGateway } from '@fieldops/contracts/chirpstack/v1';
 import { FLEET_API, ListQuery, type SiteDevice, type SiteGateway } from '@fieldops/contracts/fleet/v1';
+import type { Clock } from '@fieldops/core';
 import { type FetchHandler, matchOperation } from '@fieldops/sdk/registry';
+import { dateSource } from '../clock.js';
 import { countFleet, deviceStatus, type PagePosition, pageEntities } from './pages.js';
 import type { FleetStore } from './store.js';
 
@@ -18,6 +20,9 @@ export interface FleetApiOptions {
   token?: string | undefined;
   /** Reported by the health endpoints. */
   version?: string;
+  /** The clock (core's `Clock`) every time stamp reads; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
   /** Called with what went wrong behind a 500 (the answer itself says only `internal error`). */
   onError?: (error: unknown, operationId: string) => void;
@@ -130,7 +135,7 @@ function parseQuery(op: ApiOperation, search: URLSearchParams): ListQuery {
  */
 export function createFleetApiHandler(options: FleetApiOptions): FetchHandler {
   const { store } = options;
-  const now = options.now ?? (() => new Date());
+  const now = dateSource(options);
   const activeWithinMs = options.activeWithinMs ?? 2 * 60 * 60_000;
   const version = options.version ?? '0.1.0';
 

@@ -1,5 +1,7 @@
 import type { SqlDatabase, SqlExecutor } from '@fieldops/bus';
 import { type FleetDevice, type FleetGateway, FleetSnapshot } from '@fieldops/contracts/chirpstack/v1';
+import type { Clock } from '@fieldops/core';
+import { dateSource } from '../clock.js';
 import { FLEET_SCHEMA, migrateFleet } from './schema.js';
 
 /** A site as the centre sees it. */
@@ -30,6 +32,9 @@ export interface FleetStoreOptions {
   db: SqlDatabase;
   /** A site with no batch for this long is stale (default 15 minutes). */
   staleAfterMs?: number;
+  /** The clock (core's `Clock`) every time stamp reads; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
 }
 
@@ -57,7 +62,7 @@ export interface FleetStore {
 /** Creates the central store over Postgres or PGlite (`@fieldops/bus/pg`, `@fieldops/bus/pglite`). */
 export function createFleetStore(options: FleetStoreOptions): FleetStore {
   const { db } = options;
-  const now = options.now ?? (() => new Date());
+  const now = dateSource(options);
   const staleAfter = options.staleAfterMs ?? 15 * 60_000;
   const q = (sql: string, params: unknown[] = [], ex: SqlExecutor = db) => ex.query(sql, params);
 

@@ -1,3 +1,4 @@
+import type { Clock } from '@fieldops/core';
 import {
   type BackupReader,
   collectDevices,
@@ -31,6 +32,9 @@ export interface DiffSiteOptions {
   readKeys?: boolean;
   /** Only these tenants of the site (ids); default every tenant. */
   tenantIds?: string[];
+  /** The clock (core's `Clock`) every time stamp reads; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
 }
 
@@ -82,7 +86,7 @@ export async function diffSite(options: DiffSiteOptions): Promise<SiteDriftRepor
     readKeys: options.readKeys ?? true,
     ...(keyRefs ? { keyRefs: (devEui: string) => keyRefs.get(devEui) } : {}),
     ...(options.tenantIds ? { tenantIds: options.tenantIds } : {}),
-    ...(options.now ? { now: options.now } : {}),
+    ...(options.clock ? { clock: options.clock } : options.now ? { now: options.now } : {}),
   });
   const site = snapshotView(siteSnapshot);
   let centre: ReturnType<typeof snapshotView> | undefined;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FleetSyncBatch } from '@fieldops/contracts/chirpstack/v1';
 import { buildEvent, type EventOf } from '@fieldops/contracts/events/v1';
+import type { Clock } from '@fieldops/core';
 import {
   type BackupReader,
   type DeviceReadCache,
@@ -8,6 +9,7 @@ import {
   type IntegrationSecretRefSource,
   type KeyRefSource,
 } from '@fieldops/sdk/chirpstack';
+import { dateSource } from '../clock.js';
 import { buildSyncBatches, type SiteSyncState } from './batches.js';
 import type { SyncStateStore } from './state.js';
 
@@ -37,6 +39,9 @@ export interface FleetSyncerOptions {
   /** What was last sent; a file in production (`createFileSyncState`). */
   state: SyncStateStore;
   maxPerBatch?: number;
+  /** The clock (core's `Clock`) every time stamp reads; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
   newEpoch?: () => string;
 }
@@ -86,7 +91,7 @@ export interface FleetSyncer {
  * and a round after {@link FleetSyncer.requestFull}, is a full sync.
  */
 export function createFleetSyncer(options: FleetSyncerOptions): FleetSyncer {
-  const now = options.now ?? (() => new Date());
+  const now = dateSource(options);
   const cache: DeviceReadCache = new Map();
   let fullRequested = false;
   const bytesOf = (events: FleetSyncedEvent[]) =>
@@ -104,7 +109,7 @@ export function createFleetSyncer(options: FleetSyncerOptions): FleetSyncer {
     const snapshot = await exportSiteBackup(options.client, {
       siteId: options.siteId,
       cache,
-      now,
+      clock: { now: () => now().getTime() },
       readKeys: options.readKeys ?? true,
       ...(options.keyRefs ? { keyRefs: options.keyRefs } : {}),
       ...(options.integrationSecretRefs ? { integrationSecretRefs: options.integrationSecretRefs } : {}),

@@ -113,7 +113,7 @@ export async function startTestSite(
     siteId: id,
     keyRefs: keyRefsFromSpec({ devices: spec.devices! }),
     state: createMemorySyncState(),
-    now,
+    clock: { now: () => now().getTime() }, // core's Clock (issue 12): the stale flags below read it
   });
   return {
     id,
