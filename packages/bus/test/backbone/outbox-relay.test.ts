@@ -8,9 +8,9 @@ import {
   decodeEvent,
   migrate,
   type Publisher,
-  type SqlDatabase,
 } from '../../src/index.js';
 import { missingServer } from '../../src/testing.js';
+import { watchClaims } from '../helpers/claims.js';
 import { type Engine, pgliteEngine, postgresEngine } from '../helpers/databases.js';
 import { deviceChanged } from '../helpers/events.js';
 
@@ -166,40 +166,31 @@ describe.skipIf(missingServer('postgres'))('several relays on one Postgres outbo
     expect(new Set(ids).size).toBe(3_000);
   });
 
-  it('drain overlaps passes: the next batch is claimed while one publishes, and the bus still gets every event once, in outbox order', async () => {
+  /** A fresh outbox holding `n` events, a memory bus without dedup, and the database watched for claims. */
+  async function outboxWithEvents(n: number) {
     const db = await engine.open();
     const outbox = createOutbox({ db });
     const bus = createMemoryBus({ dedupWindowMs: 0 });
-    const events = Array.from({ length: 1_000 }, () => deviceChanged());
+    const events = Array.from({ length: n }, () => deviceChanged());
     await outbox.append(events);
-    // The real database, watched: counts the relay's claims as they finish.
-    let claims = 0;
-    const watched: SqlDatabase = {
-      ...db,
-      transaction: (fn) =>
-        db.transaction((tx) =>
-          fn({
-            async query(text, params) {
-              const result = await tx.query(text, params);
-              if (text.includes('FOR UPDATE SKIP LOCKED')) claims++;
-              return result;
-            },
-          }),
-        ),
-    };
+    return { outbox, bus, events, ...watchClaims(db) };
+  }
+
+  it('drain overlaps passes: the next batch is claimed while one publishes, and the bus still gets every event once, in outbox order', async () => {
+    const { db, claims, outbox, bus, events } = await outboxWithEvents(1_000);
     let overlapped = 0;
     const publisher: Publisher = {
       async publishBatch(ms) {
         // Hold this batch until the next pass has claimed its rows (or 10 s: then there is no overlap).
-        const before = claims;
-        for (let waited = 0; claims === before && waited < 10_000; waited += 20)
+        const before = claims();
+        for (let waited = 0; claims() === before && waited < 10_000; waited += 20)
           await new Promise((r) => setTimeout(r, 20));
-        if (claims > before) overlapped++;
+        if (claims() > before) overlapped++;
         return bus.publisher.publishBatch(ms);
       },
       async close() {},
     };
-    const relay = createRelay({ db: watched, publisher, batchSize: 100 });
+    const relay = createRelay({ db, publisher, batchSize: 100 });
     expect(await relay.drain()).toEqual({ claimed: 1_000, published: 1_000, failed: 0, rejected: 0 });
     // 10 full batches: each of them saw the next claim happen during its publish (the last saw the empty one).
     expect(overlapped).toBe(10);
@@ -208,34 +199,17 @@ describe.skipIf(missingServer('postgres'))('several relays on one Postgres outbo
   }, 120_000);
 
   it('drain with one pass in flight does not overlap (passesInFlight: 1 is the strict sequence)', async () => {
-    const db = await engine.open();
-    const outbox = createOutbox({ db });
-    const bus = createMemoryBus({ dedupWindowMs: 0 });
-    await outbox.append(Array.from({ length: 300 }, () => deviceChanged()));
-    let claims = 0;
-    const watched: SqlDatabase = {
-      ...db,
-      transaction: (fn) =>
-        db.transaction((tx) =>
-          fn({
-            async query(text, params) {
-              const result = await tx.query(text, params);
-              if (text.includes('FOR UPDATE SKIP LOCKED')) claims++;
-              return result;
-            },
-          }),
-        ),
-    };
+    const { db, claims, bus } = await outboxWithEvents(300);
     const claimsSeenAtPublish: number[] = [];
     const publisher: Publisher = {
       async publishBatch(ms) {
         await new Promise((r) => setTimeout(r, 50));
-        claimsSeenAtPublish.push(claims);
+        claimsSeenAtPublish.push(claims());
         return bus.publisher.publishBatch(ms);
       },
       async close() {},
     };
-    const relay = createRelay({ db: watched, publisher, batchSize: 100, passesInFlight: 1 });
+    const relay = createRelay({ db, publisher, batchSize: 100, passesInFlight: 1 });
     expect(await relay.drain()).toEqual({ claimed: 300, published: 300, failed: 0, rejected: 0 });
     expect(claimsSeenAtPublish).toEqual([1, 2, 3]);
   }, 120_000);
