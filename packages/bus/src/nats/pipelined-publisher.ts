@@ -14,8 +14,15 @@ export interface PipelinedPublisherOptions {
   readonly timeoutMs?: number;
 }
 
+/** One message awaiting its ack: the batch it belongs to and its place in it. */
 interface Pending {
-  settle(outcome: PublishOutcome): void;
+  readonly batch: Batch;
+  readonly index: number;
+}
+
+/** The state of one {@link Publisher.publishBatch} call. */
+interface Batch {
+  settle(index: number, outcome: PublishOutcome): void;
 }
 
 const decoder = new TextDecoder();
@@ -58,10 +65,11 @@ export function createPipelinedPublisher(options: PipelinedPublisherOptions): Pu
   const sub = nc.subscribe(`${options.inbox}.*`, {
     callback: (error, m) => {
       if (error) return;
-      const p = pending.get(m.subject.slice(prefix.length));
+      const t = m.subject.slice(prefix.length);
+      const p = pending.get(t);
       if (!p) return; // an answer to a batch that already timed out
-      pending.delete(m.subject.slice(prefix.length));
-      p.settle(readAck(m));
+      pending.delete(t);
+      p.batch.settle(p.index, readAck(m));
     },
   });
 
@@ -74,19 +82,36 @@ export function createPipelinedPublisher(options: PipelinedPublisherOptions): Pu
     let settled = 0;
     return new Promise((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      // Idle timeout: a batch fails only when no ack arrived for `timeoutMs`, so a long batch is not
+      // failed while acks keep coming. One timer per batch, re-armed for the rest of the idle period
+      // when it fires (not cleared and set again on every ack).
+      let lastAckAt = performance.now();
+      let done = false;
       const finish = () => {
+        done = true;
         clearTimeout(timer);
         for (const t of mine) pending.delete(t);
         resolve(outcomes);
       };
-      // Idle timeout: restarted by each ack, so a long batch is not failed while acks keep coming.
-      const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          const error = new Error(`nats: no publish ack within ${timeoutMs} ms`);
-          for (let i = 0; i < messages.length; i++) outcomes[i] ??= { ok: false, error };
-          finish();
-        }, timeoutMs);
+      const check = () => {
+        if (done) return;
+        const idle = performance.now() - lastAckAt;
+        if (idle < timeoutMs) {
+          timer = setTimeout(check, timeoutMs - idle);
+          return;
+        }
+        const error = new Error(`nats: no publish ack within ${timeoutMs} ms`);
+        for (let i = 0; i < messages.length; i++) outcomes[i] ??= { ok: false, error };
+        finish();
+      };
+      const batch: Batch = {
+        settle(index, outcome) {
+          outcomes[index] = outcome;
+          inFlight--;
+          lastAckAt = performance.now();
+          if (++settled === messages.length) finish();
+          else pump();
+        },
       };
       const pump = () => {
         while (inFlight < window && next < messages.length) {
@@ -95,20 +120,11 @@ export function createPipelinedPublisher(options: PipelinedPublisherOptions): Pu
           const t = (token++).toString(36);
           mine.push(t);
           inFlight++;
-          pending.set(t, {
-            settle(outcome) {
-              outcomes[i] = outcome;
-              inFlight--;
-              if (++settled === messages.length) finish();
-              else {
-                arm();
-                pump();
-              }
-            },
-          });
+          pending.set(t, { batch, index: i });
+          // A fresh header set per message: append (no lookup of an existing key to replace first).
           const h = options.headers();
-          h.set('Nats-Msg-Id', m.id);
-          for (const k in m.headers) h.set(k, m.headers[k] as string);
+          h.append('Nats-Msg-Id', m.id);
+          for (const k in m.headers) h.append(k, m.headers[k] as string);
           try {
             nc.publish(m.subject, m.data, { reply: prefix + t, headers: h });
           } catch (error) {
@@ -120,7 +136,7 @@ export function createPipelinedPublisher(options: PipelinedPublisherOptions): Pu
           }
         }
       };
-      arm();
+      timer = setTimeout(check, timeoutMs);
       pump();
     });
   }
