@@ -5,6 +5,7 @@ export {
   missingServer,
   type NatsAuthOption,
   type NatsOptions,
+  type PostgresServer,
   type RestartableServer,
   type RestartOptions,
   serverBinaries,

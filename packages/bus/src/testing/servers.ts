@@ -115,8 +115,14 @@ function runAsPostgres(bin: string, args: string[]): [string, string[]] {
   return isRoot() ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
 }
 
+/** A {@link startPostgres} server: also its process id (the root of the postmaster's process tree). */
+export interface PostgresServer extends TestServer {
+  /** The process started for it (the postmaster, or `runuser` above it when run as root). */
+  pid(): number | undefined;
+}
+
 /** Starts PostgreSQL 15 (trust auth, user `postgres`, fsync off) on a random port with a fresh data dir. */
-export async function startPostgres(): Promise<TestServer> {
+export async function startPostgres(): Promise<PostgresServer> {
   const bin = serverBinaries().postgres;
   if (!bin) throw new Error('postgres binary not found');
   const binDir = bin.slice(0, bin.lastIndexOf('/'));
@@ -171,6 +177,7 @@ export async function startPostgres(): Promise<TestServer> {
   return {
     port,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    pid: () => child.pid,
     async stop() {
       await stopChild(child, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
