@@ -21,6 +21,13 @@ export interface JetStreamBusOptions {
   readonly publishTimeoutMs?: number;
   /** Publishes awaiting their stream ack at once (pipelining window); default 1 024. */
   readonly publishWindow?: number;
+  /**
+   * How a delivery is acknowledged. `confirmed` (default): the ack is a request the server answers once
+   * it has applied it, re-sent until answered (across a server restart) or until the ack wait has passed.
+   * `fire-and-forget`: one ack message, no answer (an ack the server drops while it shuts down is lost
+   * and the message is delivered again). Decision 0040.
+   */
+  readonly ackMode?: 'confirmed' | 'fire-and-forget';
   /** Connection name shown by the server. */
   readonly name?: string;
   /** How to authenticate to the server (default: none). Never logged. */
@@ -171,7 +178,43 @@ export async function createJetStreamBus(options: JetStreamBusOptions): Promise<
     timeoutMs: timeout,
   });
 
-  function toDelivery(m: JsMsg): Delivery {
+  const ackMode = options.ackMode ?? 'confirmed';
+  const ACK = encoder.encode('+ACK');
+
+  /**
+   * Sends the ack of `m` as a request and waits for the server's answer (it answers after applying the
+   * ack); re-sends it while unanswered — the server was stopping or restarting — until `deadline` or
+   * until `closed()` says the subscription is closing. Gives up quietly: the message is then delivered
+   * again and the consumer's inbox drops it.
+   */
+  async function confirmAck(m: JsMsg, deadline: number, closed: () => boolean): Promise<void> {
+    // The ack subject (`$JS.ACK.…`): the `reply` of the delivered message (JsMsgImpl has it; the JsMsg
+    // interface does not declare it). Without it, `ackAck()` confirms once and cannot be re-sent.
+    const reply = (m as JsMsg & { readonly reply?: string }).reply;
+    if (!reply) {
+      await m.ackAck().catch(() => false);
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await nc.request(reply, ACK, { timeout: Math.max(100, Math.min(2_000, deadline - Date.now())) });
+        return;
+      } catch (error) {
+        if (Date.now() >= deadline || closed() || nc.isClosed()) {
+          logger.debug(
+            { component: 'bus.nats', attempt, err: (error as Error).message },
+            'ack not confirmed; the message will be delivered again',
+          );
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
+  function toDelivery(m: JsMsg, ackWaitMs: number, closed: () => boolean): Delivery {
+    // The server redelivers after the ack wait anyway: a confirmation after that is of no use.
+    const deadline = Date.now() + ackWaitMs;
     const headers: Record<string, string> = {};
     if (m.headers) for (const k of m.headers.keys()) headers[k] = m.headers.get(k);
     return {
@@ -180,7 +223,8 @@ export async function createJetStreamBus(options: JetStreamBusOptions): Promise<
       headers,
       attempt: m.info.deliveryCount,
       async ack() {
-        m.ack();
+        if (ackMode === 'fire-and-forget') m.ack();
+        else await confirmAck(m, deadline, closed);
       },
       async retry(delayMs) {
         m.nak(delayMs);
@@ -193,13 +237,16 @@ export async function createJetStreamBus(options: JetStreamBusOptions): Promise<
       // nats-server 2.9 (Debian 12) has one filter per consumer: one durable per filter subject.
       const loops: Promise<void>[] = [];
       const stops: (() => void)[] = [];
+      let closing = false;
+      const closed = () => closing;
+      const ackWaitMs = opts.ackWaitMs ?? 30_000;
       for (const subject of opts.subjects) {
         const durable = opts.subjects.length === 1 ? opts.durable : `${opts.durable}_${fnv(subject)}`;
         const config = {
           durable_name: durable,
           ack_policy: jsmod.AckPolicy.Explicit,
           deliver_policy: jsmod.DeliverPolicy.All,
-          ack_wait: ms(opts.ackWaitMs ?? 30_000),
+          ack_wait: ms(ackWaitMs),
           max_deliver: -1,
           filter_subject: subject,
         };
@@ -216,7 +263,7 @@ export async function createJetStreamBus(options: JetStreamBusOptions): Promise<
           (async () => {
             const inFlight = new Set<Promise<void>>();
             for await (const m of messages) {
-              const settled: Promise<void> = onDelivery(toDelivery(m))
+              const settled: Promise<void> = onDelivery(toDelivery(m, ackWaitMs, closed))
                 .catch((error) =>
                   logger.warn(
                     { component: 'bus.nats', durable, err: (error as Error).message },
@@ -238,6 +285,7 @@ export async function createJetStreamBus(options: JetStreamBusOptions): Promise<
       }
       return {
         async close() {
+          closing = true;
           for (const stop of stops) stop();
           await Promise.all(loops);
         },
