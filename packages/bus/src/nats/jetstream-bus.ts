@@ -25,7 +25,7 @@ export interface JetStreamBusOptions {
    * How a delivery is acknowledged. `confirmed` (default): the ack is a request the server answers once
    * it has applied it, re-sent until answered (across a server restart) or until the ack wait has passed.
    * `fire-and-forget`: one ack message, no answer (an ack the server drops while it shuts down is lost
-   * and the message is delivered again). Decision 0040.
+   * and the message is delivered again). Decision 0043.
    */
   readonly ackMode?: 'confirmed' | 'fire-and-forget';
   /** Connection name shown by the server. */

@@ -7,7 +7,7 @@ import { missingServer, type RestartableServer, startNats } from '../../src/test
 // before the client connections close) and a consumer drops the acks still queued for it
 // (server/consumer.go stopWithFlags: `o.ackMsgs.unregister()`; processInboundAcks returns on quit).
 // An ack sent as a request is answered only after it was applied (server/consumer.go processAck:
-// "Ack the ack if requested", after processAckMsg). Decision 0040.
+// "Ack the ack if requested", after processAckMsg). Decision 0043.
 
 const N = 1_000;
 const ACK_WAIT_MS = 15_000;
