@@ -58,10 +58,15 @@ function sqlLeases(db: SqlDatabase): StoreLeases {
   return {
     acquire(lease, owner, ttlMs) {
       return db.transaction(async (tx) => {
-        // Ours and unexpired: renew (it does not wait for our own fenced batches: they hold FOR KEY SHARE).
+        // Still ours (unexpired, or expired with nobody having taken it: a takeover changes the owner):
+        // renew, token unchanged. It does not wait for our own fenced batches (they hold FOR KEY SHARE,
+        // this UPDATE takes FOR NO KEY UPDATE), whereas the takeover path below would skip the row while
+        // one of them commits — under load, with batches back to back, a late renewal then failed until
+        // the replica gave its lease up with nobody else there. A takeover holding the row (FOR UPDATE)
+        // makes this wait, then see the new owner and match nothing.
         const renewed = await tx.query(
           `UPDATE ${L} SET expires_at = clock_timestamp() + $3 * interval '1 millisecond'
-            WHERE name = $1 AND owner = $2 AND expires_at > clock_timestamp() RETURNING token::int AS token`,
+            WHERE name = $1 AND owner = $2 RETURNING token::int AS token`,
           [lease, owner, ttlMs],
         );
         const mine = renewed.rows[0] as { token: number } | undefined;
