@@ -270,7 +270,8 @@ for (const [validate, batch] of [
   const { benchRecovery } = await import('./recovery.js');
   const { stopBenchPostgres } = await import('./store-kinds.js');
   try {
-    await benchRecovery(allEvents.slice(0, PENDING), heap);
+    if (PENDING > 0) await benchRecovery(allEvents.slice(0, PENDING), heap);
+    else console.log('4.  restart recovery: skipped (NOTIFY_BENCH_PENDING=0)');
   } finally {
     await stopBenchPostgres();
   }
