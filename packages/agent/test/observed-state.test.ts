@@ -53,7 +53,8 @@ describe('observed-state batcher (registry through the SDK client, stateful MSW 
     calls.length = 0;
     const batcher = createObservedStateBatcher({
       registry: client,
-      now: () => new Date('2026-11-30T10:00:00Z'),
+      clock: { now: () => Date.parse('2026-11-30T10:00:00Z') }, // core's Clock (issue 12)
+      now: () => new Date(0), // deprecated: ignored beside `clock`
     });
     for (let i = 0; i < 50; i++)
       batcher.record(DEVICE, {
@@ -72,6 +73,7 @@ describe('observed-state batcher (registry through the SDK client, stateful MSW 
       chirpstack: { f_cnt: 49, last_seen_at: '2026-11-30T10:00:49.000Z', battery_level: 71 },
     });
     expect(device.observed_state?.version).toBe(2);
+    expect(device.observed_state?.updated_at).toBe('2026-11-30T10:00:00.000Z'); // the batcher's Clock
     // Nothing new: no write.
     batcher.record(DEVICE, { battery_level: 71 });
     expect(await batcher.flush()).toEqual({ written: 0, unchanged: 1, failed: [] });

@@ -1,4 +1,4 @@
-import { type Logger, noopLogger } from '@fieldops/core';
+import { type Clock, type Logger, noopLogger } from '@fieldops/core';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { GatewayMessage } from './device-event.js';
 import { createMessageHandler, type MessageHandlerOptions } from './handle-message.js';
@@ -19,6 +19,9 @@ export interface MqttConsumerOptions extends Omit<MessageHandlerOptions, 'now'> 
   onGateway?: (message: GatewayMessage) => void;
   /** Takes observed-state fields for a registry device (the batcher). */
   onObserved?: (deviceId: string, fields: Record<string, unknown>) => void;
+  /** The clock (core's `Clock`) of the time stamps; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
   logger?: Logger;
   /** Extra mqtt.js options (TLS, keepalive). */
@@ -51,7 +54,9 @@ export interface MqttConsumer {
  */
 export function createMqttConsumer(options: MqttConsumerOptions): MqttConsumer {
   const logger = options.logger ?? noopLogger;
-  const handle = createMessageHandler({ ...options, now: options.now ?? (() => new Date()) });
+  const clock = options.clock;
+  const now = clock ? () => new Date(clock.now()) : (options.now ?? (() => new Date()));
+  const handle = createMessageHandler({ ...options, now });
   const counters = { received: 0, events: 0, ignored: 0, errors: 0 };
   let client: MqttClient | undefined;
 

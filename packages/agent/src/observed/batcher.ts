@@ -1,5 +1,5 @@
 import type { registry } from '@fieldops/contracts';
-import type { Logger } from '@fieldops/core';
+import type { Clock, Logger } from '@fieldops/core';
 
 /** The part of the registry client the batcher writes with. */
 export interface ObservedStateWriter {
@@ -24,6 +24,9 @@ export interface ObservedStateBatcherOptions {
   concurrency?: number;
   /** Attempts per device when the record changed under us (412; default 3). */
   maxAttempts?: number;
+  /** The clock (core's `Clock`) of the time stamps; default the system clock. */
+  clock?: Clock;
+  /** @deprecated Pass `clock`. */
   now?: () => Date;
   logger?: Logger;
 }
@@ -67,7 +70,8 @@ function same(a: unknown, b: unknown): boolean {
 export function createObservedStateBatcher(options: ObservedStateBatcherOptions): ObservedStateBatcher {
   const key = options.key ?? 'chirpstack';
   const source = options.source ?? 'chirpstack';
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock;
+  const now = clock ? () => new Date(clock.now()) : (options.now ?? (() => new Date()));
   const maxAttempts = options.maxAttempts ?? 3;
   let pendingByDevice = new Map<string, Record<string, unknown>>();
   let timer: ReturnType<typeof setInterval> | undefined;
