@@ -8,6 +8,7 @@ import { normalizePhone, WhatsAppWindows } from './channels/whatsapp/window.js';
 import { type NormalizedConfig, type NotifyConfig, normalizeConfig } from './config.js';
 import { AttemptRunner } from './delivery/attempt-timeout.js';
 import { RateLimiter } from './delivery/rate-limiter.js';
+import { applyChanges } from './engine/apply.js';
 import { type EngineContext, HOUSEKEEPING_KEY } from './engine/context.js';
 import { dispatch } from './engine/delivery.js';
 import { EventLoopTurn } from './engine/event-loop-turn.js';
@@ -16,6 +17,7 @@ import { heartbeatDue } from './engine/heartbeats.js';
 import { acknowledgeNow, escalate } from './engine/incidents.js';
 import { ingestNow } from './engine/ingest.js';
 import { DEFAULT_LEASE_MS, LeaseKeeper, type LeaseOptions } from './engine/lease.js';
+import { buildPipeline } from './engine/pipeline.js';
 import { housekeeping, load } from './engine/state.js';
 import { claimWebhookEvent } from './engine/webhook-events.js';
 import { applyWhatsAppStatus } from './engine/whatsapp-status.js';
@@ -34,7 +36,7 @@ import { GroupStage, type GroupState } from './stages/group.js';
 import { EventKeyLog, type IngestInput, IngestStage } from './stages/ingest.js';
 import { InhibitStage } from './stages/inhibit.js';
 import { MuteStage, TimeIntervalMuter } from './stages/mute.js';
-import { RouteTree } from './stages/route.js';
+import { RouteStage, RouteTree } from './stages/route.js';
 import { type Silence, type SilenceInput, SilenceStage } from './stages/silence.js';
 import { GroupCommit } from './store/group-commit.js';
 import { MemoryNotifyStore } from './store/memory-store.js';
@@ -149,6 +151,46 @@ export class NotifyEngine {
 
     const inhibitStage = new InhibitStage(config.inhibit);
     const silenceStage = new SilenceStage();
+    const newId = createIdMaker(random, () => clock.now());
+    const alerts = new Map<string, AlertRecord>();
+    const jobs = new Map<string, DeliveryJob>();
+    const escalateStage = new EscalateStage(config.policies, random, newId);
+    const groupStage = new GroupStage();
+    const dedupStage = new DedupStage();
+    const ingestStage = new IngestStage({
+      sources: { ...DEFAULT_SOURCES, ...options.sources },
+      events: eventLog,
+      alerts,
+      ttl: config.eventKeyTtl,
+      validate: options.validate ?? true,
+    });
+    const routeTree = new RouteTree(config.root);
+    const deliverStage = new DeliverStage({
+      channels,
+      renderer: new MessageRenderer(config.raw.templates),
+      limiter: new RateLimiter(),
+      windows,
+      whatsapp: ch.whatsapp,
+      retry: config.retry,
+      random,
+      redact: (t) => vault.redact(t),
+      attempts,
+      receivers: config.receivers,
+      incident: (id) => escalateStage.get(id),
+      newId,
+    });
+    // The stages, in pipeline order: composed once, in src/engine/pipeline.ts.
+    const pipeline = buildPipeline({
+      ingest: ingestStage,
+      route: new RouteStage(routeTree),
+      group: groupStage,
+      inhibit: inhibitStage,
+      silence: silenceStage,
+      time_intervals: new TimeIntervalMuter(config.timeIntervals),
+      dedup: dedupStage,
+      escalate: escalateStage,
+      deliver: deliverStage,
+    });
     const store: NotifyStore = options.store ?? new MemoryNotifyStore();
     const onLeaseLost = options.onLeaseLost;
     this.lease = store.leases
@@ -177,7 +219,6 @@ export class NotifyEngine {
       },
     });
 
-    // The stages, in pipeline order.
     this.s = {
       config,
       store: writer,
@@ -188,36 +229,23 @@ export class NotifyEngine {
       tracer: options.tracer,
       vault,
       scheduler,
-      newId: createIdMaker(random, () => clock.now()),
+      newId,
       eventLog,
-      ingestStage: new IngestStage(
-        { ...DEFAULT_SOURCES, ...options.sources },
-        eventLog,
-        config.eventKeyTtl,
-        options.validate ?? true,
-      ),
-      routeTree: new RouteTree(config.root),
-      groupStage: new GroupStage(),
+      ingestStage,
+      routeTree,
+      groupStage,
       inhibitStage,
       silenceStage,
-      muter: new MuteStage([inhibitStage, silenceStage, new TimeIntervalMuter(config.timeIntervals)]),
-      dedupStage: new DedupStage(),
-      escalateStage: new EscalateStage(config.policies, random),
-      deliverStage: new DeliverStage({
-        channels,
-        renderer: new MessageRenderer(config.raw.templates),
-        limiter: new RateLimiter(),
-        windows,
-        whatsapp: ch.whatsapp,
-        retry: config.retry,
-        random,
-        redact: (t) => vault.redact(t),
-        attempts,
-      }),
+      muter: new MuteStage(pipeline.muters),
+      dedupStage,
+      escalateStage,
+      deliverStage,
+      pipeline,
+      apply: (changes) => applyChanges(this.s, changes),
       channels,
       windows,
-      alerts: new Map(),
-      jobs: new Map(),
+      alerts,
+      jobs,
       sent: new Map(),
       inflight: new Set(),
       heartbeats: new Map(),
@@ -313,15 +341,18 @@ export class NotifyEngine {
    */
   private run<T>(fn: () => Promise<T> | T): Promise<T> {
     const store = this.s.store;
-    const next = this.queue.then(async () => {
-      // Queued tasks chain as microtasks: without a yield, a burst of them would keep timers (the
-      // lease renewal) and I/O (its answer) waiting until the whole burst is done.
-      await this.turn.yieldIfDue();
+    const task = async (): Promise<T> => {
       try {
         return await fn();
       } finally {
         store.seal();
       }
+    };
+    const next = this.queue.then(() => {
+      // Queued tasks chain as microtasks: without a yield, a burst of them would keep timers (the
+      // lease renewal) and I/O (its answer) waiting until the whole burst is done.
+      const turn = this.turn.yieldIfDue();
+      return turn ? turn.then(task) : task();
     });
     this.queue = next.catch(() => undefined);
     return next.then(async (value) => {
@@ -356,7 +387,8 @@ export class NotifyEngine {
 
   /** Takes a CloudEvent or a contract Alert; idempotent by `source` + `id`. */
   async ingest(input: IngestInput): Promise<IngestResult> {
-    await this.ready();
+    // Started and running (the hot path): no await before the queue.
+    if (!this.loaded || this.stopped) await this.ready();
     return this.run(() => ingestNow(this.s, input));
   }
 
@@ -372,7 +404,8 @@ export class NotifyEngine {
       const out: (IngestResult | { kind: 'invalid'; error: NotifyError })[] = [];
       for (const input of inputs) {
         // A big batch is one task, but not one turn of the event loop (lease renewals must run).
-        await this.turn.yieldIfDue();
+        const turn = this.turn.yieldIfDue();
+        if (turn) await turn;
         try {
           out.push(await ingestNow(this.s, input));
         } catch (err) {

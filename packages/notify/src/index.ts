@@ -80,6 +80,17 @@ export {
   parseMatcherList,
   parseMatchers,
 } from './matchers/index.js';
+/** What ingest takes, and what `engine.inspect()` and the silence operations return. */
+export type {
+  DeliveryJob,
+  GroupState,
+  Incident,
+  IngestInput,
+  NotificationLogEntry,
+  PagedContact,
+  Silence,
+  SilenceInput,
+} from './model.js';
 /** What messages are rendered from (the data templates see). */
 export type { NotificationAlert, NotificationData } from './notification.js';
 /** Secrets: SecretRef or inline values, resolved through an injected resolver (`options.secrets`). */
@@ -95,12 +106,6 @@ export {
   type SourceAdapters,
   withConvertedVersions,
 } from './sources/index.js';
-/** What `engine.inspect()` and the silence operations return. */
-export type { DeliveryJob } from './stages/deliver.js';
-export type { Incident } from './stages/escalate.js';
-export type { GroupState } from './stages/group.js';
-export type { IngestInput } from './stages/ingest.js';
-export type { Silence, SilenceInput } from './stages/silence.js';
 /**
  * The store interface and its memory implementation (`options.store`); Postgres and PGlite stores are
  * in the entries `@fieldops/notify/pg` and `@fieldops/notify/pglite`.

@@ -1,7 +1,7 @@
-// What a flush or an escalation step shows: muting decisions and the notification data.
+// What an escalation step shows: muting decisions and the notification data.
 import type { RouteNode } from '../config.js';
-import { maxSeverity, type NotificationData } from '../notification.js';
-import type { Incident } from '../stages/escalate.js';
+import type { NotificationData } from '../notification.js';
+import { buildNotificationData } from '../stages/notification-data.js';
 import type { AlertRecord, Labels } from '../types.js';
 import type { EngineContext } from './context.js';
 
@@ -27,37 +27,15 @@ export function buildNotification(
   now: number,
   escalation?: { level: number; loop: number },
 ): NotificationData {
-  const codes: string[] = [];
-  let newest: Incident | undefined;
-  for (const r of firing) {
-    const inc = r.incident_id ? s.escalateStage.get(r.incident_id) : undefined;
-    if (!inc) continue;
-    if (!codes.includes(inc.ack_code)) codes.push(inc.ack_code);
-    if (!newest || inc.opened_at >= newest.opened_at) newest = inc;
-  }
-  const all = [...firing, ...resolved];
-  return {
-    id: s.newId('ntf'),
+  return buildNotificationData(
+    { incident: (id) => s.escalateStage.get(id), newId: s.newId },
     kind,
     receiver,
-    group_key: groupKey,
-    group_labels: groupLabels,
-    status: firing.length > 0 ? 'firing' : 'resolved',
-    severity: maxSeverity((firing.length > 0 ? firing : all).map((r) => r.severity)),
-    alerts: all.map((r) => ({
-      fingerprint: r.fingerprint,
-      status: r.status,
-      severity: r.severity,
-      labels: r.labels,
-      annotations: r.annotations,
-      starts_at: r.starts_at,
-      ...(r.ends_at ? { ends_at: r.ends_at } : {}),
-    })),
-    firing: firing.map((r) => r.fingerprint),
-    resolved: resolved.map((r) => r.fingerprint),
-    ...(newest ? { ack_code: newest.ack_code } : {}),
-    ack_codes: codes,
-    ...(escalation ? { escalation } : {}),
-    created_at: now,
-  };
+    groupKey,
+    groupLabels,
+    firing,
+    resolved,
+    now,
+    escalation,
+  );
 }

@@ -16,8 +16,10 @@ import type { InhibitStage } from '../stages/inhibit.js';
 import type { MuteStage } from '../stages/mute.js';
 import type { RouteTree } from '../stages/route.js';
 import type { SilenceStage } from '../stages/silence.js';
+import type { Change } from '../stages/stage.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { AlertRecord, Clock, Logger, RandomSource, TracerLike } from '../types.js';
+import type { Pipeline } from './pipeline.js';
 
 /** How many sent WhatsApp messages are remembered for late status webhooks. */
 export const MAX_SENT_REMEMBERED = 10_000;
@@ -75,6 +77,10 @@ export interface EngineContext {
    * alerts that were non-critical when first seen, oldest first (the candidates for dropping).
    */
   readonly overflow: { dropped: number; candidates: Set<string> };
+  /** The stages in pipeline order (src/engine/pipeline.ts). */
+  readonly pipeline: Pipeline;
+  /** Applies a stage's changes to the working state and the store (src/engine/apply.ts). */
+  readonly apply: (changes: readonly Change[]) => void;
   /** Runs `fn` on the engine's serial queue. */
   run<T>(fn: () => Promise<T> | T): Promise<T>;
 }

@@ -1,13 +1,13 @@
-// A group flush: the decision (inhibit -> silence / time intervals -> dedup, src/stages/flush-decision.ts),
-// then escalate -> deliver, and persisting what changed.
+// A group flush: the flush stages of the pipeline (inhibit -> silence -> time intervals -> dedup ->
+// escalate -> deliver, src/engine/pipeline.ts), each stage's changes applied as it goes; then the
+// group's own upkeep: resolved alerts leave it, and its next flush is scheduled (or it is dropped).
 import { nflogKey } from '../stages/dedup.js';
-import { decideFlush } from '../stages/flush-decision.js';
+import { type Flush, startFlush } from '../stages/flush-state.js';
 import type { GroupState } from '../stages/group.js';
 import type { AlertRecord } from '../types.js';
-import { buildNotification } from './build.js';
 import { type EngineContext, storedGroup } from './context.js';
-import { enqueue } from './delivery.js';
-import { openIncident, settleIncidentOf } from './incidents.js';
+import { settleIncidentOf } from './incidents.js';
+import { runStages } from './pipeline.js';
 
 /** Flushes a group: mutes, dedups, opens incidents, enqueues deliveries and schedules the next flush. */
 export async function flushGroup(s: EngineContext, key: string): Promise<void> {
@@ -22,41 +22,9 @@ export async function flushGroup(s: EngineContext, key: string): Promise<void> {
   }
   const records = group.fingerprints.map((fp) => s.alerts.get(fp)).filter((r): r is AlertRecord => !!r);
   for (const r of records) if (r.status === 'firing') await expireIfDue(s, r, now);
-  const receiver = group.receiver;
-  const { firing, resolved, removable, nflog } = decideFlush(
-    { muter: s.muter, dedup: s.dedupStage },
-    records,
-    route,
-    receiver,
-    key,
-    now,
-  );
-  if (nflog) {
-    const fresh = firing.filter(
-      (r) => !r.incident_id || s.escalateStage.get(r.incident_id)?.status === 'resolved',
-    );
-    if (fresh.length > 0) await openIncident(s, fresh, group, route, now);
-    const shown = route.send_resolved ? [...firing, ...resolved] : firing;
-    if (shown.length > 0) {
-      await enqueue(
-        s,
-        buildNotification(
-          s,
-          'group',
-          receiver,
-          group.key,
-          group.labels,
-          firing,
-          route.send_resolved ? resolved : [],
-          now,
-        ),
-        receiver,
-      );
-    }
-    s.dedupStage.record(nflog);
-    await s.store.put('nflog', nflogKey(receiver, key), nflog);
-  }
-  if (removable.length > 0) await dropFromGroup(s, group, removable);
+  const run = runStages<Flush>(s.pipeline.onFlush, startFlush(group, route, records), now, s.apply);
+  const removable = run.next?.removable ?? [];
+  if (removable.length > 0) await dropFromGroup(s, group, [...removable]);
   const current = s.groupStage.get(key);
   if (!current) return;
   if (current.fingerprints.length === 0) {

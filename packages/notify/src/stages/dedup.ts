@@ -1,12 +1,10 @@
-/** One notification log entry: what a receiver was last told about a group. */
-export interface NotificationLogEntry {
-  receiver: string;
-  group_key: string;
-  firing: string[];
-  resolved: string[];
-  /** When it was sent (ms). */
-  at: number;
-}
+import type { NotificationLogEntry } from '../model.js';
+import type { AlertRecord } from '../types.js';
+import type { Flush } from './flush-state.js';
+import { NO_CHANGES, type Stage, type StageResult } from './stage.js';
+
+// Declared in ../model.ts (the public data types); re-exported for the modules of this folder's users.
+export type { NotificationLogEntry } from '../model.js';
 
 /** The notification log key: receiver + group key. */
 export function nflogKey(receiver: string, groupKey: string): string {
@@ -23,7 +21,9 @@ function isSubset(items: readonly string[], of: ReadonlySet<string>): boolean {
  * a new alert fires, an alert resolves (with `send_resolved`), all alerts resolved after it was told
  * some were firing, or `repeat_interval` passed.
  */
-export class DedupStage {
+export class DedupStage implements Stage<Flush, Flush> {
+  readonly name = 'dedup' as const;
+
   private readonly log = new Map<string, NotificationLogEntry>();
   private readonly sets = new Map<string, { firing: Set<string>; resolved: Set<string> }>();
 
@@ -35,6 +35,55 @@ export class DedupStage {
   /** The entry for a receiver and group. */
   get(receiver: string, groupKey: string): NotificationLogEntry | undefined {
     return this.log.get(nflogKey(receiver, groupKey));
+  }
+
+  /**
+   * Splits what no muter muted into firing (unacknowledged) and resolved alerts and decides whether the
+   * receiver must hear about the group: when every alert was muted the log stays as it was (muting
+   * neither produces an "all clear" nor makes the alerts look new when it ends, as in Alertmanager).
+   * Changes: the notification log entry, when the receiver is told.
+   */
+  run(flush: Flush, now: number): StageResult<Flush> {
+    const firing: AlertRecord[] = [];
+    const resolved: AlertRecord[] = [];
+    let removable = flush.removable;
+    for (const r of flush.alerts) {
+      if (r.status === 'firing') {
+        if (!r.acked) firing.push(r);
+      } else {
+        resolved.push(r);
+        if (removable === flush.removable) removable = [...removable];
+        (removable as string[]).push(r.fingerprint);
+      }
+    }
+    const allMuted = flush.mutedAny && firing.length === 0 && resolved.length === 0;
+    const firingFps = firing.map((r) => r.fingerprint).sort();
+    const resolvedFps = resolved.map((r) => r.fingerprint).sort();
+    const { receiver, route } = flush;
+    const groupKey = flush.group.key;
+    const notify =
+      !allMuted &&
+      this.needsUpdate(
+        receiver,
+        groupKey,
+        firingFps,
+        resolvedFps,
+        route.send_resolved,
+        route.repeat_interval,
+        now,
+      );
+    if (!notify) return { changes: NO_CHANGES, next: { ...flush, firing, resolved, removable } };
+    const nflog: NotificationLogEntry = {
+      receiver,
+      group_key: groupKey,
+      firing: firingFps,
+      resolved: resolvedFps,
+      at: now,
+    };
+    return {
+      changes: [{ op: 'put', collection: 'nflog', key: nflogKey(receiver, groupKey), doc: nflog }],
+      next: { ...flush, firing, resolved, removable, nflog },
+    };
   }
 
   /** True when the receiver must be notified. */

@@ -1,14 +1,21 @@
 import type { ChannelKind, DeliveryReceipt, Message } from '@fieldops/contracts/notify/v1';
 import type { Channel, ChannelFailure, SendResult } from '../channels/channel.js';
 import type { WhatsAppWindows } from '../channels/whatsapp/window.js';
-import type { WhatsAppChannelConfig } from '../config.js';
+import type { ReceiverConfig, WhatsAppChannelConfig } from '../config.js';
 import type { AttemptRunner } from '../delivery/attempt-timeout.js';
 import type { RateLimiter } from '../delivery/rate-limiter.js';
 import { decideRetry, type RetryPolicy } from '../delivery/retry.js';
+import type { DeliveryJob, Incident } from '../model.js';
 import type { NotificationData } from '../notification.js';
 import type { MessageRenderer } from '../templates/render.js';
 import { fitWithSummary } from '../text/truncate.js';
 import type { ChannelAddress, RandomSource } from '../types.js';
+import type { Flush } from './flush-state.js';
+import { buildNotificationData } from './notification-data.js';
+import { type Change, NO_CHANGES, type Stage, type StageResult } from './stage.js';
+
+// Declared in ../model.ts (the public data types); re-exported for the modules of this folder's users.
+export type { DeliveryJob } from '../model.js';
 
 /** The Cloud API's limit on a text message body. */
 export const WHATSAPP_MAX_TEXT = 4096;
@@ -27,30 +34,6 @@ function fitParameters(params: string[], count: number): string[] {
       : [...params.slice(0, count - 1), params[params.length - 1] as string];
   }
   return [...params, ...Array.from({ length: count - params.length }, () => '-')];
-}
-
-/** A pending delivery to one contact: walks the contact's failover chain, retrying each step. */
-export interface DeliveryJob {
-  id: string;
-  notification: NotificationData;
-  receiver: string;
-  contact: string;
-  chain: ChannelAddress[];
-  /** Index of the chain step being tried. */
-  step: number;
-  /** Attempts made on the current step. */
-  attempt: number;
-  /** Attempts made over the whole chain. */
-  total_attempts: number;
-  next_at: number;
-  /** WhatsApp: the provider said free text needs the template (131047). */
-  force_template?: boolean;
-  last_error?: { code: string; message: string; retryable: boolean };
-  /**
-   * An attempt recorded in the store before its send started and not yet answered. Found on load, it
-   * means the process died mid-send: the page is sent again with the same idempotency key.
-   */
-  in_flight?: { step: number; at: number };
 }
 
 /** The idempotency key of a job's current step: the same for every attempt and after a restart. */
@@ -79,6 +62,34 @@ export interface DeliverStageDeps {
   redact: (text: string) => string;
   /** Bounds each attempt (timeout, abort on stop). */
   attempts: AttemptRunner;
+  /** The receivers by name (their contacts and failover chains). */
+  receivers?: ReadonlyMap<string, ReceiverConfig>;
+  /** Incidents by id (for the ack codes a message carries). */
+  incident?: (id: string) => Incident | undefined;
+  /** Makes notification and delivery ids. */
+  newId?: (prefix: string) => string;
+}
+
+/** A delivery job to one contact along its chain, due now. */
+export function buildDeliveryJob(
+  id: string,
+  data: NotificationData,
+  receiver: string,
+  contact: string,
+  chain: ChannelAddress[],
+  now: number,
+): DeliveryJob {
+  return {
+    id,
+    notification: data,
+    receiver,
+    contact,
+    chain,
+    step: 0,
+    attempt: 0,
+    total_attempts: 0,
+    next_at: now,
+  };
 }
 
 /**
@@ -87,8 +98,47 @@ export interface DeliverStageDeps {
  * retryable with backoff and `Retry-After`, and fails over to the next channel when a step fails for good.
  * It mutates the job; the engine persists and schedules it.
  */
-export class DeliverStage {
+export class DeliverStage implements Stage<Flush, Flush> {
+  readonly name = 'deliver' as const;
+
   constructor(private readonly deps: DeliverStageDeps) {}
+
+  /**
+   * When the receiver is told (dedup decided so), builds the group notification and one delivery job
+   * per contact of the receiver. Changes: each job, and its start (due now).
+   */
+  run(flush: Flush, now: number): StageResult<Flush> {
+    const { nflog, route, group, receiver } = flush;
+    if (!nflog) return { changes: NO_CHANGES, next: flush };
+    const firing = flush.firing ?? [];
+    const resolved = route.send_resolved ? (flush.resolved ?? []) : [];
+    const contacts = this.deps.receivers?.get(receiver)?.contacts;
+    if (firing.length + resolved.length === 0 || !contacts) return { changes: NO_CHANGES, next: flush };
+    const newId = this.deps.newId ?? ((p: string) => `${p}_${now.toString(36)}`);
+    const opened = flush.incident;
+    const data = buildNotificationData(
+      {
+        incident: (id) => (id === opened?.id ? opened : this.deps.incident?.(id)),
+        newId,
+      },
+      'group',
+      receiver,
+      group.key,
+      group.labels,
+      firing,
+      resolved,
+      now,
+    );
+    const changes: Change[] = [];
+    for (const contact of contacts) {
+      const job = buildDeliveryJob(newId('dlv'), data, receiver, contact.name, contact.chain, now);
+      changes.push(
+        { op: 'put', collection: 'deliveries', key: job.id, doc: job },
+        { op: 'schedule', timer: `d:${job.id}`, at: now },
+      );
+    }
+    return { changes, next: flush };
+  }
 
   /** Builds the message for a job's current step. */
   buildMessage(job: DeliveryJob, address: ChannelAddress, now: number): Message {

@@ -1,37 +1,12 @@
 import type { EscalationPolicy } from '../config.js';
-import type { AckInfo, ChannelAddress, RandomSource } from '../types.js';
+import { createIdMaker } from '../ids.js';
+import type { Incident } from '../model.js';
+import type { AckInfo, AlertRecord, RandomSource } from '../types.js';
+import type { Flush } from './flush-state.js';
+import { type Change, NO_CHANGES, type Stage, type StageResult } from './stage.js';
 
-/** A contact a page of an incident reached, and the address (channel) that reached them last. */
-export interface PagedContact {
-  receiver: string;
-  contact: string;
-  address: ChannelAddress;
-}
-
-/** An incident: the alerts first notified together, acknowledged together with one code. */
-export interface Incident {
-  id: string;
-  ack_code: string;
-  group_key: string;
-  route_id: string;
-  policy: string | undefined;
-  fingerprints: string[];
-  status: 'open' | 'acknowledged' | 'resolved';
-  opened_at: number;
-  /** The escalation level notified next. */
-  level: number;
-  /** Completed passes through the levels. */
-  loop: number;
-  /** When the next level is due (ms); absent when nothing is pending. */
-  next_at?: number;
-  acked?: AckInfo;
-  /** Addresses (`whatsapp:66811111111`) a message carrying this incident's code was sent to. */
-  notified?: string[];
-  /** Every contact a page of this incident reached (one entry per receiver + contact). */
-  paged?: PagedContact[];
-  /** Notices already queued, as `<event>:<receiver>/<contact>`: each is sent once. */
-  notices?: string[];
-}
+// Declared in ../model.ts (the public data types); re-exported for the modules of this folder's users.
+export type { Incident, PagedContact } from '../model.js';
 
 // No 0/O, 1/I/L: codes are read off a phone screen and typed back.
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -55,14 +30,55 @@ export interface EscalationStep {
  * (level 0 after the route's first notification) while the incident is open; after the last level
  * the policy runs again `loops` times, then stops. Acknowledgement or resolution stops it.
  */
-export class EscalateStage {
+export class EscalateStage implements Stage<Flush, Flush> {
+  readonly name = 'escalate' as const;
   private readonly incidents = new Map<string, Incident>();
   private readonly byCode = new Map<string, string>();
 
   constructor(
     private readonly policies: ReadonlyMap<string, EscalationPolicy>,
     private readonly random: RandomSource,
+    /** Makes incident ids (`inc_…`). */
+    private readonly newId: (prefix: string) => string = createIdMaker(random, () => Date.now()),
   ) {}
+
+  /**
+   * When the receiver is told (dedup decided so), opens an incident for the firing alerts that have
+   * none in this episode (its escalation timer starts). Changes: the incident, the alerts (now carrying
+   * the incident's id) and the escalation timer.
+   */
+  run(flush: Flush, now: number): StageResult<Flush> {
+    const firing = flush.firing;
+    if (!flush.nflog || !firing || firing.length === 0) return { changes: NO_CHANGES, next: flush };
+    const fresh = firing.filter(
+      (r) => !r.incident_id || this.incidents.get(r.incident_id)?.status === 'resolved',
+    );
+    if (fresh.length === 0) return { changes: NO_CHANGES, next: flush };
+    const incident = this.build(
+      {
+        id: this.newId('inc'),
+        group_key: flush.group.key,
+        route_id: flush.route.id,
+        policy: flush.route.escalation,
+        fingerprints: fresh.map((r) => r.fingerprint),
+      },
+      now,
+    );
+    const changes: Change[] = [];
+    const updated = new Map<string, AlertRecord>();
+    for (const r of fresh) {
+      const copy = { ...r, incident_id: incident.id };
+      updated.set(r.fingerprint, copy);
+      changes.push({ op: 'put', collection: 'alerts', key: r.fingerprint, doc: copy });
+    }
+    changes.push({ op: 'put', collection: 'incidents', key: incident.id, doc: incident });
+    if (incident.next_at !== undefined)
+      changes.push({ op: 'schedule', timer: `e:${incident.id}`, at: incident.next_at });
+    return {
+      changes,
+      next: { ...flush, firing: firing.map((r) => updated.get(r.fingerprint) ?? r), incident },
+    };
+  }
 
   /** An incident by id. */
   get(id: string): Incident | undefined {
@@ -80,8 +96,24 @@ export class EscalateStage {
     return this.incidents.values();
   }
 
-  /** Opens an incident for alerts notified for the first time. */
+  /** Opens (builds and holds) an incident for alerts notified for the first time. */
   open(
+    input: {
+      id: string;
+      group_key: string;
+      route_id: string;
+      policy: string | undefined;
+      fingerprints: string[];
+    },
+    now: number,
+  ): Incident {
+    const incident = this.build(input, now);
+    this.restore(incident);
+    return incident;
+  }
+
+  /** A new incident with a fresh ack code (not held yet: `restore` holds it). */
+  build(
     input: {
       id: string;
       group_key: string;
@@ -104,7 +136,6 @@ export class EscalateStage {
       loop: 0,
       ...(first ? { next_at: now + first.delay } : {}),
     };
-    this.restore(incident);
     return incident;
   }
 

@@ -1,9 +1,11 @@
-// What a group flush decides, after grouping: inhibit -> silence / time intervals -> dedup. A pure
-// function over the group's alerts: it returns the decision and the notification log entry to record;
-// the engine persists them and runs escalate -> deliver.
+// What a group flush decides before escalation, as a function over the real stages: the muter stages
+// (inhibit -> silence -> time intervals) and dedup. The engine runs the same stages, followed by
+// escalate and deliver, in the order of src/engine/pipeline.ts.
 import type { RouteNode } from '../config.js';
+import type { GroupState, NotificationLogEntry } from '../model.js';
 import type { AlertRecord } from '../types.js';
-import type { DedupStage, NotificationLogEntry } from './dedup.js';
+import type { DedupStage } from './dedup.js';
+import { type Flush, MUTER_STAGE, MuterStage, startFlush } from './flush-state.js';
 import type { MuteStage } from './mute.js';
 
 /** The result of the mute and dedup steps for one group flush. */
@@ -25,10 +27,8 @@ export interface FlushDecisionDeps {
 }
 
 /**
- * Decides a flush of `group_key` for `receiver`: each alert is muted or shown; when every alert is
- * muted the pipeline stops and the log stays as it was (muting neither produces an "all clear" nor
- * makes the alerts look new when it ends, as in Alertmanager); otherwise the notification log says
- * whether the receiver must hear about the group again.
+ * Decides a flush of `group_key` for `receiver` with the muter stages (in the order of `deps.muter`)
+ * and the dedup stage: the same stages the engine runs, without escalate and deliver.
  */
 export function decideFlush(
   deps: FlushDecisionDeps,
@@ -38,42 +38,23 @@ export function decideFlush(
   groupKey: string,
   now: number,
 ): FlushDecision {
-  const firing: AlertRecord[] = [];
-  const resolved: AlertRecord[] = [];
-  const removable: string[] = [];
-  let mutedAny = false;
-  for (const r of records) {
-    const why = deps.muter.why(r, route, now);
-    // A resolved alert held by a time interval stays, so the first flush after it reports it.
-    if (r.status === 'resolved' && why !== 'quiet') removable.push(r.fingerprint);
-    if (why) {
-      mutedAny = true;
-      continue;
-    }
-    if (r.status === 'firing') {
-      if (!r.acked) firing.push(r);
-    } else resolved.push(r);
-  }
-  const allMuted = mutedAny && firing.length === 0 && resolved.length === 0;
-  const firingFps = firing.map((r) => r.fingerprint).sort();
-  const resolvedFps = resolved.map((r) => r.fingerprint).sort();
-  const notify =
-    !allMuted &&
-    deps.dedup.needsUpdate(
-      receiver,
-      groupKey,
-      firingFps,
-      resolvedFps,
-      route.send_resolved,
-      route.repeat_interval,
-      now,
-    );
+  const group: GroupState = {
+    key: groupKey,
+    route_id: route.id,
+    receiver,
+    labels: {},
+    fingerprints: records.map((r) => r.fingerprint),
+    created_at: now,
+    next_flush_at: now,
+  };
+  let flush = startFlush(group, route, records);
+  for (const m of deps.muter.muters)
+    flush = new MuterStage(MUTER_STAGE[m.reason], m).run(flush, now).next as Flush;
+  flush = deps.dedup.run(flush, now).next as Flush;
   return {
-    firing,
-    resolved,
-    removable,
-    nflog: notify
-      ? { receiver, group_key: groupKey, firing: firingFps, resolved: resolvedFps, at: now }
-      : undefined,
+    firing: [...(flush.firing ?? [])],
+    resolved: [...(flush.resolved ?? [])],
+    removable: [...flush.removable],
+    nflog: flush.nflog,
   };
 }

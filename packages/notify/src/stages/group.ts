@@ -1,18 +1,11 @@
 import type { RouteNode } from '../config.js';
-import type { Labels } from '../types.js';
+import type { GroupState } from '../model.js';
+import type { AlertRecord, Labels } from '../types.js';
+import type { Routed } from './route.js';
+import type { Change, Stage, StageResult } from './stage.js';
 
-/** One aggregation group: the alerts of one route sharing the `group_by` label values. */
-export interface GroupState {
-  key: string;
-  route_id: string;
-  receiver: string;
-  labels: Labels;
-  fingerprints: string[];
-  /** When the group was created (ms). */
-  created_at: number;
-  /** When the next flush is due (ms). */
-  next_flush_at: number;
-}
+// Declared in ../model.ts (the public data types); re-exported for the modules of this folder's users.
+export type { GroupState } from '../model.js';
 
 /** The group key: route id + the group labels, `0.1:{alertname="GatewayOffline",site="site_…"}`. */
 export function buildGroupKey(route: RouteNode, labels: Labels): { key: string; labels: Labels } {
@@ -40,11 +33,35 @@ export function groupKeyOf(route: RouteNode, labels: Labels): string {
   return `${route.id}:{${text}}`;
 }
 
+/** What grouping returns: the record and the keys of the groups holding it. */
+export interface Grouped {
+  readonly record: AlertRecord;
+  readonly isNew: boolean;
+  readonly groups: readonly string[];
+}
+
+/** A new, empty group of `route` for an alert with these labels. */
+function newGroup(route: RouteNode, key: string, labels: Labels, now: number, startedAt: number): GroupState {
+  return {
+    key,
+    route_id: route.id,
+    receiver: route.receiver,
+    labels: buildGroupKey(route, labels).labels,
+    fingerprints: [],
+    created_at: now,
+    // An alert that started longer than group_wait ago (a late event, a backfill) does not wait
+    // again: the new group flushes right away (Alertmanager).
+    next_flush_at: startedAt + route.group_wait <= now ? now : now + route.group_wait,
+  };
+}
+
 /**
  * The group stage: puts alerts in aggregation groups. A new group flushes after `group_wait`, then
  * every `group_interval` while it holds alerts; `repeat_interval` is the dedup stage's business.
  */
-export class GroupStage {
+export class GroupStage implements Stage<Routed, Grouped> {
+  readonly name = 'group' as const;
+
   private readonly groups = new Map<string, { state: GroupState; fps: Set<string> }>();
   /**
    * Which groups each fingerprint is in, so a resolved alert is forgotten when no group holds it.
@@ -70,6 +87,59 @@ export class GroupStage {
     })();
   }
 
+  /**
+   * Decides the groups an alert goes to: a group that does not exist yet is created (and its first
+   * flush scheduled), the alert joins each group it is not in. Reads the groups; changes nothing.
+   */
+  run(input: Routed, now: number): StageResult<Grouped> {
+    const { record } = input;
+    const labels = record.labels;
+    const fingerprint = record.fingerprint;
+    const changes: Change[] = [];
+    const groups: string[] = [];
+    let startedAt: number | undefined;
+    for (const route of input.routes) {
+      const key = groupKeyOf(route, labels);
+      groups.push(key);
+      const entry = this.groups.get(key);
+      if (!entry) {
+        startedAt ??= Date.parse(record.starts_at);
+        const state = newGroup(route, key, labels, now, startedAt);
+        changes.push(
+          { op: 'put', collection: 'groups', key, doc: state },
+          { op: 'schedule', timer: `g:${key}`, at: state.next_flush_at },
+        );
+      }
+      if (!entry?.fps.has(fingerprint)) changes.push({ op: 'join', group: key, fingerprint });
+    }
+    return { changes, next: { record, isNew: input.isNew, groups } };
+  }
+
+  /** Creates a group from its state (empty) or updates a held group's timing; members are kept. */
+  upsert(state: GroupState): GroupState {
+    const entry = this.groups.get(state.key);
+    if (!entry) {
+      const fresh = { ...state, fingerprints: [] };
+      this.groups.set(state.key, { state: fresh, fps: new Set() });
+      return fresh;
+    }
+    if (entry.state !== state) Object.assign(entry.state, state, { fingerprints: entry.state.fingerprints });
+    return entry.state;
+  }
+
+  /** Adds an alert to a held group (no-op when it is a member or the group is gone). */
+  join(key: string, fingerprint: string): void {
+    const entry = this.groups.get(key);
+    if (!entry || entry.fps.has(fingerprint)) return;
+    entry.fps.add(fingerprint);
+    entry.state.fingerprints.push(fingerprint);
+    const held = this.byAlert.get(fingerprint);
+    if (held === undefined) this.byAlert.set(fingerprint, key);
+    else if (typeof held === 'string') {
+      if (held !== key) this.byAlert.set(fingerprint, [held, key]);
+    } else if (!held.includes(key)) held.push(key);
+  }
+
   /** Puts an alert in its group for `route`; `created` tells the caller to schedule the first flush. */
   insert(
     route: RouteNode,
@@ -82,32 +152,12 @@ export class GroupStage {
     let entry = this.groups.get(key);
     let created = false;
     if (!entry) {
-      const groupLabels = buildGroupKey(route, labels).labels;
-      const state: GroupState = {
-        key,
-        route_id: route.id,
-        receiver: route.receiver,
-        labels: groupLabels,
-        fingerprints: [],
-        created_at: now,
-        // An alert that started longer than group_wait ago (a late event, a backfill) does not wait
-        // again: the new group flushes right away (Alertmanager).
-        next_flush_at: startedAt + route.group_wait <= now ? now : now + route.group_wait,
-      };
-      entry = { state, fps: new Set() };
-      this.groups.set(key, entry);
+      this.upsert(newGroup(route, key, labels, now, startedAt));
+      entry = this.groups.get(key) as { state: GroupState; fps: Set<string> };
       created = true;
     }
     const added = !entry.fps.has(fingerprint);
-    if (added) {
-      entry.fps.add(fingerprint);
-      entry.state.fingerprints.push(fingerprint);
-      const held = this.byAlert.get(fingerprint);
-      if (held === undefined) this.byAlert.set(fingerprint, key);
-      else if (typeof held === 'string') {
-        if (held !== key) this.byAlert.set(fingerprint, [held, key]);
-      } else if (!held.includes(key)) held.push(key);
-    }
+    if (added) this.join(key, fingerprint);
     return { group: entry.state, created, added };
   }
 

@@ -1,11 +1,15 @@
 import { CloudEvent, EventSchemas, type EventType, eventKey } from '@fieldops/contracts/events/v1';
 import { Alert } from '@fieldops/contracts/notify/v1';
 import { NotifyError } from '../errors.js';
+import { fingerprintOf } from '../fingerprint.js';
 import { parseMediaType } from '../http/media-type.js';
+import type { IngestInput } from '../model.js';
 import type { AlertDraft, SourceAdapters } from '../sources/source.js';
+import type { AlertRecord, Labels } from '../types.js';
+import { type Change, NO_CHANGES, type Stage, type StageResult } from './stage.js';
 
-/** What ingest accepts: a CloudEvent (fieldops or custom type with an adapter) or a plain contract Alert. */
-export type IngestInput = CloudEvent | Alert;
+// Declared in ../model.ts (the public data types); re-exported for the modules of this folder's users.
+export type { IngestInput } from '../model.js';
 
 /** An alert ready for routing, with where it came from. */
 export interface IngestedAlert extends AlertDraft {
@@ -65,16 +69,68 @@ function isCloudEvent(input: IngestInput): input is CloudEvent {
   return typeof (input as CloudEvent).specversion === 'string';
 }
 
-/** The ingest stage: validates input against the contracts, drops duplicates and maps events to alerts. */
-export class IngestStage {
-  constructor(
-    private readonly sources: SourceAdapters,
-    private readonly log: EventKeyLog,
-    private readonly ttl: number,
-    private readonly validate = true,
-  ) {}
+/** What ingest hands to routing: the alert's record as it is after this input. */
+export interface Ingested {
+  readonly record: AlertRecord;
+  /** True when this input created the record (no alert with its fingerprint was held). */
+  readonly isNew: boolean;
+}
 
-  /** Parses one input; throws NotifyError(`input_invalid`) naming the contract that failed. */
+/** Why ingest stopped the pipeline for an input (what the caller is answered). */
+export type IngestStop = { kind: 'duplicate' } | { kind: 'ignored'; reason: string };
+
+/** What the ingest stage reads: the source adapters, the event keys seen, the alerts held. */
+export interface IngestStageDeps {
+  sources: SourceAdapters;
+  events: { has(key: string, now: number): boolean };
+  alerts: ReadonlyMap<string, AlertRecord>;
+  /** How long an event key is remembered (ms). */
+  ttl: number;
+  /** Validate input against the contracts. */
+  validate: boolean;
+}
+
+/**
+ * The ingest stage: validates the input against the contracts (throws NotifyError `input_invalid`
+ * naming the contract), drops a duplicate by event key, maps an event to an alert and returns the
+ * alert's new record. Changes: the event key (`events`) and the record (`alerts`).
+ */
+export class IngestStage implements Stage<IngestInput, Ingested> {
+  readonly name = 'ingest' as const;
+
+  constructor(private readonly deps: IngestStageDeps) {}
+
+  run(input: IngestInput, now: number): StageResult<Ingested> {
+    const outcome = this.parse(input, now);
+    const key = outcome.key;
+    if (outcome.kind === 'duplicate') return { changes: NO_CHANGES, stop: DUPLICATE };
+    const changes: Change[] = [];
+    if (key !== undefined) {
+      changes.push({
+        op: 'put',
+        collection: 'events',
+        key,
+        doc: { key, expires_at: now + this.deps.ttl },
+      });
+    }
+    if (outcome.kind === 'ignored') return { changes, stop: { kind: 'ignored', reason: outcome.reason } };
+    const a = outcome.alert;
+    // `severity` is a label for matching but not part of the identity (a station going from degraded
+    // to offline is the same alert).
+    const labels: Labels = {};
+    for (const k in a.labels) if (k !== 'severity') labels[k] = a.labels[k] as string;
+    const fingerprint = a.fingerprint ?? fingerprintOf(labels);
+    labels.severity = a.severity;
+    const previous = this.deps.alerts.get(fingerprint);
+    if (!previous && a.status === 'resolved') {
+      return { changes, stop: { kind: 'ignored', reason: 'resolves an alert that is not firing' } };
+    }
+    const record = nextRecord(previous, a, fingerprint, labels, now);
+    changes.push({ op: 'put', collection: 'alerts', key: fingerprint, doc: record });
+    return { changes, next: { record, isNew: !previous } };
+  }
+
+  /** Validates and dedups one input; throws NotifyError(`input_invalid`) naming the contract that failed. */
   parse(input: IngestInput, now: number): IngestOutcome {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw invalid('events.v1.CloudEvent or notify.v1.Alert', [
@@ -82,16 +138,13 @@ export class IngestStage {
       ]);
     }
     if (isCloudEvent(input)) return this.parseEvent(input, now);
-    if (this.validate) {
+    if (this.deps.validate) {
       const r = Alert.safeParse(input);
       if (!r.success) throw invalid('notify.v1.Alert', r.error.issues);
     }
     const key =
       input.source && input.event_id ? eventKey({ source: input.source, id: input.event_id }) : undefined;
-    if (key !== undefined) {
-      if (this.log.has(key, now)) return { kind: 'duplicate', key };
-      this.log.add(key, now + this.ttl);
-    }
+    if (key !== undefined && this.deps.events.has(key, now)) return { kind: 'duplicate', key };
     const alert: IngestedAlert = {
       labels: input.labels,
       annotations: input.annotations ?? {},
@@ -107,7 +160,7 @@ export class IngestStage {
   }
 
   private parseEvent(event: CloudEvent, now: number): IngestOutcome {
-    if (this.validate) {
+    if (this.deps.validate) {
       const schema = EventSchemas[event.type as EventType] ?? CloudEvent;
       const r = schema.safeParse(withPlainJsonContentType(event));
       if (!r.success) {
@@ -119,17 +172,57 @@ export class IngestStage {
       event = r.data as CloudEvent;
     }
     const key = eventKey(event);
-    if (this.log.has(key, now)) return { kind: 'duplicate', key };
-    const adapter = this.sources[event.type];
-    if (!adapter) {
-      this.log.add(key, now + this.ttl);
-      return { kind: 'ignored', reason: `no source adapter for ${event.type}`, key };
-    }
+    if (this.deps.events.has(key, now)) return { kind: 'duplicate', key };
+    const adapter = this.deps.sources[event.type];
+    if (!adapter) return { kind: 'ignored', reason: `no source adapter for ${event.type}`, key };
     const draft = adapter(event);
-    this.log.add(key, now + this.ttl);
     if (!draft) return { kind: 'ignored', reason: `${event.type} notifies nobody`, key };
     return { kind: 'alert', alert: { ...draft, source: event.source, event_id: event.id }, key };
   }
+}
+
+const DUPLICATE: IngestStop = Object.freeze({ kind: 'duplicate' });
+
+/** The alert's record after this input: a new record, or a copy of the held one with the input applied. */
+function nextRecord(
+  previous: AlertRecord | undefined,
+  a: IngestedAlert,
+  fingerprint: string,
+  labels: Labels,
+  now: number,
+): AlertRecord {
+  let record: AlertRecord;
+  if (!previous) {
+    record = {
+      fingerprint,
+      labels,
+      annotations: a.annotations ?? {},
+      severity: a.severity,
+      status: 'firing',
+      starts_at: a.starts_at,
+      updated_at: now,
+    };
+  } else {
+    record = { ...previous };
+    if (previous.status === 'resolved' && a.status === 'firing') {
+      // Re-trigger: a new firing episode needs a new acknowledgement and a new escalation.
+      delete record.acked;
+      delete record.incident_id;
+      delete record.ends_at;
+      record.starts_at = a.starts_at;
+    }
+    record.labels = labels;
+    record.annotations = { ...previous.annotations, ...a.annotations };
+    record.severity = a.severity;
+    record.status = a.status;
+    record.updated_at = now;
+  }
+  if (a.status === 'resolved') record.ends_at = a.ends_at ?? new Date(now).toISOString();
+  else if (a.ends_at) record.ends_at = a.ends_at;
+  else delete record.ends_at;
+  if (a.source) record.source = a.source;
+  if (a.event_id) record.event_id = a.event_id;
+  return record;
 }
 
 /**

@@ -1,6 +1,27 @@
 import type { RouteNode } from '../config.js';
 import { matchAll } from '../matchers/index.js';
 import type { Labels } from '../types.js';
+import type { Ingested } from './ingest.js';
+import { NO_CHANGES, type Stage, type StageResult } from './stage.js';
+
+/** What routing hands to grouping: the record and every route it goes to. */
+export interface Routed extends Ingested {
+  readonly routes: readonly RouteNode[];
+}
+
+/** The route stage: the routes an alert goes to (the tree is configuration; nothing changes). */
+export class RouteStage implements Stage<Ingested, Routed> {
+  readonly name = 'route' as const;
+
+  constructor(private readonly tree: RouteTree) {}
+
+  run(input: Ingested): StageResult<Routed> {
+    return {
+      changes: NO_CHANGES,
+      next: { record: input.record, isNew: input.isNew, routes: this.tree.match(input.record.labels) },
+    };
+  }
+}
 
 /**
  * The routing tree. The root matches everything; a node's children are tried in order and the first

@@ -1,26 +1,11 @@
 import { NotifyConfigError } from '../errors.js';
-import { type Matcher, type MatcherConfig, matchAll, parseMatchers } from '../matchers/index.js';
+import { type Matcher, matchAll, parseMatchers } from '../matchers/index.js';
+import type { Silence } from '../model.js';
 import type { AlertRecord, Labels } from '../types.js';
 import type { Muter } from './mute.js';
 
-/** A silence as added by API and persisted. */
-export interface Silence {
-  id: string;
-  matchers: (string | MatcherConfig)[];
-  starts_at: string;
-  ends_at: string;
-  created_by: string;
-  comment?: string;
-}
-
-/** What `addSilence` needs; `starts_at` defaults to now. */
-export interface SilenceInput {
-  matchers: (string | MatcherConfig)[];
-  starts_at?: string;
-  ends_at: string;
-  created_by: string;
-  comment?: string;
-}
+// Declared in ../model.ts (the public data types); re-exported for the modules of this folder's users.
+export type { Silence, SilenceInput } from '../model.js';
 
 interface Compiled {
   silence: Silence;
