@@ -1,0 +1,124 @@
+// The engine's hot path (issue 14 item 9): events/s through the whole engine on the default memory
+// store (`new MemoryNotifyStore()`: documents copied as JSON, as a real store would), real timers, each
+// ingest answered once its writes are stored, against contract validation alone measured in the same
+// process. Three ways a source feeds it: awaited one by one, many in flight, in batches.
+// Run: `pnpm --filter @fieldops/notify bench:engine` (NOTIFY_BENCH_EVENTS, default 100,000; NOTIFY_BENCH_ROUNDS,
+// default 1). For a profile: `node --cpu-prof --import tsx bench/engine-hot-path.ts`.
+import os from 'node:os';
+import { buildEvent, type CloudEvent, EventSchemas } from '@fieldops/contracts/events/v1';
+import type { Channel } from '../src/channels/channel.js';
+import type { NotifyConfig } from '../src/config.js';
+import { createNotifyEngine } from '../src/engine.js';
+import { MemoryNotifyStore } from '../src/store/memory-store.js';
+
+const N = Number(process.env.NOTIFY_BENCH_EVENTS ?? 100_000);
+const ROUNDS = Number(process.env.NOTIFY_BENCH_ROUNDS ?? 1);
+/** How many ingests are in flight at once (a bus consumer or an HTTP server with many requests). */
+const IN_FLIGHT = 1_000;
+
+// The workload of bench/run.ts: gateways across 500 sites going offline, one alert each.
+const SITES = 500;
+const hex = (i: number) => i.toString(16).padStart(16, '0');
+const siteId = (i: number) => `site_${(i % SITES).toString(36).padStart(6, '0')}`;
+const events: CloudEvent[] = Array.from({ length: N }, (_, i) =>
+  buildEvent(
+    'io.fieldops.chirpstack.gateway.offline.v1',
+    {
+      gateway_eui: hex(i),
+      site_id: siteId(i) as never,
+      state: 'offline',
+      previous_state: 'online',
+      last_seen_at: '2026-11-27T02:55:00Z',
+    },
+    { source: `/sites/${siteId(i)}/chirpstack`, id: `evt-${i}`, time: '2026-11-27T03:00:00Z' },
+  ),
+);
+const config: NotifyConfig = {
+  route: {
+    receiver: 'oncall',
+    group_by: ['alertname', 'site'],
+    routes: [
+      { matchers: ['type=~"io\\.fieldops\\.automation\\..*"'], receiver: 'ops' },
+      {
+        matchers: ['severity="critical"', 'alertname=~"Gateway.*|Station.*"'],
+        receiver: 'oncall',
+        group_wait: '10s',
+      },
+      { matchers: ['severity="warning"'], receiver: 'ops' },
+    ],
+  },
+  receivers: [
+    { name: 'oncall', contacts: [{ name: 'a', chain: [{ channel: 'whatsapp', to: '+66811111111' }] }] },
+    { name: 'ops', contacts: [{ name: 'b', chain: [{ channel: 'whatsapp', to: '+66822222222' }] }] },
+  ],
+  channels: {
+    whatsapp: { phone_number_id: '1', token: { value: 'x' }, template: { name: 't', language: 'en' } },
+  },
+};
+
+type Mode = 'one by one' | 'in flight' | 'ingestBatch';
+
+async function once(mode: Mode): Promise<{ ms: number; cpuMs: number }> {
+  const channel: Channel = { kind: 'whatsapp', send: async () => ({ ok: true }) };
+  const engine = createNotifyEngine({
+    config,
+    channels: { whatsapp: channel },
+    store: new MemoryNotifyStore(),
+  });
+  await engine.start();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  if (mode === 'one by one') for (const e of events) await engine.ingest(e);
+  else if (mode === 'ingestBatch') {
+    for (let i = 0; i < N; i += IN_FLIGHT) await engine.ingestBatch(events.slice(i, i + IN_FLIGHT));
+  } else {
+    for (let i = 0; i < N; i += IN_FLIGHT)
+      await Promise.all(events.slice(i, i + IN_FLIGHT).map((e) => engine.ingest(e)));
+  }
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  await engine.stop();
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+/** Validation alone (the baseline), best of 3, wall and CPU time. */
+function validationAlone(): { ms: number; cpuMs: number } {
+  const schema = EventSchemas['io.fieldops.chirpstack.gateway.offline.v1'];
+  let best = { ms: Number.POSITIVE_INFINITY, cpuMs: Number.POSITIVE_INFINITY };
+  for (let r = 0; r < 3; r++) {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (const e of events) schema.safeParse(e);
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    if (ms < best.ms) best = { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+  }
+  return best;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+console.log(
+  `notify engine hot path: ${fmt(N)} events, memory store; node ${process.version}, load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`,
+);
+const base = validationAlone();
+const baseEps = (N / base.ms) * 1000;
+console.log(
+  `  validation alone             ${fmt(baseEps).padStart(8)} events/s (CPU ${fmt((N / base.cpuMs) * 1000)}/s)`,
+);
+for (const mode of ['one by one', 'in flight', 'ingestBatch'] as const) {
+  let r = { ms: Number.POSITIVE_INFINITY, cpuMs: Number.POSITIVE_INFINITY };
+  for (let i = 0; i < ROUNDS; i++) {
+    const x = await once(mode);
+    if (x.ms < r.ms) r = x;
+  }
+  const eps = (N / r.ms) * 1000;
+  const label =
+    mode === 'one by one'
+      ? 'ingest() awaited one by one'
+      : mode === 'in flight'
+        ? `${IN_FLIGHT} ingest() in flight`
+        : `ingestBatch(${IN_FLIGHT})`;
+  console.log(
+    `  ${label.padEnd(28)} ${fmt(eps).padStart(8)} events/s (goal ≥ 100,000/s: ${eps >= 100_000 ? 'met' : 'NOT met'}); vs validation ${(eps / baseEps).toFixed(3)}× wall, ${(base.cpuMs / r.cpuMs).toFixed(3)}× CPU`,
+  );
+}
