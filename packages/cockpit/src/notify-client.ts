@@ -63,7 +63,18 @@ export function createNotifyClient(options: NotifyClientOptions): NotifyClient {
     const headers = new Headers(init.headers);
     if (token) headers.set('authorization', `Bearer ${token}`);
     if (init.body) headers.set('content-type', 'application/json');
-    const res = await doFetch(`${base}${path}`, { ...init, headers });
+    let res: Response;
+    try {
+      res = await doFetch(`${base}${path}`, { ...init, headers });
+    } catch (err) {
+      // Nothing answered (notify stopped, wrong address): say so, not a bare "fetch failed".
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      throw new NotifyCallError(
+        'notify_unreachable',
+        `cockpit: notify is not reachable at ${base} (${cause}); nothing was recorded, try again when notify is running`,
+        { status: 503, cause: err },
+      );
+    }
     const text = await res.text();
     if (!res.ok) {
       let detail = text.slice(0, 300);

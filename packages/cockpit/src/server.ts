@@ -158,10 +158,11 @@ export function createCockpitListener(options: CockpitListenerOptions): CockpitL
       return json(res, outcome.status, outcome.body);
     } catch (err) {
       const status = (err as { status?: number }).status;
+      const code = (err as { code?: string }).code;
       const message = err instanceof Error ? err.message : String(err);
       return json(res, status && status >= 400 ? status : 502, {
-        status: status ?? 502,
-        code: 'notify_refused',
+        status: status && status >= 400 ? status : 502,
+        code: code === 'notify_unreachable' ? code : 'notify_refused',
         detail: message,
       });
     }

@@ -78,7 +78,14 @@ async function start() {
     () => server.close(),
     () => listener.close(),
   );
-  return { engine, whatsapp, cockpit, url: server.url };
+  return {
+    engine,
+    whatsapp,
+    cockpit,
+    url: server.url,
+    notifyUrl: notifyServer.url,
+    stopNotify: notifyServer.close,
+  };
 }
 
 const gatewayOffline = (site = SITE) =>
@@ -191,6 +198,18 @@ describe('cockpit actions (A2UI user actions to notify)', () => {
     await until(() => whatsapp.sent.some((m) => m.group_key.includes(other)));
     await engine.settle();
     expect(whatsapp.sent.filter((m) => m.group_key.includes(SITE))).toHaveLength(0);
+  });
+
+  it('answers 503 saying notify is not reachable when notify has stopped (not a bare 502)', async () => {
+    const { url, notifyUrl, stopNotify } = await start();
+    await stopNotify();
+    const r = await post(url, actionBody('acknowledge_incident', { ack_code: 'A1B2' }), OPERATOR_TOKEN);
+    expect(r.status).toBe(503);
+    const body = (await r.json()) as { code: string; detail: string };
+    expect(body.code).toBe('notify_unreachable');
+    expect(body.detail).toContain(`cockpit: notify is not reachable at ${notifyUrl}/notify (ECONNREFUSED)`);
+    expect(body.detail).toContain('nothing was recorded');
+    expect(body.detail).not.toContain(OPERATOR_TOKEN);
   });
 
   it('refuses a bad action naming the contract and the field', async () => {
