@@ -1,15 +1,19 @@
-// The demo's live cockpit (issue 17): @fieldops/cockpit on loopback, fed by the very events the site
-// agent relays to notify (this server sits in front of notify's `/notify/events`, forwards each batch
-// and, once notify took it, gives its events to the cockpit), incidents read from notify every second
-// (notify has no push yet). It serves a standalone page with the website's renderer code
+// The demo's live cockpit (issue 17): @fieldops/cockpit on loopback, fed over the bus by the very
+// events the site agent relays to notify. This server sits in front of notify's `/notify/events` and
+// forwards each batch; once notify took it, its events go into an outbox, the relay publishes them on
+// an in-process bus (NATS JetStream on a real site), and the cockpit's consumer (its inbox in PGlite)
+// ingests them. Incidents are read from notify every second (notify has no push yet). It serves a standalone page with the website's renderer code
 // (website/src/cockpit/mount.ts, bundled by esbuild) at `/`, so the scripted failure can be watched
 // live while the demo runs, before the KB site is built.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createConsumer, createMemoryBus, createOutbox, createRelay, migrate } from '@fieldops/bus';
+import { createPgliteDatabase } from '@fieldops/bus/pglite';
 import {
   type Cockpit,
   type CockpitEvent,
+  cockpitHandlers,
   createCockpit,
   createCockpitListener,
   createNotifyClient,
@@ -78,6 +82,35 @@ const html = (title: string) => `<!doctype html>
 </head><body><h1>fieldops cockpit (demo)</h1><div id="cockpit"></div>
 <script type="module" src="/page.js"></script></body></html>`;
 
+/**
+ * The cockpit's side of the bus: an outbox (what the tap appends), the relay publishing it on an
+ * in-process bus, and the cockpit's consumer with its inbox, both in one in-memory PGlite.
+ */
+async function startCockpitBus(cockpit: Cockpit) {
+  const db = await createPgliteDatabase();
+  await migrate(db);
+  const bus = createMemoryBus();
+  const outbox = createOutbox({ db });
+  const consumer = createConsumer({
+    name: 'cockpit',
+    db,
+    subscriber: bus.subscriber,
+    deadLetters: bus.publisher,
+    handlers: cockpitHandlers(cockpit),
+  });
+  await consumer.start();
+  const relay = createRelay({ db, publisher: bus.publisher, outbox, pollIntervalMs: 50 });
+  relay.start();
+  return {
+    outbox,
+    async close() {
+      await relay.stop();
+      await consumer.stop();
+      await db.close();
+    },
+  };
+}
+
 /** Starts the demo cockpit: loads the spec's site, serves the stream, the page and the notify tap. */
 export async function startDemoCockpit(o: DemoCockpitOptions): Promise<DemoCockpit> {
   const { spec } = o;
@@ -108,9 +141,10 @@ export async function startDemoCockpit(o: DemoCockpitOptions): Promise<DemoCockp
     siteNames: { [siteId]: spec.project },
   });
   await cockpit.loadFleet();
+  // The page's bundle and the bus start side by side (each takes seconds on a busy machine).
+  const [script, { outbox, close: closeBus }] = await Promise.all([bundlePage(), startCockpitBus(cockpit)]);
   const origins: string[] = [];
   const listener = createCockpitListener({ cockpit, allowOrigins: origins });
-  const script = await bundlePage();
   const page = html(`fieldops cockpit: ${spec.project}`);
 
   const tap = async (req: IncomingMessage) => {
@@ -126,7 +160,12 @@ export async function startDemoCockpit(o: DemoCockpitOptions): Promise<DemoCockp
     });
     if (answer.ok) {
       const parsed = JSON.parse(body) as CockpitEvent | CockpitEvent[];
-      for (const event of Array.isArray(parsed) ? parsed : [parsed]) cockpit.ingest(event);
+      for (const event of Array.isArray(parsed) ? parsed : [parsed]) {
+        // One at a time: an event the outbox refuses (not a valid CloudEvent) is reported, the rest go on.
+        await outbox.append([event as never]).catch((error: unknown) => {
+          console.warn(`demo cockpit: the outbox refused ${event.type}: ${String(error)}`);
+        });
+      }
     }
     return answer;
   };
@@ -177,6 +216,8 @@ export async function startDemoCockpit(o: DemoCockpitOptions): Promise<DemoCockp
     async close() {
       polling = false;
       await polled;
+      await closeBus();
+      cockpit.close();
       listener.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
