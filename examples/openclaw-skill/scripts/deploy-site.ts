@@ -1,5 +1,7 @@
-// Deploys one fieldops site from its execution spec. OpenClaw runs it from the skill folder
-// (`node {baseDir}/scripts/deploy-site.ts …`, Node ≥ 22.18 strips the types); it runs the same way from a shell or CI.
+#!/usr/bin/env node
+// Deploys one fieldops site from its execution spec. Published as the `fieldops-deploy-site` command of
+// @fieldops/openclaw-skill (compiled to dist/deploy-site.js), which OpenClaw's node installer puts on PATH;
+// in this repository it runs as it is (`node scripts/deploy-site.ts` on Node ≥ 22.18, or tsx).
 // Exit codes: 0 the run succeeded (or dry run), 1 it failed (a ticket and a postmortem were written),
 // 2 usage error, 3 could not run (an endpoint down, an invalid spec…).
 import { deploySite } from './lib/deploy-site.ts';

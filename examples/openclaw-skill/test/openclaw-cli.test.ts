@@ -1,18 +1,22 @@
-// The skill as an OpenClaw user gets it (issue 12, item 8): the real `openclaw` CLI on Node 24 installs
-// the skill from a copy of its folder (tracked files only, no workspace links), `openclaw skills check`
-// reports it ready, the installed copy's scripts get their dependencies from the packed tarballs with
-// npm, and Node 24 runs `scripts/deploy-site.ts` from there (type stripping, no tsx) against the demo's
-// sandbox. When OpenClaw or Node 24 cannot be installed (no registry), the tests skip with a message,
-// except under FIELDOPS_CI=1 where they fail.
+// The skill as an OpenClaw user gets it (issue 12, item 8; decision 0031): the real `openclaw` 2026.9.6
+// CLI on Node 24 installs the skill from a copy of its folder (tracked files only, no workspace links);
+// `openclaw skills check` reports it missing its `fieldops-deploy-site` binary and offers the skill's node
+// installer; OpenClaw's own installer (the code behind the Gateway's `skills.install`) runs
+// `npm install -g --ignore-scripts @fieldops/openclaw-skill@^0.1.0`, npm taking the `@fieldops` packages
+// from the packed tarballs (a loopback scope registry) and the rest from the usual registry; then the
+// check reports the skill ready, and the installed command deploys the demo's sandbox site. When OpenClaw
+// or Node 24 cannot be installed (no registry), the tests skip with a message, except under
+// FIELDOPS_CI=1 where they fail.
 import { execFile, spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ExecutionSpec } from '@fieldops/contracts/automation/v1';
 import { type Sandbox, startSandbox } from '@fieldops/example-demo/sandbox';
 import { simulateGatewayStats } from '@fieldops/example-demo/sandbox/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ScopeRegistry, startScopeRegistry } from './support/npm-registry.js';
 
 const HERE = resolve(import.meta.dirname, '..');
 const REPO = resolve(HERE, '../..');
@@ -25,6 +29,13 @@ const TOOLS =
   process.env.FIELDOPS_OPENCLAW_TOOLS ||
   join(REPO, 'node_modules/.cache/fieldops-openclaw', OPENCLAW.replace('@', '-'));
 const PACKAGES = ['core', 'contracts', 'sdk', 'bus'];
+const BIN = 'fieldops-deploy-site';
+/** The endpoints the skill requires (SKILL.md `requires.env`). */
+const ENDPOINTS = {
+  FIELDOPS_REGISTRY_URL: 'https://crm.example.com',
+  FIELDOPS_REGISTRY_TOKEN: 'token',
+  FIELDOPS_RFID_URL: 'http://10.0.0.5:8080',
+};
 const execFileP = promisify(execFile);
 
 interface Ran {
@@ -72,7 +83,7 @@ async function installTools(): Promise<string> {
   return bin;
 }
 
-/** Packs the published packages the skill needs; returns the tarball paths. */
+/** Packs the skill's package and the published packages it needs; returns the tarball paths. */
 async function packTarballs(dest: string): Promise<string[]> {
   for (const p of PACKAGES) {
     // The build ran before the tests; prepack would build again (scripts/prepack.mjs).
@@ -81,6 +92,9 @@ async function packTarballs(dest: string): Promise<string[]> {
     });
     if (r.code !== 0) throw new Error(`pnpm pack ${p} failed:\n${r.out}`);
   }
+  // The skill's own package: its prepack builds dist/deploy-site.js (a few seconds).
+  const skill = await run('pnpm', ['pack', '--pack-destination', dest], HERE);
+  if (skill.code !== 0) throw new Error(`pnpm pack the skill failed:\n${skill.out}`);
   return (await readdir(dest)).filter((f) => f.endsWith('.tgz')).map((f) => join(dest, f));
 }
 
@@ -100,14 +114,21 @@ async function stageSkill(dest: string): Promise<void> {
   }
 }
 
+interface Check {
+  eligible: string[];
+  missingRequirements: { name: string; missing: { bins: string[]; env: string[] }; install: unknown[] }[];
+}
+
 describe('the skill installed by the real openclaw CLI on Node 24', () => {
   let bin: string | undefined;
   let why = '';
   let dir: string;
   let home: string;
   let installed: string;
-  let tarballs: string[];
+  let registry: ScopeRegistry | undefined;
   let path: string;
+  /** Where OpenClaw's node installer puts global packages (buildNodeInstallEnv, as a non-root user). */
+  let prefix: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'openclaw-skill-'));
@@ -123,41 +144,92 @@ describe('the skill installed by the real openclaw CLI on Node 24', () => {
     home = join(dir, 'home');
     await mkdir(home);
     await stageSkill(join(dir, SKILL));
-    tarballs = await packTarballs(await mkdtemp(join(dir, 'tarballs-')));
+    registry = await startScopeRegistry(await packTarballs(await mkdtemp(join(dir, 'tarballs-'))));
+    // What a team with a private registry writes in ~/.npmrc: the `@fieldops` scope comes from there.
+    await writeFile(join(home, '.npmrc'), `@fieldops:registry=${registry.url}\n`);
     installed = join(home, '.openclaw/workspace/skills', SKILL);
+    prefix = join(home, '.openclaw/tools/node/npm');
   }, 900_000);
   afterAll(async () => {
+    await registry?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('`openclaw skills install` takes the folder; `skills check` reports it ready only with its environment', async (ctx) => {
+  /** The environment of every openclaw/npm call: the test's HOME, Node 24 first on PATH, npm's cache kept. */
+  const env = (extra: Record<string, string> = {}) => ({
+    HOME: home,
+    PATH: path,
+    npm_config_cache: process.env.npm_config_cache || join(homedir(), '.npm'),
+    ...extra,
+  });
+  const check = async (extra: Record<string, string>): Promise<Check> => {
+    const r = await run('openclaw', ['skills', 'check', '--json'], dir, env(extra));
+    expect(r.code, r.out).toBe(0);
+    return JSON.parse(r.stdout) as Check;
+  };
+
+  it("`openclaw skills install` takes the folder; `skills check` names the missing command and the skill's node installer", async (ctx) => {
     if (!bin) return ctx.skip(why);
-    const env = { HOME: home, PATH: path };
-    const version = await run('node', ['--version'], dir, env);
+    const version = await run('node', ['--version'], dir, env());
     expect(version.out.trim()).toMatch(/^v24\./);
-    const install = await run('openclaw', ['skills', 'install', join(dir, SKILL)], dir, env);
+    const install = await run('openclaw', ['skills', 'install', join(dir, SKILL)], dir, env());
     expect(install.code, install.out).toBe(0);
     expect(await readFile(join(installed, 'SKILL.md'), 'utf8')).toContain(`name: ${SKILL}`);
 
-    const check = async (extra: Record<string, string>) => {
-      const r = await run('openclaw', ['skills', 'check', '--json'], dir, { ...env, ...extra });
-      expect(r.code, r.out).toBe(0);
-      return JSON.parse(r.stdout) as { eligible: string[] };
-    };
-    // Without the endpoints it names, the skill is not ready: the check reads our metadata.
-    const bare = Object.fromEntries(
-      ['FIELDOPS_REGISTRY_URL', 'FIELDOPS_REGISTRY_TOKEN', 'FIELDOPS_RFID_URL'].map((k) => [k, '']),
+    // With the endpoints set and the command not installed: not ready, and the check says what is
+    // missing and which installer provides it (openclaw 2026.9.6: the spec parsed by parseInstallSpec,
+    // dist/frontmatter-2H_F0IFB.mjs:43; one option per skill, normalizeInstallOptions,
+    // dist/status-BSyTpTh2.mjs:45-87; printed by formatSkillsCheck, dist/skills-cli-0OwXCLiF.mjs:479-483).
+    const before = await check(ENDPOINTS);
+    expect(before.eligible).not.toContain(SKILL);
+    const missing = before.missingRequirements.find((s) => s.name === SKILL);
+    expect(missing?.missing.bins).toEqual([BIN]);
+    expect(missing?.missing.env).toEqual([]);
+    expect(missing?.install).toEqual([expect.objectContaining({ id: 'node', kind: 'node', bins: [BIN] })]);
+    // Without the endpoints it names, the environment is missing too: the check reads our metadata.
+    const bare = await check(Object.fromEntries(Object.keys(ENDPOINTS).map((k) => [k, ''])));
+    expect(bare.missingRequirements.find((s) => s.name === SKILL)?.missing.env.sort()).toEqual(
+      Object.keys(ENDPOINTS).sort(),
     );
-    expect((await check(bare)).eligible).not.toContain(SKILL);
-    const ready = await check({
-      FIELDOPS_REGISTRY_URL: 'https://crm.example.com',
-      FIELDOPS_REGISTRY_TOKEN: 'token',
-      FIELDOPS_RFID_URL: 'http://10.0.0.5:8080',
-    });
-    expect(ready.eligible).toContain(SKILL);
   }, 600_000);
 
-  describe('the installed copy deploys the demo sandbox site', () => {
+  it("OpenClaw's node installer installs the command from the packed tarballs; `skills check` then reports the skill ready", async (ctx) => {
+    if (!bin) return ctx.skip(why);
+    const openclaw = join(TOOLS, 'node_modules/openclaw');
+    const r = await run(
+      'node',
+      [
+        join(HERE, 'test/support/openclaw-install.mjs'),
+        openclaw,
+        join(home, '.openclaw/workspace'),
+        SKILL,
+        'node',
+      ],
+      dir,
+      env(),
+    );
+    expect(r.code, r.out).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ok: boolean; message: string };
+    expect(result.ok, r.out).toBe(true);
+    // npm asked our scope registry for the skill's package and the @fieldops packages it depends on.
+    expect(registry!.requested).toEqual(
+      expect.arrayContaining([
+        '@fieldops/openclaw-skill',
+        '@fieldops/sdk',
+        '@fieldops/contracts',
+        '@fieldops/bus',
+      ]),
+    );
+    expect((await stat(join(prefix, 'bin', BIN))).isFile()).toBe(true);
+
+    // OpenClaw looks binaries up on PATH (hasBinary, dist/config-eval-BOec6g4L.mjs:101): with the
+    // installer's prefix on it, the skill is ready.
+    const after = await check({ ...ENDPOINTS, PATH: `${join(prefix, 'bin')}:${path}` });
+    expect(after.eligible).toContain(SKILL);
+    expect(after.missingRequirements.map((s) => s.name)).not.toContain(SKILL);
+  }, 900_000);
+
+  describe('the installed command deploys the demo sandbox site', () => {
     let sb: Sandbox;
     let spec: ExecutionSpec;
     let stats: { stop(): void } | undefined;
@@ -174,26 +246,22 @@ describe('the skill installed by the real openclaw CLI on Node 24', () => {
       await sb?.close();
     });
 
-    it('npm installs its scripts from the tarballs; node 24 runs deploy-site.ts there', async (ctx) => {
+    it("`fieldops-deploy-site` from the installer's prefix runs on Node 24 and the run succeeds", async (ctx) => {
       if (!bin) return ctx.skip(why);
-      const env = { HOME: home, PATH: path };
-      const scripts = join(installed, 'scripts');
-      // What SKILL.md asks for once, with the packed tarballs standing in for the registry.
-      const npm = await run('npm', ['install', '--no-audit', '--no-fund', ...tarballs], scripts, env);
-      expect(npm.code, npm.out).toBe(0);
-      // The SDK comes from the installed copy, not from this repository.
+      // The installed package resolves @fieldops/sdk inside the global prefix, not from this repository.
+      const pkg = join(prefix, 'lib/node_modules/@fieldops/openclaw-skill');
       const where = await run(
         'node',
         ['--input-type=module', '-e', "console.log(import.meta.resolve('@fieldops/sdk/rfid'))"],
-        scripts,
-        env,
+        pkg,
+        env(),
       );
-      expect(where.out.trim()).toContain(`${installed}/scripts/node_modules/@fieldops/sdk/`);
+      expect(where.out.trim()).toContain(`${prefix}/lib/node_modules/`);
+      expect(where.out.trim()).not.toContain(REPO);
 
       const deploy = await run(
-        'node',
+        BIN,
         [
-          join(scripts, 'deploy-site.ts'),
           '--deployment-id',
           spec.deployment_id,
           '--kb',
@@ -208,7 +276,7 @@ describe('the skill installed by the real openclaw CLI on Node 24', () => {
           join(dir, 'outbox'),
         ],
         dir,
-        { ...env, ...sb.env },
+        env({ PATH: `${join(prefix, 'bin')}:${path}`, ...sb.env }),
       );
       const last = deploy.out.split('\n').find((l) => l.startsWith('result '));
       expect(deploy.code, deploy.out).toBe(0);

@@ -27,9 +27,9 @@ describe('SKILL.md', () => {
     const line = front!.split('\n').find((l) => l.startsWith('metadata:'))!;
     const metadata = JSON.parse(line.slice('metadata:'.length));
     expect(metadata).toEqual(data.metadata);
-    expect(metadata.openclaw.requires.bins).toContain('node');
+    expect(metadata.openclaw.requires.bins).toEqual(['fieldops-deploy-site']);
     for (const name of metadata.openclaw.requires.env) expect(USAGE).toContain(name);
-    expect(text).toContain('{baseDir}/scripts/deploy-site.ts');
+    expect(text).toContain('fieldops-deploy-site --deployment-id');
   });
 
   it('references/cli.md carries the usage text the script prints', async () => {
@@ -42,9 +42,34 @@ describe('SKILL.md', () => {
   });
 });
 
-describe('scripts/package.json (what an installed copy needs; issue 12 item 8)', () => {
+describe('the published package @fieldops/openclaw-skill (what OpenClaw installs; issue 12 item 8)', () => {
+  it('SKILL.md has OpenClaw install this package at its own version for the command it requires', async () => {
+    const manifest = JSON.parse(await readFile(join(HERE, 'package.json'), 'utf8'));
+    const [, front] = (await readFile(join(HERE, 'SKILL.md'), 'utf8')).split(/^---$/m);
+    const data = parseYaml(front!) as Record<string, any>;
+    const bins = Object.keys(manifest.bin);
+    expect(bins).toEqual(['fieldops-deploy-site']);
+    expect(manifest.bin['fieldops-deploy-site']).toBe('./dist/deploy-site.js');
+    expect(data.version).toBe(manifest.version);
+    expect(data.metadata.openclaw.requires.bins).toEqual(bins);
+    // OpenClaw takes a node package as an exact version or a dist-tag, never a range: a range makes
+    // it drop the install spec (openclaw 2026.9.6 dist/npm-registry-spec-CjcsDXUg.mjs:83-86, used by
+    // normalizeSafeNpmSpec and parseInstallSpec, dist/frontmatter-2H_F0IFB.mjs:20-24, :60-61 and :82).
+    expect(data.metadata.openclaw.install).toEqual([
+      {
+        id: 'node',
+        kind: 'node',
+        package: `${manifest.name}@${manifest.version}`,
+        bins,
+        label: 'Install fieldops-deploy-site (npm)',
+      },
+    ]);
+    expect(manifest.private).toBeUndefined();
+    expect(manifest.files).toEqual(expect.arrayContaining(['dist', 'SKILL.md', 'LICENSE']));
+  });
+
   it('declares every package the scripts import, at the versions this repository publishes', async () => {
-    const manifest = JSON.parse(await readFile(join(HERE, 'scripts/package.json'), 'utf8'));
+    const manifest = JSON.parse(await readFile(join(HERE, 'package.json'), 'utf8'));
     const deps: Record<string, string> = manifest.dependencies;
     expect(manifest.type).toBe('module');
     const sources = await Promise.all(
@@ -59,11 +84,9 @@ describe('scripts/package.json (what an installed copy needs; issue 12 item 8)',
       expect(deps).toHaveProperty([name]);
     const sdk = JSON.parse(await readFile(join(REPO, 'packages/sdk/package.json'), 'utf8'));
     for (const [name, range] of Object.entries(deps)) {
-      if (name.startsWith('@fieldops/')) {
-        const dir = name.slice('@fieldops/'.length);
-        const { version } = JSON.parse(await readFile(join(REPO, 'packages', dir, 'package.json'), 'utf8'));
-        expect(range, name).toBe(`^${version}`);
-      } else if (sdk.peerDependencies[name]) expect(range, name).toBe(sdk.peerDependencies[name]);
+      // pnpm pack writes `^<version>` of the workspace package for `workspace:^`.
+      if (name.startsWith('@fieldops/')) expect(range, name).toBe('workspace:^');
+      else if (sdk.peerDependencies[name]) expect(range, name).toBe(sdk.peerDependencies[name]);
     }
     // The ChirpStack entry the reconcile step imports needs the sdk's optional gRPC peers.
     for (const peer of ['@grpc/grpc-js', '@chirpstack/chirpstack-api', 'google-protobuf']) {

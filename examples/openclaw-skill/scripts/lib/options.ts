@@ -36,7 +36,7 @@ export interface DeploySiteOptions {
 }
 
 /** The usage text. */
-export const USAGE = `usage: deploy-site (--spec FILE | --deployment-id DEP_ID) [options]
+export const USAGE = `usage: fieldops-deploy-site (--spec FILE | --deployment-id DEP_ID) [options]
 
   --registry URL          registry API (env FIELDOPS_REGISTRY_URL; token env FIELDOPS_REGISTRY_TOKEN)
   --rfid URL              site RFID backend, LAN only (env FIELDOPS_RFID_URL; token env FIELDOPS_RFID_TOKEN)
