@@ -3,20 +3,11 @@
 // with a wrong password the agent keeps running, says why under /healthz and in its log (no password in
 // either) and keeps every event in its outbox; restarted with the right one it publishes them all, once.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  freePort,
-  missingServer,
-  type RestartableServer,
-  startMosquitto,
-  startNats,
-} from '@fieldops/bus/testing';
-import { connectAsync, type MqttClient } from 'mqtt';
+import { missingServer } from '@fieldops/bus/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AgentProcess, spawnAgent } from './agent-process.js';
-import { appTopic, encodeUplink, publish } from './fake-chirpstack-publisher.js';
+import { type CentralHarness, readHealthz, sendUplinks, startCentralHarness } from './support/central.js';
 
 const skip = missingServer('mosquitto', 'nats') !== undefined;
 const SITE = 'site_01jd8y3k2m0000000000000002';
@@ -26,22 +17,13 @@ const WRONG_PASSWORD = 'nats-wrong-5d2f88';
 const DEVICE = { devEui: '70b3d57ed0000002', name: 'freezer 2', tags: {} };
 
 describe.skipIf(skip)('fieldops-agent with NATS credentials (real nats-server with authorization)', () => {
-  let broker: RestartableServer;
-  let nats: RestartableServer;
-  let dir: string;
-  let healthzPort: number;
-  let bridge: MqttClient;
-  const seen = new Map<string, number>();
-  let closeCounter: () => Promise<void>;
+  let h: CentralHarness | undefined;
 
   beforeAll(async () => {
-    broker = await startMosquitto();
-    nats = await startNats({ auth: { user: NATS_USER, password: NATS_PASSWORD } });
-    dir = mkdtempSync(join(tmpdir(), 'fieldops-agent-auth-'));
-    healthzPort = await freePort();
-    writeFileSync(
-      join(dir, 'site.yaml'),
-      [
+    h = await startCentralHarness({
+      prefix: 'fieldops-agent-auth-',
+      nats: { auth: { user: NATS_USER, password: NATS_PASSWORD } },
+      siteYaml: ({ broker, nats, dir, healthzPort }) => [
         `site_id: ${SITE}`,
         `mqtt: { url: ${broker.url}, client_id: agent-auth-test }`,
         `outbox: { data_dir: ${join(dir, 'outbox')} }`,
@@ -49,66 +31,23 @@ describe.skipIf(skip)('fieldops-agent with NATS credentials (real nats-server wi
         `  nats: ${nats.url}`,
         `  nats_auth: { user: ${NATS_USER}, password: env:AGENT_NATS_PASSWORD }`,
         `http: { listen: 127.0.0.1:${healthzPort} }`,
-        '',
-      ].join('\n'),
-    );
-    bridge = await connectAsync(broker.url, { clientId: 'fake-chirpstack-auth' });
-    const { createJetStreamBus } = await import('@fieldops/bus/nats');
-    const central = await createJetStreamBus({
-      servers: nats.url,
-      auth: { user: NATS_USER, pass: NATS_PASSWORD },
-      name: 'central-test',
+      ],
+      bridge: { clientId: 'fake-chirpstack-auth' },
+      counter: { auth: { user: NATS_USER, pass: NATS_PASSWORD }, firstAttemptOnly: true },
     });
-    const sub = await central.subscriber.subscribe(
-      { durable: 'counter', subjects: ['fieldops.chirpstack.>'] },
-      async (d) => {
-        if (d.attempt === 1) {
-          const key = `${d.headers['ce-source']} ${d.headers['ce-id']}`;
-          seen.set(key, (seen.get(key) ?? 0) + 1);
-        }
-        await d.ack();
-      },
-    );
-    closeCounter = async () => {
-      await sub.close();
-      await central.close();
-    };
   }, 120_000);
 
   afterAll(async () => {
-    await bridge?.endAsync();
-    await closeCounter?.();
-    await nats?.stop();
-    await broker?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await h?.stop();
   });
 
   const start = (password: string) =>
-    spawnAgent(['--config', join(dir, 'site.yaml')], { AGENT_NATS_PASSWORD: password });
-  const healthz = async () => {
-    const res = await fetch(`http://127.0.0.1:${healthzPort}/healthz`);
-    return (await res.json()) as {
-      mqtt: { connected: boolean };
-      services: {
-        central: { central: string; connected: boolean; outbox_pending: number | null; last_error?: string };
-      };
-    };
-  };
-  const send = async (ids: string[], from: number) => {
-    for (const [i, dedup] of ids.entries())
-      await publish(
-        bridge,
-        appTopic(DEVICE.devEui, 'up'),
-        encodeUplink(DEVICE, {
-          fCnt: from + i,
-          data: new Uint8Array([1]),
-          rssi: [-80],
-          time: new Date(),
-          dedup,
-        }),
-      );
-  };
-  const delivered = () => [...seen.values()].reduce((a, b) => a + b, 0);
+    spawnAgent(['--config', join(h!.dir, 'site.yaml')], { AGENT_NATS_PASSWORD: password });
+  const healthz = () => readHealthz(h!.healthzPort);
+  const send = (ids: string[], from: number) =>
+    sendUplinks(h!.bridge, DEVICE, ids, from, new Uint8Array([1]));
+  const seen = () => h!.counter.seen;
+  const delivered = () => [...seen().values()].reduce((a, b) => a + b, 0);
 
   it('refused credentials: keeps running and keeps its outbox, says why without the password; the right ones publish every event once', async () => {
     const logs: string[] = [];
@@ -132,7 +71,7 @@ describe.skipIf(skip)('fieldops-agent with NATS credentials (real nats-server wi
       );
       const central = (await healthz()).services.central;
       expect(central.connected).toBe(false);
-      expect(central.central).toBe(`nats ${nats.url} as ${NATS_USER}`);
+      expect(central.central).toBe(`nats ${h!.nats.url} as ${NATS_USER}`);
       expect(JSON.stringify(central)).not.toContain(WRONG_PASSWORD);
       expect(delivered()).toBe(0);
       expect(agent.child.exitCode).toBeNull(); // still running
@@ -152,10 +91,10 @@ describe.skipIf(skip)('fieldops-agent with NATS credentials (real nats-server wi
       logs.push(agent.output());
 
       const source = `/sites/${SITE}/chirpstack`;
-      expect([...seen.keys()].sort()).toEqual(
+      expect([...seen().keys()].sort()).toEqual(
         [...a, ...b].map((id) => `${source} up.${DEVICE.devEui}.${id}`).sort(),
       );
-      expect([...seen.values()].filter((n) => n > 1)).toEqual([]);
+      expect([...seen().values()].filter((n) => n > 1)).toEqual([]);
       const text = logs.join('\n');
       expect(text).toContain('central bus link failed; events stay in the outbox');
       expect(text).toContain('central bus connected, relay started');

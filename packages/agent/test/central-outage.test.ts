@@ -5,20 +5,11 @@
 // server restart (at-least-once; consumers dedup in their inbox), so redeliveries are reported, not
 // counted as the agent's duplicates.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  freePort,
-  missingServer,
-  type RestartableServer,
-  startMosquitto,
-  startNats,
-} from '@fieldops/bus/testing';
-import { connectAsync, type MqttClient } from 'mqtt';
+import { missingServer } from '@fieldops/bus/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AgentProcess, spawnAgent } from './agent-process.js';
-import { appTopic, encodeUplink, publish } from './fake-chirpstack-publisher.js';
+import { type CentralHarness, readHealthz, sendUplinks, startCentralHarness } from './support/central.js';
 
 const skip = missingServer('mosquitto', 'nats') !== undefined;
 const SITE = 'site_01jd8y3k2m0000000000000001';
@@ -26,28 +17,19 @@ const PASSWORD = 'mqtt-pw-4f1c9e07d2';
 const DEVICE = { devEui: '70b3d57ed0000001', name: 'freezer 1', tags: {} };
 
 describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)', () => {
-  let broker: RestartableServer;
-  let nats: RestartableServer;
-  let dir: string;
-  let healthzPort: number;
-  let bridge: MqttClient;
-  const seen = new Map<string, number>();
-  // On a miscount: how many messages the stream holds (copies stored twice, or one message delivered
+  // The central consumer: a durable JetStream consumer counting every event it is handed. On a
+  // miscount, how many messages the stream holds (copies stored twice, or one message delivered
   // twice?) and which events came twice.
-  let streamMessages: () => Promise<number> = async () => Number.NaN;
-  let closeCounter: () => Promise<void>;
+  let h: CentralHarness | undefined;
 
   beforeAll(async () => {
-    broker = await startMosquitto({
-      conf: 'allow_anonymous false\npassword_file x\npersistence true\nmax_queued_messages 0\n',
-      users: { chirpstack: PASSWORD },
-    });
-    nats = await startNats();
-    dir = mkdtempSync(join(tmpdir(), 'fieldops-agent-'));
-    healthzPort = await freePort();
-    writeFileSync(
-      join(dir, 'site.yaml'),
-      [
+    h = await startCentralHarness({
+      prefix: 'fieldops-agent-',
+      mosquitto: {
+        conf: 'allow_anonymous false\npassword_file x\npersistence true\nmax_queued_messages 0\n',
+        users: { chirpstack: PASSWORD },
+      },
+      siteYaml: ({ broker, nats, dir, healthzPort }) => [
         `site_id: ${SITE}`,
         'mqtt:',
         `  url: ${broker.url}`,
@@ -57,74 +39,24 @@ describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)',
         `outbox: { data_dir: ${join(dir, 'outbox')} }`,
         `central: { nats: ${nats.url} }`,
         `http: { listen: 127.0.0.1:${healthzPort} }`,
-        '',
-      ].join('\n'),
-    );
-    bridge = await connectAsync(broker.url, {
-      clientId: 'fake-chirpstack',
-      username: 'chirpstack',
-      password: PASSWORD,
+      ],
+      bridge: { clientId: 'fake-chirpstack', username: 'chirpstack', password: PASSWORD },
     });
-    // The central consumer: a durable JetStream consumer counting every event it is handed.
-    const { createJetStreamBus } = await import('@fieldops/bus/nats');
-    const central = await createJetStreamBus({ servers: nats.url, name: 'central-test' });
-    const sub = await central.subscriber.subscribe(
-      { durable: 'counter', subjects: ['fieldops.chirpstack.>'] },
-      async (d) => {
-        const key = `${d.headers['ce-source']} ${d.headers['ce-id']}`;
-        seen.set(key, (seen.get(key) ?? 0) + 1);
-        await d.ack();
-      },
-    );
-    streamMessages = async () => {
-      const { jetstreamManager } = await import('@nats-io/jetstream');
-      // Only the subjects the counter reads: the stream may hold the agent's other events too.
-      const info = await (await jetstreamManager(central.connection)).streams.info('FIELDOPS', {
-        subjects_filter: 'fieldops.chirpstack.>',
-      });
-      return Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
-    };
-    closeCounter = async () => {
-      await sub.close();
-      await central.close();
-    };
   }, 120_000);
 
   afterAll(async () => {
-    await bridge?.endAsync();
-    await closeCounter?.();
-    await nats?.stop();
-    await broker?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await h?.stop();
   });
 
-  const start = () => spawnAgent(['--config', join(dir, 'site.yaml')], { MQTT_PASSWORD: PASSWORD });
-  const healthz = async () => {
-    const res = await fetch(`http://127.0.0.1:${healthzPort}/healthz`);
-    return (await res.json()) as {
-      ok: boolean;
-      mqtt: { connected: boolean };
-      services: { central: { connected: boolean; outbox_pending: number | null } };
-    };
-  };
+  const start = () => spawnAgent(['--config', join(h!.dir, 'site.yaml')], { MQTT_PASSWORD: PASSWORD });
+  const healthz = () => readHealthz(h!.healthzPort);
+  const seen = () => h!.counter.seen;
+  const streamMessages = () => h!.counter.streamMessages();
   const uplinks = (n: number) => Array.from({ length: n }, () => randomUUID());
-  const send = async (ids: string[], from: number) => {
-    for (const [i, dedup] of ids.entries()) {
-      await publish(
-        bridge,
-        appTopic(DEVICE.devEui, 'up'),
-        encodeUplink(DEVICE, {
-          fCnt: from + i,
-          data: new Uint8Array([1, 2, 3]),
-          rssi: [-80],
-          time: new Date(),
-          dedup,
-        }),
-      );
-    }
-  };
+  const send = (ids: string[], from: number) =>
+    sendUplinks(h!.bridge, DEVICE, ids, from, new Uint8Array([1, 2, 3]));
   /** Distinct events the consumer has been handed (a redelivery of one it saw does not count). */
-  const delivered = () => seen.size;
+  const delivered = () => seen().size;
   /** Waits until the consumer has seen `n` distinct events and the stream holds exactly `n`; on a miscount the error says which step's events came twice and what the stream holds. */
   const waitForCount = async (n: number, steps: Record<string, string[]>) => {
     try {
@@ -134,7 +66,7 @@ describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)',
       const twice = Object.fromEntries(
         Object.entries(steps).map(([step, ids]) => [
           step,
-          ids.filter((id) => [...seen].some(([k, c]) => c > 1 && k.endsWith(id))).length,
+          ids.filter((id) => [...seen()].some(([k, c]) => c > 1 && k.endsWith(id))).length,
         ]),
       );
       const held = await streamMessages().catch(() => Number.NaN);
@@ -164,7 +96,7 @@ describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)',
       const outage = new Promise<void>((resolve) => {
         endOutage = resolve;
       });
-      const down = nats.restart({ until: outage });
+      const down = h!.nats.restart({ until: outage });
       await vi.waitFor(async () => expect((await healthz()).services.central.connected).toBe(false), {
         timeout: 30_000,
         interval: 200,
@@ -209,13 +141,13 @@ describe.skipIf(skip)('fieldops-agent process (real Mosquitto and nats-server)',
       logs.push(agent.output());
 
       const source = `/sites/${SITE}/chirpstack`;
-      expect([...seen.keys()].sort()).toEqual(
+      expect([...seen().keys()].sort()).toEqual(
         [...a, ...b, ...c].map((id) => `${source} up.${DEVICE.devEui}.${id}`).sort(),
       );
       // 0 twice: the stream stored each event once (the agent's dedup ids held across the kill);
       // redeliveries by the server after its restart are JetStream's at-least-once, shown for the record.
       expect(await streamMessages()).toBe(300);
-      const redelivered = [...seen.values()].filter((n) => n > 1).length;
+      const redelivered = [...seen().values()].filter((n) => n > 1).length;
       if (redelivered > 0) console.log(`JetStream redelivered ${redelivered} events after its restart`);
       // Structured logs (pino JSON lines), and the MQTT password in none of them.
       const text = logs.join('\n');
