@@ -13,7 +13,11 @@ import type { FleetIntegration } from '@fieldops/contracts/chirpstack/v1';
 import { applyFleetBatch, createFleetStore, migrateFleet } from '@fieldops/fleet';
 import { createChirpStackClient, restoreSite } from '@fieldops/sdk/chirpstack';
 import { createEnvProvider, createSecretResolver } from '@fieldops/sdk/secrets';
-import { type FakeChirpStack, startFakeChirpStack } from '@fieldops/sdk/testing/chirpstack';
+import {
+  type FakeChirpStack,
+  sampleIntegrations,
+  startFakeChirpStack,
+} from '@fieldops/sdk/testing/chirpstack';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/load-config.js';
 import { type SiteAgent, startSiteAgent } from '../src/site/site-agent.js';
@@ -101,15 +105,9 @@ describe.skipIf(missingServer('mosquitto') !== undefined)('the site agent publis
       application_id: app,
       device_profile_id: profile,
     });
-    await client.createIntegration(app, {
-      kind: 'aws_sns',
-      encoding: 'json',
-      region: 'eu-west-1',
-      access_key_id: 'AKIAIOSFODNN7EXAMPLE',
-      secret_access_key: AWS_SECRET,
-      topic_arn: 'arn:aws:sns:eu-west-1:123456789012:uplinks',
-    });
-    await client.createIntegration(app, { kind: 'blynk', token: BLYNK_TOKEN });
+    const samples = sampleIntegrations({ awsSecretAccessKey: AWS_SECRET, blynkToken: BLYNK_TOKEN });
+    for (const kind of ['aws_sns', 'blynk'])
+      await client.createIntegration(app, samples.find((i) => i.kind === kind)!);
     // `env:INT_sensors_http_headers.Authorization` is no SecretRef (a `.` in an env name): no reference.
     await client.createIntegration(app, {
       kind: 'http',

@@ -4,7 +4,6 @@ import {
   applyPlan,
   type ChirpStackClient,
   changeCount,
-  createChirpStackClient,
   entityHash,
   exportFleet,
   exportSiteBackup,
@@ -14,7 +13,8 @@ import {
   restoreSite,
 } from '../../src/chirpstack/index.js';
 import { deviceProfilePb } from '../../src/chirpstack/proto.js';
-import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/chirpstack.js';
+import type { FakeChirpStack } from '../../src/testing/chirpstack.js';
+import { type SiteAndEmpty, startSiteAndEmpty } from '../support/site-and-empty.js';
 import { CANARY_KEY, desiredState, resolveSecret } from './helpers.js';
 
 // Issue 16 items 1 and 5: a restorable snapshot of a site, and a restore into an empty ChirpStack
@@ -25,24 +25,13 @@ let empty: FakeChirpStack;
 let siteClient: ChirpStackClient;
 let emptyClient: ChirpStackClient;
 const SITE = 'site_01JD0000000000000000000001';
-const clientOf = (f: FakeChirpStack) =>
-  createChirpStackClient({
-    target: f.target,
-    apiToken: f.apiToken,
-    retry: { baseDelayMs: 1, maxDelayMs: 2 },
-  });
-
+let fakes: SiteAndEmpty;
 beforeEach(async () => {
-  site = await startFakeChirpStack();
-  empty = await startFakeChirpStack();
-  siteClient = clientOf(site);
-  emptyClient = clientOf(empty);
+  fakes = await startSiteAndEmpty();
+  ({ site, empty, siteClient, emptyClient } = fakes);
 });
 afterEach(async () => {
-  siteClient.close();
-  emptyClient.close();
-  await site.stop();
-  await empty.stop();
+  await fakes.stop();
 });
 
 /** A site built by the reconciler, then edited by hand where fieldops does not manage. */

@@ -5,7 +5,6 @@ import {
   type ApplicationIntegrationInput,
   applyPlan,
   type ChirpStackClient,
-  createChirpStackClient,
   exportSiteBackup,
   integrationSecretRefsFromTemplate,
   keyRefsFromSpec,
@@ -14,7 +13,8 @@ import {
   restoreSite,
 } from '../../src/chirpstack/index.js';
 import { applicationPb, tenantPb } from '../../src/chirpstack/proto.js';
-import { type FakeChirpStack, startFakeChirpStack } from '../../src/testing/chirpstack.js';
+import { type FakeChirpStack, sampleIntegrations } from '../../src/testing/chirpstack.js';
+import { type SiteAndEmpty, startSiteAndEmpty } from '../support/site-and-empty.js';
 import { CANARY_KEY, desiredState } from './helpers.js';
 
 // Issue 16 item 1: application integrations in the restorable snapshot. The fake ChirpStack serves
@@ -59,25 +59,14 @@ const resolveSecret = async (ref: string) => {
   if (ref.startsWith('env:')) return CANARY_KEY;
   throw new Error(`no secret at ${ref}`);
 };
-const clientOf = (f: FakeChirpStack) =>
-  createChirpStackClient({
-    target: f.target,
-    apiToken: f.apiToken,
-    retry: { baseDelayMs: 1, maxDelayMs: 2 },
-  });
-
+let fakes: SiteAndEmpty;
 beforeEach(async () => {
-  site = await startFakeChirpStack();
-  empty = await startFakeChirpStack();
-  siteClient = clientOf(site);
-  emptyClient = clientOf(empty);
+  fakes = await startSiteAndEmpty();
+  ({ site, empty, siteClient, emptyClient } = fakes);
 });
 afterEach(async () => {
   for (const c of callers.splice(0)) c.close();
-  siteClient.close();
-  emptyClient.close();
-  await site.stop();
-  await empty.stop();
+  await fakes.stop();
 });
 
 /** A bare RPC caller: the fake's answers without the typed client's checks. */
@@ -131,39 +120,15 @@ const influx = {
 };
 
 /** One integration of each kind beyond HTTP, InfluxDB and ThingsBoard, as written. */
-const others = (): ApplicationIntegrationInput[] => [
-  { kind: 'mydevices', endpoint: 'https://lora.mydevices.com/v1/networks/chirpstackio/uplink' },
-  {
-    kind: 'gcp_pubsub',
-    encoding: 'protobuf',
-    credentials_file: GCP_CREDENTIALS,
-    project_id: 'acme-iot',
-    topic_name: 'uplinks',
-  },
-  {
-    kind: 'aws_sns',
-    encoding: 'json',
-    region: 'eu-west-1',
-    access_key_id: 'AKIAIOSFODNN7EXAMPLE',
-    secret_access_key: AWS_SECRET,
-    topic_arn: 'arn:aws:sns:eu-west-1:123456789012:uplinks',
-  },
-  {
-    kind: 'azure_service_bus',
-    encoding: 'json',
-    connection_string: AZURE_CONNECTION,
-    publish_name: 'uplinks',
-  },
-  { kind: 'pilot_things', server: 'https://pilot.example.com', token: PILOT_TOKEN },
-  {
-    kind: 'ifttt',
-    key: IFTTT_KEY,
-    uplink_values: ['', 'temperature'],
-    arbitrary_json: true,
-    event_prefix: 'acme',
-  },
-  { kind: 'blynk', token: BLYNK_TOKEN },
-];
+const others = (): ApplicationIntegrationInput[] =>
+  sampleIntegrations({
+    gcpCredentialsFile: GCP_CREDENTIALS,
+    awsSecretAccessKey: AWS_SECRET,
+    azureConnectionString: AZURE_CONNECTION,
+    pilotThingsToken: PILOT_TOKEN,
+    iftttKey: IFTTT_KEY,
+    blynkToken: BLYNK_TOKEN,
+  });
 const OTHER_SECRETS = [GCP_CREDENTIALS, AWS_SECRET, AZURE_CONNECTION, PILOT_TOKEN, IFTTT_KEY, BLYNK_TOKEN];
 /** The RPC suffix of every kind of v4.19.0 (api/application_grpc_pb.d.ts). */
 const ALL_RPCS = [
