@@ -6,14 +6,7 @@
 // centre's backup of the site is restored into an empty fake ChirpStack, followed by a plan that
 // must find 0 changes.
 import { join } from 'node:path';
-import {
-  createConsumer,
-  createMemoryBus,
-  createOutbox,
-  createRelay,
-  migrate,
-  type SqlDatabase,
-} from '@fieldops/bus';
+import { createMemoryBus, createOutbox, createRelay, migrate, type SqlDatabase } from '@fieldops/bus';
 import { createPgliteDatabase } from '@fieldops/bus/pglite';
 import type { automation } from '@fieldops/contracts';
 import { FleetSnapshot } from '@fieldops/contracts/chirpstack/v1';
@@ -22,9 +15,9 @@ import {
   createFleetStore,
   createFleetSyncer,
   createMemorySyncState,
-  fleetSyncHandlers,
   migrateFleet,
   serveFleetApi,
+  startFleetMirror,
 } from '@fieldops/fleet';
 import { createChirpStackClient, type KeyRefSource, restoreSite } from '@fieldops/sdk/chirpstack';
 import { createSecretResolverFromEnv } from '@fieldops/sdk/secrets';
@@ -67,14 +60,11 @@ export async function runFleetCentreStage({ r, sb, spec, dataDir }: FleetCentreS
     await migrate(centre);
     await migrateFleet(centre);
     const bus = createMemoryBus();
-    const consumer = createConsumer({
-      name: 'fleet-mirror',
+    const consumer = await startFleetMirror({
       db: centre,
       subscriber: bus.subscriber,
       deadLetters: bus.publisher,
-      handlers: fleetSyncHandlers(),
     });
-    await consumer.start();
     stops.push(() => consumer.stop());
     const store = createFleetStore({ db: centre });
     const api = await serveFleetApi({ store });

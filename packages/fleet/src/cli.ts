@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createConsumer, migrate, type SqlDatabase } from '@fieldops/bus';
-import { fleetSyncHandlers } from './centre/handlers.js';
+import { migrate, type SqlDatabase } from '@fieldops/bus';
+import { startFleetMirror } from './centre/handlers.js';
 import { migrateFleet } from './centre/schema.js';
 import { serveFleetApi } from './centre/serve.js';
 import { createFleetStore } from './centre/store.js';
@@ -113,14 +113,7 @@ export async function runFleetCli(
       const { createJetStreamBus } = await import('@fieldops/bus/nats');
       const bus = await createJetStreamBus({ servers: values.nats as string, name: 'fleet-centre' });
       stops.unshift(() => bus.close());
-      const consumer = createConsumer({
-        name: 'fleet-mirror',
-        db,
-        subscriber: bus.subscriber,
-        deadLetters: bus.publisher,
-        handlers: fleetSyncHandlers(),
-      });
-      await consumer.start();
+      const consumer = await startFleetMirror({ db, subscriber: bus.subscriber, deadLetters: bus.publisher });
       stops.unshift(() => consumer.stop());
     }
     const served = await serveFleetApi({

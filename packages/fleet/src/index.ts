@@ -4,7 +4,7 @@
 // ---- centre side: the mirror ----
 export { createFleetApiHandler, encodeCursor, type FleetApiOptions } from './centre/api.js';
 export { type ApplyOutcome, applyFleetBatch, FleetOutOfOrderError } from './centre/apply.js';
-export { fleetSyncHandlers } from './centre/handlers.js';
+export { type FleetMirrorOptions, fleetSyncHandlers, startFleetMirror } from './centre/handlers.js';
 export {
   countFleet,
   deviceStatus,

@@ -1,11 +1,4 @@
-import {
-  createConsumer,
-  createMemoryBus,
-  createOutbox,
-  createRelay,
-  migrate,
-  type SqlDatabase,
-} from '@fieldops/bus';
+import { createMemoryBus, createOutbox, createRelay, migrate, type SqlDatabase } from '@fieldops/bus';
 import { createPgDatabase } from '@fieldops/bus/pg';
 import { createPgliteDatabase } from '@fieldops/bus/pglite';
 import { missingServer, startPostgres, type TestServer } from '@fieldops/bus/testing';
@@ -14,7 +7,7 @@ import { SiteDevicePage, SitePage } from '@fieldops/contracts/fleet/v1';
 import { createChirpStackClient, restoreSite } from '@fieldops/sdk/chirpstack';
 import { startFakeChirpStack } from '@fieldops/sdk/testing/chirpstack';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type FleetStore, fleetSyncHandlers, serveFleetApi } from '../src/index.js';
+import { type FleetStore, serveFleetApi, startFleetMirror } from '../src/index.js';
 import { eui, KEY, resolveSecret, startCentre, startTestSite, type TestSite } from './support/centre.js';
 
 // Issue 16 item 3 on a real PostgreSQL centre (beside the PGlite one of api.test.ts): a site's
@@ -38,14 +31,11 @@ describe.skipIf(missingServer('postgres') !== undefined)(
         db: await createPgDatabase({ connectionString: pg.url }),
       }));
       const bus = createMemoryBus();
-      const consumer = createConsumer({
-        name: 'fleet-mirror',
+      const consumer = await startFleetMirror({
         db: centre,
         subscriber: bus.subscriber,
         deadLetters: bus.publisher,
-        handlers: fleetSyncHandlers(),
       });
-      await consumer.start();
       stops.push(() => consumer.stop());
       siteDb = await createPgliteDatabase();
       await migrate(siteDb);

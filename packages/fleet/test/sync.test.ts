@@ -1,11 +1,4 @@
-import {
-  createConsumer,
-  createOutbox,
-  createRelay,
-  migrate,
-  type Relay,
-  type SqlDatabase,
-} from '@fieldops/bus';
+import { createOutbox, createRelay, migrate, type Relay, type SqlDatabase } from '@fieldops/bus';
 import { createJetStreamBus, type JetStreamBus } from '@fieldops/bus/nats';
 import { createPgliteDatabase } from '@fieldops/bus/pglite';
 import { missingServer, type RestartableServer, startNats } from '@fieldops/bus/testing';
@@ -27,8 +20,8 @@ import {
   createMemorySyncState,
   type FleetStore,
   type FleetSyncer,
-  fleetSyncHandlers,
   migrateFleet,
+  startFleetMirror,
 } from '../src/index.js';
 
 // Issue 16 items 2, 3 and 7: two fake ChirpStack sites and a centre over a real nats-server; each
@@ -132,16 +125,14 @@ describe.skipIf(missingServer('nats'))('fleet sync: two sites and a centre over 
     await migrateFleet(centreDb);
     centreBus = await createJetStreamBus({ servers: nats.url, name: 'centre' });
     store = createFleetStore({ db: centreDb, now: () => clock, staleAfterMs: 10 * 60_000 });
-    const consumer = createConsumer({
-      name: 'fleet-mirror',
+    const consumer = await startFleetMirror({
       db: centreDb,
       subscriber: centreBus.subscriber,
       deadLetters: centreBus.publisher,
-      handlers: fleetSyncHandlers({ now: () => clock }),
+      clock: { now: () => clock.getTime() },
       backoff: { baseDelayMs: 50, maxDelayMs: 200, jitter: 'equal' },
       maxAttempts: 1000,
     });
-    await consumer.start();
     stopConsumer = () => consumer.stop();
     sites.push(await startSite(10, 1), await startSite(7, 2));
   }, 180_000);

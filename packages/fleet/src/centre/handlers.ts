@@ -1,4 +1,4 @@
-import type { HandlerTable } from '@fieldops/bus';
+import { type Consumer, type ConsumerOptions, createConsumer, type HandlerTable } from '@fieldops/bus';
 import type { Clock } from '@fieldops/core';
 import { dateSource } from '../clock.js';
 import { applyFleetBatch } from './apply.js';
@@ -15,4 +15,25 @@ export function fleetSyncHandlers(
       },
     },
   };
+}
+
+/** What {@link startFleetMirror} takes: the centre's database and bus, and any other consumer option. */
+export type FleetMirrorOptions = Omit<ConsumerOptions, 'name' | 'handlers'> & {
+  /** The clock the mirror stamps batches with (default: the system's). */
+  clock?: Clock;
+};
+
+/**
+ * Starts the centre's `fleet-mirror` bus consumer: each site's sync batches applied into `db` (inbox and
+ * mirror in one transaction). Stop it with `stop()`.
+ */
+export async function startFleetMirror(options: FleetMirrorOptions): Promise<Consumer> {
+  const { clock, ...consumerOptions } = options;
+  const consumer = createConsumer({
+    ...consumerOptions,
+    name: 'fleet-mirror',
+    handlers: fleetSyncHandlers(clock ? { clock } : {}),
+  });
+  await consumer.start();
+  return consumer;
 }
