@@ -60,11 +60,7 @@ export async function runFleetCentreStage({ r, sb, spec, dataDir }: FleetCentreS
     await migrate(centre);
     await migrateFleet(centre);
     const bus = createMemoryBus();
-    const consumer = await startFleetMirror({
-      db: centre,
-      subscriber: bus.subscriber,
-      deadLetters: bus.publisher,
-    });
+    const consumer = await startFleetMirror({ db: centre, bus });
     stops.push(() => consumer.stop());
     const store = createFleetStore({ db: centre });
     const api = await serveFleetApi({ store });

@@ -113,7 +113,7 @@ export async function runFleetCli(
       const { createJetStreamBus } = await import('@fieldops/bus/nats');
       const bus = await createJetStreamBus({ servers: values.nats as string, name: 'fleet-centre' });
       stops.unshift(() => bus.close());
-      const consumer = await startFleetMirror({ db, subscriber: bus.subscriber, deadLetters: bus.publisher });
+      const consumer = await startFleetMirror({ db, bus });
       stops.unshift(() => consumer.stop());
     }
     const served = await serveFleetApi({

@@ -31,11 +31,7 @@ describe.skipIf(missingServer('postgres') !== undefined)(
         db: await createPgDatabase({ connectionString: pg.url }),
       }));
       const bus = createMemoryBus();
-      const consumer = await startFleetMirror({
-        db: centre,
-        subscriber: bus.subscriber,
-        deadLetters: bus.publisher,
-      });
+      const consumer = await startFleetMirror({ db: centre, bus });
       stops.push(() => consumer.stop());
       siteDb = await createPgliteDatabase();
       await migrate(siteDb);

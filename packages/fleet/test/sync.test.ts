@@ -127,8 +127,7 @@ describe.skipIf(missingServer('nats'))('fleet sync: two sites and a centre over 
     store = createFleetStore({ db: centreDb, now: () => clock, staleAfterMs: 10 * 60_000 });
     const consumer = await startFleetMirror({
       db: centreDb,
-      subscriber: centreBus.subscriber,
-      deadLetters: centreBus.publisher,
+      bus: centreBus,
       clock: { now: () => clock.getTime() },
       backoff: { baseDelayMs: 50, maxDelayMs: 200, jitter: 'equal' },
       maxAttempts: 1000,

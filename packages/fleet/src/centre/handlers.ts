@@ -1,4 +1,11 @@
-import { type Consumer, type ConsumerOptions, createConsumer, type HandlerTable } from '@fieldops/bus';
+import {
+  type Consumer,
+  type ConsumerOptions,
+  createConsumer,
+  type HandlerTable,
+  type Publisher,
+  type Subscriber,
+} from '@fieldops/bus';
 import type { Clock } from '@fieldops/core';
 import { dateSource } from '../clock.js';
 import { applyFleetBatch } from './apply.js';
@@ -18,7 +25,9 @@ export function fleetSyncHandlers(
 }
 
 /** What {@link startFleetMirror} takes: the centre's database and bus, and any other consumer option. */
-export type FleetMirrorOptions = Omit<ConsumerOptions, 'name' | 'handlers'> & {
+export type FleetMirrorOptions = Omit<ConsumerOptions, 'name' | 'handlers' | 'subscriber' | 'deadLetters'> & {
+  /** The centre's bus: the mirror subscribes to it and dead-letters to it. */
+  bus: { readonly subscriber: Subscriber; readonly publisher: Publisher };
   /** The clock the mirror stamps batches with (default: the system's). */
   clock?: Clock;
 };
@@ -28,9 +37,11 @@ export type FleetMirrorOptions = Omit<ConsumerOptions, 'name' | 'handlers'> & {
  * mirror in one transaction). Stop it with `stop()`.
  */
 export async function startFleetMirror(options: FleetMirrorOptions): Promise<Consumer> {
-  const { clock, ...consumerOptions } = options;
+  const { clock, bus, ...consumerOptions } = options;
   const consumer = createConsumer({
     ...consumerOptions,
+    subscriber: bus.subscriber,
+    deadLetters: bus.publisher,
     name: 'fleet-mirror',
     handlers: fleetSyncHandlers(clock ? { clock } : {}),
   });
