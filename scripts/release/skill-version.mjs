@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // After `changeset version`: SKILL.md of the OpenClaw skill names its package's new version, in its
 // `version:` line and in the exact version its node install spec asks OpenClaw to install (OpenClaw
-// takes no ranges; decision 0043). Run by `pnpm version-packages`.
+// takes no ranges; decision 0045). Run by `pnpm version-packages`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

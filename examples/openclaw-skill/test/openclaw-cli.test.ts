@@ -1,4 +1,4 @@
-// The skill as an OpenClaw user gets it (issue 12, item 8; decision 0043): the real `openclaw` 2026.9.6
+// The skill as an OpenClaw user gets it (issue 12, item 8; decision 0045): the real `openclaw` 2026.9.6
 // CLI on Node 24 installs the skill from a copy of its folder (tracked files only, no workspace links);
 // `openclaw skills check` reports it missing its `fieldops-deploy-site` binary and offers the skill's node
 // installer; OpenClaw's own installer (the code behind the Gateway's `skills.install`) runs
