@@ -58,7 +58,9 @@ describe('pacing and in-flight sends', () => {
     const code = whatsapp.sent[0]!.ack_code!;
     // The repeat goes out after an hour and hangs.
     await vi.advanceTimersByTimeAsync(3_600_000);
-    expect(whatsapp.sent).toHaveLength(2);
+    // The repeat's attempt is recorded before it is sent, in a group commit that starts one real
+    // event-loop turn later (src/store/group-commit.ts): let the loop turn until the send is out.
+    await vi.waitFor(() => expect(whatsapp.sent).toHaveLength(2));
     expect(release).toBeDefined();
     const ack = engine.acknowledge({ ack_code: code, by: 'somchai' });
     await ack;
