@@ -60,7 +60,7 @@ describe('pacing and in-flight sends', () => {
     await vi.advanceTimersByTimeAsync(3_600_000);
     // The repeat's attempt is recorded before it is sent, in a group commit that starts one real
     // event-loop turn later (src/store/group-commit.ts): let the loop turn until the send is out.
-    await vi.waitFor(() => expect(whatsapp.sent).toHaveLength(2));
+    await vi.waitFor(() => expect(whatsapp.sent).toHaveLength(2), { timeout: 60_000, interval: 20 });
     expect(release).toBeDefined();
     const ack = engine.acknowledge({ ack_code: code, by: 'somchai' });
     await ack;
