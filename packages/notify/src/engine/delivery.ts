@@ -1,7 +1,7 @@
 // Deliver: delivery jobs on the scheduler, sends outside the queue, outcomes, receipts.
 import type { DeliveryReceipt } from '@fieldops/contracts/notify/v1';
 import type { NotificationData } from '../notification.js';
-import type { AttemptOutcome, DeliveryJob } from '../stages/deliver.js';
+import { type AttemptOutcome, buildDeliveryJob, type DeliveryJob } from '../stages/deliver.js';
 import type { Incident } from '../stages/escalate.js';
 import { decideNotices } from '../stages/notice.js';
 import type { ChannelAddress } from '../types.js';
@@ -28,17 +28,7 @@ export async function enqueueTo(
   chain: ChannelAddress[],
 ): Promise<void> {
   const now = s.clock.now();
-  const job: DeliveryJob = {
-    id: s.newId('dlv'),
-    notification: data,
-    receiver,
-    contact,
-    chain,
-    step: 0,
-    attempt: 0,
-    total_attempts: 0,
-    next_at: now,
-  };
+  const job = buildDeliveryJob(s.newId('dlv'), data, receiver, contact, chain, now);
   s.jobs.set(job.id, job);
   await s.store.put('deliveries', job.id, job);
   scheduleDelivery(s, job.id, now);

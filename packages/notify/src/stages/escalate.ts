@@ -25,6 +25,15 @@ export interface EscalationStep {
   receivers: string[];
 }
 
+/** What opens an incident: its id, the group and route it belongs to, its policy and its alerts. */
+export interface IncidentOpening {
+  id: string;
+  group_key: string;
+  route_id: string;
+  policy: string | undefined;
+  fingerprints: string[];
+}
+
 /**
  * The escalate stage: PagerDuty-style policies. Level i is notified `levels[i].delay` after level i-1
  * (level 0 after the route's first notification) while the incident is open; after the last level
@@ -97,32 +106,14 @@ export class EscalateStage implements Stage<Flush, Flush> {
   }
 
   /** Opens (builds and holds) an incident for alerts notified for the first time. */
-  open(
-    input: {
-      id: string;
-      group_key: string;
-      route_id: string;
-      policy: string | undefined;
-      fingerprints: string[];
-    },
-    now: number,
-  ): Incident {
+  open(input: IncidentOpening, now: number): Incident {
     const incident = this.build(input, now);
     this.restore(incident);
     return incident;
   }
 
   /** A new incident with a fresh ack code (not held yet: `restore` holds it). */
-  build(
-    input: {
-      id: string;
-      group_key: string;
-      route_id: string;
-      policy: string | undefined;
-      fingerprints: string[];
-    },
-    now: number,
-  ): Incident {
+  build(input: IncidentOpening, now: number): Incident {
     let code = buildAckCode(this.random);
     while (this.byCode.has(code)) code = buildAckCode(this.random);
     const policy = input.policy ? this.policies.get(input.policy) : undefined;
