@@ -24,7 +24,7 @@ export interface AgentMonitor {
   observeGateway(
     o:
       | { gatewayId: string; kind: 'conn'; state: 'online' | 'offline' }
-      | { gatewayId: string; kind: 'stats' },
+      | { gatewayId: string; kind: 'stats'; time?: string },
   ): Promise<unknown>;
   start(intervalMs: number, checkIntervalMs?: number): void;
   stop(): void;
@@ -82,7 +82,7 @@ export function createAgent(parts: AgentParts): Agent {
     const o =
       g.kind === 'conn'
         ? { gatewayId: g.gatewayId, kind: 'conn' as const, state: g.state }
-        : { gatewayId: g.gatewayId, kind: 'stats' as const };
+        : { gatewayId: g.gatewayId, kind: 'stats' as const, ...(g.time ? { time: g.time } : {}) };
     parts.monitor
       ?.observeGateway(o)
       .catch((error) => logger.error({ operation: 'agent.monitor', err: String(error) }, 'monitor failed'));

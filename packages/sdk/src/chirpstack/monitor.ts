@@ -24,7 +24,12 @@ export type MonitorReader = Pick<
 /** What the Gateway Bridge said over MQTT about one gateway. */
 export type GatewayObservation =
   | { gatewayId: string; kind: 'conn'; state: 'online' | 'offline' }
-  | { gatewayId: string; kind: 'stats' };
+  | {
+      gatewayId: string;
+      kind: 'stats';
+      /** The stats message's own `time` (the gateway's clock), ISO 8601; tells a stale message from a new one. */
+      time?: string | Date;
+    };
 
 /** Options of {@link createHealthMonitor}. */
 export interface HealthMonitorOptions {
@@ -93,6 +98,12 @@ interface GatewayMemory {
   /** The state last reported (undefined: nothing reported since start). */
   reported?: GatewayState;
   reportedAt?: number;
+  /** When this outage was first reported offline (re-assertions keep it); unset when not offline. */
+  offlineAt?: number;
+  /** The newest evidence of life, on our clock: stats sent, conn ONLINE received, ChirpStack last seen. */
+  aliveAt: number | null;
+  /** Recent (receive time − stats `time`) offsets; their minimum maps the gateway's clock onto ours. */
+  offsets: number[];
 }
 
 interface Condition {
@@ -133,7 +144,7 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
   function remember(eui: string, name: string, grpcState: GatewayState): GatewayMemory {
     const existing = gateways.get(eui);
     if (existing) return existing;
-    const g: GatewayMemory = { name, grpcState, lastSeen: null, mqttSeen: false };
+    const g: GatewayMemory = { name, grpcState, lastSeen: null, mqttSeen: false, aliveAt: null, offsets: [] };
     if (restoredOffline.delete(eui)) g.reported = 'offline'; // reportedAt unset: due at once if still down
     gateways.set(eui, g);
     return g;
@@ -158,10 +169,35 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
     return at - g.lastSeen > offlineAfterMs ? 'offline' : 'online';
   }
 
+  /**
+   * Once reported offline, a gateway is reported online again only on evidence of life newer than that
+   * report, or at its moment (docs/decisions/0046): a stats message handled late (sent before the report, queued
+   * behind a starved event loop) or an older ChirpStack `last_seen_at` must not flap the incident.
+   */
+  function effectiveState(g: GatewayMemory, at: number): GatewayState {
+    const state = gatewayState(g, at);
+    if (state !== 'online' || g.reported !== 'offline' || g.offlineAt === undefined) return state;
+    return g.aliveAt !== null && g.aliveAt >= g.offlineAt ? 'online' : 'offline';
+  }
+
+  /** Records evidence of life at `sentAt` (our clock). */
+  function alive(g: GatewayMemory, sentAt: number): void {
+    if (g.aliveAt === null || sentAt > g.aliveAt) g.aliveAt = sentAt;
+  }
+
+  /** When a stats message was sent, on our clock: its own `time` shifted by the smallest recent offset. */
+  function statsSentAt(g: GatewayMemory, time: string | Date | undefined, at: number): number {
+    const stamped = time === undefined ? Number.NaN : new Date(time).getTime();
+    if (!Number.isFinite(stamped)) return at;
+    g.offsets.push(at - stamped);
+    if (g.offsets.length > 8) g.offsets.shift(); // a gateway clock step is forgotten after 8 messages
+    return Math.min(at, stamped + Math.min(...g.offsets));
+  }
+
   function evaluateGateways(at: number): HealthEvent[] {
     const out: HealthEvent[] = [];
     for (const [eui, g] of gateways) {
-      const state = gatewayState(g, at);
+      const state = effectiveState(g, at);
       const data = {
         gateway_eui: eui,
         ...site,
@@ -172,12 +208,14 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
       };
       if (state === 'offline' && (g.reported !== 'offline' || due(g.reportedAt, at))) {
         out.push(event('io.fieldops.chirpstack.gateway.offline.v1', data, eui));
+        if (g.reported !== 'offline' || g.offlineAt === undefined) g.offlineAt = at;
         g.reported = 'offline';
         g.reportedAt = at;
       } else if (state === 'online' && g.reported === 'offline') {
         out.push(event('io.fieldops.chirpstack.gateway.online.v1', data, eui));
         g.reported = 'online';
         g.reportedAt = at;
+        g.offlineAt = undefined;
       } else if (state !== 'offline' && g.reported === undefined) {
         g.reported = state; // nothing to report: up (or never seen) at start
       }
@@ -287,6 +325,7 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
         memory.grpcState = g.state;
         const seen = g.last_seen_at?.getTime() ?? null;
         if (seen !== null && (memory.lastSeen === null || seen > memory.lastSeen)) memory.lastSeen = seen;
+        if (seen !== null) alive(memory, seen);
       }
       for (const eui of restoredOffline) {
         // Reported offline by the previous run, gone from ChirpStack since: nothing left to resolve.
@@ -319,9 +358,12 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
       const eui = o.gatewayId.toLowerCase();
       const g = remember(eui, eui, 'never_seen');
       g.mqttSeen = true;
-      if (o.kind === 'conn') g.mqttConn = o.state;
-      else {
+      if (o.kind === 'conn') {
+        g.mqttConn = o.state;
+        if (o.state === 'online') alive(g, at);
+      } else {
         g.lastSeen = at;
+        alive(g, statsSentAt(g, o.time, at));
         g.mqttConn = 'online'; // stats arrive only from a connected gateway
       }
       return await emit(evaluateGateways(at));
