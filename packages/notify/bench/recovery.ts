@@ -17,7 +17,7 @@ import { benchStoreKinds } from './store-kinds.js';
 const T0 = Date.parse('2026-11-27T03:00:00Z');
 
 /** Every gateway its own group and incident; two escalation levels, the first due after 30 minutes. */
-const config: NotifyConfig = {
+export const recoveryConfig: NotifyConfig = {
   route: {
     receiver: 'oncall',
     group_by: ['gateway_eui'],
@@ -43,10 +43,10 @@ const config: NotifyConfig = {
   max_alerts: 1_000_000,
 };
 
-const channel: Channel = { kind: 'whatsapp', send: async () => ({ ok: true }) };
+export const recoveryChannel: Channel = { kind: 'whatsapp', send: async () => ({ ok: true }) };
 
 /** Timers the bench fires by hand: the scheduler keeps one timer armed at a time. */
-function manualTimers(): TimerApi & { fire(): (() => void) | undefined } {
+export function manualTimers(): TimerApi & { fire(): (() => void) | undefined } {
   let armed: { fn: () => void; ms: number } | undefined;
   return {
     setTimeout: (fn, ms) => {
@@ -67,16 +67,16 @@ function manualTimers(): TimerApi & { fire(): (() => void) | undefined } {
 }
 
 /** Runs the engine until N escalations are pending; returns every stored document as JSON text. */
-async function pendingState(events: readonly CloudEvent[]): Promise<StoreWrite[]> {
+export async function pendingState(events: readonly CloudEvent[]): Promise<StoreWrite[]> {
   let now = T0;
   const timers = manualTimers();
   const store = new MemoryNotifyStore({ copy: false });
   const engine = createNotifyEngine({
-    config,
+    config: recoveryConfig,
     store,
     clock: { now: () => now },
     timers,
-    channels: { whatsapp: channel },
+    channels: { whatsapp: recoveryChannel },
   });
   await engine.start();
   for (let i = 0; i < events.length; i += 1_000) await engine.ingestBatch(events.slice(i, i + 1_000));
@@ -110,11 +110,11 @@ export async function benchRecovery(events: readonly CloudEvent[], heap: () => n
     const c1 = process.cpuUsage();
     const t1 = performance.now();
     let engine: NotifyEngine | undefined = createNotifyEngine({
-      config,
+      config: recoveryConfig,
       store,
       clock: { now: () => T0 + 20_000 },
       timers: manualTimers(),
-      channels: { whatsapp: channel },
+      channels: { whatsapp: recoveryChannel },
     });
     await engine.start();
     const ms = performance.now() - t1;

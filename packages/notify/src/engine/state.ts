@@ -18,6 +18,8 @@ import { restoreHeartbeat, watchExpectedSites } from './heartbeats.js';
 /** Loads the state from the store and re-arms every pending timer. */
 export async function load(s: EngineContext): Promise<void> {
   const now = s.clock.now();
+  // Pending group flushes, escalations and deliveries, put on the scheduler in one pass at the end.
+  const due: [key: string, at: number][] = [];
   for (const g of await s.store.list<GroupState>('groups')) s.groupStage.restore(g);
   // Group membership is not stored: routing is deterministic, so each alert is routed again.
   for (const a of await s.store.list<AlertRecord>('alerts')) {
@@ -39,12 +41,12 @@ export async function load(s: EngineContext): Promise<void> {
     if (g.fingerprints.length === 0) {
       s.groupStage.delete(g.key);
       await s.store.delete('groups', g.key);
-    } else s.scheduler.schedule(`g:${g.key}`, g.next_flush_at);
+    } else due.push([`g:${g.key}`, g.next_flush_at]);
   }
   for (const e of await s.store.list<NotificationLogEntry>('nflog')) s.dedupStage.record(e);
   for (const i of await s.store.list<Incident>('incidents')) {
     s.escalateStage.restore(i);
-    if (i.status === 'open' && i.next_at !== undefined) s.scheduler.schedule(`e:${i.id}`, i.next_at);
+    if (i.status === 'open' && i.next_at !== undefined) due.push([`e:${i.id}`, i.next_at]);
   }
   let unanswered = 0;
   for (const j of await s.store.list<DeliveryJob>('deliveries')) {
@@ -52,8 +54,9 @@ export async function load(s: EngineContext): Promise<void> {
     // Recorded before its send and never answered: the process died mid-send. Sent again now, under
     // the same idempotency key (the at-least-once window the README describes).
     if (j.in_flight) unanswered++;
-    s.scheduler.schedule(`d:${j.id}`, j.in_flight ? Math.min(j.next_at, now) : j.next_at);
+    due.push([`d:${j.id}`, j.in_flight ? Math.min(j.next_at, now) : j.next_at]);
   }
+  s.scheduler.scheduleMany(due);
   for (const h of await s.store.list<HeartbeatRecord>('heartbeats')) restoreHeartbeat(s, h, now);
   await watchExpectedSites(s, now);
   for (const silence of await s.store.list<Silence>('silences')) s.silenceStage.put(silence);

@@ -37,6 +37,39 @@ describe('TimerHeap', () => {
     for (let e = h.pop(); e; e = h.pop()) popped.push(e.at);
     expect(popped).toEqual([...ref.values()].sort((a, b) => a - b));
   });
+
+  it('setMany pops exactly as one set() per key would (bulk rebuild and sift-up paths, ties FIFO)', () => {
+    let seed = 11;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (const [existing, added] of [
+      [0, 3000],
+      [2000, 100],
+      [500, 500],
+    ] as const) {
+      const one = new TimerHeap();
+      const bulk = new TimerHeap();
+      for (let i = 0; i < existing; i++) {
+        const t = Math.floor(rnd() * 50);
+        one.set(`old${i}`, t);
+        bulk.set(`old${i}`, t);
+      }
+      // New keys, with coarse times so many tie, and some keys already pending (moved).
+      const batch: [string, number][] = [];
+      for (let i = 0; i < added; i++)
+        batch.push([rnd() < 0.1 && existing > 0 ? `old${i % existing}` : `new${i}`, Math.floor(rnd() * 50)]);
+      for (const [k, t] of batch) one.set(k, t);
+      bulk.setMany(batch);
+      expect(bulk.size).toBe(one.size);
+      const a: string[] = [];
+      const b: string[] = [];
+      for (let e = one.pop(); e; e = one.pop()) a.push(`${e.key}@${e.at}`);
+      for (let e = bulk.pop(); e; e = bulk.pop()) b.push(`${e.key}@${e.at}`);
+      expect(b).toEqual(a);
+    }
+  });
 });
 
 describe('Scheduler', () => {

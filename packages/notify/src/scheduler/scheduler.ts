@@ -53,6 +53,12 @@ export class Scheduler {
     this.arm();
   }
 
+  /** Schedules (or moves) many keys at once, arming the timer once (a restart's pending work). */
+  scheduleMany(entries: Iterable<readonly [key: string, at: number]>): void {
+    this.heap.setMany(entries);
+    this.arm();
+  }
+
   /** Cancels `key`; false when it was not pending. */
   cancel(key: string): boolean {
     const removed = this.heap.delete(key);

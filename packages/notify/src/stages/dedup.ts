@@ -99,7 +99,7 @@ export class DedupStage implements Stage<Flush, Flush> {
     const k = nflogKey(receiver, groupKey);
     const entry = this.log.get(k);
     if (!entry) return firing.length > 0;
-    const sets = this.sets.get(k) as { firing: Set<string>; resolved: Set<string> };
+    const sets = this.setsOf(k, entry);
     if (!isSubset(firing, sets.firing)) return true;
     // Everything resolved: tell the receiver if it was told something was firing (regardless of
     // send_resolved, so the log is cleared); alerts that fired and resolved unseen are not news.
@@ -112,7 +112,17 @@ export class DedupStage implements Stage<Flush, Flush> {
   record(entry: NotificationLogEntry): void {
     const k = nflogKey(entry.receiver, entry.group_key);
     this.log.set(k, entry);
-    this.sets.set(k, { firing: new Set(entry.firing), resolved: new Set(entry.resolved) });
+    // The sets are built on first use: a restart records every stored entry, most never compared.
+    this.sets.delete(k);
+  }
+
+  private setsOf(k: string, entry: NotificationLogEntry): { firing: Set<string>; resolved: Set<string> } {
+    let sets = this.sets.get(k);
+    if (!sets) {
+      sets = { firing: new Set(entry.firing), resolved: new Set(entry.resolved) };
+      this.sets.set(k, sets);
+    }
+    return sets;
   }
 
   /** Forgets a receiver's entry for a group (the group is gone). */
