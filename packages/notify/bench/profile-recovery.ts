@@ -35,6 +35,9 @@ else {
 }
 const store = new MemoryNotifyStore();
 await store.write(docs);
+const gc = (globalThis as { gc?: () => void }).gc;
+const heap = () => (gc?.(), gc?.(), process.memoryUsage().heapUsed);
+const h0 = heap();
 const c0 = process.cpuUsage();
 const t0 = performance.now();
 const engine = createNotifyEngine({
@@ -47,8 +50,9 @@ const engine = createNotifyEngine({
 await engine.start();
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(c0);
+const bytes = heap() - h0;
 const pending = engine.inspect().incidents.filter((i) => i.status === 'open' && i.next_at !== undefined);
 console.log(
-  `${docs.length} documents, ${pending.length} pending escalations re-armed: engine.start() ${ms.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU`,
+  `${docs.length} documents, ${pending.length} pending escalations re-armed: engine.start() ${ms.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU${gc ? `, heap ${Math.round(bytes / n)} B per pending escalation` : ' (--expose-gc for the heap)'}`,
 );
 await engine.stop();
