@@ -36,7 +36,11 @@ else {
 const store = new MemoryNotifyStore();
 await store.write(docs);
 const gc = (globalThis as { gc?: () => void }).gc;
-const heap = () => (gc?.(), gc?.(), process.memoryUsage().heapUsed);
+function heap(): number {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed;
+}
 const h0 = heap();
 const c0 = process.cpuUsage();
 const t0 = performance.now();
