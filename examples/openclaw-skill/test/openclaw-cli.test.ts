@@ -45,8 +45,15 @@ interface Ran {
   stdout: string;
 }
 
-/** This process's environment without vitest's variables: under VITEST, openclaw prints no JSON. */
-const BASE_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST')));
+/**
+ * This process's environment without vitest's variables (under VITEST, openclaw prints no JSON) and
+ * without npm's `npm_config_*` ones: `npm test` exports its own config to the scripts it runs
+ * (`npm_config_userconfig=~/.npmrc` among them), which would make the npm that OpenClaw spawns ignore
+ * the test home's `.npmrc` and its scope registry.
+ */
+const BASE_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !/^npm_config_/i.test(k)),
+);
 
 /** Runs a command; resolves with its exit code and its stdout + stderr (never rejects on exit ≠ 0). */
 function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Ran> {
@@ -160,6 +167,7 @@ describe('the skill installed by the real openclaw CLI on Node 24', () => {
     HOME: home,
     PATH: path,
     npm_config_cache: process.env.npm_config_cache || join(homedir(), '.npm'),
+    npm_config_userconfig: join(home, '.npmrc'),
     ...extra,
   });
   const check = async (extra: Record<string, string>): Promise<Check> => {
