@@ -3,58 +3,21 @@
 // ingest answered once its writes are stored, against contract validation alone measured in the same
 // process. Three ways a source feeds it: awaited one by one, many in flight, in batches.
 // Run: `pnpm --filter @fieldops/notify bench:engine` (NOTIFY_BENCH_EVENTS, default 100,000; NOTIFY_BENCH_ROUNDS,
-// default 1). For a profile: `node --cpu-prof --import tsx bench/engine-hot-path.ts`.
+// default 1; NOTIFY_BENCH_MODES, e.g. `2`). For a profile: `node --cpu-prof --import tsx bench/engine-hot-path.ts`.
 import os from 'node:os';
-import { buildEvent, type CloudEvent, EventSchemas } from '@fieldops/contracts/events/v1';
+import { EventSchemas } from '@fieldops/contracts/events/v1';
 import type { Channel } from '../src/channels/channel.js';
-import type { NotifyConfig } from '../src/config.js';
 import { createNotifyEngine } from '../src/engine.js';
 import { MemoryNotifyStore } from '../src/store/memory-store.js';
+import { benchConfig, gatewayOfflineEvents } from './fixtures.js';
 
 const N = Number(process.env.NOTIFY_BENCH_EVENTS ?? 100_000);
 const ROUNDS = Number(process.env.NOTIFY_BENCH_ROUNDS ?? 1);
 /** How many ingests are in flight at once (a bus consumer or an HTTP server with many requests). */
 const IN_FLIGHT = 1_000;
 
-// The workload of bench/run.ts: gateways across 500 sites going offline, one alert each.
-const SITES = 500;
-const hex = (i: number) => i.toString(16).padStart(16, '0');
-const siteId = (i: number) => `site_${(i % SITES).toString(36).padStart(6, '0')}`;
-const events: CloudEvent[] = Array.from({ length: N }, (_, i) =>
-  buildEvent(
-    'io.fieldops.chirpstack.gateway.offline.v1',
-    {
-      gateway_eui: hex(i),
-      site_id: siteId(i) as never,
-      state: 'offline',
-      previous_state: 'online',
-      last_seen_at: '2026-11-27T02:55:00Z',
-    },
-    { source: `/sites/${siteId(i)}/chirpstack`, id: `evt-${i}`, time: '2026-11-27T03:00:00Z' },
-  ),
-);
-const config: NotifyConfig = {
-  route: {
-    receiver: 'oncall',
-    group_by: ['alertname', 'site'],
-    routes: [
-      { matchers: ['type=~"io\\.fieldops\\.automation\\..*"'], receiver: 'ops' },
-      {
-        matchers: ['severity="critical"', 'alertname=~"Gateway.*|Station.*"'],
-        receiver: 'oncall',
-        group_wait: '10s',
-      },
-      { matchers: ['severity="warning"'], receiver: 'ops' },
-    ],
-  },
-  receivers: [
-    { name: 'oncall', contacts: [{ name: 'a', chain: [{ channel: 'whatsapp', to: '+66811111111' }] }] },
-    { name: 'ops', contacts: [{ name: 'b', chain: [{ channel: 'whatsapp', to: '+66822222222' }] }] },
-  ],
-  channels: {
-    whatsapp: { phone_number_id: '1', token: { value: 'x' }, template: { name: 't', language: 'en' } },
-  },
-};
+const events = gatewayOfflineEvents(N);
+const config = benchConfig;
 
 type Mode = 'one by one' | 'in flight' | 'ingestBatch';
 
@@ -105,7 +68,10 @@ const baseEps = (N / base.ms) * 1000;
 console.log(
   `  validation alone             ${fmt(baseEps).padStart(8)} events/s (CPU ${fmt((N / base.cpuMs) * 1000)}/s)`,
 );
-for (const mode of ['one by one', 'in flight', 'ingestBatch'] as const) {
+const MODES: readonly Mode[] = ['one by one', 'in flight', 'ingestBatch'];
+/** NOTIFY_BENCH_MODES picks modes by number (1 one by one, 2 in flight, 3 ingestBatch), e.g. `2` to profile one. */
+const picked = process.env.NOTIFY_BENCH_MODES?.split(',').map((m) => MODES[Number(m) - 1]);
+for (const mode of MODES.filter((m) => !picked || picked.includes(m))) {
   let r = { ms: Number.POSITIVE_INFINITY, cpuMs: Number.POSITIVE_INFINITY };
   for (let i = 0; i < ROUNDS; i++) {
     const x = await once(mode);

@@ -11,9 +11,8 @@
 // a quick run: NOTIFY_BENCH_EVENTS (sections 1-3, default 100,000), NOTIFY_BENCH_PENDING (section 4,
 // default 100,000), NOTIFY_BENCH_STORE_EVENTS_PER_TX (section 3 without group commit, default 2,000).
 import os from 'node:os';
-import { buildEvent, EventSchemas } from '@fieldops/contracts/events/v1';
+import { EventSchemas } from '@fieldops/contracts/events/v1';
 import type { Channel } from '../src/channels/channel.js';
-import type { NotifyConfig } from '../src/config.js';
 import { normalizeConfig } from '../src/config.js';
 import { createNotifyEngine } from '../src/engine.js';
 import { fingerprintOf } from '../src/fingerprint.js';
@@ -23,6 +22,7 @@ import { DedupStage } from '../src/stages/dedup.js';
 import { GroupStage } from '../src/stages/group.js';
 import { RouteTree } from '../src/stages/route.js';
 import type { TimerApi } from '../src/types.js';
+import { benchConfig, gatewayOfflineEvents } from './fixtures.js';
 
 const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const N = size('NOTIFY_BENCH_EVENTS', 100_000);
@@ -37,46 +37,8 @@ const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-// ---- workload: gateways across sites going offline --------------------------------------------
-const SITES = 500;
-const hex = (i: number) => i.toString(16).padStart(16, '0');
-const siteId = (i: number) => `site_${(i % SITES).toString(36).padStart(6, '0')}`;
-const allEvents = Array.from({ length: Math.max(N, PENDING) }, (_, i) =>
-  buildEvent(
-    'io.fieldops.chirpstack.gateway.offline.v1',
-    {
-      gateway_eui: hex(i),
-      site_id: siteId(i) as never,
-      state: 'offline',
-      previous_state: 'online',
-      last_seen_at: '2026-11-27T02:55:00Z',
-    },
-    { source: `/sites/${siteId(i)}/chirpstack`, id: `evt-${i}`, time: '2026-11-27T03:00:00Z' },
-  ),
-);
-
-const config: NotifyConfig = {
-  route: {
-    receiver: 'oncall',
-    group_by: ['alertname', 'site'],
-    routes: [
-      { matchers: ['type=~"io\\.fieldops\\.automation\\..*"'], receiver: 'ops' },
-      {
-        matchers: ['severity="critical"', 'alertname=~"Gateway.*|Station.*"'],
-        receiver: 'oncall',
-        group_wait: '10s',
-      },
-      { matchers: ['severity="warning"'], receiver: 'ops' },
-    ],
-  },
-  receivers: [
-    { name: 'oncall', contacts: [{ name: 'a', chain: [{ channel: 'whatsapp', to: '+66811111111' }] }] },
-    { name: 'ops', contacts: [{ name: 'b', chain: [{ channel: 'whatsapp', to: '+66822222222' }] }] },
-  ],
-  channels: {
-    whatsapp: { phone_number_id: '1', token: { value: 'x' }, template: { name: 't', language: 'en' } },
-  },
-};
+const allEvents = gatewayOfflineEvents(Math.max(N, PENDING));
+const config = benchConfig;
 
 console.log('@fieldops/notify benchmarks');
 console.log(
