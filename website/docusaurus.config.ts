@@ -1,6 +1,6 @@
 import type * as Preset from '@docusaurus/preset-classic';
 import type { Config } from '@docusaurus/types';
-import type { Options as RunsOptions } from '@fieldops/docusaurus-plugin-runs';
+import { type Options as RunsOptions, searchIgnoreFiles } from '@fieldops/docusaurus-plugin-runs';
 
 // The fieldops KB: docs (getting started, SDK guides, runbooks, one page per contract generated from
 // the JSON Schemas by scripts/generate-contract-docs.mts) and the run bundles under kb/.
@@ -79,6 +79,11 @@ const config: Config = {
         docsRouteBasePath: 'docs',
         language: ['en'],
         highlightSearchTermsOnTargetPage: false,
+        // The run list pages are never read by the search plugin (their runs are found on their own
+        // pages and on the archived-runs index; decision 0041).
+        ignoreFiles: ['runs', 'test-runs', 'test-archive', 'test-archive-kb'].flatMap((base) =>
+          searchIgnoreFiles(base),
+        ),
       },
     ],
   ],

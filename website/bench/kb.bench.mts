@@ -9,7 +9,7 @@
 //    and the output removed: a daily CI build that restores the plugin cache): time and peak memory
 //    against the 1,000-run build, full pages, search index size. Goal: warm 20,000 <= 1.5x warm
 //    1,000. Then `docusaurus start` on the largest site: one bundle added, timed until the dev
-//    server has it (its route, or its archive.json when it is archived), with the plugin's own
+//    server has it (its route, or its entry in its month's pack index when it is archived), with the plugin's own
 //    line (bundles read / unchanged, ms).
 //    BENCH_KB_SCALE=1000,5000,20000 overrides (the first is the baseline; when it comes again later,
 //    e.g. 1000,20000,1000, the baseline is the mean of its rows, so load that changes during the
@@ -33,6 +33,10 @@ const DOCUSAURUS = createRequire(path.join(WEBSITE, 'package.json')).resolve(
   '@docusaurus/core/bin/docusaurus.mjs',
 );
 const GNU_TIME = '/usr/bin/time';
+// The runs plugin as the website resolves it (its CommonJS build), for the bench sites' configs.
+const RUNS_PLUGIN = createRequire(path.join(WEBSITE, 'package.json')).resolve(
+  '@fieldops/docusaurus-plugin-runs',
+);
 const SIZES = (process.env.BENCH_KB_N ?? '200,1000').split(',').filter(Boolean).map(Number);
 const SCALE = (process.env.BENCH_KB_SCALE ?? '1000,5000,20000').split(',').filter(Boolean).map(Number);
 const RETENTION = process.env.BENCH_KB_RETENTION ? JSON.parse(process.env.BENCH_KB_RETENTION) : undefined;
@@ -75,7 +79,14 @@ async function makeSite(kind: 'runs' | 'markdown' | 'scale', n: number): Promise
           themes: [
             [
               '@easyops-cn/docusaurus-search-local',
-              { hashed: true, indexDocs: false, indexBlog: false, indexPages: true },
+              // IGNORE_FILES: replaced by the plugin's searchIgnoreFiles('runs') in the written config.
+              {
+                hashed: true,
+                indexDocs: false,
+                indexBlog: false,
+                indexPages: true,
+                ignoreFiles: 'IGNORE_FILES',
+              },
             ],
           ],
         }
@@ -89,9 +100,13 @@ async function makeSite(kind: 'runs' | 'markdown' | 'scale', n: number): Promise
             ...common(`markdown ${n}`),
             presets: [['classic', { docs: { routeBasePath: 'docs', sidebarPath: false }, blog: false }]],
           };
+  // The run list pages are left to the search plugin's ignoreFiles (RegExps: written as JS, not JSON).
   await writeFile(
     path.join(dir, 'docusaurus.config.js'),
-    `module.exports = ${JSON.stringify(config, null, 2)};\n`,
+    `module.exports = ${JSON.stringify(config, null, 2).replace(
+      '"IGNORE_FILES"',
+      `require(${JSON.stringify(RUNS_PLUGIN)}).searchIgnoreFiles('runs')`,
+    )};\n`,
   );
   await writeFile(
     path.join(dir, 'package.json'),
@@ -258,7 +273,7 @@ const START_TIMEOUT_MS = Number(process.env.BENCH_KB_START_TIMEOUT_S ?? 900) * 1
 
 /**
  * `docusaurus start` on the largest site; one bundle added; the time until the dev server has it:
- * its route (a full page) or its archive.json (an archived run).
+ * its route (a full page) or its month's pack index naming it (an archived run).
  */
 async function measureStart(n: number): Promise<NonNullable<typeof start>> {
   const site = path.join(BENCH_DIR, `scale-${n}`);
@@ -300,12 +315,13 @@ async function measureStart(n: number): Promise<NonNullable<typeof start>> {
     // archived (no route: its archive.json, served by the dev server, names it).
     const [project, , date, id] = path.relative(path.join(site, 'kb'), dir).split(path.sep).slice(1);
     const routes = path.join(site, '.docusaurus/routes.js');
-    const archiveJson = `http://127.0.0.1:${port}/runs/${project}/${date}/${id}/files/archive.json`;
+    // An archived run is served once its month's pack index names it.
+    const packIndex = `http://127.0.0.1:${port}/runs/${project}/_archive/${(date as string).slice(0, 7)}.json`;
     await until(
-      'the new run (its route, or its archive.json)',
+      'the new run (its route, or its entry in the month pack)',
       async () =>
         (await readFile(routes, 'utf8')).includes(id as string) ||
-        (await fetch(archiveJson).then((r) => (r.ok ? r.text() : ''))).includes(id as string),
+        (await fetch(packIndex).then((r) => (r.ok ? r.text() : ''))).includes(`"${id}"`),
       START_TIMEOUT_MS,
     );
     const pickupMs = performance.now() - t1;

@@ -175,13 +175,11 @@ describe('docusaurus start', () => {
     await settled();
     await arrive(path.join(SITE_DIR, 'kb', RUN_B), 'kb-archive', RUN_B);
     await until(
-      'the archived run files',
+      'the archived run in its month pack',
       async () =>
-        (
-          await fetch(
-            `${url}/archive/bkk-cold-chain/2026-11-24/run_01jeb3n5p7r9t1v3x5z7b9d1f3/files/archive.json`,
-          )
-        ).ok || undefined,
+        (await (await fetch(`${url}/archive/bkk-cold-chain/_archive/2026-11.json`)).text()).includes(
+          'run_01jeb3n5p7r9t1v3x5z7b9d1f3',
+        ) || undefined,
       60_000,
     );
     if (!browserAvailability().run) return;

@@ -64,17 +64,22 @@ describe('the built KB', () => {
     expect(index).toContain('misconfiguration');
   });
 
-  it('lists archived runs (id, title, status) on an indexed page, and publishes their files', async () => {
+  it('lists archived runs (id, title, status) on an indexed page, and packs their files per project and month', async () => {
     const index = await readFile(path.join(outDir, 'search-index.json'), 'utf8');
     expect(index).toContain('/test-archive/long-logs/archived');
     const list = await readFile(path.join(outDir, 'test-archive/long-logs/index.html'), 'utf8');
     expect(list).toContain('run_01jelonglonglonglonglong00');
-    const files = path.join(outDir, 'test-archive/long-logs/2026-11-26/run_01jelonglonglonglonglong00/files');
-    expect((await readdir(files)).sort()).toEqual(['archive.json', 'logs']);
-    // No page of its own: the run is not pre-rendered, so its log lines are not in the index.
-    await expect(readFile(path.join(files, '..', 'index.html'), 'utf8').catch(() => 'absent')).resolves.toBe(
-      'absent',
+    // No folder of its own: its run record and logs are an entry of its month's pack.
+    const run = path.join(outDir, 'test-archive/long-logs/2026-11-26/run_01jelonglonglonglonglong00');
+    await expect(readdir(run).catch(() => 'absent')).resolves.toBe('absent');
+    expect((await readdir(path.join(outDir, 'test-archive/long-logs/_archive'))).sort()).toEqual([
+      '2026-11.1.pack',
+      '2026-11.json',
+    ]);
+    const month = JSON.parse(
+      await readFile(path.join(outDir, 'test-archive/long-logs/_archive/2026-11.json'), 'utf8'),
     );
+    expect(Object.keys(month.runs)).toEqual(['run_01jelonglonglonglonglong00']);
   });
 
   it('indexes an archived run once, by id, title and status, on its archived-runs index, and not its logs', async () => {
@@ -327,6 +332,68 @@ describe.runIf(browser.run)('in chromium', () => {
     expect(await page.locator('main a[href*="evil.example/phish"]').count()).toBe(0);
     expect(errors).toEqual([]);
     await shot('archived-run-xss');
+  });
+
+  it('fetches one pack entry of an archived run by range, and links its raw log as text', async () => {
+    const ranges: string[] = [];
+    page = await chromium.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('request', (r) => {
+      if (r.url().endsWith('.pack')) ranges.push(r.headers().range ?? 'none');
+    });
+    await page.goto(
+      `${server.url}/test-archive-kb/_archive?run=bkk-cold-chain/2026-11-24/run_01jeb3n5p7r9t1v3x5z7b9d1f3`,
+      { waitUntil: 'networkidle' },
+    );
+    const log = page.locator('[data-testid="run-log"][data-log="health"]');
+    await log.waitFor({ timeout: 15_000 });
+    expect(ranges).toHaveLength(1);
+    expect(ranges[0]).toMatch(/^bytes=\d+-\d+$/);
+    const raw = await log.locator('a', { hasText: 'raw NDJSON' }).getAttribute('href');
+    expect(raw).toMatch(/^blob:/);
+    const text = await page.evaluate(async (href) => (await fetch(href as string)).text(), raw);
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => 'ts' in JSON.parse(l)),
+    ).toBe(true);
+    expect(text).toContain('no reply within 5000 ms');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens an archived run from a host that ignores Range requests (the whole part, cut in the browser)', async () => {
+    const plain = await serveStatic(outDir, { noRange: true });
+    try {
+      page = await chromium.newPage();
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(
+        `${plain.url}/test-archive/_archive?run=security-fixtures/2026-11-26/run_01jexssxssxssxssxssxssxss0`,
+        { waitUntil: 'networkidle' },
+      );
+      await page.locator('[data-testid="run-page"][data-archived="true"]').waitFor({ timeout: 15_000 });
+      expect(await page.locator('main').textContent()).toContain(
+        'stderr: <script>window.__xss = (window.__xss || 0) + 1</script>',
+      );
+      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('says so for a well-formed address of a run that is not in the archive', async () => {
+    await open('/test-archive/_archive?run=security-fixtures/2026-11-26/run_01jenosuchrunnosuchrun000');
+    await expect(page.getByTestId('run-archive-error').textContent()).resolves.toContain(
+      'is not in the archive',
+    );
+    await open('/test-archive/_archive?run=security-fixtures/2031-01-26/run_01jexssxssxssxssxssxssxss0');
+    await expect(page.getByTestId('run-archive-error').textContent()).resolves.toContain(
+      'is not in the archive',
+    );
+    await page.close();
   });
 
   it('refuses an archive address that is not a run', async () => {

@@ -15,10 +15,19 @@ export { selectFullPageRuns } from './content/retention.js';
 export { InvalidBundleError, RunsPluginError } from './errors.js';
 export type { Options, PluginOptions, RetentionOptions } from './options.js';
 export { DEFAULT_OPTIONS, validateOptions } from './options.js';
+// ---- the plugin ----
+export { ARCHIVE_PART_BYTES, writeArchivePacks } from './output/write-archive-packs.js';
 export type { RunPaths } from './paths.js';
 export { buildRunPaths } from './paths.js';
-// ---- the plugin ----
 export { default } from './plugin.js';
+export type { ArchivePackIndex, PackedRunLocation } from './props/archive-pack.js';
+export {
+  ARCHIVE_PACK_VERSION,
+  archiveIndexUrl,
+  findPackedRun,
+  sliceRangeResponse,
+  unpackArchivedRun,
+} from './props/archive-pack.js';
 export { ARCHIVED_INDEX_PAGE_SIZE, buildArchivedIndexPages } from './props/archived-index.js';
 export { buildArchivedRunPage, parseArchivedRunParam, parseLogText } from './props/archived-run-page.js';
 // ---- rendering helpers ----
@@ -27,8 +36,9 @@ export { buildHunks, diffLines } from './render/diff-lines.js';
 export type { RenderMarkdownOptions } from './render/markdown.js';
 export { markdownText, renderMarkdown } from './render/markdown.js';
 export { isLocalImageSrc, isSafeAbsoluteUrl, isSafeHref } from './render/safe-href.js';
-export type { FileCopy, FileWrite, RouteSpec } from './routes.js';
+export type { ArchivePackEntry, ArchivePackGroup, FileCopy, RouteSpec } from './routes.js';
 export { buildRoutes, RUN_COMPONENTS } from './routes.js';
+export { searchIgnoreFiles } from './search.js';
 export { getSwizzleConfig } from './swizzle.js';
 
 // ---- types shared with the theme ----

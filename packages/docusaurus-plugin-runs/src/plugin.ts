@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { LoadContext, Plugin } from '@docusaurus/types';
 import { createRunsLoader } from './content/load-content.js';
 import type { PluginOptions } from './options.js';
-import { copyBundleFiles, type MadeDirs, writeOutputFiles } from './output/copy-files.js';
+import { copyBundleFiles, type MadeDirs } from './output/copy-files.js';
+import { writeArchivePacks } from './output/write-archive-packs.js';
 import { buildRunPaths } from './paths.js';
 import { buildRoutes } from './routes.js';
 import type { RunsContent } from './types.js';
@@ -15,7 +16,7 @@ const PLUGIN_NAME = 'fieldops-docusaurus-plugin-runs';
 
 /**
  * The Docusaurus plugin: reads run bundles (`loadContent`), adds their pages (`contentLoaded`),
- * publishes raw logs, artifacts and archived runs' files next to the pages (`postBuild`; under
+ * publishes raw logs, artifacts and archived runs' packs next to the pages (`postBuild`; under
  * `docusaurus start`, into a folder the dev server serves). The work is in the named modules.
  */
 export default function pluginRuns(context: LoadContext, options: PluginOptions): Plugin<RunsContent> {
@@ -33,10 +34,10 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
   // One loader per instance: during `docusaurus start` a reload reads only new or changed bundles.
   const loader = createRunsLoader();
 
-  // What the last publish into the dev folder put there (path -> fingerprint): unchanged outputs
-  // are skipped without touching the disk, and a run that left the archive (or was deleted) stops
-  // being served.
-  let devPublished = new Map<string, string | undefined>();
+  // What the last publish into the dev folder put there (output key -> fingerprint and the files
+  // it wrote): unchanged outputs are skipped without touching the disk, and files no output wrote
+  // this time (a run that left the archive, a pack that shrank) stop being served.
+  let devPublished = new Map<string, { fingerprint: string | undefined; files: string[] }>();
 
   // Publishes run one at a time (a dev-server reload can start while the last one publishes).
   let publishing: Promise<unknown> = Promise.resolve();
@@ -51,32 +52,39 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
 
   async function publishOnce(content: RunsContent, outDir: string): Promise<void> {
     const started = performance.now();
-    // Built again rather than kept from contentLoaded: 60,000 file entries and 20,000 archive.json
-    // makers held through the bundler's run cost more peak memory than this costs time.
+    // Built again rather than kept from contentLoaded: the file entries and pack makers of 20,000
+    // runs held through the bundler's run cost more peak memory than this costs time.
     const routes = buildRoutes(content, options, paths);
-    let { files, writes } = routes;
+    let { files, archives } = routes;
     const dev = outDir === devFilesDir;
+    const same = (key: string, fingerprint: string | undefined) =>
+      fingerprint !== undefined && devPublished.get(key)?.fingerprint === fingerprint;
     if (dev) {
-      const same = (o: { to: string; fingerprint?: string }) =>
-        o.fingerprint !== undefined && devPublished.get(o.to) === o.fingerprint;
-      files = routes.files.filter((f) => !same(f));
-      writes = routes.writes.filter((w) => !same(w));
+      files = routes.files.filter((f) => !same(f.to, f.fingerprint));
+      archives = routes.archives.filter((a) => !same(a.index, a.fingerprint));
     }
-    // archive.json goes next to its logs folder: the directories the links made serve the writes.
     const made: MadeDirs = new Map();
     const copied = await copyBundleFiles(files, outDir, 16, made);
-    const written = await writeOutputFiles(writes, outDir, 16, made);
+    const packed = await writeArchivePacks(archives, outDir, 16, made);
     if (dev) {
-      const now = new Map<string, string | undefined>();
-      for (const o of [...routes.files, ...routes.writes]) now.set(o.to, o.fingerprint);
-      for (const stale of devPublished.keys()) {
-        if (!now.has(stale)) await rm(path.join(outDir, stale), { force: true });
+      const now = new Map<string, { fingerprint: string | undefined; files: string[] }>();
+      for (const f of routes.files) now.set(f.to, { fingerprint: f.fingerprint, files: [f.to] });
+      for (const a of routes.archives) {
+        now.set(a.index, {
+          fingerprint: a.fingerprint,
+          files: packed.files.get(a) ?? devPublished.get(a.index)?.files ?? [],
+        });
+      }
+      const keep = new Set([...now.values()].flatMap((o) => o.files));
+      for (const { files: old } of devPublished.values()) {
+        for (const stale of old) if (!keep.has(stale)) await rm(path.join(outDir, stale), { force: true });
       }
       devPublished = now;
     }
     const unchanged = routes.files.length - copied.linked - copied.copied;
+    const packFiles = [...packed.files.values()].reduce((n, f) => n + f.length, 0);
     info(
-      `published ${routes.files.length} bundle files (${copied.linked} linked, ${copied.copied} copied, ${unchanged} unchanged) and ${routes.writes.length} archive files (${written.written} written) in ${Math.round(performance.now() - started)} ms`,
+      `published ${routes.files.length} bundle files (${copied.linked} linked, ${copied.copied} copied, ${unchanged} unchanged) and ${packed.runs} archived runs in ${packFiles} pack files (${archives.length} of ${routes.archives.length} months written) in ${Math.round(performance.now() - started)} ms`,
     );
   }
 

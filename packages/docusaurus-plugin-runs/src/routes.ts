@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { PluginOptions } from './options.js';
-import { readRunRecord } from './output/read-run-record.js';
+import { readPublishedFile, readRunRecord } from './output/read-run-record.js';
 import type { RunPaths } from './paths.js';
+import { archiveMonthOf, archivePackDir } from './props/archive-pack.js';
 import { buildArchivedIndexPages } from './props/archived-index.js';
 import { buildProjectsIndexData, buildRunListPages, groupByProject } from './props/index-data.js';
 import { buildLogPages } from './props/log-pages.js';
@@ -70,14 +71,21 @@ function objectId(o: object): number {
   return id;
 }
 
-/** A file the plugin writes into the build output (an archived run's `archive.json`). */
-export interface FileWrite {
-  /** Relative to the build output directory. */
-  to: string;
-  /** The text, or a function making it when the file is written (so thousands are never in memory at once). */
-  content: string | (() => string | Promise<string>);
-  /** Changes when the content may have (see `FileCopy.fingerprint`). */
-  fingerprint?: string;
+/** One archived run's entry in a pack: its id and a maker of its pieces (archive JSON, then each log's bytes). */
+export interface ArchivePackEntry {
+  id: string;
+  /** Reads the run's files and makes its pieces when the entry is written (never all in memory at once). */
+  make: () => Promise<Buffer[]>;
+}
+
+/** The archived runs of one project and month: one index and its pack parts in the build output. */
+export interface ArchivePackGroup {
+  /** The month's index, relative to the build output directory (`<route>/<project>/_archive/<YYYY-MM>.json`). */
+  index: string;
+  /** The runs, oldest first (date, then id). */
+  entries: ArchivePackEntry[];
+  /** Changes when an entry may have (see `FileCopy.fingerprint`). */
+  fingerprint: string;
 }
 
 /** Routes and file copies for loaded content. Pure: the same content gives the same routes. */
@@ -86,7 +94,7 @@ export function buildRoutes(
   options: Pick<PluginOptions, 'title' | 'logPageSize'> &
     Partial<Pick<PluginOptions, 'runsPerPage' | 'maxLogLines'>>,
   paths: RunPaths,
-): { routes: RouteSpec[]; files: FileCopy[]; writes: FileWrite[] } {
+): { routes: RouteSpec[]; files: FileCopy[]; archives: ArchivePackGroup[] } {
   const runs = [...content.runs].sort(compareRunsNewestFirst);
   // Each run's URLs and summary are made once (normalizeUrl is not cheap at 20,000 runs).
   const fullPermalinks = new Map<LoadedRun, string>();
@@ -111,7 +119,11 @@ export function buildRoutes(
   const summaryOf = new Map<LoadedRun, RunSummary>();
   const routes: RouteSpec[] = [];
   const files: FileCopy[] = [];
-  const writes: FileWrite[] = [];
+  // Archived runs by project and month (`<project>/<YYYY-MM>`), each with its fingerprint parts.
+  const packs = new Map<
+    string,
+    { index: string; entries: { run: LoadedRun; entry: ArchivePackEntry; fingerprint: string }[] }
+  >();
   const perPage = options.runsPerPage ?? Number.POSITIVE_INFINITY;
 
   // Each deployment's runs, oldest first, for "diff to the previous run".
@@ -211,18 +223,31 @@ export function buildRoutes(
     });
 
     if (r.archived) {
-      const published = publishArchivedFiles(r, permalink);
-      writes.push({
-        to: paths.outputPath(paths.file(permalink, 'archive.json')),
+      const key = `${r.project}/${archiveMonthOf(r.date)}`;
+      let pack = packs.get(key);
+      if (!pack) {
+        const index = paths.outputPath(
+          `${paths.projects()}/${archivePackDir(r.project)}/${archiveMonthOf(r.date)}.json`,
+        );
+        pack = { index, entries: [] };
+        packs.set(key, pack);
+      }
+      pack.entries.push({
+        run: r,
         fingerprint: `${deploymentFingerprint.get(r.run.deployment_id)}|${JSON.stringify(summary)}`,
-        // The run record (timeline, steps) is read from run.json when the file is written: an
-        // archived run keeps only its list row in memory, and run.json is not published on its own.
-        content: async () => {
-          const earlier = deploymentRuns.slice(0, position);
-          const run = await readRunRecord(path.join(r.dir, 'run.json'), id);
-          return JSON.stringify(
-            buildArchivedRunData(r, { ...published, run, summary, permalink, earlier, prev, artifacts }),
-          );
+        // The run record (timeline, steps) and the logs are read when the entry is written: an
+        // archived run keeps only its list row in memory.
+        entry: {
+          id,
+          make: async () => {
+            const earlier = deploymentRuns.slice(0, position);
+            const run = await readRunRecord(path.join(r.dir, 'run.json'), id);
+            const logs = await Promise.all(
+              r.logs.map((log) => readPublishedFile(path.join(r.dir, log.path))),
+            );
+            const archive = buildArchivedRunData(r, { run, summary, permalink, earlier, prev, artifacts });
+            return [Buffer.from(JSON.stringify(archive)), ...logs];
+          },
         },
       });
       continue;
@@ -264,28 +289,23 @@ export function buildRoutes(
       }
     }
   }
-  return { routes, files, writes };
-
-  // The raw files an archived run's view fetches besides its archive.json: its logs.
-  function publishArchivedFiles(r: LoadedRun, permalink: string): { logs: ArchivedRunData['logs'] } {
-    const logs = r.logs.map((log) => {
-      const rawHref = paths.file(permalink, log.path);
-      files.push({
-        from: path.join(r.dir, log.path),
-        to: paths.outputPath(rawHref),
-        fingerprint: `${objectId(r)}`,
-      });
-      const view: ArchivedRunData['logs'][number] = {
-        path: log.path,
-        slug: log.slug,
-        rawHref,
-        totalLines: log.totalLines,
-      };
-      if (log.step_id !== undefined) view.step_id = log.step_id;
-      return view;
-    });
-    return { logs };
-  }
+  const archives = [...packs.values()].map(({ index, entries }): ArchivePackGroup => {
+    entries.sort((a, b) =>
+      a.run.date === b.run.date
+        ? a.entry.id < b.entry.id
+          ? -1
+          : a.entry.id > b.entry.id
+            ? 1
+            : 0
+        : a.run.date < b.run.date
+          ? -1
+          : 1,
+    );
+    const fingerprint = createHash('sha1');
+    for (const e of entries) fingerprint.update(`${e.entry.id}|${objectId(e.run)}|${e.fingerprint}\n`);
+    return { index, entries: entries.map((e) => e.entry), fingerprint: fingerprint.digest('hex') };
+  });
+  return { routes, files, archives };
 
   function buildArchivedRunData(
     r: LoadedRun,
@@ -293,7 +313,6 @@ export function buildRoutes(
       summary: RunSummary;
       permalink: string;
       run: RunRecord;
-      logs: ArchivedRunData['logs'];
       earlier: LoadedRun[];
       prev: LoadedRun | undefined;
       artifacts: ArtifactView[];
@@ -303,7 +322,15 @@ export function buildRoutes(
       summary: at.summary,
       projectPermalink: paths.project(r.project),
       run: at.run,
-      logs: at.logs,
+      logs: r.logs.map((log) => {
+        const view: ArchivedRunData['logs'][number] = {
+          path: log.path,
+          slug: log.slug,
+          totalLines: log.totalLines,
+        };
+        if (log.step_id !== undefined) view.step_id = log.step_id;
+        return view;
+      }),
       snapshots: buildSnapshotViews(r, at.earlier, permalinkOf),
       artifacts: at.artifacts,
     };

@@ -173,19 +173,19 @@ export interface ArchivedIndexData {
 /** Data of the archive view route (one per plugin instance). */
 export interface ArchiveRouteData {
   projectsPermalink: string;
-  /** `<base>/<routeBasePath>`: an archived run's files are under `<runsBase>/<project>/<date>/<id>/files/`. */
+  /** `<base>/<routeBasePath>`: archived runs are packed under `<runsBase>/<project>/_archive/` (see `archiveIndexUrl`). */
   runsBase: string;
   logPageSize: number;
   maxLogLines: number;
 }
 
-/** `files/archive.json` of an archived run: everything its view shows but the raw logs (fetched beside it). */
+/** An archived run's archive data, first piece of its pack entry: everything its view shows but the logs (the entry's other pieces). */
 export interface ArchivedRunData {
   summary: RunSummary;
   projectPermalink: string;
-  /** The run record of the bundle's run.json (one file per archived run instead of two). */
+  /** The run record of the bundle's run.json. */
   run: RunRecord;
-  logs: { path: string; slug: string; step_id?: string; rawHref: string; totalLines: number }[];
+  logs: { path: string; slug: string; step_id?: string; totalLines: number }[];
   /** Redacted snapshots with their diff to the previous run (the raw snapshot files are not published). */
   snapshots: SnapshotView[];
   artifacts: ArtifactView[];

@@ -1,21 +1,28 @@
-import { cp, readFile, rename, symlink } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rename, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type ArchivedIndexData,
-  type ArchivedRunData,
+  type ArchivePackIndex,
+  archiveIndexUrl,
   buildArchivedIndexPages,
   buildArchivedRunPage,
   buildRoutes,
   buildRunPaths,
   createRunsLoader,
   DEFAULT_OPTIONS,
+  findPackedRun,
   loadRuns,
   parseArchivedRunParam,
   type RunHead,
   type RunListData,
   type RunPageData,
+  searchIgnoreFiles,
   selectFullPageRuns,
+  sliceRangeResponse,
+  unpackArchivedRun,
+  writeArchivePacks,
 } from '../src/index.js';
 import { copyFixture, editJson, FIXTURES, OPTIONS, RUN_IDS, settle } from './helpers.js';
 
@@ -107,12 +114,12 @@ describe('archived runs', () => {
     previousOfKept: false,
   };
 
-  it('get no page of their own: a list row to the archive view, their files and an archive.json', async () => {
+  it('get no page of their own: a list row to the archive view and an entry in the pack of their month', async () => {
     const content = await loadRuns(
       { ...OPTIONS, path: 'kb-valid', retention: onlyNewest },
       { siteDir: FIXTURES },
     );
-    const { routes, files, writes } = buildRoutes(
+    const { routes, files, archives } = buildRoutes(
       content,
       { title: 'Runs', logPageSize: 500, runsPerPage: 2 },
       paths,
@@ -139,17 +146,15 @@ describe('archived runs', () => {
       archived: true,
       permalink: `/kb/runs/_archive?run=bkk-cold-chain/2026-11-24/${RUN_IDS.failed}`,
     });
-    expect(writes.map((w) => w.to).sort()).toEqual([
-      `runs/bkk-cold-chain/2026-11-20/${RUN_IDS.success}/files/archive.json`,
-      `runs/bkk-cold-chain/2026-11-24/${RUN_IDS.failed}/files/archive.json`,
+    // One month of one project: one pack group, oldest run first; of their files only artifacts are
+    // published on their own (run.json and logs are in the pack).
+    expect(archives.map((a) => [a.index, a.entries.map((e) => e.id)])).toEqual([
+      ['runs/bkk-cold-chain/_archive/2026-11.json', [RUN_IDS.success, RUN_IDS.failed]],
     ]);
-    // run.json is not published on its own: its run record is in archive.json (one file less per run).
-    expect(files.map((f) => f.to)).not.toContain(
-      `runs/bkk-cold-chain/2026-11-24/${RUN_IDS.failed}/files/run.json`,
-    );
-    expect(files.map((f) => f.to)).toContain(
-      `runs/bkk-cold-chain/2026-11-24/${RUN_IDS.failed}/files/logs/health.ndjson`,
-    );
+    const theirs = files.filter((f) => f.to.includes(RUN_IDS.failed) || f.to.includes(RUN_IDS.success));
+    expect(theirs.map((f) => f.to)).toEqual([
+      `runs/bkk-cold-chain/2026-11-20/${RUN_IDS.success}/files/artifacts/docker-compose.yml`,
+    ]);
     // The kept run's snapshot diff links to its archived previous run through the archive view.
     const fixed = routes[5]!.data as RunPageData;
     expect(fixed.previousRun?.permalink).toBe(failedRow.permalink);
@@ -227,16 +232,41 @@ describe('archived runs', () => {
     );
     const fullContent = await loadRuns({ ...OPTIONS, path: 'kb-valid' }, { siteDir: FIXTURES });
     const options = { title: 'Runs', logPageSize: 500 };
-    const { writes, files } = buildRoutes(archivedContent, options, paths);
+    const { archives } = buildRoutes(archivedContent, options, paths);
     const full = buildRoutes(fullContent, options, paths).routes.find((r) => r.path.endsWith(RUN_IDS.failed))!
       .data as RunPageData;
-    const write = writes.find((w) => w.to.includes(RUN_IDS.failed))!;
-    const archive = JSON.parse(
-      typeof write.content === 'string' ? write.content : await write.content(),
-    ) as ArchivedRunData;
-    const fileOf = (href: string) => files.find((f) => `/kb/${f.to}` === href)!.from;
-    const logs = await Promise.all(archive.logs.map((l) => readFile(fileOf(l.rawHref), 'utf8')));
-    const page = buildArchivedRunPage(archive, logs, 500);
+    // Written as a build writes them (small parts: one run each), read back as the archive view does.
+    const out = await mkdtemp(path.join(tmpdir(), 'runs-packs-'));
+    const written = await writeArchivePacks(archives, out, 4, new Map(), 10);
+    expect(written.runs).toBe(2);
+    expect([...written.files.values()].flat().sort()).toEqual([
+      'runs/bkk-cold-chain/_archive/2026-11.1.pack',
+      'runs/bkk-cold-chain/_archive/2026-11.2.pack',
+      'runs/bkk-cold-chain/_archive/2026-11.json',
+    ]);
+    const indexUrl = archiveIndexUrl('/kb/runs', 'bkk-cold-chain', '2026-11-24');
+    const index = JSON.parse(
+      await readFile(path.join(out, indexUrl.slice('/kb/'.length)), 'utf8'),
+    ) as ArchivePackIndex;
+    const where = findPackedRun(index, indexUrl, RUN_IDS.failed)!;
+    expect(where.url).toBe('/kb/runs/bkk-cold-chain/_archive/2026-11.2.pack');
+    const part = new Uint8Array(await readFile(path.join(out, where.url.slice('/kb/'.length))));
+    const length = where.lengths.reduce((a, b) => a + b, 0);
+    const bytes = sliceRangeResponse(200, null, part, where.offset, length)!;
+    const { archive, logTexts: logs } = unpackArchivedRun(bytes, where.lengths);
+    const source = archivedContent.runs.find((r) => r.run.automation_run_id === RUN_IDS.failed)!;
+    expect(logs).toEqual(
+      await Promise.all(source.logs.map((l) => readFile(path.join(source.dir, l.path), 'utf8'))),
+    );
+    expect(findPackedRun(index, indexUrl, 'run_nosuchrun')).toBeUndefined();
+    expect(findPackedRun(index, indexUrl, 'constructor')).toBeUndefined();
+    const page = buildArchivedRunPage(
+      archive,
+      logs,
+      500,
+      ['blob:a', 'blob:b', 'blob:c'].slice(0, logs.length),
+    );
+    expect(page.logs.map((l) => l.rawHref)).toEqual(['blob:a', 'blob:b', 'blob:c'].slice(0, logs.length));
     expect(page.run).toEqual(full.run);
     expect(page.logs.map((l) => l.lines)).toEqual(full.logs.map((l) => l.lines));
     expect(page.postmortem).toEqual(full.postmortem);
@@ -248,14 +278,15 @@ describe('archived runs', () => {
     });
   });
 
-  it('refuse to publish an archive.json when run.json was swapped for a link or another run after loading', async () => {
+  it('refuse to pack a run whose run.json or log was swapped for a link or another run after loading', async () => {
     const site = await copyFixture();
     const content = await loadRuns({ ...OPTIONS, path: 'kb', retention: onlyNewest }, { siteDir: site });
-    const { writes } = buildRoutes(content, { title: 'Runs', logPageSize: 500 }, paths);
-    const make = (id: string) => {
-      const w = writes.find((x) => x.to.includes(id))!;
-      return typeof w.content === 'string' ? Promise.resolve(w.content) : Promise.resolve(w.content());
-    };
+    const { archives } = buildRoutes(content, { title: 'Runs', logPageSize: 500 }, paths);
+    const make = (id: string) =>
+      archives
+        .flatMap((a) => a.entries)
+        .find((e) => e.id === id)!
+        .make();
     const dir = (id: string) => content.runs.find((r) => r.run.automation_run_id === id)!.dir;
     // Another run's record put in its place.
     await cp(path.join(dir(RUN_IDS.success), 'run.json'), path.join(dir(RUN_IDS.failed), 'run.json'));
@@ -267,6 +298,32 @@ describe('archived runs', () => {
     await rename(file, path.join(site, 'outside.json'));
     await symlink(path.join(site, 'outside.json'), file);
     await expect(make(RUN_IDS.success)).rejects.toThrow(/run\.json: is a symbolic link/);
+    await rm(file);
+    await rename(path.join(site, 'outside.json'), file);
+    await expect(make(RUN_IDS.success)).resolves.toHaveLength(
+      1 + content.runs.find((r) => r.dir === dir(RUN_IDS.success))!.logs.length,
+    );
+    // A log swapped for a link.
+    const log = path.join(
+      dir(RUN_IDS.success),
+      content.runs.find((r) => r.dir === dir(RUN_IDS.success))!.logs[0]!.path,
+    );
+    await rename(log, path.join(site, 'outside.ndjson'));
+    await symlink(path.join(site, 'outside.ndjson'), log);
+    await expect(make(RUN_IDS.success)).rejects.toThrow(/\.ndjson: is a symbolic link/);
+  });
+
+  it('cut a range answer or a whole part to the entry, and refuse one that is not the asked range', () => {
+    const part = new TextEncoder().encode('xx{"a":1}LOG1LOG22yy');
+    const whole = sliceRangeResponse(200, null, part, 2, 17)!;
+    expect(new TextDecoder().decode(whole)).toBe('{"a":1}LOG1LOG22y');
+    const ranged = sliceRangeResponse(206, 'bytes 2-18/21', part.subarray(2, 19), 2, 17)!;
+    expect(ranged).toEqual(whole);
+    expect(sliceRangeResponse(206, 'bytes 0-16/21', part.subarray(0, 17), 2, 17)).toBeUndefined();
+    expect(sliceRangeResponse(200, null, part.subarray(0, 10), 2, 17)).toBeUndefined();
+    const { archive, logTexts } = unpackArchivedRun(new TextEncoder().encode('{"a":1}LOG1LOG22'), [7, 4, 5]);
+    expect(archive).toEqual({ a: 1 });
+    expect(logTexts).toEqual(['LOG1', 'LOG22']);
   });
 
   it('keep in memory only what their list row needs of the run record (run.json has the rest)', async () => {
@@ -294,6 +351,27 @@ describe('archived runs', () => {
     });
     for (const bad of [null, '', '../../etc/passwd', 'a/2026-11-24/run_x/y', 'a/2026-11-24/../run_abcd']) {
       expect(parseArchivedRunParam(bad)).toBeUndefined();
+    }
+  });
+});
+
+describe('searchIgnoreFiles', () => {
+  it('matches the run list pages and the archive view, not the runs, the archived-runs index or other pages', () => {
+    const [pattern] = searchIgnoreFiles('/runs/');
+    const ignored = (route: string) => pattern!.test(route);
+    for (const route of ['runs/bkk-cold-chain', 'runs/bkk-cold-chain/page/2', 'runs/_archive']) {
+      expect(ignored(route)).toBe(true);
+    }
+    for (const route of [
+      'runs',
+      `runs/bkk-cold-chain/2026-11-24/${RUN_IDS.failed}`,
+      `runs/bkk-cold-chain/2026-11-24/${RUN_IDS.failed}/logs/health/2`,
+      'runs/bkk-cold-chain/archived',
+      'runs/bkk-cold-chain/archived/2',
+      'docs/runs',
+      'runsx/p',
+    ]) {
+      expect(ignored(route)).toBe(false);
     }
   });
 });

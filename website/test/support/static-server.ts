@@ -23,8 +23,14 @@ async function isFile(file: string): Promise<boolean> {
   return (await stat(file).catch(() => undefined))?.isFile() ?? false;
 }
 
-/** A static file server for a built site, on 127.0.0.1 and a free port, the way a static host serves it. */
-export async function serveStatic(root: string): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * A static file server for a built site, on 127.0.0.1 and a free port, the way a static host serves
+ * it (with `Range` requests, or without them when `noRange`).
+ */
+export async function serveStatic(
+  root: string,
+  { noRange = false }: { noRange?: boolean } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     const file = path.join(root, path.normalize(pathname));
@@ -35,7 +41,22 @@ export async function serveStatic(root: string): Promise<{ url: string; close: (
     const candidates = [file, path.join(file, 'index.html'), `${file}.html`];
     for (const candidate of candidates) {
       if (await isFile(candidate)) {
-        res.writeHead(200, { 'content-type': TYPES[path.extname(candidate)] ?? 'application/octet-stream' });
+        const type = TYPES[path.extname(candidate)] ?? 'application/octet-stream';
+        // `Range: bytes=a-b` as static hosts answer it (the archive view asks for one pack entry),
+        // unless the test asks for a host that ignores it (`noRange`).
+        const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+        if (range && !noRange) {
+          const size = (await stat(candidate)).size;
+          const [start, end] = [Number(range[1]), Math.min(Number(range[2]), size - 1)];
+          res.writeHead(206, {
+            'content-type': type,
+            'content-range': `bytes ${start}-${end}/${size}`,
+            'content-length': String(end - start + 1),
+          });
+          createReadStream(candidate, { start, end }).pipe(res);
+          return;
+        }
+        res.writeHead(200, { 'content-type': type });
         createReadStream(candidate).pipe(res);
         return;
       }

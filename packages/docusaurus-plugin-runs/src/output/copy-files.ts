@@ -3,7 +3,7 @@ import { link, lstat, mkdir, open, rm, utimes, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import { mapConcurrent } from '../content/concurrency.js';
 import { InvalidBundleError } from '../errors.js';
-import type { FileCopy, FileWrite } from '../routes.js';
+import type { FileCopy } from '../routes.js';
 
 const LINK_MESSAGE = 'is a symbolic link: a KB page publishes only files inside its bundle';
 // Where a hard link cannot be made (another file system, a file system without links), the file
@@ -50,6 +50,11 @@ export async function publishBundleFile(from: string, to: string): Promise<Publi
 function rootedAt(root: string, made: MadeDirs = new Map()): MadeDirs {
   if (!made.has(root)) made.set(root, mkdir(root, { recursive: true }));
   return made;
+}
+
+/** Makes `dir` (and its parents) once per publish: `made` remembers what was made or found. */
+export function ensureOutputDir(dir: string, made: MadeDirs): Promise<unknown> {
+  return ensureDir(dir, made);
 }
 
 function ensureDir(dir: string, made: MadeDirs): Promise<unknown> {
@@ -124,7 +129,7 @@ async function copyInstead(from: string, to: string): Promise<PublishOutcome> {
 
 /**
  * The directories one publish made (or found), so each is made once: pass the same one to
- * `copyBundleFiles` and then `writeOutputFiles`.
+ * `copyBundleFiles` and then `writeArchivePacks`.
  */
 export type MadeDirs = Map<string, Promise<unknown>>;
 
@@ -142,29 +147,4 @@ export async function copyBundleFiles(
     counts[await publishOne(f.from, path.join(root, f.to), made)]++;
   });
   return counts;
-}
-
-/**
- * Writes the plugin's own files (archived runs' `archive.json`) into `outDir`, `limit` at a time.
- * Each content is made when its turn comes (at most `limit` in memory). Written without reading
- * what is there first: a build's output folder starts empty (Docusaurus empties it), and under
- * `docusaurus start` only files whose fingerprint changed are passed in.
- */
-export async function writeOutputFiles(
-  writes: readonly FileWrite[],
-  outDir: string,
-  limit = 16,
-  made: MadeDirs = new Map(),
-): Promise<{ written: number }> {
-  let written = 0;
-  const root = path.resolve(outDir);
-  rootedAt(root, made);
-  await mapConcurrent(writes, limit, async (w) => {
-    const to = path.join(root, w.to);
-    const content = typeof w.content === 'function' ? await w.content() : w.content;
-    await ensureDir(path.dirname(to), made);
-    await writeFile(to, content);
-    written++;
-  });
-  return { written };
 }

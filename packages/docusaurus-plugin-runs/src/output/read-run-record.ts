@@ -10,23 +10,7 @@ import type { RunRecord } from '../types.js';
  * refused with its path rather than published.
  */
 export async function readRunRecord(file: string, runId: string): Promise<RunRecord> {
-  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch(
-    (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ELOOP') {
-        throw new InvalidBundleError(
-          file,
-          'is a symbolic link: a KB page publishes only files inside its bundle',
-        );
-      }
-      throw e;
-    },
-  );
-  let text: string;
-  try {
-    text = await handle.readFile('utf8');
-  } finally {
-    await handle.close();
-  }
+  const text = (await readPublishedFile(file)).toString('utf8');
   let run: RunRecord | undefined;
   try {
     run = (JSON.parse(text) as { run?: RunRecord }).run;
@@ -41,4 +25,28 @@ export async function readRunRecord(file: string, runId: string): Promise<RunRec
     );
   }
   return run;
+}
+
+/**
+ * The bytes of a bundle file that goes into the build output (an archived run's log, packed),
+ * opened with `O_NOFOLLOW`: a file swapped for a symbolic link after the bundle was checked is
+ * refused with its path rather than published.
+ */
+export async function readPublishedFile(file: string): Promise<Buffer> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch(
+    (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ELOOP') {
+        throw new InvalidBundleError(
+          file,
+          'is a symbolic link: a KB page publishes only files inside its bundle',
+        );
+      }
+      throw e;
+    },
+  );
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
 }

@@ -35,14 +35,16 @@ export function parseLogText(text: string, keep: number): { lines: LogLine[]; to
 }
 
 /**
- * The props of a run page for an archived run, from its `archive.json` (with the run record) and the
- * text of its logs (in `archive.logs` order). Logs show their first `logPageSize` lines; the rest are
- * counted and linked as the raw file.
+ * The props of a run page for an archived run, from its pack entry: the archive data (with the run
+ * record) and the text of its logs (in `archive.logs` order). Logs show their first `logPageSize`
+ * lines; the rest are counted and linked as the raw text at `rawHrefs[i]` (the archive view makes
+ * them from the texts it fetched).
  */
 export function buildArchivedRunPage(
   archive: ArchivedRunData,
   logTexts: readonly string[],
   logPageSize: number,
+  rawHrefs: readonly string[] = [],
 ): RunPageData {
   const logs = archive.logs.map((log, i): LogPageData => {
     const { lines, totalLines } = parseLogText(logTexts[i] ?? '', logPageSize);
@@ -55,7 +57,7 @@ export function buildArchivedRunPage(
       lines,
       totalLines,
       truncatedLines: totalLines - lines.length,
-      rawHref: log.rawHref,
+      rawHref: rawHrefs[i] ?? '',
     };
     if (log.step_id !== undefined) page.step_id = log.step_id;
     return page;
