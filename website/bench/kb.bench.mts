@@ -312,7 +312,7 @@ async function measureStart(n: number): Promise<NonNullable<typeof start>> {
     const t1 = performance.now();
     const dir = await writeBundle(path.join(site, 'kb'), n);
     // <kb>/projects/<project>/runs/<date>/<run id>: the run gets a full page (its route) or is
-    // archived (no route: its archive.json, served by the dev server, names it).
+    // archived (no route: its month's pack index, served by the dev server, names it).
     const [project, , date, id] = path.relative(path.join(site, 'kb'), dir).split(path.sep).slice(1);
     const routes = path.join(site, '.docusaurus/routes.js');
     // An archived run is served once its month's pack index names it.

@@ -134,7 +134,7 @@ export function buildRoutes(
     byDeployment.set(r.run.deployment_id, list);
   }
   const positionInDeployment = new Map<LoadedRun, number>();
-  // An archived run's archive.json depends on its deployment's runs (previous run, snapshot diffs).
+  // An archived run's pack entry depends on its deployment's runs (previous run, snapshot diffs).
   const deploymentFingerprint = new Map<string, string>();
   for (const [deployment, list] of byDeployment) {
     for (const [i, r] of list.entries()) positionInDeployment.set(r, i);

@@ -4,7 +4,7 @@ import { InvalidBundleError } from '../errors.js';
 import type { RunRecord } from '../types.js';
 
 /**
- * The run record of an archived run's `run.json`, read again when its `archive.json` is written (an
+ * The run record of an archived run's `run.json`, read again when its pack entry is written (an
  * archived run keeps only its list row in memory). Opened with `O_NOFOLLOW` like every published
  * file; a file that no longer parses or names another run (changed since it was validated) is
  * refused with its path rather than published.
