@@ -3,6 +3,7 @@
 import type { Alert } from '@fieldops/contracts/notify/v1';
 import { nflogKey } from '../stages/dedup.js';
 import type { EngineContext } from './context.js';
+import { releaseEventKey } from './event-keys.js';
 
 /** The `alertname` of the meta-alert raised when alerts are dropped. */
 export const ALERTS_DROPPED_ALERTNAME = 'NotifyAlertsDropped';
@@ -64,7 +65,10 @@ async function forgetAlert(s: EngineContext, fp: string): Promise<void> {
       await s.store.delete('nflog', nflogKey(group.receiver, key));
     }
   }
-  if (r) s.inhibitStage.forget(r);
+  if (r) {
+    s.inhibitStage.forget(r);
+    releaseEventKey(s, r);
+  }
   s.alerts.delete(fp);
   s.overflow.candidates.delete(fp);
   await s.store.delete('alerts', fp);

@@ -16,6 +16,9 @@ export function applyChanges(s: EngineContext, changes: readonly Change[]): void
       case 'join':
         s.groupStage.join(c.group, c.fingerprint);
         break;
+      case 'carry':
+        s.eventLog.carry(c.key, c.expires_at);
+        break;
       case 'schedule':
         // A delivery due now starts at once (no timer round trip); other timers go on the scheduler.
         if (c.timer.startsWith('d:')) scheduleDelivery(s, c.timer.slice(2), c.at);

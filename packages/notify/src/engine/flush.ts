@@ -6,6 +6,7 @@ import { type Flush, startFlush } from '../stages/flush-state.js';
 import type { GroupState } from '../stages/group.js';
 import type { AlertRecord } from '../types.js';
 import { type EngineContext, storedGroup } from './context.js';
+import { releaseEventKey } from './event-keys.js';
 import { settleIncidentOf } from './incidents.js';
 import { runStages } from './pipeline.js';
 
@@ -55,7 +56,10 @@ export async function expireIfDue(s: EngineContext, r: AlertRecord, now: number)
 export async function dropFromGroup(s: EngineContext, group: GroupState, fps: string[]): Promise<void> {
   for (const fp of s.groupStage.remove(group.key, fps)) {
     const r = s.alerts.get(fp);
-    if (r) s.inhibitStage.forget(r);
+    if (r) {
+      s.inhibitStage.forget(r);
+      releaseEventKey(s, r);
+    }
     s.alerts.delete(fp);
     s.overflow.candidates.delete(fp);
     await s.store.delete('alerts', fp);

@@ -13,6 +13,7 @@ import {
   SILENCE_RETENTION_MS,
   storedGroup,
 } from './context.js';
+import { restoreCarriedEventKey } from './event-keys.js';
 import { restoreHeartbeat, watchExpectedSites } from './heartbeats.js';
 
 /** Loads the state from the store and re-arms every pending timer. */
@@ -26,6 +27,7 @@ export async function load(s: EngineContext): Promise<void> {
     s.alerts.set(a.fingerprint, a);
     if (a.severity !== 'critical') s.overflow.candidates.add(a.fingerprint);
     s.inhibitStage.observe(a);
+    restoreCarriedEventKey(s, a, now);
     for (const route of s.routeTree.match(a.labels)) {
       const { group, created } = s.groupStage.insert(
         route,

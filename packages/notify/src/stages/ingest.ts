@@ -25,44 +25,75 @@ export type IngestOutcome =
   | { kind: 'ignored'; reason: string; key: string | undefined };
 
 /**
- * Event keys (`source` + `id`) seen recently: makes ingest idempotent. Entries expire after a TTL;
- * insertion order is time order, so expiry sweeps from the front.
+ * Event keys (`source` + `id`) seen recently: makes ingest idempotent. Entries expire after a TTL.
+ * A key is persisted one of two ways, and the log knows which: as its own `events` document (`add`),
+ * or carried by the document of the alert it last changed (`carry`: the record's `source` +
+ * `event_id`, so an ingest writes one document, not two). A carried key whose alert stops carrying it
+ * (a newer event, the alert dropped) gets its own document then (decision 0048).
  */
 export class EventKeyLog {
-  private readonly keys = new Map<string, number>();
+  /** Keys stored as their own `events` documents, with their expiry. */
+  private readonly own = new Map<string, number>();
+  /** Keys stored in their alert's document, with their expiry. */
+  private readonly carried = new Map<string, number>();
 
   /** Number of remembered keys. */
   get size(): number {
-    return this.keys.size;
+    return this.own.size + this.carried.size;
   }
 
   /** True when the key was seen and has not expired. */
   has(key: string, now: number): boolean {
-    const exp = this.keys.get(key);
+    const exp = this.carried.get(key) ?? this.own.get(key);
     return exp !== undefined && exp > now;
   }
 
-  /** Remembers a key until `expiresAt`. */
+  /** The expiry of a key its alert's document carries, while it has not expired; else undefined. */
+  carriedUntil(key: string, now: number): number | undefined {
+    const exp = this.carried.get(key);
+    return exp !== undefined && exp > now ? exp : undefined;
+  }
+
+  /** Remembers a key, stored as its own document, until `expiresAt`. */
   add(key: string, expiresAt: number): void {
-    this.keys.delete(key);
-    this.keys.set(key, expiresAt);
+    this.carried.delete(key);
+    this.own.delete(key);
+    this.own.set(key, expiresAt);
   }
 
-  /** Every key with its expiry (for persistence). */
-  entries(): IterableIterator<[string, number]> {
-    return this.keys.entries();
+  /** Remembers a key, stored in its alert's document, until `expiresAt` (a key with its own document stays so). */
+  carry(key: string, expiresAt: number): void {
+    if (this.own.has(key)) return;
+    this.carried.set(key, expiresAt);
   }
 
-  /** Drops expired keys from the front; returns the keys dropped. */
+  /** Every key with its expiry. */
+  *entries(): IterableIterator<[string, number]> {
+    yield* this.own.entries();
+    yield* this.carried.entries();
+  }
+
+  /**
+   * Drops expired keys; returns those that had their own document (to delete). Scans every key: keys
+   * loaded on start are in no time order.
+   */
   sweep(now: number): string[] {
     const dropped: string[] = [];
-    for (const [k, exp] of this.keys) {
-      if (exp > now) break;
-      this.keys.delete(k);
+    for (const [k, exp] of this.own) {
+      if (exp > now) continue;
+      this.own.delete(k);
       dropped.push(k);
     }
+    for (const [k, exp] of this.carried) if (exp <= now) this.carried.delete(k);
     return dropped;
   }
+}
+
+/** The event key an alert record carries (its last event's `source` + `event_id`), if any. */
+export function carriedEventKey(record: AlertRecord): string | undefined {
+  return record.source !== undefined && record.event_id !== undefined
+    ? eventKey({ source: record.source, id: record.event_id })
+    : undefined;
 }
 
 function isCloudEvent(input: IngestInput): input is CloudEvent {
@@ -82,7 +113,7 @@ export type IngestStop = { kind: 'duplicate' } | { kind: 'ignored'; reason: stri
 /** What the ingest stage reads: the source adapters, the event keys seen, the alerts held. */
 export interface IngestStageDeps {
   sources: SourceAdapters;
-  events: { has(key: string, now: number): boolean };
+  events: Pick<EventKeyLog, 'has' | 'carriedUntil'>;
   alerts: ReadonlyMap<string, AlertRecord>;
   /** How long an event key is remembered (ms). */
   ttl: number;
@@ -104,16 +135,13 @@ export class IngestStage implements Stage<IngestInput, Ingested> {
     const outcome = this.parse(input, now);
     const key = outcome.key;
     if (outcome.kind === 'duplicate') return { changes: NO_CHANGES, stop: DUPLICATE };
-    const changes: Change[] = [];
-    if (key !== undefined) {
-      changes.push({
-        op: 'put',
-        collection: 'events',
-        key,
-        doc: { key, expires_at: now + this.deps.ttl },
-      });
+    const expiresAt = now + this.deps.ttl;
+    if (outcome.kind === 'ignored') {
+      return {
+        changes: key === undefined ? NO_CHANGES : [ownEventKey(key, expiresAt)],
+        stop: { kind: 'ignored', reason: outcome.reason },
+      };
     }
-    if (outcome.kind === 'ignored') return { changes, stop: { kind: 'ignored', reason: outcome.reason } };
     const a = outcome.alert;
     // `severity` is a label for matching but not part of the identity (a station going from degraded
     // to offline is the same alert).
@@ -123,10 +151,27 @@ export class IngestStage implements Stage<IngestInput, Ingested> {
     labels.severity = a.severity;
     const previous = this.deps.alerts.get(fingerprint);
     if (!previous && a.status === 'resolved') {
-      return { changes, stop: { kind: 'ignored', reason: 'resolves an alert that is not firing' } };
+      return {
+        changes: key === undefined ? NO_CHANGES : [ownEventKey(key, expiresAt)],
+        stop: { kind: 'ignored', reason: 'resolves an alert that is not firing' },
+      };
     }
     const record = nextRecord(previous, a, fingerprint, labels, now);
+    const changes: Change[] = [];
+    // The key the alert's document carried until now keeps being remembered: with its own document.
+    const before = previous && carriedEventKey(previous);
+    const carried = carriedEventKey(record);
+    if (before !== undefined && before !== carried) {
+      const until = this.deps.events.carriedUntil(before, now);
+      if (until !== undefined) changes.push(ownEventKey(before, until));
+    }
     changes.push({ op: 'put', collection: 'alerts', key: fingerprint, doc: record });
+    if (key !== undefined) {
+      // The alert's document carries this input's key (its source + event_id): no document of its own.
+      changes.push(
+        carried === key ? { op: 'carry', key, expires_at: expiresAt } : ownEventKey(key, expiresAt),
+      );
+    }
     return { changes, next: { record, isNew: !previous } };
   }
 
@@ -182,6 +227,11 @@ export class IngestStage implements Stage<IngestInput, Ingested> {
 }
 
 const DUPLICATE: IngestStop = Object.freeze({ kind: 'duplicate' });
+
+/** An event key written as its own `events` document. */
+function ownEventKey(key: string, expiresAt: number): Change {
+  return { op: 'put', collection: 'events', key, doc: { key, expires_at: expiresAt } };
+}
 
 /** The alert's record after this input: a new record, or a copy of the held one with the input applied. */
 function nextRecord(

@@ -25,6 +25,11 @@ export type Change =
   | { readonly op: 'put'; readonly collection: StateCollection; readonly key: string; readonly doc: object }
   /** An alert joins a group (membership is working state only: routing re-derives it on start). */
   | { readonly op: 'join'; readonly group: string; readonly fingerprint: string }
+  /**
+   * An event key is remembered (ingest dedup) without a document of its own: the alert document put
+   * with it carries it (its `source` + `event_id`), so it survives a restart in that document.
+   */
+  | { readonly op: 'carry'; readonly key: string; readonly expires_at: number }
   /** A timer (`g:` group flush, `e:` escalation, `d:` delivery) is set; a due delivery starts at once. */
   | { readonly op: 'schedule'; readonly timer: string; readonly at: number };
 

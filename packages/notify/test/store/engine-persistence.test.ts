@@ -3,7 +3,7 @@
 import type { Message } from '@fieldops/contracts/notify/v1';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { DeliveryJob } from '../../src/stages/deliver.js';
-import { baseConfig, engineWithRecorders } from '../support/helpers.js';
+import { baseConfig, engineWithRecorders, gatewayEvent } from '../support/helpers.js';
 import { pgliteKind, postgresKind, type StoreKind } from '../support/stores.js';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
@@ -34,6 +34,26 @@ for (const kind of [pgliteKind(), postgresKind()] as StoreKind[]) {
       expect(writes.documents).toBeGreaterThanOrEqual(600);
       expect(writes.batches).toBeLessThan(150);
       await engine.stop();
+    });
+
+    it('stores one document per new alert, which carries its event key: a re-sent event is a duplicate after a restart', async () => {
+      const { store, second } = await kind.open();
+      const a = engineWithRecorders(baseConfig(), { store });
+      await a.engine.start();
+      const events = Array.from({ length: 50 }, (_, i) =>
+        gatewayEvent('offline', `0016c001ff10${i.toString(16).padStart(4, '0')}`),
+      );
+      await Promise.all(events.map((e) => a.engine.ingest(e)));
+      const other = await second();
+      expect(await other.list('alerts')).toHaveLength(50);
+      expect(await other.list('events')).toHaveLength(0);
+      await a.engine.stop();
+      // A new process on the same database.
+      const b = engineWithRecorders(baseConfig(), { store: other });
+      await b.engine.start();
+      const again = await Promise.all(events.map((e) => b.engine.ingest(e)));
+      expect(again.every((r) => r.kind === 'duplicate')).toBe(true);
+      await b.engine.stop();
     });
 
     it('writes the attempt to the store before the send starts', async () => {
