@@ -118,6 +118,40 @@ for (const [label, makeEngine, skip] of engines) {
       expect(bus.messages()).toHaveLength(2);
     });
 
+    it("publishedRows: 'delete' deletes what the bus stored and keeps what failed, with its attempt and error", async () => {
+      const db = await engine.open();
+      const outbox = createOutbox({ db });
+      const bus = createMemoryBus();
+      const events = Array.from({ length: 5 }, () => deviceChanged());
+      await outbox.append(events);
+      const refused = `${events[1]?.source} ${events[1]?.id}`;
+      // The bus stores every message but one, which it refuses for now.
+      const partial: Publisher = {
+        async publishBatch(ms) {
+          const stored = await bus.publisher.publishBatch(ms.filter((m) => m.id !== refused));
+          let next = 0;
+          return ms.map((m) =>
+            m.id === refused
+              ? { ok: false as const, error: new Error('try later') }
+              : (stored[next++] as (typeof stored)[number]),
+          );
+        },
+        async close() {},
+      };
+      const relay = createRelay({ db, publisher: partial, publishedRows: 'delete' });
+      expect(await relay.runOnce()).toEqual({ claimed: 5, published: 4, failed: 1, rejected: 0 });
+      const { rows } = await db.query(
+        `SELECT id, attempts, last_error, published_at FROM ${BUS_SCHEMA}.outbox`,
+      );
+      expect(rows).toEqual([{ id: events[1]?.id, attempts: 1, last_error: 'try later', published_at: null }]);
+      const again = createRelay({ db, publisher: bus.publisher, publishedRows: 'delete' });
+      expect(await again.runOnce()).toEqual({ claimed: 1, published: 1, failed: 0, rejected: 0 });
+      expect((await db.query(`SELECT count(*)::int AS n FROM ${BUS_SCHEMA}.outbox`)).rows).toEqual([
+        { n: 0 },
+      ]);
+      expect(new Set(bus.messages().map((m) => m.id)).size).toBe(5);
+    });
+
     it('retention deletes published rows older than the window and keeps unpublished ones', async () => {
       const db = await engine.open();
       const outbox = createOutbox({ db });
@@ -136,35 +170,38 @@ describe.skipIf(missingServer('postgres'))('several relays on one Postgres outbo
   const engine = postgresEngine();
   afterAll(() => engine.close());
 
-  it('claims with FOR UPDATE SKIP LOCKED: three relays at once publish each of 3,000 events exactly once', async () => {
-    const db = await engine.open();
-    const outbox = createOutbox({ db });
-    // Dedup off: a row published twice would show up twice here.
-    const bus = createMemoryBus({ dedupWindowMs: 0 });
-    const events = Array.from({ length: 3_000 }, () => deviceChanged());
-    await outbox.append(events);
-    // Slow publishes keep each claim's lock held while the other relays run.
-    const slow: Publisher = {
-      async publishBatch(ms) {
-        await new Promise((r) => setTimeout(r, 5));
-        return bus.publisher.publishBatch(ms);
-      },
-      async close() {},
-    };
-    const relays = [1, 2, 3].map(() => createRelay({ db, publisher: slow, batchSize: 50 }));
-    const counts = await Promise.all(
-      relays.map(async (r) => {
-        let n = 0;
-        for (let p = await r.runOnce(); p.claimed > 0; p = await r.runOnce()) n += p.published;
-        return n;
-      }),
-    );
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(3_000);
-    expect(counts.filter((c) => c > 0).length).toBeGreaterThan(1);
-    const ids = bus.messages().map((m) => m.id);
-    expect(ids).toHaveLength(3_000);
-    expect(new Set(ids).size).toBe(3_000);
-  });
+  it.each(['keep', 'delete'] as const)(
+    'claims with FOR UPDATE SKIP LOCKED: three relays at once publish each of 3,000 events exactly once (publishedRows: %s)',
+    async (publishedRows) => {
+      const db = await engine.open();
+      const outbox = createOutbox({ db });
+      // Dedup off: a row published twice would show up twice here.
+      const bus = createMemoryBus({ dedupWindowMs: 0 });
+      const events = Array.from({ length: 3_000 }, () => deviceChanged());
+      await outbox.append(events);
+      // Slow publishes keep each claim's lock held while the other relays run.
+      const slow: Publisher = {
+        async publishBatch(ms) {
+          await new Promise((r) => setTimeout(r, 5));
+          return bus.publisher.publishBatch(ms);
+        },
+        async close() {},
+      };
+      const relays = [1, 2, 3].map(() => createRelay({ db, publisher: slow, batchSize: 50, publishedRows }));
+      const counts = await Promise.all(
+        relays.map(async (r) => {
+          let n = 0;
+          for (let p = await r.runOnce(); p.claimed > 0; p = await r.runOnce()) n += p.published;
+          return n;
+        }),
+      );
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(3_000);
+      expect(counts.filter((c) => c > 0).length).toBeGreaterThan(1);
+      const ids = bus.messages().map((m) => m.id);
+      expect(ids).toHaveLength(3_000);
+      expect(new Set(ids).size).toBe(3_000);
+    },
+  );
 
   /** A fresh outbox holding `n` events, a memory bus without dedup, and the database watched for claims. */
   async function outboxWithEvents(n: number) {
