@@ -172,7 +172,6 @@ export async function createJetStreamBus(options: JetStreamBusOptions): Promise<
 
   const publisher = createPipelinedPublisher({
     connection: nc,
-    headers: () => transport.headers(),
     inbox: transport.createInbox(),
     window: options.publishWindow ?? 1_024,
     timeoutMs: timeout,

@@ -1,11 +1,10 @@
-import type { Msg, MsgHdrs, NatsConnection } from '@nats-io/transport-node';
+import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import type { BusMessage, Publisher, PublishOutcome } from '../transport.js';
+import { invalidHeader, WireHeaders } from './wire-headers.js';
 
 /** Options of {@link createPipelinedPublisher}. */
 export interface PipelinedPublisherOptions {
   readonly connection: NatsConnection;
-  /** Makes an empty header set (`headers` of `@nats-io/transport-node`). */
-  readonly headers: () => MsgHdrs;
   /** A fresh inbox subject (`createInbox` of `@nats-io/transport-node`). */
   readonly inbox: string;
   /** Publishes awaiting their stream ack at once (the bounded window); default 1,024. */
@@ -117,16 +116,22 @@ export function createPipelinedPublisher(options: PipelinedPublisherOptions): Pu
         while (inFlight < window && next < messages.length) {
           const i = next++;
           const m = messages[i] as BusMessage;
+          // The headers encoded once, in nats-core's wire form (decision 0048).
+          const pairs: [string, string][] = [['Nats-Msg-Id', m.id]];
+          for (const k in m.headers) pairs.push([k, m.headers[k] as string]);
+          const bad = invalidHeader(pairs);
+          if (bad) {
+            // The message itself cannot be sent: retrying cannot help.
+            outcomes[i] = { ok: false, permanent: true, error: new Error(`nats: ${bad}`) };
+            if (++settled === messages.length) return finish();
+            continue;
+          }
           const t = (token++).toString(36);
           mine.push(t);
           inFlight++;
           pending.set(t, { batch, index: i });
-          // A fresh header set per message: append (no lookup of an existing key to replace first).
-          const h = options.headers();
-          h.append('Nats-Msg-Id', m.id);
-          for (const k in m.headers) h.append(k, m.headers[k] as string);
           try {
-            nc.publish(m.subject, m.data, { reply: prefix + t, headers: h });
+            nc.publish(m.subject, m.data, { reply: prefix + t, headers: new WireHeaders(pairs) });
           } catch (error) {
             // Closed or draining connection: fail this one now rather than wait for the timeout.
             pending.delete(t);

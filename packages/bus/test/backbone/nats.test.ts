@@ -52,6 +52,20 @@ describe.skipIf(missingServer('postgres', 'nats'))('NATS JetStream with a Postgr
     expect(second).toEqual({ ok: true, duplicate: true });
   });
 
+  it('refuses a message whose header value holds a line break (permanent), and still publishes the rest of the batch', async () => {
+    const good = {
+      subject: 'fieldops.test.headers.v1',
+      id: '/sites/x hdr-1',
+      data: new Uint8Array([1]),
+      headers: {},
+    };
+    const bad = { ...good, id: '/sites/x hdr-2', headers: { 'ce-id': 'hdr-2\r\nNats-Expected-Stream: X' } };
+    const [first, second] = await bus.publisher.publishBatch([bad, good]);
+    expect(first).toMatchObject({ ok: false, permanent: true });
+    expect((first as { error: Error }).error.message).toBe('nats: header ce-id holds a line break');
+    expect(second).toEqual({ ok: true, duplicate: false });
+  });
+
   it('carries events from the outbox through JetStream to a durable consumer that applies each once', async () => {
     const db = await engine.open();
     await db.query('CREATE TABLE applied (source text, id text)');
