@@ -72,3 +72,28 @@ export function selfCpuSeconds(): number {
 export function load1(): string {
   return (loadavg()[0] ?? 0).toFixed(1);
 }
+
+/** Busy and total jiffies of all CPUs together, from the first line of /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  try {
+    const f =
+      readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    const total = f.reduce((a, b) => a + b, 0);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0); // idle + iowait
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}
+
+/**
+ * Starts measuring how busy the whole machine is (every process, not only the bench's); the returned
+ * function gives the busy share of all cores since then (0–1; NaN where /proc/stat is missing).
+ */
+export function machineBusy(): () => number {
+  const a = machineTicks();
+  return () => {
+    const b = machineTicks();
+    return b.total > a.total ? (b.busy - a.busy) / (b.total - a.total) : Number.NaN;
+  };
+}

@@ -63,6 +63,7 @@ for (let round = 0; round < ROUNDS; round++) {
     publisher: bus.publisher,
     batchSize: BATCH,
     ...(process.env.PASSES ? { passesInFlight: Number(process.env.PASSES) } : {}),
+    ...(process.env.PUBLISHED === 'delete' ? { publishedRows: 'delete' as const } : {}),
   });
   const l0 = load1();
   const c0 = [selfCpuSeconds(), treeCpuSeconds([postgres.pid() ?? 0]), treeCpuSeconds([nats.pid() ?? 0])];

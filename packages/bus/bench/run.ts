@@ -1,6 +1,6 @@
 // pnpm bench: relay throughput (batched async publish vs one awaited publish per event) and end-to-end
-// latency (append → consumer commit) at 1,000 events/s offered, on Postgres + NATS and on PGlite embedded.
-// Ratios are against the one-by-one baseline measured in the same run.
+// latency (outbox append → consumer commit) at 1,000 events/s offered, on Postgres + NATS and on PGlite
+// embedded. Ratios are against the one-by-one baseline measured in the same run, in alternating rounds.
 import { cpus } from 'node:os';
 import pg from 'pg';
 import {
@@ -12,45 +12,56 @@ import {
   migrate,
   type Publisher,
   type SqlDatabase,
+  type SqlExecutor,
   type Subscriber,
 } from '../src/index.js';
 import { createJetStreamBus } from '../src/nats.js';
 import { createPgDatabase } from '../src/pg.js';
 import { createPgliteDatabase } from '../src/pglite.js';
 import { missingServer, startNats, startPostgres } from '../src/testing.js';
-import { load1, selfCpuSeconds, treeCpuSeconds } from './cpu.js';
+import { load1, machineBusy, selfCpuSeconds, treeCpuSeconds } from './cpu.js';
 
-const BATCH_EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
-const BASELINE_EVENTS = Math.max(500, Math.floor(BATCH_EVENTS / 5));
-const RATE = 1_000;
-const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 5);
+const BATCH_EVENTS = Number(process.env.BENCH_EVENTS ?? 40_000);
+const BASELINE_EVENTS = Math.max(500, Math.floor(BATCH_EVENTS / 8));
+/** Alternating one-by-one / batched rounds per setup; the table shows medians. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const BATCH_SIZE = Number(process.env.BENCH_BATCH ?? 1_000);
+const RATE = Number(process.env.BENCH_RATE ?? 1_000);
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
+const WARMUP_SECONDS = 1;
+/** BENCH_LATENCY_SINGLE=1 also measures a consumer applying one event per transaction. */
+const LATENCY_SINGLE = process.env.BENCH_LATENCY_SINGLE === '1';
+/** BENCH_PUBLISHED=keep or =delete measures one relay mode (both by default). */
+const MODES = (['keep', 'delete'] as const).filter(
+  (m) => !process.env.BENCH_PUBLISHED || process.env.BENCH_PUBLISHED === m,
+);
 
 let seq = 0;
 // A new durable starts from the oldest message kept, so each latency run tags its events.
 let run = 0;
-function event(kind: 'tick' | 'latency'): BusEvent {
+function event(kind: 'tick' | 'latency', t = 0): BusEvent {
   seq++;
   return {
     specversion: '1.0',
     id: `b-${seq}`,
     source: '/bench',
     type: `com.fieldops.bench.${kind}.v1`,
-    data: { t: Date.now(), run },
+    data: { t, run },
   };
 }
 const tick = () => event('tick');
-const probe = () => event('latency');
 
-/** What one relay run measured: wall-clock rate, and events per CPU-second of relay + servers. */
+/** What one relay run measured: wall-clock rate, and CPU of relay + servers. */
 interface Throughput {
   readonly eventsPerSecond: number;
   /** Events per CPU-second of this process (the relay) plus the server processes' trees. */
   readonly eventsPerCpuSecond: number;
-  /** CPU seconds per 1,000 events: relay, postgres, nats-server. */
-  readonly cpuPerThousand: { relay: number; postgres: number; nats: number };
-  /** 1-minute load average at the start and the end. */
-  readonly load: string;
+  /** CPU µs per event: relay, postgres, nats-server. */
+  readonly cpuPerEvent: { relay: number; postgres: number; nats: number };
+  /** 1-minute load average at the start. */
+  readonly load: number;
+  /** Share of all cores busy (every process on the machine) during the run. */
+  readonly busy: number;
 }
 
 /** Server process trees whose CPU time counts (empty in-process). */
@@ -63,6 +74,7 @@ async function relayThroughput(
   db: SqlDatabase,
   publisher: Publisher,
   mode: 'batch' | 'one-by-one',
+  publishedRows: 'keep' | 'delete',
   n: number,
   servers: ServerPids,
 ): Promise<Throughput> {
@@ -70,97 +82,180 @@ async function relayThroughput(
   const outbox = createOutbox({ db });
   for (let i = 0; i < n; i += 1_000)
     await outbox.append(Array.from({ length: Math.min(1_000, n - i) }, tick));
-  const relay = createRelay({ db, publisher, batchSize: BATCH_SIZE, publishMode: mode });
+  const relay = createRelay({ db, publisher, batchSize: BATCH_SIZE, publishMode: mode, publishedRows });
   const cpu = () => ({
     relay: selfCpuSeconds(),
     postgres: servers.postgres ? treeCpuSeconds([servers.postgres]) : 0,
     nats: servers.nats ? treeCpuSeconds([servers.nats]) : 0,
   });
-  const loadBefore = load1();
+  const load = Number(load1());
+  const busy = machineBusy();
   const c0 = cpu();
   const t0 = performance.now();
   // drain: passes back to back; in batch mode on Postgres two overlap (next claim while one publishes).
   const { published } = await relay.drain();
   const s = (performance.now() - t0) / 1000;
   const c1 = cpu();
+  const busyShare = busy();
   if (published !== n) throw new Error(`published ${published} of ${n}`);
   const used = {
     relay: c1.relay - c0.relay,
     postgres: c1.postgres - c0.postgres,
     nats: c1.nats - c0.nats,
   };
-  const perK = (x: number) => (x / n) * 1000;
+  const perEvent = (x: number) => (x / n) * 1e6;
   return {
     eventsPerSecond: n / s,
     eventsPerCpuSecond: n / (used.relay + used.postgres + used.nats),
-    cpuPerThousand: { relay: perK(used.relay), postgres: perK(used.postgres), nats: perK(used.nats) },
-    load: `${loadBefore}→${load1()}`,
+    cpuPerEvent: {
+      relay: perEvent(used.relay),
+      postgres: perEvent(used.postgres),
+      nats: perEvent(used.nats),
+    },
+    load,
+    busy: busyShare,
   };
 }
 
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+/** What one latency run measured. */
+interface Latency {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly received: number;
+  readonly offered: number;
+  /** 99th percentile of how late the producer appended against its schedule, ms. */
+  readonly producerLagP99: number;
+  /** CPU-seconds per second this process (producer, relay, consumer) used. */
+  readonly cpuShare: number;
+  /** Share of all cores busy on the whole machine during the run. */
+  readonly busy: number;
+  readonly load: number;
+}
+
+/**
+ * Offers RATE events/s on a fixed timeline for WARMUP_SECONDS + LATENCY_SECONDS: event i is due at
+ * t0 + i/RATE and carries that due time, so a late producer (a stalled loop, a slow append) shows up in
+ * the latency instead of silently offering less (no coordinated omission). Each event is measured from
+ * its due time to the commit of the consumer transaction that applied it (the bench wraps the consumer's
+ * database to see the commit). Warm-up events are not counted.
+ */
 async function latency(
   db: SqlDatabase,
   publisher: Publisher,
   subscriber: Subscriber,
   name: string,
   batchSize: number,
-) {
+  publishedRows: 'keep' | 'delete',
+): Promise<Latency> {
   await db.query('TRUNCATE fieldops_bus.outbox');
   run++;
   const outbox = createOutbox({ db });
-  const relay = createRelay({ db, publisher, outbox, pollIntervalMs: 5, batchSize: 500 });
+  const relay = createRelay({ db, publisher, outbox, pollIntervalMs: 5, batchSize: 500, publishedRows });
   const samples: number[] = [];
-  const total = RATE * LATENCY_SECONDS;
+  const measured = RATE * LATENCY_SECONDS;
+  const warmup = RATE * WARMUP_SECONDS;
+  const total = warmup + measured;
   let resolveDone = () => {};
   const done = new Promise<void>((resolve) => {
     resolveDone = resolve;
   });
+  // Due times of the events each consumer transaction applied, keyed by the transaction handed to the handlers.
+  const applied = new WeakMap<SqlExecutor, number[]>();
+  const consumerDb: SqlDatabase = {
+    ...db,
+    query: (text, params) => db.query(text, params),
+    async transaction(fn) {
+      const dues: number[] = [];
+      const result = await db.transaction((tx) => {
+        const mine: SqlExecutor = { query: (text, params) => tx.query(text, params) };
+        applied.set(mine, dues);
+        return fn(mine);
+      });
+      const committed = performance.now();
+      for (const due of dues) if (due >= 0) samples.push(committed - due);
+      if (samples.length >= measured) resolveDone();
+      return result;
+    },
+  };
   const consumer = createConsumer({
     name,
-    db,
+    db: consumerDb,
     subscriber,
     deadLetters: publisher,
     batchSize,
-    // Called after the batch holding the delivery committed and was acked.
-    onOutcome: (_outcome, d) => {
-      const { t, run: of } = (
-        JSON.parse(new TextDecoder().decode(d.data)) as { data: { t: number; run: number } }
-      ).data;
-      if (of !== run) return;
-      samples.push(Date.now() - t);
-      if (samples.length === total) resolveDone();
+    handlers: {
+      'com.fieldops.bench.latency': {
+        1: async (e, { tx }) => {
+          const { t, run: of } = e.data as { t: number; run: number };
+          // A warm-up event carries a negative due time: applied, not counted.
+          if (of === run) applied.get(tx)?.push(t);
+        },
+      },
     },
-    handlers: { 'com.fieldops.bench.latency': { 1: async () => {} } },
   });
   await consumer.start();
-  const cpu0 = selfCpuSeconds();
-  const wall0 = performance.now();
   relay.start();
-  // Offer RATE events/s in 10 ms slices.
-  const t0 = Date.now();
-  for (let sent = 0; sent < total; ) {
-    const due = Math.min(total, Math.floor(((Date.now() - t0) / 1000) * RATE));
-    if (due > sent) {
-      await outbox.append(Array.from({ length: due - sent }, probe));
-      sent = due;
+  const lags: number[] = [];
+  const t0 = performance.now();
+  const due = (i: number) => t0 + (i * 1000) / RATE;
+  let cpu0 = 0;
+  let wall0 = 0;
+  let busy = () => Number.NaN;
+  let load = 0;
+  for (let next = 0; next < total; ) {
+    if (next >= warmup && wall0 === 0) {
+      cpu0 = selfCpuSeconds();
+      wall0 = performance.now();
+      busy = machineBusy();
+      load = Number(load1());
     }
-    await new Promise((r) => setTimeout(r, 10));
+    const now = performance.now();
+    const upTo = Math.min(total, Math.floor(((now - t0) * RATE) / 1000) + 1);
+    if (upTo > next) {
+      const batch: BusEvent[] = [];
+      for (let i = next; i < upTo; i++) batch.push(event('latency', i < warmup ? -1 : due(i)));
+      await outbox.append(batch);
+      const appended = performance.now();
+      for (let i = Math.max(next, warmup); i < upTo; i++) lags.push(appended - due(i));
+      next = upTo;
+    }
+    // Sleep until the next event is due (setTimeout's floor is 1 ms).
+    const wait = due(next) - performance.now();
+    if (next < total && wait > 0) await new Promise((r) => setTimeout(r, Math.max(1, wait)));
   }
   await Promise.race([done, new Promise((r) => setTimeout(r, 60_000))]);
-  await relay.stop();
-  // CPU this process (producer, relay and consumer) used per second of the run: when it needs more than
-  // the machine gives it, a queue grows and the latency is the machine's, not the pipeline's.
   const cpuShare = (selfCpuSeconds() - cpu0) / ((performance.now() - wall0) / 1000);
+  const busyShare = busy();
+  await relay.stop();
   await consumer.stop();
   samples.sort((a, b) => a - b);
-  const q = (p: number) =>
-    samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? Number.NaN;
-  return { p50: q(0.5), p99: q(0.99), received: samples.length, offered: total, cpuShare };
+  lags.sort((a, b) => a - b);
+  const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? Number.NaN;
+  return {
+    p50: q(samples, 0.5),
+    p99: q(samples, 0.99),
+    max: samples.at(-1) ?? Number.NaN,
+    received: samples.length,
+    offered: measured,
+    producerLagP99: q(lags, 0.99),
+    cpuShare,
+    busy: busyShare,
+    load,
+  };
 }
 
 const throughputRows: string[][] = [];
 const latencyRows: string[][] = [];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (x: number) => (Number.isNaN(x) ? '?' : `${Math.round(x * 100)}%`);
+const ms = (x: number) => (x >= 100 ? fmt(x) : x.toFixed(1));
 /** BENCH_ONLY=throughput or BENCH_ONLY=latency runs one half (both by default). */
 const only = process.env.BENCH_ONLY;
 
@@ -173,35 +268,53 @@ async function scenario(
 ) {
   await migrate(db);
   if (only !== 'latency') {
-    // Warm-up (not reported): the first pass of each mode pays for JIT compilation and cold caches.
-    await relayThroughput(db, publisher, 'one-by-one', 500, servers);
-    await relayThroughput(db, publisher, 'batch', 2_000, servers);
-    const base = await relayThroughput(db, publisher, 'one-by-one', BASELINE_EVENTS, servers);
-    const batch = await relayThroughput(db, publisher, 'batch', BATCH_EVENTS, servers);
-    const cpu = (t: Throughput) =>
-      `${fmt(t.eventsPerCpuSecond)} (${[t.cpuPerThousand.relay, t.cpuPerThousand.postgres, t.cpuPerThousand.nats].map((x) => x.toFixed(3)).join(' / ')})`;
-    throughputRows.push([
-      label,
-      `${fmt(base.eventsPerSecond)} (load ${base.load})`,
-      `${fmt(batch.eventsPerSecond)} (load ${batch.load})`,
-      `${(batch.eventsPerSecond / base.eventsPerSecond).toFixed(1)}×`,
-      cpu(base),
-      cpu(batch),
-      `${(batch.eventsPerCpuSecond / base.eventsPerCpuSecond).toFixed(1)}×`,
-    ]);
+    for (const rows of MODES) {
+      // Warm-up (not reported): the first pass of each mode pays for JIT compilation and cold caches.
+      await relayThroughput(db, publisher, 'one-by-one', rows, 500, servers);
+      await relayThroughput(db, publisher, 'batch', rows, 4_000, servers);
+      const base: Throughput[] = [];
+      const batch: Throughput[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        base.push(await relayThroughput(db, publisher, 'one-by-one', rows, BASELINE_EVENTS, servers));
+        batch.push(await relayThroughput(db, publisher, 'batch', rows, BATCH_EVENTS, servers));
+      }
+      const rate = (ts: Throughput[]) => median(ts.map((t) => t.eventsPerSecond));
+      const perCpu = (ts: Throughput[]) => median(ts.map((t) => t.eventsPerCpuSecond));
+      const split = (ts: Throughput[]) =>
+        (['relay', 'postgres', 'nats'] as const)
+          .map((k) => median(ts.map((t) => t.cpuPerEvent[k])).toFixed(1))
+          .join(' / ');
+      const ratios = base.map((b, i) => (batch[i] as Throughput).eventsPerSecond / b.eventsPerSecond);
+      const all = [...base, ...batch];
+      throughputRows.push([
+        label,
+        rows === 'keep' ? 'keep (default)' : 'delete',
+        fmt(rate(base)),
+        `**${fmt(rate(batch))}**`,
+        `**${(rate(batch) / rate(base)).toFixed(1)}×** (${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}×)`,
+        `${fmt(perCpu(base))} / ${fmt(perCpu(batch))} (${(perCpu(batch) / perCpu(base)).toFixed(1)}×)`,
+        `${split(base)} → ${split(batch)}`,
+        `${Math.min(...all.map((t) => t.load)).toFixed(1)}–${Math.max(...all.map((t) => t.load)).toFixed(1)}; ${pct(median(all.map((t) => t.busy)))}`,
+      ]);
+    }
   }
   if (only !== 'throughput') {
     const slug = label.replace(/[^a-z]/gi, '').toLowerCase();
-    // Consumer baseline: one transaction per event, then batches of up to 100 deliveries per transaction.
-    const loadBefore = load1();
-    const single = await latency(db, publisher, subscriber, `bench-${slug}-single`, 1);
-    const batched = await latency(db, publisher, subscriber, `bench-${slug}-batched`, 100);
-    latencyRows.push([
+    const rows = MODES.includes('keep') ? 'keep' : 'delete';
+    const cell = (l: Latency) =>
+      `**${ms(l.p50)} / ${ms(l.p99)} ms** (max ${ms(l.max)}; ${fmt(l.received)}/${fmt(l.offered)}; producer lag p99 ${ms(l.producerLagP99)} ms)`;
+    const batched = await latency(db, publisher, subscriber, `bench-${slug}-batched-${run}`, 100, rows);
+    const row = [
       label,
-      `${single.p50} / ${single.p99} ms (${single.received}/${single.offered}; ${single.cpuShare.toFixed(2)} CPU)`,
-      `${batched.p50} / ${batched.p99} ms (${batched.received}/${batched.offered}; ${batched.cpuShare.toFixed(2)} CPU)`,
-      `${loadBefore}→${load1()}`,
-    ]);
+      cell(batched),
+      `${batched.cpuShare.toFixed(2)}`,
+      `${batched.load.toFixed(1)}; ${pct(batched.busy)}`,
+    ];
+    if (LATENCY_SINGLE) {
+      const single = await latency(db, publisher, subscriber, `bench-${slug}-single-${run}`, 1, rows);
+      row.push(cell(single));
+    }
+    latencyRows.push(row);
   }
 }
 
@@ -238,25 +351,25 @@ if (process.env.BENCH_PGLITE !== '0') {
 
 if (throughputRows.length > 0) {
   console.log(
-    `\nrelay throughput: one-by-one ${fmt(BASELINE_EVENTS)} events, batch ${fmt(BATCH_EVENTS)} events, ${fmt(BATCH_SIZE)} per claim; load = 1-minute load average before→after on ${cpus().length} cores.`,
+    `\nrelay throughput: ${ROUNDS} alternating rounds of ${fmt(BASELINE_EVENTS)} events one by one and ${fmt(BATCH_EVENTS)} batched, ${fmt(BATCH_SIZE)} per claim; medians, ratio of the medians (range of the per-round ratios).`,
   );
   console.log(
-    'CPU = events per CPU-second of relay + postgres + nats-server (all their processes, /proc), with CPU-seconds per 1,000 events of each: independent of the load.\n',
+    `published rows: keep = marked published_at (retained), delete = deleted in the pass's transaction. CPU from /proc: events per CPU-second of relay + postgres + nats-server, and µs per event of each (independent of the load). load = 1-minute load average (min–max) on ${cpus().length} cores; busy = share of all cores busy (every process) during the runs.\n`,
   );
   console.log(
-    '| outbox + bus | one-by-one publish (events/s) | batched async publish (events/s) | ratio | one-by-one: events per CPU-s (relay / pg / nats CPU-s per 1k) | batched: events per CPU-s (relay / pg / nats) | CPU ratio |',
+    '| outbox + bus | published rows | one awaited publish per event (events/s) | batched async publish (events/s) | ratio | events per CPU-s: one by one / batched | CPU µs per event relay / pg / nats: one by one → batched | load; busy |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of throughputRows) console.log(`| ${r.join(' | ')} |`);
 }
 if (latencyRows.length > 0) {
   console.log(
-    `\nend-to-end latency (outbox append → consumer commit) at ${RATE}/s offered for ${LATENCY_SECONDS} s; CPU = CPU-seconds per second the bench process (producer, relay, consumer) used\n`,
+    `\nend-to-end latency (outbox append due time → consumer transaction committed) at ${fmt(RATE)} events/s offered on a fixed timeline for ${LATENCY_SECONDS} s after ${WARMUP_SECONDS} s of warm-up; consumer up to 100 events per transaction. CPU = CPU-seconds per second the bench process (producer, relay, consumer) used.\n`,
   );
   console.log(
-    '| outbox + bus | p50 / p99, consumer 1 event per tx (received) | p50 / p99, consumer batched (received) | load |',
+    `| outbox + bus | p50 / p99 | CPU | load; busy |${LATENCY_SINGLE ? ' p50 / p99, consumer 1 event per transaction |' : ''}`,
   );
-  console.log('| --- | --- | --- | --- |');
+  console.log(`| --- | --- | --- | --- |${LATENCY_SINGLE ? ' --- |' : ''}`);
   for (const r of latencyRows) console.log(`| ${r.join(' | ')} |`);
 }
 process.exit(0);
