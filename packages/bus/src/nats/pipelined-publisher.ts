@@ -116,7 +116,7 @@ export function createPipelinedPublisher(options: PipelinedPublisherOptions): Pu
         while (inFlight < window && next < messages.length) {
           const i = next++;
           const m = messages[i] as BusMessage;
-          // The headers encoded once, in nats-core's wire form (decision 0048).
+          // The headers encoded once, in nats-core's wire form (decision 0049).
           const pairs: [string, string][] = [['Nats-Msg-Id', m.id]];
           for (const k in m.headers) pairs.push([k, m.headers[k] as string]);
           const bad = invalidHeader(pairs);

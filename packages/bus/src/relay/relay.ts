@@ -57,7 +57,7 @@ export interface RelayOptions {
    * What becomes of a row once the bus stored its event. `keep` (default): marked `published_at` and
    * deleted after `retentionMs`; an append of the same `source` + `id` meanwhile is a no-op. `delete`:
    * deleted in the pass's transaction, which costs Postgres about a third of the mark (no new row version,
-   * no index entries; decision 0048); the append-time dedup then covers pending events only (the bus's
+   * no index entries; decision 0049); the append-time dedup then covers pending events only (the bus's
    * duplicate window and the consumers' inboxes cover the rest).
    */
   readonly publishedRows?: 'keep' | 'delete';
