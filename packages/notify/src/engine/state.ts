@@ -5,6 +5,7 @@ import type { Incident } from '../stages/escalate.js';
 import type { GroupState } from '../stages/group.js';
 import type { HeartbeatRecord } from '../stages/heartbeat.js';
 import type { Silence } from '../stages/silence.js';
+import { STORE_COLLECTIONS, type StoreCollection } from '../store/store.js';
 import type { AlertRecord } from '../types.js';
 import {
   type EngineContext,
@@ -14,16 +15,28 @@ import {
   storedGroup,
 } from './context.js';
 import { restoreCarriedEventKey } from './event-keys.js';
+import { EventLoopTurn } from './event-loop-turn.js';
 import { restoreHeartbeat, watchExpectedSites } from './heartbeats.js';
 
 /** Loads the state from the store and re-arms every pending timer. */
 export async function load(s: EngineContext): Promise<void> {
   const now = s.clock.now();
+  // Every collection is asked for at once: a server store reads the next while this process parses
+  // the last. Each is taken in bulk (one JSON text per page, see the SQL store's `list`).
+  const lists = new Map(STORE_COLLECTIONS.map((c) => [c, s.store.list<unknown>(c)] as const));
+  // Those not reached yet must not reject unhandled while an earlier one is worked on.
+  for (const p of lists.values()) p.catch(() => undefined);
+  const list = <T>(c: StoreCollection) => lists.get(c) as Promise<T[]>;
+  // A restart of 100,000 escalations is seconds of work: the event loop gets a turn every 10 ms of
+  // it, so the lease renewal (and, on a server store, the answers of the next lists) are not held up.
+  const turn = new EventLoopTurn();
+  let n = 0;
+  const every1024 = (): boolean => (++n & 1023) === 0;
   // Pending group flushes, escalations and deliveries, put on the scheduler in one pass at the end.
   const due: [key: string, at: number][] = [];
-  for (const g of await s.store.list<GroupState>('groups')) s.groupStage.restore(g);
+  for (const g of await list<GroupState>('groups')) s.groupStage.restore(g);
   // Group membership is not stored: routing is deterministic, so each alert is routed again.
-  for (const a of await s.store.list<AlertRecord>('alerts')) {
+  for (const a of await list<AlertRecord>('alerts')) {
     s.alerts.set(a.fingerprint, a);
     if (a.severity !== 'critical') s.overflow.candidates.add(a.fingerprint);
     s.inhibitStage.observe(a);
@@ -38,6 +51,7 @@ export async function load(s: EngineContext): Promise<void> {
       );
       if (created) await s.store.put('groups', group.key, storedGroup(group));
     }
+    if (every1024()) await turn.yieldIfDue();
   }
   for (const g of [...s.groupStage.all()]) {
     if (g.fingerprints.length === 0) {
@@ -45,27 +59,32 @@ export async function load(s: EngineContext): Promise<void> {
       await s.store.delete('groups', g.key);
     } else due.push([`g:${g.key}`, g.next_flush_at]);
   }
-  for (const e of await s.store.list<NotificationLogEntry>('nflog')) s.dedupStage.record(e);
-  for (const i of await s.store.list<Incident>('incidents')) {
+  for (const e of await list<NotificationLogEntry>('nflog')) {
+    s.dedupStage.record(e);
+    if (every1024()) await turn.yieldIfDue();
+  }
+  for (const i of await list<Incident>('incidents')) {
     s.escalateStage.restore(i);
     if (i.status === 'open' && i.next_at !== undefined) due.push([`e:${i.id}`, i.next_at]);
+    if (every1024()) await turn.yieldIfDue();
   }
   let unanswered = 0;
-  for (const j of await s.store.list<DeliveryJob>('deliveries')) {
+  for (const j of await list<DeliveryJob>('deliveries')) {
     s.jobs.set(j.id, j);
     // Recorded before its send and never answered: the process died mid-send. Sent again now, under
     // the same idempotency key (the at-least-once window the README describes).
     if (j.in_flight) unanswered++;
     due.push([`d:${j.id}`, j.in_flight ? Math.min(j.next_at, now) : j.next_at]);
+    if (every1024()) await turn.yieldIfDue();
   }
   s.scheduler.scheduleMany(due);
-  for (const h of await s.store.list<HeartbeatRecord>('heartbeats')) restoreHeartbeat(s, h, now);
+  for (const h of await list<HeartbeatRecord>('heartbeats')) restoreHeartbeat(s, h, now);
   await watchExpectedSites(s, now);
-  for (const silence of await s.store.list<Silence>('silences')) s.silenceStage.put(silence);
-  for (const w of await s.store.list<{ phone: string; at: number }>('windows'))
-    s.windows.touch(w.phone, w.at);
-  for (const e of await s.store.list<{ key: string; expires_at: number }>('events')) {
+  for (const silence of await list<Silence>('silences')) s.silenceStage.put(silence);
+  for (const w of await list<{ phone: string; at: number }>('windows')) s.windows.touch(w.phone, w.at);
+  for (const e of await list<{ key: string; expires_at: number }>('events')) {
     if (e.expires_at > now) s.eventLog.add(e.key, e.expires_at);
+    if (every1024()) await turn.yieldIfDue();
   }
   s.scheduler.schedule(HOUSEKEEPING_KEY, now + HOUSEKEEPING_EVERY_MS);
   s.scheduler.resume();

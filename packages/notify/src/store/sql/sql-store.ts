@@ -13,6 +13,8 @@ import { NOTIFY_MIGRATIONS, NOTIFY_SCHEMA } from './schema.js';
 
 const T = `${NOTIFY_SCHEMA}.documents`;
 const L = `${NOTIFY_SCHEMA}.leases`;
+/** Documents per page when listing a collection (one JSON array text each). */
+const LIST_PAGE = 20_000;
 
 /**
  * Keys as Postgres text: a text value cannot hold NUL, which the engine uses as a separator (the
@@ -128,8 +130,20 @@ export async function createSqlNotifyStore(
       return row ? (JSON.parse(row.value) as T) : undefined;
     },
     async list<T>(collection: StoreCollection): Promise<T[]> {
-      const { rows } = await db.query(`SELECT value FROM ${T} WHERE collection = $1`, [collection]);
-      return rows.map((r) => JSON.parse((r as { value: string }).value) as T);
+      // In bulk (what a restart waits for): the database joins the documents into JSON array texts
+      // of LIST_PAGE documents each (one scan; no text nears Postgres's 1 GB limit), and each is parsed
+      // with one JSON.parse, instead of a result row and a parse per document: half the CPU on PGlite.
+      const { rows } = await db.query(
+        `SELECT '[' || string_agg(value, ',') || ']' AS docs
+           FROM (SELECT value, (row_number() OVER ()) / ${LIST_PAGE} AS page FROM ${T} WHERE collection = $1) d
+          GROUP BY page`,
+        [collection],
+      );
+      if (rows.length === 1) return JSON.parse((rows[0] as { docs: string }).docs) as T[];
+      const out: T[] = [];
+      for (const row of rows)
+        for (const doc of JSON.parse((row as { docs: string }).docs) as T[]) out.push(doc);
+      return out;
     },
     async write(batch: readonly StoreWrite[], writeOptions: StoreWriteOptions = {}): Promise<void> {
       // The last write of a key wins; one statement for the upserts, one for the deletes.
