@@ -1,4 +1,5 @@
-// `pnpm --filter @fieldops/notify fault-test [--incidents 10000]`: the issue-14 fault test at full size.
+// `pnpm --filter @fieldops/notify fault-test [--incidents 10000] [--out <dir>]`: the issue-14 fault test at
+// full size (--out keeps each notify process's whole output there).
 import { runFaultTest } from './fault/run.js';
 
 const arg = (name: string, fallback: number): number => {
@@ -13,6 +14,7 @@ const report = await runFaultTest({
   leaseMs: arg('lease-ms', 5_000),
   spreadMs: arg('spread-ms', 60_000),
   rate: arg('rate', 1_000),
+  ...(process.argv.includes('--out') ? { outputDir: process.argv[process.argv.indexOf('--out') + 1] } : {}),
   log: (line) => process.stdout.write(`${line}\n`),
 });
 process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -11,6 +11,7 @@
 // redelivering after a crash would), then the rest as they come due; prints READY when the engine
 // runs and INGESTED when all were accepted.
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Message } from '@fieldops/contracts/notify/v1';
 import type { Channel, SendOptions, SendResult } from '../../src/channels/channel.js';
 import { createNotifyEngine } from '../../src/engine.js';
@@ -134,6 +135,18 @@ async function main(): Promise<void> {
       .then(() => store.close?.())
       .then(() => process.exit(0));
   });
+  // A replica that loses its lease while busy (not dead) has had its event loop held past the lease's
+  // renewals: every 2 s, the longest stall of the loop is reported when it exceeds a third of the lease.
+  const stalls = monitorEventLoopDelay({ resolution: 20 });
+  stalls.enable();
+  setInterval(() => {
+    const maxMs = stalls.max / 1e6;
+    if (maxMs > LEASE_MS / 3)
+      process.stdout.write(
+        `WARN event loop stalled ${JSON.stringify({ max_ms: Math.round(maxMs), p99_ms: Math.round(stalls.percentile(99) / 1e6), lease_ms: LEASE_MS, at: Date.now() })}\n`,
+      );
+    stalls.reset();
+  }, 2_000).unref();
   process.stdout.write(`STARTING ${OWNER}\n`);
   await engine.start();
   process.stdout.write(`READY ${OWNER}\n`);

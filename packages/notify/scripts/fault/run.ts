@@ -3,7 +3,7 @@
 // are counted at a real HTTP pager. Used by `pnpm --filter @fieldops/notify fault-test` (full size) and
 // test/fault.test.ts (reduced size in CI).
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,8 @@ export interface FaultTestOptions {
   lateShare?: number;
   /** Give up waiting for the expected pages after this many ms past the last fault. */
   deadlineMs?: number;
+  /** Each notify process's whole output goes to a file here (`<n>-<owner>.log`), when set. */
+  outputDir?: string;
   /** Random source for the kill moments (tests pass a seeded one). */
   random?: () => number;
   log?: (line: string) => void;
@@ -151,6 +153,13 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
   const start = (owner: string, incidents: number) => {
     const { child, output } = startChildWithEnv(owner, incidents);
     children.push(child);
+    const dir = options.outputDir;
+    if (dir) {
+      const file = join(dir, `${children.length}-${owner}.log`);
+      const keep = (b: Buffer) => appendFileSync(file, b);
+      child.stdout?.on('data', keep);
+      child.stderr?.on('data', keep);
+    }
     return { child, output };
   };
   const startChildWithEnv = (owner: string, incidents: number) =>

@@ -51,6 +51,7 @@ export class LeaseKeeper {
       });
       if (fence) {
         this.current = fence;
+        this.renewedAt = performance.now();
         this.logger.info(
           { component: 'notify', operation: 'lease', owner: this.owner, token: fence.token },
           'engine lease acquired: this replica runs the due work',
@@ -71,19 +72,50 @@ export class LeaseKeeper {
     }
   }
 
-  private scheduleRenew(): void {
-    if (this.closed) return;
-    this.handle = this.timers.setTimeout(() => void this.renew(), Math.max(50, Math.floor(this.ttlMs / 3)));
+  /** When the held lease was last renewed (or acquired), by `performance.now()`. */
+  private renewedAt = 0;
+  private renewFailures = 0;
+
+  /** Every third of the lease time, counted from the start of the last renewal. */
+  private get renewEveryMs(): number {
+    return Math.max(50, Math.floor(this.ttlMs / 3));
   }
 
-  private async renew(): Promise<void> {
+  private scheduleRenew(afterMs = this.renewEveryMs): void {
+    if (this.closed) return;
+    const at = performance.now() + afterMs;
+    this.handle = this.timers.setTimeout(() => void this.renew(at), afterMs);
+  }
+
+  private async renew(plannedAt: number): Promise<void> {
     const held = this.current;
     if (!held || this.closed) return;
+    const started = performance.now();
     const fence = await this.leases.acquire(ENGINE_LEASE, this.owner, this.ttlMs).catch(() => undefined);
     if (this.closed) return;
+    const done = performance.now();
     if (fence && fence.token === held.token) {
       this.renewFailures = 0;
-      this.scheduleRenew();
+      const gap = done - this.renewedAt;
+      // Late by half the lease time: say why (the timer fired late = this process's event loop was
+      // busy or starved of CPU; a slow round trip = the database or its connection) before it costs
+      // the lease.
+      if (gap > this.ttlMs / 2)
+        this.logger.warn(
+          {
+            component: 'notify',
+            operation: 'lease',
+            since_last_renewal_ms: Math.round(gap),
+            timer_late_ms: Math.round(started - plannedAt),
+            round_trip_ms: Math.round(done - started),
+            lease_ms: this.ttlMs,
+          },
+          'engine lease renewed late',
+        );
+      this.renewedAt = done;
+      // The cadence does not stretch by the round trip: the next renewal is due a third of the lease
+      // after this one started (at once when the round trip took longer).
+      this.scheduleRenew(Math.max(0, this.renewEveryMs - (done - started)));
       return;
     }
     // A failed renewal is not yet a lost lease: retry until it has expired for certain.
@@ -93,8 +125,6 @@ export class LeaseKeeper {
     }
     this.lost('the engine lease could not be renewed');
   }
-
-  private renewFailures = 0;
 
   /** Marks the lease lost (a fenced write was refused, or renewing failed) and tells the engine. */
   lost(why: string): void {

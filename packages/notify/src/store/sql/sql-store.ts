@@ -58,21 +58,28 @@ async function checkFence(tx: SqlExecutor, fence: StoreFence): Promise<void> {
 /** Leases on the `leases` table, taken with `FOR UPDATE SKIP LOCKED`. */
 function sqlLeases(db: SqlDatabase): StoreLeases {
   return {
-    acquire(lease, owner, ttlMs) {
+    async acquire(lease, owner, ttlMs) {
+      // Still ours (unexpired, or expired with nobody having taken it: a takeover changes the owner):
+      // renew, token unchanged. One statement, no transaction around it: a renewal is one round trip,
+      // not three (under CPU starvation each one was seconds, and a renewal 4.1 s after the last one
+      // came close to a 5 s lease). It does not wait for our own fenced batches (they hold FOR KEY
+      // SHARE, this UPDATE takes FOR NO KEY UPDATE), whereas the takeover path below would skip the
+      // row while one of them commits. A takeover holding the row (FOR UPDATE) makes it wait, then
+      // see the new owner and match nothing. In the same statement: whether the lease is free or
+      // expired, so a standby polling a held lease costs one round trip too.
+      const { rows: probe } = await db.query(
+        `WITH renewed AS (
+           UPDATE ${L} SET expires_at = clock_timestamp() + $3 * interval '1 millisecond'
+            WHERE name = $1 AND owner = $2 RETURNING token::int AS token)
+         SELECT (SELECT token FROM renewed) AS token,
+                coalesce((SELECT expires_at <= clock_timestamp() FROM ${L} WHERE name = $1), true) AS free`,
+        [lease, owner, ttlMs],
+      );
+      const first = probe[0] as { token: number | null; free: boolean } | undefined;
+      if (first?.token !== null && first?.token !== undefined)
+        return { lease, owner, token: Number(first.token) };
+      if (first && !first.free) return undefined;
       return db.transaction(async (tx) => {
-        // Still ours (unexpired, or expired with nobody having taken it: a takeover changes the owner):
-        // renew, token unchanged. It does not wait for our own fenced batches (they hold FOR KEY SHARE,
-        // this UPDATE takes FOR NO KEY UPDATE), whereas the takeover path below would skip the row while
-        // one of them commits — under load, with batches back to back, a late renewal then failed until
-        // the replica gave its lease up with nobody else there. A takeover holding the row (FOR UPDATE)
-        // makes this wait, then see the new owner and match nothing.
-        const renewed = await tx.query(
-          `UPDATE ${L} SET expires_at = clock_timestamp() + $3 * interval '1 millisecond'
-            WHERE name = $1 AND owner = $2 RETURNING token::int AS token`,
-          [lease, owner, ttlMs],
-        );
-        const mine = renewed.rows[0] as { token: number } | undefined;
-        if (mine) return { lease, owner, token: Number(mine.token) };
         await tx.query(
           `INSERT INTO ${L} (name, owner, token, expires_at) VALUES ($1, '', 0, '-infinity') ON CONFLICT (name) DO NOTHING`,
           [lease],
