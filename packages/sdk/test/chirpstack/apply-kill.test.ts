@@ -4,6 +4,7 @@
 // Runs the built bin dist/cli/main.js (build first: `pnpm --filter @fieldops/sdk build`).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +74,21 @@ describe('chirpstack apply under SIGKILL', () => {
 
   const writes = () => fake.committed().filter((c) => WRITE.test(c.rpc));
 
+  /**
+   * Waits until the fake has committed every write a killed process had in flight (the fake still
+   * answers, and commits, a call whose client died), so the next run's kill point counts only its own
+   * writes. Without it, under load, a late write of the previous run could kill the next one before it
+   * wrote its journal record (CI run of 2026-12-01: 3 journal runs for 5 processes).
+   */
+  async function quiet(): Promise<void> {
+    for (let n = writes().length; ; ) {
+      await sleep(300);
+      const m = writes().length;
+      if (m === n) return;
+      n = m;
+    }
+  }
+
   /** Runs apply; SIGKILLs it once the fake has committed `killAt` writes in total (if ever). */
   function apply(killAt: number | undefined, owner: string) {
     return new Promise<{ killed: boolean; code: number | null; err: string }>((resolve) => {
@@ -130,6 +146,7 @@ describe('chirpstack apply under SIGKILL', () => {
     let kills = 0;
     let runs = 0;
     for (let round = 0; round < 8 && kills < 4; round++) {
+      await quiet();
       const before = writes().length;
       if (before >= total) break;
       const at = before + 1 + Math.floor(random() * (total - before));
@@ -138,6 +155,7 @@ describe('chirpstack apply under SIGKILL', () => {
       if (r.killed) kills += 1;
       else expect(r.code, r.err).toBe(0);
     }
+    await quiet();
     const last = await apply(undefined, 'operator-final');
     runs += 1;
     expect(last.code, last.err).toBe(0);
