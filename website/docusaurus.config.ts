@@ -42,12 +42,16 @@ const config: Config = {
               title: 'Test fixtures',
             } satisfies RunsOptions,
           ] as [string, RunsOptions],
-          // The same bundles again with every run archived: the archive view's browser tests.
-          ...[
-            ['test-archive', 'test/__fixtures__/kb-test'],
-            ['test-archive-kb', 'kb'],
-          ].map(
-            ([id, path]) =>
+          // The same bundles again with every run archived: the archive view's browser tests; and
+          // the site's KB one run a page, the newest with a full page (the later list pages' tests).
+          ...(
+            [
+              ['test-archive', 'test/__fixtures__/kb-test', 0],
+              ['test-archive-kb', 'kb', 0],
+              ['test-paging', 'kb', 1],
+            ] as const
+          ).map(
+            ([id, path, full]) =>
               [
                 '@fieldops/docusaurus-plugin-runs',
                 {
@@ -55,8 +59,9 @@ const config: Config = {
                   path,
                   routeBasePath: id,
                   title: 'Archived test fixtures',
+                  ...(full ? { runsPerPage: 1 } : {}),
                   retention: {
-                    lastPerProject: 0,
+                    lastPerProject: Number(full),
                     failed: false,
                     withPostmortem: false,
                     withTicket: false,
@@ -81,7 +86,7 @@ const config: Config = {
         highlightSearchTermsOnTargetPage: false,
         // The run list pages are never read by the search plugin (their runs are found on their own
         // pages and on the archived-runs index; decision 0041).
-        ignoreFiles: ['runs', 'test-runs', 'test-archive', 'test-archive-kb'].flatMap((base) =>
+        ignoreFiles: ['runs', 'test-runs', 'test-archive', 'test-archive-kb', 'test-paging'].flatMap((base) =>
           searchIgnoreFiles(base),
         ),
       },

@@ -262,6 +262,37 @@ describe.runIf(browser.run)('in chromium', () => {
     await shot('run-list-filtered');
   });
 
+  it('pages a run list: page 1 pre-rendered, later pages loaded from their JSON, full and archived runs', async () => {
+    // test-paging: the site's KB, one run a page, the newest with a full page.
+    await expect(
+      readFile(path.join(outDir, 'test-paging/bkk-cold-chain/index.html'), 'utf8'),
+    ).resolves.toContain('run_01jed7q9s1u3w5y7a9c1e3g5j7');
+    await open('/test-paging/bkk-cold-chain');
+    const list = page.getByTestId('run-list');
+    await expect(list.getAttribute('data-page')).resolves.toBe('1');
+    await expect(page.getByTestId('run-list-pager').first().textContent()).resolves.toContain('Page 1 of 3');
+    await page.getByTestId('run-list-pager').first().locator('a', { hasText: 'older' }).click();
+    await page.locator('[data-testid="run-list"][data-page="2"]').waitFor({ timeout: 15_000 });
+    expect(page.url()).toBe(`${server.url}/test-paging/bkk-cold-chain?page=2`);
+    const row = page.getByTestId('run-row');
+    expect(await row.count()).toBe(1);
+    await expect(row.getAttribute('data-archived')).resolves.toBe('true');
+    await expect(row.textContent()).resolves.toContain('run_01jeb3n5p7r9t1v3x5z7b9d1f3');
+    // An archived row of a later page opens the archive view.
+    await row.locator('a').first().click();
+    await page.locator('[data-testid="run-page"][data-archived="true"]').waitFor({ timeout: 15_000 });
+    // Opened directly, the last page loads too; one past it shows page 1.
+    await page.goto(`${server.url}/test-paging/bkk-cold-chain?page=3`, { waitUntil: 'networkidle' });
+    await page.locator('[data-testid="run-list"][data-page="3"]').waitFor({ timeout: 15_000 });
+    await expect(page.getByTestId('run-row').textContent()).resolves.toContain(
+      'run_01jdz8k2m4q6s8t0v2x4y6z8a0',
+    );
+    await page.goto(`${server.url}/test-paging/bkk-cold-chain?page=4`, { waitUntil: 'networkidle' });
+    await expect(page.getByTestId('run-list').getAttribute('data-page')).resolves.toBe('1');
+    expect(errors).toEqual([]);
+    await shot('run-list-page-3');
+  });
+
   it('finds a run by its id and by words of its postmortem with the local search', async () => {
     for (const [query, name] of [
       ['run_01jeb3n5p7r9t1v3x5z7b9d1f3', 'search-run-id'],

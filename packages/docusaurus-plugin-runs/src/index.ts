@@ -36,7 +36,7 @@ export { buildHunks, diffLines } from './render/diff-lines.js';
 export type { RenderMarkdownOptions } from './render/markdown.js';
 export { markdownText, renderMarkdown } from './render/markdown.js';
 export { isLocalImageSrc, isSafeAbsoluteUrl, isSafeHref } from './render/safe-href.js';
-export type { ArchivePackEntry, ArchivePackGroup, FileCopy, RouteSpec } from './routes.js';
+export type { ArchivePackEntry, ArchivePackGroup, FileCopy, FileWrite, RouteSpec } from './routes.js';
 export { buildRoutes, RUN_COMPONENTS } from './routes.js';
 export { searchIgnoreFiles } from './search.js';
 export { getSwizzleConfig } from './swizzle.js';

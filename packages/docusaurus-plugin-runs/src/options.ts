@@ -103,7 +103,7 @@ const PluginOptionSchema = Joi.object<PluginOptions>({
     withTicket: Joi.boolean().default(DEFAULT_OPTIONS.retention.withTicket),
     previousOfKept: Joi.boolean().default(DEFAULT_OPTIONS.retention.previousOfKept),
   }).default(DEFAULT_OPTIONS.retention),
-  runsPerPage: Joi.number().integer().min(5).max(10_000).default(DEFAULT_OPTIONS.runsPerPage),
+  runsPerPage: Joi.number().integer().min(1).max(10_000).default(DEFAULT_OPTIONS.runsPerPage),
   cacheDir: Joi.alternatives(Joi.string(), Joi.boolean().valid(false)).default(DEFAULT_OPTIONS.cacheDir),
 });
 

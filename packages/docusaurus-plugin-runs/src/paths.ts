@@ -7,8 +7,10 @@ export interface RunPaths {
   run: (project: string, date: string, runId: string) => string;
   logPage: (runPermalink: string, slug: string, page: number) => string;
   file: (runPermalink: string, bundlePath: string) => string;
-  /** Page `n` (≥ 2) of a project's run list; page 1 is `project()`. */
+  /** Page `n` (≥ 2) of a project's run list, `project()?page=n` (loaded in the browser); page 1 is `project()`. */
   listPage: (project: string, n: number) => string;
+  /** The folder of a project's run list pages as JSON (`<folder>/<n>.json`, n ≥ 2), published next to the pages. */
+  listPagesData: (project: string) => string;
   /** The archive view route. */
   archiveRoute: () => string;
   /** The archive view of one run. */
@@ -27,7 +29,8 @@ export function buildRunPaths(baseUrl: string, routeBasePath: string): RunPaths 
     run: (project, date, runId) => normalizeUrl([baseUrl, routeBasePath, project, date, runId]),
     logPage: (runPermalink, slug, page) => normalizeUrl([runPermalink, 'logs', slug, String(page)]),
     file: (runPermalink, bundlePath) => normalizeUrl([runPermalink, 'files', bundlePath]),
-    listPage: (project, n) => normalizeUrl([baseUrl, routeBasePath, project, 'page', String(n)]),
+    listPage: (project, n) => `${normalizeUrl([baseUrl, routeBasePath, project])}?page=${n}`,
+    listPagesData: (project) => normalizeUrl([baseUrl, routeBasePath, project, '_list']),
     archiveRoute: () => normalizeUrl([baseUrl, routeBasePath, '_archive']),
     archived: (project, date, runId) =>
       `${normalizeUrl([baseUrl, routeBasePath, '_archive'])}?run=${project}/${date}/${runId}`,

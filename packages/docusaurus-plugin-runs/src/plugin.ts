@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { LoadContext, Plugin } from '@docusaurus/types';
 import { createRunsLoader } from './content/load-content.js';
 import type { PluginOptions } from './options.js';
-import { copyBundleFiles, type MadeDirs } from './output/copy-files.js';
+import { copyBundleFiles, type MadeDirs, writeOutputFiles } from './output/copy-files.js';
 import { writeArchivePacks } from './output/write-archive-packs.js';
 import { buildRunPaths } from './paths.js';
 import { buildRoutes } from './routes.js';
@@ -55,20 +55,24 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
     // Built again rather than kept from contentLoaded: the file entries and pack makers of 20,000
     // runs held through the bundler's run cost more peak memory than this costs time.
     const routes = buildRoutes(content, options, paths);
-    let { files, archives } = routes;
+    let { files, writes, archives } = routes;
     const dev = outDir === devFilesDir;
     const same = (key: string, fingerprint: string | undefined) =>
       fingerprint !== undefined && devPublished.get(key)?.fingerprint === fingerprint;
     if (dev) {
       files = routes.files.filter((f) => !same(f.to, f.fingerprint));
+      writes = routes.writes.filter((w) => !same(w.to, w.fingerprint));
       archives = routes.archives.filter((a) => !same(a.index, a.fingerprint));
     }
     const made: MadeDirs = new Map();
     const copied = await copyBundleFiles(files, outDir, 16, made);
+    const written = await writeOutputFiles(writes, outDir, 16, made);
     const packed = await writeArchivePacks(archives, outDir, 16, made);
     if (dev) {
       const now = new Map<string, { fingerprint: string | undefined; files: string[] }>();
-      for (const f of routes.files) now.set(f.to, { fingerprint: f.fingerprint, files: [f.to] });
+      for (const f of [...routes.files, ...routes.writes]) {
+        now.set(f.to, { fingerprint: f.fingerprint, files: [f.to] });
+      }
       for (const a of routes.archives) {
         now.set(a.index, {
           fingerprint: a.fingerprint,
@@ -84,7 +88,7 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
     const unchanged = routes.files.length - copied.linked - copied.copied;
     const packFiles = [...packed.files.values()].reduce((n, f) => n + f.length, 0);
     info(
-      `published ${routes.files.length} bundle files (${copied.linked} linked, ${copied.copied} copied, ${unchanged} unchanged) and ${packed.runs} archived runs in ${packFiles} pack files (${archives.length} of ${routes.archives.length} months written) in ${Math.round(performance.now() - started)} ms`,
+      `published ${routes.files.length} bundle files (${copied.linked} linked, ${copied.copied} copied, ${unchanged} unchanged), ${written.written} of ${routes.writes.length} run list pages (JSON) and ${packed.runs} archived runs in ${packFiles} pack files (${archives.length} of ${routes.archives.length} months written) in ${Math.round(performance.now() - started)} ms`,
     );
   }
 

@@ -71,6 +71,15 @@ function objectId(o: object): number {
   return id;
 }
 
+/** A file the plugin writes into the build output (a run list page's JSON). */
+export interface FileWrite {
+  /** Relative to the build output directory. */
+  to: string;
+  content: string;
+  /** Changes when the content does (see `FileCopy.fingerprint`). */
+  fingerprint?: string;
+}
+
 /** One archived run's entry in a pack: its id and a maker of its pieces (archive JSON, then each log's bytes). */
 export interface ArchivePackEntry {
   id: string;
@@ -94,7 +103,7 @@ export function buildRoutes(
   options: Pick<PluginOptions, 'title' | 'logPageSize'> &
     Partial<Pick<PluginOptions, 'runsPerPage' | 'maxLogLines'>>,
   paths: RunPaths,
-): { routes: RouteSpec[]; files: FileCopy[]; archives: ArchivePackGroup[] } {
+): { routes: RouteSpec[]; files: FileCopy[]; writes: FileWrite[]; archives: ArchivePackGroup[] } {
   const runs = [...content.runs].sort(compareRunsNewestFirst);
   // Each run's URLs and summary are made once (normalizeUrl is not cheap at 20,000 runs).
   const fullPermalinks = new Map<LoadedRun, string>();
@@ -119,6 +128,7 @@ export function buildRoutes(
   const summaryOf = new Map<LoadedRun, RunSummary>();
   const routes: RouteSpec[] = [];
   const files: FileCopy[] = [];
+  const writes: FileWrite[] = [];
   // Archived runs by project and month (`<project>/<YYYY-MM>`), each with its fingerprint parts.
   const packs = new Map<
     string,
@@ -167,11 +177,23 @@ export function buildRoutes(
     const archivedPages = buildArchivedIndexPages(project, list, pageLink(1), archivedLink);
     pages.forEach((data, i) => {
       if (archivedPages.length > 0) data.archivedIndex = archivedLink(1);
-      routes.push({
-        path: pageLink(i + 1),
-        component: RUN_COMPONENTS.list,
-        dataName: i === 0 ? `project-${project}.json` : `project-${project}-page-${i + 1}.json`,
-        data,
+      if (i === 0) {
+        if (pages.length > 1) data.pageData = paths.listPagesData(project);
+        routes.push({
+          path: pageLink(1),
+          component: RUN_COMPONENTS.list,
+          dataName: `project-${project}.json`,
+          data,
+        });
+        return;
+      }
+      // Later pages are JSON the list page loads in the browser: no route, no bundled module and no
+      // pre-rendered HTML for each (400 of them at 20,000 runs; lists are not indexed anyway).
+      const content = JSON.stringify(data);
+      writes.push({
+        to: paths.outputPath(`${paths.listPagesData(project)}/${i + 1}.json`),
+        content,
+        fingerprint: createHash('sha1').update(content).digest('hex'),
       });
     });
     archivedPages.forEach((data, i) => {
@@ -305,7 +327,7 @@ export function buildRoutes(
     for (const e of entries) fingerprint.update(`${e.entry.id}|${objectId(e.run)}|${e.fingerprint}\n`);
     return { index, entries: entries.map((e) => e.entry), fingerprint: fingerprint.digest('hex') };
   });
-  return { routes, files, archives };
+  return { routes, files, writes, archives };
 
   function buildArchivedRunData(
     r: LoadedRun,

@@ -154,6 +154,11 @@ export interface RunListData {
   pagination: { page: number; pageCount: number; first: string; last: string; prev?: string; next?: string };
   /** Page 1 of the project's archived-runs index, when it has archived runs. */
   archivedIndex?: string;
+  /**
+   * Page 1 only: the URL of page `n`'s data is `${pageData}/${n}.json`. Page 1 is pre-rendered;
+   * later pages (`?page=n`) are loaded in the browser (decision 0048).
+   */
+  pageData?: string;
 }
 
 /**

@@ -119,7 +119,7 @@ describe('archived runs', () => {
       { ...OPTIONS, path: 'kb-valid', retention: onlyNewest },
       { siteDir: FIXTURES },
     );
-    const { routes, files, archives } = buildRoutes(
+    const { routes, files, writes, archives } = buildRoutes(
       content,
       { title: 'Runs', logPageSize: 500, runsPerPage: 2 },
       paths,
@@ -127,7 +127,6 @@ describe('archived runs', () => {
     expect(routes.map((r) => r.path)).toEqual([
       '/kb/runs',
       '/kb/runs/bkk-cold-chain',
-      '/kb/runs/bkk-cold-chain/page/2',
       '/kb/runs/bkk-cold-chain/archived',
       '/kb/runs/_archive',
       `/kb/runs/bkk-cold-chain/2026-11-25/${RUN_IDS.fixed}`,
@@ -138,9 +137,22 @@ describe('archived runs', () => {
       page: 1,
       pageCount: 2,
       first: '/kb/runs/bkk-cold-chain',
-      last: '/kb/runs/bkk-cold-chain/page/2',
-      next: '/kb/runs/bkk-cold-chain/page/2',
+      last: '/kb/runs/bkk-cold-chain?page=2',
+      next: '/kb/runs/bkk-cold-chain?page=2',
     });
+    // Page 1 is a route; page 2 is JSON the list page loads in the browser (no route, no HTML).
+    expect(page1.pageData).toBe('/kb/runs/bkk-cold-chain/_list');
+    expect(writes.map((w) => w.to)).toEqual(['runs/bkk-cold-chain/_list/2.json']);
+    const page2 = JSON.parse(writes[0]!.content) as RunListData;
+    expect(page2.pagination).toEqual({
+      page: 2,
+      pageCount: 2,
+      first: '/kb/runs/bkk-cold-chain',
+      last: '/kb/runs/bkk-cold-chain?page=2',
+      prev: '/kb/runs/bkk-cold-chain',
+    });
+    expect(page2.days.flatMap((d) => d.runs.map((r) => r.id))).toEqual([RUN_IDS.success]);
+    expect(page2.archivedIndex).toBe('/kb/runs/bkk-cold-chain/archived');
     const failedRow = page1.days.flatMap((d) => d.runs).find((r) => r.id === RUN_IDS.failed)!;
     expect(failedRow).toMatchObject({
       archived: true,
@@ -156,7 +168,7 @@ describe('archived runs', () => {
       `runs/bkk-cold-chain/2026-11-20/${RUN_IDS.success}/files/artifacts/docker-compose.yml`,
     ]);
     // The kept run's snapshot diff links to its archived previous run through the archive view.
-    const fixed = routes[5]!.data as RunPageData;
+    const fixed = routes[4]!.data as RunPageData;
     expect(fixed.previousRun?.permalink).toBe(failedRow.permalink);
   });
 
@@ -359,7 +371,7 @@ describe('searchIgnoreFiles', () => {
   it('matches the run list pages and the archive view, not the runs, the archived-runs index or other pages', () => {
     const [pattern] = searchIgnoreFiles('/runs/');
     const ignored = (route: string) => pattern!.test(route);
-    for (const route of ['runs/bkk-cold-chain', 'runs/bkk-cold-chain/page/2', 'runs/_archive']) {
+    for (const route of ['runs/bkk-cold-chain', 'runs/_archive']) {
       expect(ignored(route)).toBe(true);
     }
     for (const route of [

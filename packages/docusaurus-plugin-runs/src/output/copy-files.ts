@@ -3,7 +3,7 @@ import { link, lstat, mkdir, open, rm, utimes, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import { mapConcurrent } from '../content/concurrency.js';
 import { InvalidBundleError } from '../errors.js';
-import type { FileCopy } from '../routes.js';
+import type { FileCopy, FileWrite } from '../routes.js';
 
 const LINK_MESSAGE = 'is a symbolic link: a KB page publishes only files inside its bundle';
 // Where a hard link cannot be made (another file system, a file system without links), the file
@@ -147,4 +147,21 @@ export async function copyBundleFiles(
     counts[await publishOne(f.from, path.join(root, f.to), made)]++;
   });
   return counts;
+}
+
+/** Writes the plugin's own files (run list pages as JSON) into `outDir`, `limit` at a time. */
+export async function writeOutputFiles(
+  writes: readonly FileWrite[],
+  outDir: string,
+  limit = 16,
+  made: MadeDirs = new Map(),
+): Promise<{ written: number }> {
+  const root = path.resolve(outDir);
+  rootedAt(root, made);
+  await mapConcurrent(writes, limit, async (w) => {
+    const to = path.join(root, w.to);
+    await ensureDir(path.dirname(to), made);
+    await writeFile(to, w.content);
+  });
+  return { written: writes.length };
 }

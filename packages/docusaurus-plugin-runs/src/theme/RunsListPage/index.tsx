@@ -1,10 +1,11 @@
 import Head from '@docusaurus/Head';
 import Link from '@docusaurus/Link';
+import { useLocation } from '@docusaurus/router';
 import type { RunListData, RunStatus } from '@fieldops/docusaurus-plugin-runs';
 import Layout from '@theme/Layout';
 import RunStatusBadge from '@theme/RunStatusBadge';
 import { formatDuration, formatTime } from '@theme/RunsFormat';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import styles from './styles.module.css';
 
 /** Props of a project's run list (the route's `page` data module). */
@@ -12,13 +13,64 @@ export interface Props {
   readonly page: RunListData;
 }
 
+type Shown =
+  | { kind: 'ready'; page: RunListData }
+  | { kind: 'loading' | 'error'; n: number; message?: string };
+
+/** The page number of `?page=n` when it is a later page of this list (2…pageCount), else 1. */
+function pageNumberOf(search: string, pageCount: number): number {
+  const n = Number(new URLSearchParams(search).get('page') ?? '1');
+  return Number.isInteger(n) && n >= 2 && n <= pageCount ? n : 1;
+}
+
 /**
  * One page of a project's runs by date (full pages and archived runs), a status filter and page links.
+ * Page 1 is pre-rendered; a later page (`?page=n`) is loaded in the browser from its JSON.
  * Not indexed by search (`robots: noindex`): runs are found through their own pages, archived runs
  * through the archived-runs index, whose rows hold only id, title and status.
  */
-export default function RunsListPage({ page }: Props): ReactNode {
+export default function RunsListPage({ page: first }: Props): ReactNode {
   const [filter, setFilter] = useState<RunStatus | 'all'>('all');
+  const [shown, setShown] = useState<Shown>({ kind: 'ready', page: first });
+  const { search } = useLocation();
+  useEffect(() => {
+    const n = pageNumberOf(search, first.pagination.pageCount);
+    if (n === 1 || !first.pageData) {
+      setShown({ kind: 'ready', page: first });
+      return;
+    }
+    let live = true;
+    setShown({ kind: 'loading', n });
+    fetch(`${first.pageData}/${n}.json`)
+      .then(async (res) => {
+        if (!res.ok) throw new Error(`page ${n}: HTTP ${res.status}`);
+        return (await res.json()) as RunListData;
+      })
+      .then(
+        (data) => live && setShown({ kind: 'ready', page: data }),
+        (error: Error) => live && setShown({ kind: 'error', n, message: error.message }),
+      );
+    return () => {
+      live = false;
+    };
+  }, [search, first]);
+  if (shown.kind !== 'ready') {
+    return (
+      <Layout title={`Runs · ${first.project}`} description={`Automation runs of ${first.project}`}>
+        <Head>
+          <meta name="robots" content="noindex" />
+        </Head>
+        <main className="container margin-vert--lg" data-testid="run-list" data-state={shown.kind}>
+          <h1>{first.project}</h1>
+          <p data-testid="run-list-status">
+            {shown.kind === 'loading' ? `Loading page ${shown.n}…` : shown.message} ·{' '}
+            <Link to={first.pagination.first}>page 1</Link>
+          </p>
+        </main>
+      </Layout>
+    );
+  }
+  const { page } = shown;
   const { pagination } = page;
   const pager =
     pagination.pageCount > 1 ? (
@@ -32,7 +84,12 @@ export default function RunsListPage({ page }: Props): ReactNode {
       <Head>
         <meta name="robots" content="noindex" />
       </Head>
-      <main className="container margin-vert--lg" data-testid="run-list">
+      <main
+        className="container margin-vert--lg"
+        data-testid="run-list"
+        data-state="ready"
+        data-page={pagination.page}
+      >
         <nav className={styles.crumbs}>
           <Link to={page.projectsPermalink}>All projects</Link>
           {page.archivedIndex ? (
