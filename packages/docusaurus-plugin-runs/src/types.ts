@@ -156,7 +156,7 @@ export interface RunListData {
   archivedIndex?: string;
   /**
    * Page 1 only: the URL of page `n`'s data is `${pageData}/${n}.json`. Page 1 is pre-rendered;
-   * later pages (`?page=n`) are loaded in the browser (decision 0048).
+   * later pages (`?page=n`) are loaded in the browser (decision 0050).
    */
   pageData?: string;
 }
