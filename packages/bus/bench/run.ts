@@ -1,6 +1,8 @@
 // pnpm bench: relay throughput (batched async publish vs one awaited publish per event) and end-to-end
 // latency (outbox append → consumer commit) at 1,000 events/s offered, on Postgres + NATS and on PGlite
 // embedded. Ratios are against the one-by-one baseline measured in the same run, in alternating rounds.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import pg from 'pg';
 import {
@@ -318,6 +320,20 @@ async function scenario(
   }
 }
 
+/**
+ * BENCH_PIN=1: the servers on CPU 0 (every thread of every process in their trees) and this process on
+ * CPU 1, with `taskset`, so the relay and the servers do not compete for one core's cache and run queue.
+ */
+function pin(servers: ServerPids): void {
+  const tree = (root: number): number[] => {
+    const kids = readFileSync(`/proc/${root}/task/${root}/children`, 'utf8').trim().split(/\s+/);
+    return [root, ...kids.filter(Boolean).flatMap((k) => tree(Number(k)))];
+  };
+  for (const root of [servers.postgres, servers.nats])
+    if (root) for (const pid of tree(root)) execFileSync('taskset', ['-a', '-p', '-c', '0', String(pid)]);
+  execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)]);
+}
+
 if (!missingServer('postgres', 'nats')) {
   const postgres = await startPostgres();
   const nats = await startNats();
@@ -332,6 +348,7 @@ if (!missingServer('postgres', 'nats')) {
     });
     const bus = await createJetStreamBus({ servers: nats.url });
     const pids = { postgres: postgres.pid(), nats: nats.pid() };
+    if (process.env.BENCH_PIN === '1') pin(pids);
     await scenario('Postgres + NATS JetStream', db, bus.publisher, bus.subscriber, pids);
     await bus.close();
     await db.close();
