@@ -3,12 +3,27 @@ import type { Labels } from './types.js';
 // FNV-1a over the sorted label pairs, two 32-bit lanes with different offsets -> 16 hex digits.
 // Stable across processes and restarts, which is all a fingerprint needs; not a security hash.
 
-const HEX = '0123456789abcdef';
-
+/** An unsigned 32-bit number as 8 lowercase hex digits. */
 function hex8(n: number): string {
-  let out = '';
-  for (let shift = 28; shift >= 0; shift -= 4) out += HEX[(n >>> shift) & 15];
-  return out;
+  return n.toString(16).padStart(8, '0');
+}
+
+/**
+ * The label names in the order of `Array.prototype.sort` (UTF-16 code units), sorted in place by
+ * insertion: a label set has a handful of names, and the built-in sort allocates a work copy per call.
+ */
+function sortedNames(labels: Labels): string[] {
+  const keys = Object.keys(labels);
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > k) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
 /** A stable hash of a string, 16 hex digits. */
@@ -39,7 +54,7 @@ export function labelsKey(labels: Labels, names?: readonly string[]): string {
 /** The fingerprint of an alert: a hash of all its labels (the same as `hashString(labelsKey(labels))`). */
 export function fingerprintOf(labels: Labels): string {
   // Hot path: hash the sorted pairs directly instead of building the canonical text first.
-  const keys = Object.keys(labels).sort();
+  const keys = sortedNames(labels);
   let a = 0x811c9dc5;
   let b = 0x050c5d1f;
   for (const k of keys) {

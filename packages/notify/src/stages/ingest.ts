@@ -159,18 +159,17 @@ export class IngestStage implements Stage<IngestInput, Ingested> {
     const record = nextRecord(previous, a, fingerprint, labels, now);
     const changes: Change[] = [];
     // The key the alert's document carried until now keeps being remembered: with its own document.
-    const before = previous && carriedEventKey(previous);
-    const carried = carriedEventKey(record);
-    if (before !== undefined && before !== carried) {
-      const until = this.deps.events.carriedUntil(before, now);
-      if (until !== undefined) changes.push(ownEventKey(before, until));
+    if (previous && (previous.source !== record.source || previous.event_id !== record.event_id)) {
+      const before = carriedEventKey(previous);
+      const until = before === undefined ? undefined : this.deps.events.carriedUntil(before, now);
+      if (until !== undefined) changes.push(ownEventKey(before as string, until));
     }
     changes.push({ op: 'put', collection: 'alerts', key: fingerprint, doc: record });
     if (key !== undefined) {
-      // The alert's document carries this input's key (its source + event_id): no document of its own.
-      changes.push(
-        carried === key ? { op: 'carry', key, expires_at: expiresAt } : ownEventKey(key, expiresAt),
-      );
+      // The alert's document carries this input's key when the record took the input's source and
+      // event_id (always for an event; for an alert that names both): then no document of its own.
+      const carried = record.source === a.source && record.event_id === a.event_id;
+      changes.push(carried ? { op: 'carry', key, expires_at: expiresAt } : ownEventKey(key, expiresAt));
     }
     return { changes, next: { record, isNew: !previous } };
   }

@@ -39,6 +39,7 @@ export class InhibitStage implements Muter {
 
   /** Records an alert's current state (call on every change). */
   observe(alert: AlertRecord): void {
+    if (this.rules.length === 0) return;
     this.remove(alert.fingerprint);
     if (alert.status !== 'firing') return;
     const endsAt = alert.ends_at !== undefined ? Date.parse(alert.ends_at) : Number.POSITIVE_INFINITY;
