@@ -340,25 +340,43 @@ export class NotifyEngine {
    * answered once they are in the store (group commit), while the queue goes on with the next task.
    */
   private run<T>(fn: () => Promise<T> | T): Promise<T> {
-    const store = this.s.store;
-    const task = async (): Promise<T> => {
-      try {
-        return await fn();
-      } finally {
-        store.seal();
-      }
-    };
     const next = this.queue.then(() => {
       // Queued tasks chain as microtasks: without a yield, a burst of them would keep timers (the
       // lease renewal) and I/O (its answer) waiting until the whole burst is done.
       const turn = this.turn.yieldIfDue();
-      return turn ? turn.then(task) : task();
+      return turn ? turn.then(() => this.execute(fn)) : this.execute(fn);
     });
-    this.queue = next.catch(() => undefined);
-    return next.then(async (value) => {
-      await store.commit();
-      return value;
-    });
+    this.queue = next.then(undefined, ignore);
+    return next.then((value) => this.s.store.commit().then(() => value));
+  }
+
+  /**
+   * Runs one queued task and seals its writes when it ends, failed or not. A task that completes
+   * synchronously (the common ingest) is sealed at once, without a promise of its own.
+   */
+  private execute<T>(fn: () => Promise<T> | T): Promise<T> | T {
+    const store = this.s.store;
+    let result: Promise<T> | T;
+    try {
+      result = fn();
+    } catch (err) {
+      store.seal();
+      throw err;
+    }
+    if (!(result instanceof Promise)) {
+      store.seal();
+      return result;
+    }
+    return result.then(
+      (value) => {
+        store.seal();
+        return value;
+      },
+      (err: unknown) => {
+        store.seal();
+        throw err;
+      },
+    );
   }
 
   private ready(): Promise<void> | undefined {
@@ -386,9 +404,14 @@ export class NotifyEngine {
   // ---- ingest -> route -> group --------------------------------------------------------------
 
   /** Takes a CloudEvent or a contract Alert; idempotent by `source` + `id`. */
-  async ingest(input: IngestInput): Promise<IngestResult> {
-    // Started and running (the hot path): no await before the queue.
-    if (!this.loaded || this.stopped) await this.ready();
+  ingest(input: IngestInput): Promise<IngestResult> {
+    // Started and running (the hot path): straight onto the queue.
+    if (this.loaded && !this.stopped) return this.run(() => ingestNow(this.s, input));
+    return this.ingestOnceReady(input);
+  }
+
+  private async ingestOnceReady(input: IngestInput): Promise<IngestResult> {
+    await this.ready();
     return this.run(() => ingestNow(this.s, input));
   }
 
@@ -407,7 +430,8 @@ export class NotifyEngine {
         const turn = this.turn.yieldIfDue();
         if (turn) await turn;
         try {
-          out.push(await ingestNow(this.s, input));
+          const r = ingestNow(this.s, input);
+          out.push(r instanceof Promise ? await r : r);
         } catch (err) {
           if (err instanceof NotifyError) out.push({ kind: 'invalid', error: err });
           else throw err;
@@ -544,6 +568,11 @@ export class NotifyEngine {
       },
     };
   }
+}
+
+/** Swallows a failed task on the queue (its caller got the error): the next task runs anyway. */
+function ignore(): undefined {
+  return undefined;
 }
 
 /** A replica name unique per process: host, pid and a random suffix. */

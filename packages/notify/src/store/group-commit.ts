@@ -6,9 +6,16 @@
 // tasks run as microtasks, so a burst of them (1,000 ingests in flight) seals within that turn and goes
 // in one transaction instead of one transaction for the first task and one for the rest.
 import { setImmediate as nextTurn } from 'node:timers';
-import type { NotifyStore, StoreCollection, StoreFence, StoreWrite } from './store.js';
+import type { NotifyStore, StoreCollection, StoreFence } from './store.js';
 
 const DONE: Promise<void> = Promise.resolve();
+
+/** A buffered write: the live document until its task is sealed, then its JSON (or the live object). */
+interface Write {
+  readonly collection: StoreCollection;
+  readonly key: string;
+  value: string | object | undefined;
+}
 
 interface Deferred {
   promise: Promise<void>;
@@ -43,8 +50,12 @@ export interface GroupCommitOptions {
  * time; what is sealed meanwhile goes in the next one, so batches grow with the load.
  */
 export class GroupCommit {
-  private open = new Map<string, { collection: StoreCollection; key: string; value: object | undefined }>();
-  private sealed = new Map<string, StoreWrite>();
+  /** The open task's writes, per collection and key (a later write of a key replaces it). */
+  private open = new Map<StoreCollection, Map<string, Write>>();
+  /** Sealed writes waiting for the next batch, per collection and key. */
+  private sealed = new Map<StoreCollection, Map<string, Write>>();
+  private openCount = 0;
+  private sealedCount = 0;
   private waiting: Deferred | undefined;
   private inflight: Deferred | undefined;
   private afterSeal: Deferred | undefined;
@@ -70,33 +81,49 @@ export class GroupCommit {
 
   /** Records a write in the open task (a later write of the same key replaces it). */
   put<T>(collection: StoreCollection, key: string, value: T): Promise<void> {
-    this.open.set(`${collection}\u0000${key}`, { collection, key, value: value as object });
+    this.record({ collection, key, value: value as object });
     return DONE;
   }
 
   /** Records a delete in the open task. */
   delete(collection: StoreCollection, key: string): Promise<void> {
-    this.open.set(`${collection}\u0000${key}`, { collection, key, value: undefined });
+    this.record({ collection, key, value: undefined });
     return DONE;
+  }
+
+  private record(w: Write): void {
+    let col = this.open.get(w.collection);
+    if (!col) {
+      col = new Map();
+      this.open.set(w.collection, col);
+    }
+    const size = col.size;
+    col.set(w.key, w);
+    this.openCount += col.size - size;
   }
 
   /** Writes not yet in the store. */
   get pending(): number {
-    return this.open.size + this.sealed.size;
+    return this.openCount + this.sealedCount;
   }
 
-  /** Closes the open task: its documents are snapshotted now and join the next batch. */
+  /** Closes the open task: its documents are snapshotted now (as JSON) and join the next batch. */
   seal(): void {
-    if (this.open.size > 0) {
+    if (this.openCount > 0) {
       const refs = this.store.keepsReferences === true;
-      for (const [k, w] of this.open) {
-        this.sealed.set(k, {
-          collection: w.collection,
-          key: w.key,
-          value: w.value === undefined ? undefined : refs ? w.value : JSON.stringify(w.value),
-        });
+      for (const [collection, col] of this.open) {
+        if (col.size === 0) continue;
+        const into = this.sealedOf(collection);
+        for (const w of col.values()) {
+          // The entry is the buffer's own: it becomes the sealed write (its value a snapshot).
+          if (!refs && w.value !== undefined) w.value = JSON.stringify(w.value);
+          const size = into.size;
+          into.set(w.key, w);
+          this.sealedCount += into.size - size;
+        }
+        col.clear();
       }
-      this.open.clear();
+      this.openCount = 0;
     }
     const d = this.afterSeal;
     if (d) {
@@ -105,9 +132,18 @@ export class GroupCommit {
     }
   }
 
+  private sealedOf(collection: StoreCollection): Map<string, Write> {
+    let col = this.sealed.get(collection);
+    if (!col) {
+      col = new Map();
+      this.sealed.set(collection, col);
+    }
+    return col;
+  }
+
   /** Resolves when everything sealed so far is in the store; rejects when its batch failed. */
   commit(): Promise<void> {
-    if (this.sealed.size === 0) return this.inflight?.promise ?? DONE;
+    if (this.sealedCount === 0) return this.inflight?.promise ?? DONE;
     this.waiting ??= deferred();
     const p = this.waiting.promise;
     if (!this.inflight && !this.kickPending) {
@@ -122,7 +158,7 @@ export class GroupCommit {
 
   /** Resolves when the open task's writes too are in the store (after it is sealed). */
   durable(): Promise<void> {
-    if (this.open.size === 0) return this.commit();
+    if (this.openCount === 0) return this.commit();
     this.afterSeal ??= deferred();
     return this.afterSeal.promise;
   }
@@ -131,8 +167,12 @@ export class GroupCommit {
     const d = this.waiting;
     if (!d) return;
     this.waiting = undefined;
-    const batch = [...this.sealed.values()];
-    this.sealed.clear();
+    const batch: Write[] = [];
+    for (const col of this.sealed.values()) {
+      for (const w of col.values()) batch.push(w);
+      col.clear();
+    }
+    this.sealedCount = 0;
     this.inflight = d;
     const fence = this.options.fence?.();
     this.stats.batches++;
@@ -142,8 +182,10 @@ export class GroupCommit {
       (err: unknown) => {
         // Keep the writes (unless a newer one of the same key is already waiting) for the next batch.
         for (const w of batch) {
-          const k = `${w.collection}\u0000${w.key}`;
-          if (!this.sealed.has(k)) this.sealed.set(k, w);
+          const col = this.sealedOf(w.collection);
+          if (col.has(w.key)) continue;
+          col.set(w.key, w);
+          this.sealedCount++;
         }
         this.options.onError?.(err);
         this.settled(d, err);
