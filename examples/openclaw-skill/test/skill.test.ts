@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { ExecutionSpec } from '@fieldops/contracts/automation/v1';
 // The demo's sandbox (every system the skill talks to, on loopback) serves as the skill's test bed.
 import { type Sandbox, startSandbox } from '@fieldops/example-demo/sandbox';
+import { resetDeprecationWarnings } from '@fieldops/sdk/rfid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { deploySite } from '../scripts/lib/deploy-site.js';
@@ -188,7 +189,28 @@ describe('deploy-site against the sandbox', () => {
       sb.env,
     );
     // The gateway never sends stats here: the gateway-online check fails after its retries.
-    const result = await deploySite(options, { print: (l) => lines.push(l), env: sb.env });
+    // The skill speaks rfid.v2: no deprecation warning (v1's answers carry `Deprecation`, and the
+    // client would warn once per process: start a fresh "process" for that).
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    resetDeprecationWarnings();
+    process.on('warning', onWarning);
+    let result: Awaited<ReturnType<typeof deploySite>>;
+    try {
+      result = await deploySite(options, { print: (l) => lines.push(l), env: sb.env });
+      await new Promise((r) => setImmediate(r)); // process.emitWarning emits on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => (w as { code?: string }).code === 'FIELDOPS_CONTRACT_DEPRECATED')).toEqual(
+      [],
+    );
+    // Commissioning reads went in over v2 without a made-up station health: the status reports none.
+    const stations = spec.targets.stations.length;
+    expect(sb.rfid.backend.counts()).toEqual({ stations, events: stations * 4 });
+    const noted = lines.flatMap((l) => /(stn_\w+): no health reported by the station yet/.exec(l)?.[1] ?? []);
+    expect(noted).toHaveLength(stations);
+    for (const id of noted) expect(await sb.rfid.backend.status(id)).toMatchObject({ health: null });
     expect(result.status).toBe('failed');
     expect(result.ticket_id).toBe(sb.registry.backend.tickets()[0]?.ticket_id);
     // The run events went through the skill's outbox and its relay to notify's HTTP ingest.

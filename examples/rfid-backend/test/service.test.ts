@@ -76,7 +76,7 @@ describe('example RFID backend', () => {
         expect.arrayContaining([
           'ingest.valid-batch',
           'ingest.replay-same-key',
-          'health.missing-400',
+          'health.absent-keeps-last',
           'health.reported-in-status',
           'scope.health-other-station-403',
           'lifecycle.deprecation-headers',

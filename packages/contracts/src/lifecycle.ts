@@ -52,7 +52,7 @@ export const CONTRACT_VERSIONS: readonly ContractVersionInfo[] = [
     version: 2,
     status: 'current',
     summary:
-      'Every event batch carries the station health (queue depth, temperature, firmware, clock offset); the status answer reports the last one.',
+      "A station's event batches carry its health (queue depth, temperature, firmware, clock offset; optional, so a commissioning batch sent for the station carries none); the status answer reports the last one.",
     spokenBy: { '@fieldops/contracts': '1.1.0', '@fieldops/sdk': '0.2.0' },
   },
   {

@@ -78,7 +78,7 @@ describe('rfid EventBatch v2 → v1', () => {
       downEventBatch.convert({ events: [] });
     } catch (error) {
       expect((error as ContractError).contract).toBe('rfid.v2.EventBatch');
-      expect((error as ContractError).message).toMatch(/rfid\.v2\.EventBatch: health: /);
+      expect((error as ContractError).message).toMatch(/rfid\.v2\.EventBatch: events: /);
     }
   });
 });

@@ -153,7 +153,9 @@ describe('generated documents', () => {
     const v2 = JSON.parse(files.get('generated/openapi/rfid.v2.json')!);
     expect(Object.keys(v2.paths).every((p) => p.startsWith('/api/v2/'))).toBe(true);
     expect(Object.keys(v1.paths).every((p) => p.startsWith('/api/v1/'))).toBe(true);
-    expect(v2.components.schemas.EventBatch.required).toContain('health');
+    // v2's health is optional: a commissioning batch sent for a station carries none (decision 0051).
+    expect(v2.components.schemas.EventBatch.properties.health).toBeDefined();
+    expect(v2.components.schemas.EventBatch.required).not.toContain('health');
     expect(v1.components.schemas.EventBatch.required).not.toContain('health');
     expect(v2.components.schemas.StationStatus.properties.health).toBeDefined();
     // Deprecation (RFC 9745) and Sunset (RFC 8594) are documented on every v1 answer, and only there.

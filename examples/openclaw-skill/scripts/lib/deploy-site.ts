@@ -19,7 +19,7 @@ import type { DeploySiteOptions } from './options.ts';
 import { createProgress } from './progress.ts';
 import { reconcileChirpStack } from './reconcile.ts';
 import { createSiteMap } from './site-map.ts';
-import { onboardStations, sendCommissioningReads } from './stations.ts';
+import { describeHealth, onboardStations, sendCommissioningReads } from './stations.ts';
 
 /** How a deploy ended. */
 export interface DeploySiteResult {
@@ -56,7 +56,8 @@ export async function deploySite(
     baseUrl: options.registryUrl,
     token: token(options.registryToken),
   });
-  const rfid = createRfidClient({ baseUrl: options.rfidUrl, token: token(options.rfidToken) });
+  // rfid.v2: v1 is deprecated since 2026-12-01 (sunset 2027-06-30).
+  const rfid = createRfidClient({ baseUrl: options.rfidUrl, token: token(options.rfidToken), version: 2 });
   const site = createSiteMap(options.resolve);
 
   // 1. The spec: from a file, or the registry; validated against automation.v1.ExecutionSpec.
@@ -98,6 +99,9 @@ export async function deploySite(
 
     step = progress.step('ingest commissioning reads');
     const sent = await sendCommissioningReads(stations, options.rfidUrl, options.commissioningReads, now);
+    // The health is the station's to report (the commissioning batches carry none): read what it said.
+    for (const s of stations)
+      step.note(`${s.station_id}: ${describeHealth((await rfid.stationStatus(s.station_id)).health)}`);
     step.end('ok', `${sent.accepted} events accepted, ${sent.duplicates} duplicates`);
   }
 

@@ -19,7 +19,7 @@ import {
   runSpec,
 } from '@fieldops/sdk/automation';
 import type { RegistryClient } from '@fieldops/sdk/registry';
-import type { RfidClient } from '@fieldops/sdk/rfid';
+import type { RfidClientV2 } from '@fieldops/sdk/rfid';
 import type { SecretResolver } from '@fieldops/sdk/secrets';
 import type { DeploySiteOptions } from './options.ts';
 import type { SiteMap } from './site-map.ts';
@@ -28,7 +28,7 @@ import type { SiteMap } from './site-map.ts';
 export interface ExecuteDeps {
   options: DeploySiteOptions;
   registry: RegistryClient;
-  rfid: RfidClient;
+  rfid: RfidClientV2;
   secrets: SecretResolver;
   site: SiteMap;
   events?: EventSink | undefined;

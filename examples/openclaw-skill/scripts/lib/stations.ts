@@ -3,10 +3,14 @@
 // commissioning reads with its own station token (what a station does once it is on the LAN).
 // A claim code is one use: a station the registry already records (an earlier run claimed it) is
 // only mapped again; it has no token here and sends no commissioning reads (it did the first time).
+// rfid.v2 (decision 0051): the commissioning batches carry no station health. The skill measures
+// nothing on the station (no temperature, no clock offset), so it reports none rather than invent
+// one; the backend keeps what the station itself last reported, and the skill reads that back.
 import { randomBytes } from 'node:crypto';
-import type { automation, rfid } from '@fieldops/contracts';
+import type { automation } from '@fieldops/contracts';
+import type * as rfid from '@fieldops/contracts/rfid/v2';
 import type { RegistryClient } from '@fieldops/sdk/registry';
-import { createRfidClient, type RfidClient } from '@fieldops/sdk/rfid';
+import { createRfidClient, type RfidClientV2 } from '@fieldops/sdk/rfid';
 import type { SecretResolver } from '@fieldops/sdk/secrets';
 
 /** A station after onboarding. */
@@ -21,7 +25,7 @@ export interface OnboardedStation {
 /** Claims, maps and records every station of the spec. */
 export async function onboardStations(
   spec: automation.ExecutionSpec,
-  deps: { rfid: RfidClient; registry: RegistryClient; secrets: SecretResolver; now: () => Date },
+  deps: { rfid: RfidClientV2; registry: RegistryClient; secrets: SecretResolver; now: () => Date },
 ): Promise<OnboardedStation[]> {
   const out: OnboardedStation[] = [];
   for (const s of spec.targets.stations) {
@@ -69,7 +73,7 @@ export async function sendCommissioningReads(
   let duplicates = 0;
   for (const s of stations) {
     if (!s.token) continue;
-    const client = createRfidClient({ baseUrl: rfidUrl, token: s.token });
+    const client = createRfidClient({ baseUrl: rfidUrl, token: s.token, version: 2 });
     const at = now();
     // One id per read; a retry of this batch (same ids, same key) is deduplicated by the backend.
     const stamp = `${at.getTime().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -95,9 +99,16 @@ export async function sendCommissioningReads(
         }),
       ),
     ];
+    // No `health`: nothing here measured the station (see the top of this file).
     const r = await client.ingestEvents(events);
     accepted += r.accepted;
     duplicates += r.duplicates;
   }
   return { accepted, duplicates };
+}
+
+/** One line about the health a station last reported itself (rfid.v2 status), or that it sent none yet. */
+export function describeHealth(health: rfid.StationStatus['health']): string {
+  if (!health) return 'no health reported by the station yet (it sends it with its own batches)';
+  return `health measured ${health.measured_at}: queue ${health.queue_depth}, ${health.temperature_c} °C, firmware ${health.firmware_version}, clock offset ${health.clock_offset_ms} ms`;
 }

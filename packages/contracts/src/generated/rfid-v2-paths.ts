@@ -13,7 +13,7 @@ export interface paths {
         put?: never;
         /**
          * Ingest a batch of station events, idempotently.
-         * @description Same Idempotency-Key + same body replays the first answer; same key + another body is 422; a concurrent duplicate is 409. Keys are scoped to the caller: another token using the same key never gets this answer. Events are also deduplicated by (station_id, event_id) across batches. A station token writes only events of its own station_id (403); an event of a station that was never claimed is refused (404), never stored as a new station. The batch carries the health of the sending station (a station token reports only its own: 403), and the backend keeps the last one for the status answer.
+         * @description Same Idempotency-Key + same body replays the first answer; same key + another body is 422; a concurrent duplicate is 409. Keys are scoped to the caller: another token using the same key never gets this answer. Events are also deduplicated by (station_id, event_id) across batches. A station token writes only events of its own station_id (403); an event of a station that was never claimed is refused (404), never stored as a new station. A station's own batch carries its health (a station token reports only its own: 403), and the backend keeps the last one for the status answer; a batch without health (commissioning reads sent for the station) leaves it unchanged.
          */
         post: operations["ingestEvents"];
         delete?: never;
@@ -158,7 +158,8 @@ export interface components {
         };
         EventBatch: {
             events: components["schemas"]["RfidEvent"][];
-            health: components["schemas"]["StationHealth"];
+            /** @description The sending station's health, measured by the station. A station's own batches carry it; a batch sent for the station by a tool that cannot measure it (commissioning reads) leaves it out, and the backend keeps the last health reported. */
+            health?: components["schemas"]["StationHealth"];
         };
         FaultEvent: {
             code: string;

@@ -4,8 +4,8 @@ import * as v2 from './v2.js';
 
 // Converters between rfid.v1 and rfid.v2, beside the two versions they join. A provider keeps its
 // state in v2's terms and answers a v1 caller through `down`; an answer of a v1-only backend reaches a
-// v2 caller through `up`. A v1 batch cannot become a v2 batch: it has no health to report, and
-// inventing one would be a lie, so there is no `up` for EventBatch (a v1 batch is ingested as v1).
+// v2 caller through `up`. A v1 batch has no health to report, and inventing one would be a lie; it is
+// ingested as v1, so there is no `up` for EventBatch (v2's health is optional since decision 0051).
 
 /** rfid.v1.StationStatus → rfid.v2.StationStatus: `health` is null (a v1 answer knows none). */
 export const upStationStatus = defineConverter({

@@ -5,8 +5,10 @@ import { defineContract } from '../internal/contract.js';
 import type { ApiContract, ApiOperation, ApiParameter } from '../internal/http-api.js';
 import * as v1 from './v1.js';
 
-// rfid.v2: what station health needs. Every event batch carries the sending station's health (queue
-// depth, temperature, firmware, clock offset) and the status answer reports the last one received.
+// rfid.v2: what station health needs. An event batch the station sends itself carries its health
+// (queue depth, temperature, firmware, clock offset) and the status answer reports the last one
+// received. A batch sent for the station by a tool that cannot measure it (commissioning) carries none
+// and leaves the last report as it was (decision 0051).
 // Everything else is v1's, registered again under rfid.v2 (a schema knows one contract id, so error
 // messages and generated documents name the version that was actually spoken).
 
@@ -74,12 +76,15 @@ export const StationHealth = c(
 );
 export type StationHealth = z.infer<typeof StationHealth>;
 
-/** Body of `POST /api/v2/events`: the events and the sending station's health. */
+/** Body of `POST /api/v2/events`: the events and, when the sender measured it, the station's health. */
 export const EventBatch = c(
   'EventBatch',
   z.object({
     events: z.array(RfidEvent).min(1).max(MAX_EVENTS_PER_BATCH),
-    health: StationHealth,
+    health: StationHealth.optional().meta({
+      description:
+        "The sending station's health, measured by the station. A station's own batches carry it; a batch sent for the station by a tool that cannot measure it (commissioning reads) leaves it out, and the backend keeps the last health reported.",
+    }),
   }),
 );
 export type EventBatch = z.infer<typeof EventBatch>;
@@ -164,7 +169,7 @@ function v2Operation(op: ApiOperation): ApiOperation {
   const parameters = op.parameters?.map((p): ApiParameter => ({ ...p, schema: v2Schema(p.schema) }));
   const description =
     op.operationId === 'ingestEvents'
-      ? `${op.description} The batch carries the health of the sending station (a station token reports only its own: 403), and the backend keeps the last one for the status answer.`
+      ? `${op.description} A station's own batch carries its health (a station token reports only its own: 403), and the backend keeps the last one for the status answer; a batch without health (commissioning reads sent for the station) leaves it unchanged.`
       : op.description;
   return {
     ...op,
@@ -181,7 +186,7 @@ export const RFID_API: ApiContract = {
   point: 'rfid',
   version: 2,
   title: v1.RFID_API.title,
-  description: `${v1.RFID_API.description} Version 2: every event batch carries the station health; the status answer reports the last one.`,
+  description: `${v1.RFID_API.description} Version 2: a station's event batches carry its health; the status answer reports the last one.`,
   operations: v1.RFID_API.operations.map(v2Operation),
 };
 

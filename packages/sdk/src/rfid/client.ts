@@ -16,8 +16,8 @@ const at = (version: 1 | 2, path: string) => path.replace('/api/v1/', `/api/v${v
 export type RfidClientFor<O extends RfidClientOptions> = O extends { version: 2 } ? RfidClientV2 : RfidClient;
 
 /**
- * Creates a typed client of the RFID backend for one API version: v1 unless `version: 2` (then every
- * batch carries the station health). Every call first checks (once) that the base URL is on the LAN;
+ * Creates a typed client of the RFID backend for one API version: v1 unless `version: 2` (then a
+ * batch carries the station health given as `health`; none when the sender cannot measure it). Every call first checks (once) that the base URL is on the LAN;
  * a public address rejects with LanGuardError unless `allowPublicNetwork` is set.
  */
 export function createRfidClient<O extends RfidClientOptions>(options: O): RfidClientFor<O> {
@@ -53,14 +53,10 @@ export function createRfidClient<O extends RfidClientOptions>(options: O): RfidC
     return guard;
   };
 
+  // v2: a station's own batches carry the health it measured; a batch sent for it by a tool that
+  // cannot measure it (commissioning) passes none and the backend keeps the last one (decision 0051).
   async function readHealth(source: HealthSource | undefined): Promise<rfidV2.StationHealth | undefined> {
-    if (version === 1) return undefined;
-    if (source === undefined) {
-      throw new FieldopsError(
-        'invalid_batch',
-        'rfid.v2: every batch carries the station health: pass { health } (a value or a function)',
-      );
-    }
+    if (version === 1 || source === undefined) return undefined;
     return typeof source === 'function' ? await source() : source;
   }
 

@@ -55,21 +55,25 @@ export interface RfidClient {
   readonly batchLimits: BatchLimits;
 }
 
-/** Typed client of the RFID backend API version 2 (`@fieldops/contracts/rfid/v2`): every batch carries the station health. */
+/** Typed client of the RFID backend API version 2 (`@fieldops/contracts/rfid/v2`): a station's batches carry its health. */
 export interface RfidClientV2 {
   /** The API version this client speaks. */
   readonly version: 2;
   /** Claims a station with its printed claim code. The answer holds the station token: keep it secret. */
   claimStation(request: rfidV2.ClaimRequest): Promise<rfidV2.ClaimResponse>;
-  /** Sends exactly one batch with the station health; its Idempotency-Key derives from the event ids and the health unless given. */
+  /**
+   * Sends exactly one batch with the station health; its Idempotency-Key derives from the event ids and
+   * the health unless given. A station passes the health it measured; a tool sending for a station
+   * (commissioning) passes none rather than invent one, and the backend keeps the last report.
+   */
   ingestBatch(
     events: readonly rfidV2.RfidEvent[],
-    options: { health: HealthSource; idempotencyKey?: string },
+    options?: { health?: HealthSource; idempotencyKey?: string },
   ): Promise<IngestOutcome>;
-  /** Splits events into batches by count and bytes and sends each with the station health. */
+  /** Splits events into batches by count and bytes and sends each with the station health (when given). */
   ingestEvents(
     events: readonly rfidV2.RfidEvent[],
-    options: { health: HealthSource },
+    options?: { health?: HealthSource },
   ): Promise<IngestOutcome>;
   /** Status of a station, with the last health it reported (null when none). */
   stationStatus(stationId: string): Promise<rfidV2.StationStatus>;

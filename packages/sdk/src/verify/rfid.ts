@@ -320,15 +320,6 @@ async function runVersion(
       expectThat(s.station_id === station, `status of ${station} answered station ${s.station_id}`);
     });
     if (version === 2) {
-      await r.check('health.missing-400', async () => {
-        const res = await ingest({ events: [event(8)] }, `verify:${run}:nohealth`);
-        expectStatus(res, 400);
-        const e = expectBody<rfid.ErrorBody>(res, R.ErrorBody);
-        expectThat(
-          !!e.error.details?.some((d) => d.path.startsWith('health')),
-          `a v2 batch without health should be refused naming health; details: ${JSON.stringify(e.error.details ?? [])}`,
-        );
-      });
       await r.check('health.reported-in-status', async () => {
         const body = batchOf([event(11)], station, 7) as { health: Record<string, unknown> };
         const sent = await ingest(body, `verify:${run}:health`);
@@ -347,6 +338,22 @@ async function runVersion(
           `the status does not report the health last sent (${wrong.map(([k]) => k).join(', ')} differ)`,
         );
       }, ['ingest.valid-batch']);
+      await r.check('health.absent-keeps-last', async () => {
+        // A batch sent for the station without health (commissioning reads) is accepted and leaves the
+        // last report as it was (decision 0051).
+        const before = await send(opts, 'GET', p(`/stations/${station}/status`), { token: own });
+        expectStatus(before, 200);
+        const last = expectBody<{ health: Record<string, unknown> | null }>(before, R2.StationStatus).health;
+        const res = await ingest({ events: [event(8)] }, `verify:${run}:nohealth`);
+        expectStatus(res, 200);
+        const after = await send(opts, 'GET', p(`/stations/${station}/status`), { token: own });
+        expectStatus(after, 200);
+        const now = expectBody<{ health: Record<string, unknown> | null }>(after, R2.StationStatus).health;
+        expectThat(
+          JSON.stringify(now) === JSON.stringify(last),
+          `a batch without health changed the reported health (${JSON.stringify(last)} -> ${JSON.stringify(now)})`,
+        );
+      }, ['health.reported-in-status']);
     }
   } else {
     r.skip('ingest', 'pass --claim-code (or --station-id of a claimed station) to check ingest');
