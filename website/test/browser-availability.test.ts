@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserAvailability } from './support/browser.js';
+import { browserAvailability } from '../../scripts/chromium.mjs';
 
 describe('browserAvailability', () => {
   it('skips the browser tests without chromium, with the reason', () => {

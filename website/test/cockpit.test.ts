@@ -13,7 +13,7 @@ import type { Message } from '@fieldops/contracts/notify/v1';
 import { type Channel, createNotifyEngine, toNodeListener } from '@fieldops/notify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailability, launchChromium } from './support/browser.js';
+import { browserAvailability, launchChromium } from '../../scripts/chromium.mjs';
 import { buildSite } from './support/build-site.js';
 import { serveStatic } from './support/static-server.js';
 

@@ -3,7 +3,7 @@ import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailability, launchChromium } from './support/browser.js';
+import { browserAvailability, launchChromium } from '../../scripts/chromium.mjs';
 import { SITE_DIR } from './support/build-site.js';
 
 // `docusaurus start` on a small site with one run bundle; a second bundle copied into the KB root

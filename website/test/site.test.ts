@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailability, launchChromium } from './support/browser.js';
+import { browserAvailability, launchChromium } from '../../scripts/chromium.mjs';
 import { buildSite, SITE_DIR } from './support/build-site.js';
 import { serveStatic } from './support/static-server.js';
 

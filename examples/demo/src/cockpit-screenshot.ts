@@ -4,7 +4,7 @@
 //   node --import tsx examples/demo/src/cockpit-screenshot.ts [out.png]
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../../scripts/chromium.mjs';
 import { REPO } from './kb-site.js';
 
 const out = process.argv[2] ?? join(REPO, 'website/docs/guides/img/cockpit-outage.png');
@@ -28,19 +28,7 @@ const pageUrl = await new Promise<string>((resolve, reject) => {
     reject(new Error(`the demo exited (${code}) before it printed the cockpit URL`)),
   );
 });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(pageUrl);

@@ -1,25 +1,13 @@
 // Screenshots of the demo's KB pages for the README (Debian chromium through playwright-core; no
 // browser download): `node --import tsx examples/demo/src/screenshot.ts <page url> <out.png>`.
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../../scripts/chromium.mjs';
 
 const [url, out] = process.argv.slice(2);
 if (!url || !out) {
   console.error('usage: screenshot.ts <url> <out.png>');
   process.exit(2);
 }
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-});
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
 await page.goto(url, { waitUntil: 'networkidle' });
 await page.screenshot({ path: out, fullPage: false });
