@@ -1,14 +1,14 @@
 // A site and the centre in one process: a (fake) site ChirpStack, the site's fleet syncer writing
 // to its outbox, an in-process bus, and the centre's mirror in PGlite. Swap createMemoryBus for
 // createJetStreamBus (@fieldops/bus/nats) and PGlite for Postgres (@fieldops/bus/pg) in production.
-import { createConsumer, createMemoryBus, createOutbox, createRelay, migrate } from '@fieldops/bus';
+import { createMemoryBus, createOutbox, createRelay, migrate } from '@fieldops/bus';
 import { createPgliteDatabase } from '@fieldops/bus/pglite';
 import {
   createFleetStore,
   createFleetSyncer,
   createMemorySyncState,
-  fleetSyncHandlers,
   migrateFleet,
+  startFleetMirror,
 } from '@fieldops/fleet';
 import { createChirpStackClient } from '@fieldops/sdk/chirpstack';
 import { startFakeChirpStack } from '@fieldops/sdk/testing/chirpstack';
@@ -36,14 +36,7 @@ export async function main(log: (line: string) => void = console.log) {
     const relay = createRelay({ db: siteDb, publisher: bus.publisher, outbox });
     await migrate(centreDb);
     await migrateFleet(centreDb);
-    const consumer = createConsumer({
-      name: 'fleet-mirror',
-      db: centreDb,
-      subscriber: bus.subscriber,
-      deadLetters: bus.publisher,
-      handlers: fleetSyncHandlers(),
-    });
-    await consumer.start();
+    const consumer = await startFleetMirror({ db: centreDb, bus });
     relay.start();
 
     const syncer = createFleetSyncer({
