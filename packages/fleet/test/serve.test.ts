@@ -3,8 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type BusMessage, subjectForType } from '@fieldops/bus';
+import { createJetStreamBus } from '@fieldops/bus/nats';
+import { missingServer, startNats } from '@fieldops/bus/testing';
 import { Health, SitePage } from '@fieldops/contracts/fleet/v1';
+import { createChirpStackClient } from '@fieldops/sdk/chirpstack';
+import { startFakeChirpStack } from '@fieldops/sdk/testing/chirpstack';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createFleetSyncer, createMemorySyncState } from '../src/index.js';
 
 // `fieldops-fleet serve`: the centre as a process, on an embedded PGlite directory.
 
@@ -77,4 +83,64 @@ describe('fieldops-fleet serve', () => {
       expect(p.output().stderr).toContain('Usage: fieldops-fleet serve');
     }
   });
+});
+
+// `--nats`: the centre process also runs the fleet-mirror consumer on JetStream. A site's sync batches
+// (made by the real syncer from a fake ChirpStack) are published on the bus here, as a site's relay
+// does, and must show in the view the process serves over HTTP.
+describe.skipIf(missingServer('nats'))('fieldops-fleet serve --nats', () => {
+  it('applies the sync batches published on JetStream and serves them over HTTP', async () => {
+    const nats = await startNats(); // nats-server -js on a free loopback port, its own store directory
+    const dir = await mkdtemp(join(tmpdir(), 'fleet-serve-nats-'));
+    const chirpstack = await startFakeChirpStack();
+    const client = createChirpStackClient({ target: chirpstack.target, apiToken: chirpstack.apiToken });
+    const site = await createJetStreamBus({ servers: nats.url, name: 'site', publishTimeoutMs: 10_000 });
+    let p: ReturnType<typeof start> | undefined;
+    try {
+      const tenantId = await client.createTenant({ name: 'plant-1' });
+      await client.createApplication({ tenant_id: tenantId, name: 'sensors' });
+      p = start(['serve', '--pglite', dir, '--port', '0', '--nats', nats.url]);
+      const url = await p.url;
+      expect(SitePage.parse(await (await fetch(`${url}/api/v1/sites`)).json()).items).toEqual([]);
+
+      const siteId = 'site_01JD0000000000000000000007';
+      const syncer = createFleetSyncer({ client, siteId, state: createMemorySyncState() });
+      const published: BusMessage[] = [];
+      const round = await syncer.round(async (events) => {
+        const messages = events.map(
+          (e): BusMessage => ({
+            subject: subjectForType(e.type),
+            id: `${e.source} ${e.id}`,
+            data: new TextEncoder().encode(JSON.stringify(e)),
+            headers: { 'ce-id': e.id, 'ce-source': e.source, 'ce-type': e.type },
+          }),
+        );
+        const outcomes = await site.publisher.publishBatch(messages);
+        expect(outcomes.map((o) => o.ok)).toEqual(messages.map(() => true));
+        published.push(...messages);
+      });
+      expect(published.length).toBeGreaterThan(0);
+
+      // The consumer applies the batches asynchronously: poll the HTTP view (up to 120 s on a loaded machine).
+      let row: SitePage['items'][number] | undefined;
+      for (let i = 0; i < 1200 && row?.last_sequence !== round.sequences[1]; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 100));
+        row = SitePage.parse(await (await fetch(`${url}/api/v1/sites`)).json()).items.find(
+          (s) => s.site_id === siteId,
+        );
+      }
+      expect(row).toMatchObject({ site_id: siteId, last_sequence: round.sequences[1], stale: false });
+      expect(p.output().stderr).toContain('"consuming":true');
+
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+    } finally {
+      if (p && p.child.exitCode === null) p.child.kill('SIGKILL');
+      await site.close();
+      client.close();
+      await chirpstack.stop();
+      await nats.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
