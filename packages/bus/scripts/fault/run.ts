@@ -14,6 +14,8 @@ export interface FaultReport {
   readonly appliedTwice: number;
   /** Deliveries the bus repeated: applied on a delivery count > 1, or a copy the inbox dropped. */
   readonly redelivered: number;
+  /** Rows left in the outbox at the end: every event when published rows are kept, none when deleted. */
+  readonly outboxRows: number;
   readonly faults: readonly string[];
   readonly seconds: number;
 }
@@ -42,6 +44,8 @@ async function sigkill(child: ChildProcess): Promise<void> {
 export async function runFaultTest(options: {
   events: number;
   log?: (line: string) => void;
+  /** What the relays do with a published row (createRelay's `publishedRows`); default `keep`. */
+  publishedRows?: 'keep' | 'delete';
 }): Promise<FaultReport> {
   const log = options.log ?? (() => {});
   const total = options.events;
@@ -62,7 +66,7 @@ export async function runFaultTest(options: {
     const outbox = createOutbox({ db });
 
     const start = async (file: string) => {
-      const child = await spawnWorker(file, [url, nats.url]);
+      const child = await spawnWorker(file, [url, nats.url, options.publishedRows ?? 'keep']);
       children.add(child);
       child.once('exit', () => children.delete(child));
       return child;
@@ -161,6 +165,7 @@ export async function runFaultTest(options: {
     const { rows: redo } = await db.query(
       'SELECT (SELECT count(*) FROM store WHERE attempt > 1)::int + (SELECT count(*) FROM dropped_copies)::int AS n',
     );
+    const { rows: left } = await db.query('SELECT count(*)::int AS n FROM fieldops_bus.outbox');
     await db.close();
     return {
       events: total,
@@ -169,6 +174,7 @@ export async function runFaultTest(options: {
       lost: total - final.uniq,
       appliedTwice: final.rows - final.uniq,
       redelivered: (redo[0] as { n: number }).n,
+      outboxRows: (left[0] as { n: number }).n,
       faults,
       seconds: Math.round((Date.now() - started) / 1000),
     };
