@@ -1,13 +1,15 @@
 import { mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadContext, Plugin } from '@docusaurus/types';
+import { cacheKey } from './content/bundle-cache.js';
 import { createRunsLoader } from './content/load-content.js';
 import type { PluginOptions } from './options.js';
 import { copyBundleFiles, type MadeDirs, writeOutputFiles } from './output/copy-files.js';
-import { writeArchivePacks } from './output/write-archive-packs.js';
+import { ARCHIVE_PART_BYTES, writeArchivePacks } from './output/write-archive-packs.js';
 import { buildRunPaths } from './paths.js';
+import { ARCHIVE_PACK_VERSION } from './props/archive-pack.js';
 import { buildRoutes } from './routes.js';
 import type { RunsContent } from './types.js';
 
@@ -31,6 +33,10 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
   const devFilesDir = path.join(dataDir, options.id, 'files');
   const isDev = process.env.NODE_ENV !== 'production';
   const cacheDir = options.cacheDir === false ? undefined : path.join(options.cacheDir, options.id);
+  // Packs of archived runs kept between builds (decision 0047), in a folder named after what their
+  // content depends on besides the runs (plugin and contracts versions, options, pack format).
+  const packsName = `packs-${cacheKey({ allowRemoteImages: options.allowRemoteImages }).slice(0, 12)}-v${ARCHIVE_PACK_VERSION}`;
+  const packCacheDir = cacheDir ? path.resolve(context.siteDir, cacheDir, packsName) : undefined;
   // One loader per instance: during `docusaurus start` a reload reads only new or changed bundles.
   const loader = createRunsLoader();
 
@@ -67,7 +73,10 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
     const made: MadeDirs = new Map();
     const copied = await copyBundleFiles(files, outDir, 16, made);
     const written = await writeOutputFiles(writes, outDir, 16, made);
-    const packed = await writeArchivePacks(archives, outDir, 16, made);
+    // Under `docusaurus start` the dev folder keeps its packs itself (`devPublished`).
+    const packCache = dev ? undefined : packCacheDir;
+    if (packCache) await removeOtherPackCaches(packCache);
+    const packed = await writeArchivePacks(archives, outDir, 16, made, ARCHIVE_PART_BYTES, packCache);
     if (dev) {
       const now = new Map<string, { fingerprint: string | undefined; files: string[] }>();
       for (const f of [...routes.files, ...routes.writes]) {
@@ -88,7 +97,7 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
     const unchanged = routes.files.length - copied.linked - copied.copied;
     const packFiles = [...packed.files.values()].reduce((n, f) => n + f.length, 0);
     info(
-      `published ${routes.files.length} bundle files (${copied.linked} linked, ${copied.copied} copied, ${unchanged} unchanged), ${written.written} of ${routes.writes.length} run list pages (JSON) and ${packed.runs} archived runs in ${packFiles} pack files (${archives.length} of ${routes.archives.length} months written) in ${Math.round(performance.now() - started)} ms`,
+      `published ${routes.files.length} bundle files (${copied.linked} linked, ${copied.copied} copied, ${unchanged} unchanged), ${written.written} of ${routes.writes.length} run list pages (JSON) and ${packed.runs} archived runs in ${packFiles} pack files (${archives.length - packed.reused} of ${routes.archives.length} months written, ${packed.reused} from the cache of an earlier build) in ${Math.round(performance.now() - started)} ms`,
     );
   }
 
@@ -148,4 +157,14 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
       await publish(content, outDir);
     },
   };
+}
+
+/** Removes pack caches of other plugin versions or options beside `keep` (they would never be used again). */
+async function removeOtherPackCaches(keep: string): Promise<void> {
+  const parent = path.dirname(keep);
+  for (const name of await readdir(parent).catch(() => [] as string[])) {
+    if (name.startsWith('packs-') && name !== path.basename(keep)) {
+      await rm(path.join(parent, name), { recursive: true, force: true });
+    }
+  }
 }

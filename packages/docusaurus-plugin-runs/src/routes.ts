@@ -95,6 +95,12 @@ export interface ArchivePackGroup {
   entries: ArchivePackEntry[];
   /** Changes when an entry may have (see `FileCopy.fingerprint`). */
   fingerprint: string;
+  /**
+   * The same across builds for the same content: the runs' file hashes (`LoadedRun.version`), list
+   * rows and earlier runs of their deployments, and the URLs. Absent when a run has no version (no
+   * validation cache): the pack is then not reused between builds.
+   */
+  cacheKey?: string;
 }
 
 /** Routes and file copies for loaded content. Pure: the same content gives the same routes. */
@@ -132,7 +138,10 @@ export function buildRoutes(
   // Archived runs by project and month (`<project>/<YYYY-MM>`), each with its fingerprint parts.
   const packs = new Map<
     string,
-    { index: string; entries: { run: LoadedRun; entry: ArchivePackEntry; fingerprint: string }[] }
+    {
+      index: string;
+      entries: { run: LoadedRun; entry: ArchivePackEntry; fingerprint: string; stable?: string }[];
+    }
   >();
   const perPage = options.runsPerPage ?? Number.POSITIVE_INFINITY;
 
@@ -144,10 +153,23 @@ export function buildRoutes(
     byDeployment.set(r.run.deployment_id, list);
   }
   const positionInDeployment = new Map<LoadedRun, number>();
+  // What an archived run's entry depends on besides itself, stable across builds: its deployment's
+  // earlier runs (their snapshots are diffed, their links shown), as a running hash per position.
+  const earlierStable = new Map<LoadedRun, string | undefined>();
   // An archived run's pack entry depends on its deployment's runs (previous run, snapshot diffs).
   const deploymentFingerprint = new Map<string, string>();
   for (const [deployment, list] of byDeployment) {
-    for (const [i, r] of list.entries()) positionInDeployment.set(r, i);
+    let running: string | undefined = '';
+    for (const [i, r] of list.entries()) {
+      positionInDeployment.set(r, i);
+      earlierStable.set(r, running);
+      running =
+        running === undefined || r.version === undefined
+          ? undefined
+          : createHash('sha1')
+              .update(`${running}|${r.run.automation_run_id}|${r.version}|${r.archived ? 'a' : 'f'}`)
+              .digest('hex');
+    }
     const ids = list.map((r) => `${objectId(r)}${r.archived ? 'a' : ''}`).join(',');
     deploymentFingerprint.set(deployment, createHash('sha1').update(ids).digest('hex'));
   }
@@ -257,6 +279,9 @@ export function buildRoutes(
       pack.entries.push({
         run: r,
         fingerprint: `${deploymentFingerprint.get(r.run.deployment_id)}|${JSON.stringify(summary)}`,
+        ...(r.version !== undefined && earlierStable.get(r) !== undefined
+          ? { stable: `${r.version}|${earlierStable.get(r)}|${JSON.stringify(summary)}` }
+          : {}),
         // The run record (timeline, steps) and the logs are read when the entry is written: an
         // archived run keeps only its list row in memory.
         entry: {
@@ -325,7 +350,17 @@ export function buildRoutes(
     );
     const fingerprint = createHash('sha1');
     for (const e of entries) fingerprint.update(`${e.entry.id}|${objectId(e.run)}|${e.fingerprint}\n`);
-    return { index, entries: entries.map((e) => e.entry), fingerprint: fingerprint.digest('hex') };
+    const group: ArchivePackGroup = {
+      index,
+      entries: entries.map((e) => e.entry),
+      fingerprint: fingerprint.digest('hex'),
+    };
+    if (entries.every((e) => e.stable !== undefined)) {
+      const stable = createHash('sha1').update(`${paths.projects()}\n${index}\n`);
+      for (const e of entries) stable.update(`${e.entry.id}|${e.stable}\n`);
+      group.cacheKey = stable.digest('hex');
+    }
+    return group;
   });
   return { routes, files, writes, archives };
 

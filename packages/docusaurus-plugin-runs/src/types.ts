@@ -86,6 +86,11 @@ export interface LoadedRun {
   postmortem?: LoadedPostmortem;
   /** Read for the archive view: validated, but log lines not kept; no full page. */
   archived?: true;
+  /**
+   * With a validation cache: a hash of the bundle's files' contents (their sha256), so a pack of
+   * unchanged archived runs can be reused from the cache of an earlier build (decision 0047).
+   */
+  version?: string;
 }
 
 /** What `loadContent` returns. */

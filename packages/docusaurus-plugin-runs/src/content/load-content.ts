@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import * as kb from '@fieldops/contracts/kb/v1';
 import { InvalidBundleError } from '../errors.js';
@@ -210,8 +211,8 @@ export function createRunsLoader(): RunsLoader {
       // 2. Bundles read in the mode retention asks for (a full read also serves the archive).
       const results = await mapConcurrent(valid, options.concurrency, async ({ loc, entry }) => {
         const mode = full.has(loc.dir) ? 'full' : 'archive';
-        if (entry.files && mode === 'archive' && entry.archive) return entry.archive;
-        if (entry.files && mode === 'full' && entry.full) return entry.full;
+        if (entry.files && mode === 'archive' && entry.archive) return versioned(entry.archive, entry.files);
+        if (entry.files && mode === 'full' && entry.full) return versioned(entry.full, entry.files);
         try {
           read.add(loc.dir);
           const readStartedAt = Date.now();
@@ -235,7 +236,7 @@ export function createRunsLoader(): RunsLoader {
           };
           if (mode === 'full') next.full = loaded;
           cache.set(loc.dir, next);
-          return loaded;
+          return versioned(loaded, files);
         } catch (error) {
           cache.delete(loc.dir);
           if (error instanceof InvalidBundleError) return error;
@@ -272,6 +273,21 @@ export function createRunsLoader(): RunsLoader {
       return { runs, skipped: errors.map((e) => ({ file: e.file, message: e.message })), stats };
     }
   }
+}
+
+/**
+ * Sets `run.version` from its files' signatures: their paths, kinds and content hashes. None when a
+ * file has no hash (no cache, or changed during the read): the run's pack is then written afresh.
+ */
+function versioned(run: LoadedRun, files: readonly FileSignature[]): LoadedRun {
+  if (files.some((f) => f[1] === 'f' && f[6] === '')) {
+    delete run.version;
+    return run;
+  }
+  const hash = createHash('sha1');
+  for (const f of files) hash.update(`${f[0]}\0${f[1]}\0${f[6]}\n`);
+  run.version = hash.digest('hex');
+  return run;
 }
 
 function sameSignatures(a: readonly FileSignature[], b: readonly FileSignature[]): boolean {
