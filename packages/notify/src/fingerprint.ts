@@ -3,9 +3,21 @@ import type { Labels } from './types.js';
 // FNV-1a over the sorted label pairs, two 32-bit lanes with different offsets -> 16 hex digits.
 // Stable across processes and restarts, which is all a fingerprint needs; not a security hash.
 
-/** An unsigned 32-bit number as 8 lowercase hex digits. */
+/** The char codes of the lowercase hex digits. */
+const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/** An unsigned 32-bit number as 8 lowercase hex digits (one string built at once). */
 function hex8(n: number): string {
-  return n.toString(16).padStart(8, '0');
+  return String.fromCharCode(
+    HEX[(n >>> 28) & 15] as number,
+    HEX[(n >>> 24) & 15] as number,
+    HEX[(n >>> 20) & 15] as number,
+    HEX[(n >>> 16) & 15] as number,
+    HEX[(n >>> 12) & 15] as number,
+    HEX[(n >>> 8) & 15] as number,
+    HEX[(n >>> 4) & 15] as number,
+    HEX[n & 15] as number,
+  );
 }
 
 /**

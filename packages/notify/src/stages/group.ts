@@ -2,7 +2,7 @@ import type { RouteNode } from '../config.js';
 import type { GroupState } from '../model.js';
 import type { AlertRecord, Labels } from '../types.js';
 import type { Routed } from './route.js';
-import type { Change, Stage, StageResult } from './stage.js';
+import { type Change, NO_CHANGES, type Stage, type StageResult } from './stage.js';
 
 // Declared in ../model.ts (the public data types); re-exported for the modules of this folder's users.
 export type { GroupState } from '../model.js';
@@ -92,6 +92,7 @@ export class GroupStage implements Stage<Routed, Grouped> {
    * flush scheduled), the alert joins each group it is not in. Reads the groups; changes nothing.
    */
   run(input: Routed, now: number): StageResult<Grouped> {
+    if (input.routes.length === 1) return this.runOne(input, input.routes[0] as RouteNode, now);
     const { record } = input;
     const labels = record.labels;
     const fingerprint = record.fingerprint;
@@ -113,6 +114,31 @@ export class GroupStage implements Stage<Routed, Grouped> {
       if (!entry?.fps.has(fingerprint)) changes.push({ op: 'join', group: key, fingerprint });
     }
     return { changes, next: { record, isNew: input.isNew, groups } };
+  }
+
+  /** `run` for an alert that goes to one route (nearly all): the same decision, fewer allocations. */
+  private runOne(input: Routed, route: RouteNode, now: number): StageResult<Grouped> {
+    const { record } = input;
+    const key = groupKeyOf(route, record.labels);
+    const next = { record, isNew: input.isNew, groups: [key] };
+    const entry = this.groups.get(key);
+    if (entry) {
+      return {
+        changes: entry.fps.has(record.fingerprint)
+          ? NO_CHANGES
+          : [{ op: 'join', group: key, fingerprint: record.fingerprint }],
+        next,
+      };
+    }
+    const state = newGroup(route, key, record.labels, now, Date.parse(record.starts_at));
+    return {
+      changes: [
+        { op: 'put', collection: 'groups', key, doc: state },
+        { op: 'schedule', timer: `g:${key}`, at: state.next_flush_at },
+        { op: 'join', group: key, fingerprint: record.fingerprint },
+      ],
+      next,
+    };
   }
 
   /** Creates a group from its state (empty) or updates a held group's timing; members are kept. */

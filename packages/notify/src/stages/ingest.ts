@@ -157,20 +157,24 @@ export class IngestStage implements Stage<IngestInput, Ingested> {
       };
     }
     const record = nextRecord(previous, a, fingerprint, labels, now);
-    const changes: Change[] = [];
+    const put: Change = { op: 'put', collection: 'alerts', key: fingerprint, doc: record };
+    // The alert's document carries this input's key when the record took the input's source and
+    // event_id (always for an event; for an alert that names both): then no document of its own.
+    const remember: Change | undefined =
+      key === undefined
+        ? undefined
+        : record.source === a.source && record.event_id === a.event_id
+          ? { op: 'carry', key, expires_at: expiresAt }
+          : ownEventKey(key, expiresAt);
     // The key the alert's document carried until now keeps being remembered: with its own document.
+    let release: Change | undefined;
     if (previous && (previous.source !== record.source || previous.event_id !== record.event_id)) {
       const before = carriedEventKey(previous);
       const until = before === undefined ? undefined : this.deps.events.carriedUntil(before, now);
-      if (until !== undefined) changes.push(ownEventKey(before as string, until));
+      if (until !== undefined) release = ownEventKey(before as string, until);
     }
-    changes.push({ op: 'put', collection: 'alerts', key: fingerprint, doc: record });
-    if (key !== undefined) {
-      // The alert's document carries this input's key when the record took the input's source and
-      // event_id (always for an event; for an alert that names both): then no document of its own.
-      const carried = record.source === a.source && record.event_id === a.event_id;
-      changes.push(carried ? { op: 'carry', key, expires_at: expiresAt } : ownEventKey(key, expiresAt));
-    }
+    const changes: Change[] = remember ? [put, remember] : [put];
+    if (release) changes.unshift(release);
     return { changes, next: { record, isNew: !previous } };
   }
 
