@@ -57,7 +57,14 @@ function afterStages(
   // Ingest never creates a resolved alert, so a new alert has nothing to settle.
   if (record.status === 'resolved') return settleIncidentOf(s, record).then(() => result);
   if (isNew && record.severity !== 'critical') s.overflow.candidates.add(fingerprint);
-  if (isNew && s.alerts.size > s.config.maxAlerts && record.labels.alertname !== ALERTS_DROPPED_ALERTNAME) {
+  // Past the cap, only non-critical alerts can be dropped: with none held there is nothing to do (a
+  // flood of critical alerts does not take the async path on every ingest).
+  if (
+    isNew &&
+    s.alerts.size > s.config.maxAlerts &&
+    s.overflow.candidates.size > 0 &&
+    record.labels.alertname !== ALERTS_DROPPED_ALERTNAME
+  ) {
     return (async () => {
       if ((await enforceAlertCap(s)) > 0) await ingestNow(s, buildAlertsDroppedAlert(s, now));
       return result;

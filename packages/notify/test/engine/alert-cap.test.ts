@@ -48,6 +48,18 @@ describe('alert cap', () => {
     await engine.stop();
   });
 
+  it('holds a flood of critical alerts past the cap, then drops a warning that comes after it', async () => {
+    const { engine } = engineWithRecorders({ ...baseConfig(), max_alerts: 10 });
+    for (let i = 0; i < 15; i++) await engine.ingest(alert(i, 'critical'));
+    // Nothing can be dropped: no meta-alert, every critical alert held.
+    expect(engine.inspect().alerts.map((a) => a.labels.alertname)).toEqual(Array(15).fill('DeviceInactive'));
+    await engine.ingest(alert(15));
+    const held = engine.inspect().alerts;
+    expect(held.some((a) => a.labels.device === 'dev-15')).toBe(false);
+    expect(held.filter((a) => a.labels.alertname === 'NotifyAlertsDropped')).toHaveLength(1);
+    await engine.stop();
+  });
+
   it('frees resolved alerts once the notification that reports them is made', async () => {
     const { engine, channels } = engineWithRecorders(baseConfig());
     for (let i = 0; i < 50; i++) await engine.ingest(alert(i));
