@@ -37,8 +37,9 @@ export default function pluginRuns(context: LoadContext, options: PluginOptions)
   // content depends on besides the runs (plugin and contracts versions, options, pack format).
   const packsName = `packs-${cacheKey({ allowRemoteImages: options.allowRemoteImages }).slice(0, 12)}-v${ARCHIVE_PACK_VERSION}`;
   const packCacheDir = cacheDir ? path.resolve(context.siteDir, cacheDir, packsName) : undefined;
-  // One loader per instance: during `docusaurus start` a reload reads only new or changed bundles.
-  const loader = createRunsLoader();
+  // One loader per instance: during `docusaurus start` a reload reads only new or changed bundles;
+  // a build loads once and need not keep the loader's cache through the bundler's run.
+  const loader = createRunsLoader({ keepBetweenLoads: isDev });
 
   // What the last publish into the dev folder put there (output key -> fingerprint and the files
   // it wrote): unchanged outputs are skipped without touching the disk, and files no output wrote

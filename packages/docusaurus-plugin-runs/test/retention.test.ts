@@ -103,6 +103,40 @@ describe('the loader during docusaurus start', { timeout: 60_000 }, () => {
   });
 });
 
+describe('the loader of a build (keepBetweenLoads: false)', { timeout: 60_000 }, () => {
+  it('keeps nothing in memory between loads: a second load starts from the validation cache', async () => {
+    const site = await copyFixture();
+    await settle();
+    const withCache = { ...OPTIONS, cacheDir: 'cache' };
+    const loader = createRunsLoader({ keepBetweenLoads: false });
+    const first = await loader.load(withCache, { siteDir: site, warn: () => {} });
+    expect(first.stats).toMatchObject({ bundles: 3, read: 3, reused: 0 });
+    const again = await loader.load(withCache, { siteDir: site, warn: () => {} });
+    // Every run has a page (no retention): read again; their validation came from the cache file.
+    expect(again.stats).toMatchObject({ bundles: 3, read: 3, fromCache: 0 });
+    const archiving = {
+      ...withCache,
+      retention: {
+        ...RETENTION,
+        lastPerProject: 0,
+        failed: false,
+        withPostmortem: false,
+        withTicket: false,
+        previousOfKept: false,
+      },
+    };
+    const oneShot = createRunsLoader({ keepBetweenLoads: false });
+    await oneShot.load(archiving, { siteDir: site, warn: () => {} });
+    const third = await oneShot.load(archiving, { siteDir: site, warn: () => {} });
+    expect(third.stats).toMatchObject({ bundles: 3, read: 0, reused: 3, fromCache: 3 });
+    // A loader that keeps its cache reuses from memory instead (fromCache counts the file only).
+    const keeping = createRunsLoader();
+    await keeping.load(archiving, { siteDir: site, warn: () => {} });
+    const fourth = await keeping.load(archiving, { siteDir: site, warn: () => {} });
+    expect(fourth.stats).toMatchObject({ bundles: 3, read: 0, reused: 3, fromCache: 0 });
+  });
+});
+
 describe('archived runs', () => {
   const paths = buildRunPaths('/kb/', 'runs');
   const onlyNewest = {
