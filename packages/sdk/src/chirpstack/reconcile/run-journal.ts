@@ -121,18 +121,19 @@ export async function startRun(options: StartRunOptions): Promise<RunRecorder> {
     run,
     async intent(change) {
       await options.beforeChange?.();
-      seq += 1;
+      // Taken before the write: with changes applied in parallel, `seq` moves on while this awaits.
+      const n = ++seq;
       await write({
         type: 'intent',
         run,
-        seq,
+        seq: n,
         entity: change.entity,
         key: change.key,
         action: change.action,
         fields: change.diff.map((d) => d.field),
         at: now().toISOString(),
       });
-      return seq;
+      return n;
     },
     async outcome(n, ok, code) {
       await write({ type: 'outcome', run, seq: n, ok, ...(code ? { code } : {}), at: now().toISOString() });
