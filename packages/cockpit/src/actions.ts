@@ -9,6 +9,7 @@ import {
   SilenceContext,
   UserAction,
 } from '@fieldops/contracts/cockpit/v1';
+import { type Clock, systemClock } from '@fieldops/core';
 import type { NotifyClient } from './notify-client.js';
 
 /** The outcome of one action: an HTTP status and a JSON body for the renderer. */
@@ -22,6 +23,9 @@ export interface HandleActionOptions {
   notify: NotifyClient;
   /** The operator's bearer token (from the request's Authorization header). */
   token: string | undefined;
+  /** Where a silence's end time is counted from (default: the system clock). */
+  clock?: Clock | undefined;
+  /** @deprecated Use `clock`; ignored when `clock` is given. */
   now?: () => Date;
 }
 
@@ -54,7 +58,9 @@ export async function handleUserAction(input: unknown, options: HandleActionOpti
   }
   const ctx = safeParseContract(SilenceContext, action.context);
   if (!ctx.success) return problem(400, 'input_invalid', ctx.error.message);
-  const now = options.now?.() ?? new Date();
+  const now = options.clock
+    ? new Date(options.clock.now())
+    : (options.now?.() ?? new Date(systemClock.now()));
   const matchers = [{ name: 'alertname', value: ctx.data.alertname }];
   // notify labels an alert's site `site` (notify/src/sources/source.ts baseLabels).
   if (ctx.data.site_id) matchers.push({ name: 'site', value: ctx.data.site_id });

@@ -2,6 +2,7 @@
 // `GET <base>/surfaces` and `POST <base>/actions` (A2UI user actions). A Node request listener.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerMessage } from '@fieldops/contracts/cockpit/v1';
+import type { Clock } from '@fieldops/core';
 import { handleUserAction } from './actions.js';
 import type { Cockpit, CockpitMessage } from './cockpit.js';
 import { FLEET_SURFACE } from './surfaces/fleet.js';
@@ -20,6 +21,8 @@ export interface CockpitListenerOptions {
   allowOrigins?: string[];
   /** Largest action body (default 16 KiB). */
   maxBodyBytes?: number;
+  /** The clock user actions count from (a silence's end time; default: the system clock). */
+  clock?: Clock;
 }
 
 /** The Node request listener, with `close()` to end every open stream. */
@@ -153,7 +156,7 @@ export function createCockpitListener(options: CockpitListenerOptions): CockpitL
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
     try {
-      const outcome = await handleUserAction(body, { notify: cockpit.notify, token });
+      const outcome = await handleUserAction(body, { notify: cockpit.notify, token, clock: options.clock });
       if (outcome.status < 300) await cockpit.refreshIncidents().catch(() => undefined);
       return json(res, outcome.status, outcome.body);
     } catch (err) {

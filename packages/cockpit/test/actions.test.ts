@@ -4,6 +4,7 @@
 
 import { buildEvent } from '@fieldops/contracts/events/v1';
 import type { Message } from '@fieldops/contracts/notify/v1';
+import type { Clock } from '@fieldops/core';
 import { type Channel, createNotifyEngine, type NotifyEngine, toNodeListener } from '@fieldops/notify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCockpit, createCockpitListener, createNotifyClient } from '../src/index.js';
@@ -30,7 +31,7 @@ afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 });
 
-async function start() {
+async function start(options: { clock?: Clock } = {}) {
   const whatsapp = recorder('whatsapp');
   const email = recorder('email');
   const engine: NotifyEngine = createNotifyEngine({
@@ -72,7 +73,7 @@ async function start() {
   closers.push(() => notifyServer.close());
   const notify = createNotifyClient({ baseUrl: `${notifyServer.url}/notify`, token: 'svc-token' });
   const cockpit = createCockpit({ notify });
-  const listener = createCockpitListener({ cockpit, heartbeatMs: 60_000 });
+  const listener = createCockpitListener({ cockpit, heartbeatMs: 60_000, clock: options.clock });
   const server = await listen(listener);
   closers.push(
     () => server.close(),
@@ -198,6 +199,20 @@ describe('cockpit actions (A2UI user actions to notify)', () => {
     await until(() => whatsapp.sent.some((m) => m.group_key.includes(other)));
     await engine.settle();
     expect(whatsapp.sent.filter((m) => m.group_key.includes(SITE))).toHaveLength(0);
+  });
+
+  it("counts a silence's end from the listener's clock (core's Clock), not from Date", async () => {
+    // A day ahead of the system clock, so an end counted from Date would be a day short.
+    const at = Math.floor(Date.now() / 1000) * 1000 + 86_400_000;
+    const { engine, url } = await start({ clock: { now: () => at } });
+    const r = await post(
+      url,
+      actionBody('silence_alert', { alertname: 'GatewayOffline', site_id: SITE, minutes: 30 }),
+      OPERATOR_TOKEN,
+    );
+    expect(r.status).toBe(201);
+    const [silence] = engine.listSilences();
+    expect(Date.parse(silence!.ends_at)).toBe(at + 30 * 60_000);
   });
 
   it('answers 503 saying notify is not reachable when notify has stopped (not a bare 502)', async () => {
