@@ -1,3 +1,4 @@
+import { type Clock, toClock } from '@fieldops/core';
 import { subjectMatches } from '../subject.js';
 import type {
   BusMessage,
@@ -15,7 +16,9 @@ export interface MemoryBusOptions {
   readonly dedupWindowMs?: number;
   /** Messages kept for durables created later (oldest dropped first); default 10 000. */
   readonly maxMessages?: number;
-  /** Injected clock, ms. */
+  /** The clock (core's `Clock`) of delivery times and redelivery waits; default the system clock. */
+  readonly clock?: Clock;
+  /** @deprecated Pass `clock`; ignored when `clock` is given. */
   readonly now?: () => number;
 }
 
@@ -102,7 +105,8 @@ class Durable {
 
 /** Creates an in-process bus: the embedded default when no server is configured. */
 export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? toClock(options.now);
+  const now = () => clock.now();
   const windowMs = options.dedupWindowMs ?? 120_000;
   const maxMessages = options.maxMessages ?? 10_000;
   const log: { seq: number; message: BusMessage }[] = [];
