@@ -38,7 +38,7 @@ describe('TimerHeap', () => {
     expect(popped).toEqual([...ref.values()].sort((a, b) => a - b));
   });
 
-  it('setMany pops exactly as one set() per key would (bulk rebuild and sift-up paths, ties FIFO)', () => {
+  it('setMany pops exactly as one set() per key would (bulk rebuild and one-by-one paths, moved and repeated keys, ties FIFO)', () => {
     let seed = 11;
     const rnd = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -48,6 +48,7 @@ describe('TimerHeap', () => {
       [0, 3000],
       [2000, 100],
       [500, 500],
+      [100, 2000],
     ] as const) {
       const one = new TimerHeap();
       const bulk = new TimerHeap();
@@ -59,7 +60,10 @@ describe('TimerHeap', () => {
       // New keys, with coarse times so many tie, and some keys already pending (moved).
       const batch: [string, number][] = [];
       for (let i = 0; i < added; i++)
-        batch.push([rnd() < 0.1 && existing > 0 ? `old${i % existing}` : `new${i}`, Math.floor(rnd() * 50)]);
+        batch.push([
+          rnd() < 0.1 && existing > 0 ? `old${i % existing}` : `new${rnd() < 0.1 ? i % 7 : i}`,
+          Math.floor(rnd() * 50),
+        ]);
       for (const [k, t] of batch) one.set(k, t);
       bulk.setMany(batch);
       expect(bulk.size).toBe(one.size);

@@ -47,34 +47,31 @@ export class TimerHeap {
   }
 
   /**
-   * Adds or moves many keys at once (a restart re-arming its pending work): new keys are appended and
-   * the heap is rebuilt in one O(n) pass instead of sifting each up; equal times keep the given order.
+   * Adds or moves many keys at once (a restart re-arming its pending work): pops exactly as one set()
+   * per entry would. Many entries against the heap's size are written in place and the heap is rebuilt
+   * in one O(n) pass; a few are sifted one by one.
    */
   setMany(entries: Iterable<readonly [key: string, at: number]>): void {
-    // Sequence numbers in the given order (the last time of a repeated key wins, as with set()).
-    const batch = new Map<string, { at: number; seq: number }>();
-    for (const [key, at] of entries) batch.set(key, { at, seq: this.seq++ });
-    const before = this.heap.length;
-    // Moves first, while the array is still a heap; then the new keys.
-    for (const [key, { at, seq }] of batch) {
-      const existing = this.byKey.get(key);
-      if (!existing) continue;
-      existing.at = at;
-      existing.seq = seq;
-      this.up(existing.index);
-      this.down(existing.index);
+    const list = Array.isArray(entries) ? (entries as readonly (readonly [string, number])[]) : [...entries];
+    if (list.length * 8 < this.heap.length) {
+      for (const [key, at] of list) this.set(key, at);
+      return;
     }
-    for (const [key, { at, seq }] of batch) {
-      if (this.byKey.has(key)) continue;
-      const entry: HeapEntry = { key, at, seq, index: this.heap.length };
+    // In place, then one heapify: a moved key takes its new time and sequence number (the last of a
+    // repeated key wins, as with set()); a new key is appended. No map or object per entry beyond the
+    // heap's own, so 200,000 entries cost one Map insertion each (a restart of 100,000 escalations).
+    for (const [key, at] of list) {
+      const existing = this.byKey.get(key);
+      if (existing) {
+        existing.at = at;
+        existing.seq = this.seq++;
+        continue;
+      }
+      const entry: HeapEntry = { key, at, seq: this.seq++, index: this.heap.length };
       this.heap.push(entry);
       this.byKey.set(key, entry);
     }
-    const added = this.heap.length - before;
-    if (added === 0) return;
-    // Few new keys in a large heap: sift them up; otherwise heapify the whole array bottom-up.
-    if (added * 8 < before) for (let i = before; i < this.heap.length; i++) this.up(i);
-    else for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.down(i);
+    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.down(i);
   }
 
   /** Removes `key`; false when it was not pending. */
