@@ -77,6 +77,12 @@ export interface DeliveryJob {
    * means the process died mid-send: the page is sent again with the same idempotency key.
    */
   in_flight?: { step: number; at: number };
+  /**
+   * The provider accepted the attempt on `step`: written the moment the answer arrives, ahead of the
+   * queue. Found on load, the page is not sent again; its outcome (who was paged, the job's end) is
+   * applied then (decision 0052).
+   */
+  answered?: { step: number; at: number; provider_message_id?: string; template?: boolean };
 }
 
 /** A silence as added by API and persisted. */

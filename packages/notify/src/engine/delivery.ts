@@ -72,6 +72,10 @@ export function scheduleDelivery(s: EngineContext, id: string, at: number): void
 export function dispatch(s: EngineContext, id: string): void {
   const job = s.jobs.get(id);
   if (!job) return;
+  if (job.answered !== undefined && job.answered.step === job.step) {
+    settleAnswered(s, id, job, job.answered);
+    return;
+  }
   const address = job.chain[job.step];
   const span = s.tracer?.startSpan('notify.deliver', {
     attributes: {
@@ -105,7 +109,10 @@ export function dispatch(s: EngineContext, id: string): void {
       return outcome;
     })
     .then(
-      (outcome) => s.run(() => applyOutcome(s, id, job, outcome)),
+      (outcome) => {
+        if (outcome.kind === 'sent') journalAnswer(s, id, job, outcome);
+        return s.run(() => applyOutcome(s, id, job, outcome));
+      },
       (err: unknown) => {
         if (!recorded) {
           // The attempt could not be recorded (store down, lease lost): nothing was sent. Try again later.
@@ -148,6 +155,82 @@ export function dispatch(s: EngineContext, id: string): void {
   s.inflight.add(p);
 }
 
+/**
+ * Stores a provider's acceptance the moment it arrives, ahead of the queue: the outcome itself waits
+ * for its turn on the queue (seconds under load), and a process killed meanwhile must not page again
+ * (decision 0052). A job already cancelled is left alone: its delete is in the store or on its way.
+ */
+function journalAnswer(s: EngineContext, id: string, job: DeliveryJob, outcome: SentOutcome): void {
+  if (s.jobs.get(id) !== job) return;
+  delete job.in_flight;
+  job.answered = {
+    step: job.step,
+    at: s.clock.now(),
+    ...(outcome.receipt.provider_message_id
+      ? { provider_message_id: outcome.receipt.provider_message_id }
+      : {}),
+    ...(outcome.message.template !== undefined ? { template: true } : {}),
+  };
+  // A failed write stays buffered for the next batch (and reaches the store's onError); the outcome
+  // written through the queue supersedes it either way.
+  s.store.putNow('deliveries', id, job).catch(() => undefined);
+}
+
+/**
+ * A job whose send a provider accepted before the process stopped (loaded with `answered`): not sent
+ * again; the rest of its outcome is applied on the queue, with a receipt rebuilt from the record.
+ */
+function settleAnswered(
+  s: EngineContext,
+  id: string,
+  job: DeliveryJob,
+  answered: NonNullable<DeliveryJob['answered']>,
+): void {
+  const address = job.chain[job.step];
+  const receipt: DeliveryReceipt = {
+    ...s.deliverStage.receipt(job, address, 'sent', answered.at),
+    ...(answered.provider_message_id ? { provider_message_id: answered.provider_message_id } : {}),
+  };
+  const p = s
+    .run(() =>
+      s.jobs.get(id) === job
+        ? applySent(s, id, job, receipt, {
+            template: answered.template === true,
+            note: 'answered before a restart',
+          })
+        : undefined,
+    )
+    .catch((err: unknown) => {
+      s.logger.error(
+        { component: 'notify', delivery: id, err: s.vault.redact(String(err)) },
+        'delivery outcome not stored',
+      );
+    })
+    .finally(() => s.inflight.delete(p));
+  s.inflight.add(p);
+}
+
+type SentOutcome = Extract<AttemptOutcome, { kind: 'sent' }>;
+
+/** The outcome of an accepted send: receipt, log line, who was paged, the job's end. */
+async function applySent(
+  s: EngineContext,
+  id: string,
+  job: DeliveryJob,
+  receipt: DeliveryReceipt,
+  how: { template: boolean; durationMs?: number; note?: string },
+): Promise<void> {
+  emit(s, receipt);
+  logLine(s, job, receipt, how.note ? `sent (${how.note})` : 'sent', how.durationMs);
+  const address = job.chain[job.step];
+  if (receipt.provider_message_id && address?.channel === 'whatsapp')
+    rememberSent(s, receipt.provider_message_id, job, how.template);
+  // A page that went out after its incident was acknowledged or resolved owes that notice too.
+  for (const incident of await recordNotified(s, job)) await tellPaged(s, incident);
+  s.jobs.delete(id);
+  await s.store.delete('deliveries', id);
+}
+
 /** Applies the outcome of one attempt: receipt, log line, then done, retry, failover or give up. */
 export async function applyOutcome(
   s: EngineContext,
@@ -166,17 +249,11 @@ export async function applyOutcome(
     return;
   }
   switch (outcome.kind) {
-    case 'sent': {
-      emit(s, outcome.receipt);
-      logLine(s, job, outcome.receipt, 'sent', outcome.duration_ms);
-      if (outcome.receipt.provider_message_id && outcome.message.channel === 'whatsapp')
-        rememberSent(s, outcome.receipt.provider_message_id, job, outcome.message.template !== undefined);
-      // A page that went out after its incident was acknowledged or resolved owes that notice too.
-      for (const incident of await recordNotified(s, job)) await tellPaged(s, incident);
-      s.jobs.delete(id);
-      await s.store.delete('deliveries', id);
-      return;
-    }
+    case 'sent':
+      return applySent(s, id, job, outcome.receipt, {
+        template: outcome.message.template !== undefined,
+        durationMs: outcome.duration_ms,
+      });
     case 'failed': {
       emit(s, outcome.receipt);
       logLine(s, job, outcome.receipt, 'failed for good on every channel', outcome.duration_ms);

@@ -69,12 +69,16 @@ export async function load(s: EngineContext): Promise<void> {
     if (every1024()) await turn.yieldIfDue();
   }
   let unanswered = 0;
+  let answered = 0;
   for (const j of await list<DeliveryJob>('deliveries')) {
     s.jobs.set(j.id, j);
     // Recorded before its send and never answered: the process died mid-send. Sent again now, under
-    // the same idempotency key (the at-least-once window the README describes).
-    if (j.in_flight) unanswered++;
-    due.push([`d:${j.id}`, j.in_flight ? Math.min(j.next_at, now) : j.next_at]);
+    // the same idempotency key (the at-least-once window the README describes). Answered but its
+    // outcome not applied: not sent again; the outcome is applied now (dispatch).
+    const settled = j.answered !== undefined && j.answered.step === j.step;
+    if (settled) answered++;
+    else if (j.in_flight) unanswered++;
+    due.push([`d:${j.id}`, settled || j.in_flight ? Math.min(j.next_at, now) : j.next_at]);
     if (every1024()) await turn.yieldIfDue();
   }
   s.scheduler.scheduleMany(due);
@@ -95,6 +99,7 @@ export async function load(s: EngineContext): Promise<void> {
       groups: s.groupStage.size,
       deliveries: s.jobs.size,
       unanswered_attempts: unanswered,
+      answered_attempts: answered,
     },
     'notify engine started',
   );

@@ -62,7 +62,9 @@ function nextJob(
   code: number | undefined,
   now: number,
 ): DeliveryJob | undefined {
-  const base = { ...known.job, id: s.newId('dlv'), next_at: now };
+  // A new job: nothing of the sent one's attempt (its answer, an attempt in flight) carries over.
+  const { answered: _answered, in_flight: _inFlight, ...sent } = known.job;
+  const base: DeliveryJob = { ...sent, id: s.newId('dlv'), next_at: now };
   if (action === 'template') {
     // Already a template: re-sending the same thing cannot help, the next channel might.
     if (known.template) return failover(base);

@@ -132,6 +132,25 @@ export class GroupCommit {
     }
   }
 
+  /**
+   * Writes one document outside the open task: it joins the next batch at once (a task that writes the
+   * same key and is sealed later still wins) and resolves once it is in the store. For a record that
+   * must not wait behind the queue: a provider's answer to a send (decision 0052).
+   */
+  putNow<T>(collection: StoreCollection, key: string, value: T): Promise<void> {
+    const into = this.sealedOf(collection);
+    const size = into.size;
+    const v = value as object;
+    // A store that keeps references gets its own copy: the caller's object goes on changing.
+    into.set(key, {
+      collection,
+      key,
+      value: this.store.keepsReferences === true ? { ...v } : JSON.stringify(v),
+    });
+    this.sealedCount += into.size - size;
+    return this.commit();
+  }
+
   private sealedOf(collection: StoreCollection): Map<string, Write> {
     let col = this.sealed.get(collection);
     if (!col) {

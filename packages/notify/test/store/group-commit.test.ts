@@ -33,6 +33,30 @@ describe('group commit', () => {
     expect(await store.get('alerts', 'a49')).toEqual({ i: 49 });
   });
 
+  it('putNow writes outside the open task: stored without a seal, snapshotted at once, and a task sealed later wins', async () => {
+    for (const copy of [true, false]) {
+      const store = new MemoryNotifyStore({ copy });
+      const gc = new GroupCommit(store);
+      // A task is open (not sealed) with a write of its own.
+      void gc.put('alerts', 'open-task', { open: true });
+      const job = { step: 0, answered: { step: 0 } as object | undefined };
+      await gc.putNow('deliveries', 'd1', job);
+      // In the store although the open task never sealed; the open task's write is not.
+      expect(await store.get('deliveries', 'd1')).toEqual({ step: 0, answered: { step: 0 } });
+      expect(await store.get('alerts', 'open-task')).toBeUndefined();
+      // Snapshotted when written: a later change of the object is not in the store.
+      job.step = 1;
+      expect(await store.get('deliveries', 'd1')).toMatchObject({ step: 0 });
+      // The open task deletes the same key; sealed after the putNow, its delete wins.
+      void gc.delete('deliveries', 'd1');
+      const later = gc.putNow('deliveries', 'd2', { step: 0 });
+      gc.seal();
+      await Promise.all([later, gc.commit()]);
+      expect(await store.get('deliveries', 'd1')).toBeUndefined();
+      expect(await store.get('alerts', 'open-task')).toEqual({ open: true });
+    }
+  });
+
   it('a snapshot is taken at seal: a later change of the same object waits for the next batch', async () => {
     const store = new MemoryNotifyStore();
     const gc = new GroupCommit(store);
