@@ -198,6 +198,9 @@ export async function cancelStaleDeliveries(s: EngineContext): Promise<number> {
   let n = 0;
   for (const job of [...s.jobs.values()]) {
     if (job.notification.firing.length === 0 || job.notification.notice) continue;
+    // Already accepted by its provider (decision 0052): not pending any more; its outcome, on its way,
+    // records who was paged and the notice they are owed.
+    if (job.answered !== undefined && job.answered.step === job.step) continue;
     const live = job.notification.firing.some((fp) => {
       const r = s.alerts.get(fp);
       return r !== undefined && r.status === 'firing' && !r.acked;

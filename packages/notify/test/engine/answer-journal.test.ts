@@ -30,57 +30,71 @@ const alert = (i: number, site = 'site_a', alertname = 'GatewayOffline') => ({
   starts_at: new Date().toISOString(),
 });
 
+/**
+ * Runs an engine until a page's answer is in its store while the outcome waits on a queue held by a
+ * large batch, and returns a copy of the store taken then (what a process killed at that moment leaves).
+ */
+async function answeredButNotApplied() {
+  const store = new MemoryNotifyStore();
+  // The alerts that hold the queue wait an hour in their groups: they page nobody during the test.
+  const config = baseConfig({
+    route: {
+      receiver: 'oncall',
+      group_wait: '0s',
+      group_by: ['site'],
+      routes: [{ matchers: ['alertname="Filler"'], receiver: 'lead', group_wait: '1h' }],
+    },
+  });
+  let queueHeld: Promise<unknown> | undefined;
+  // The first page's send starts a long batch on the queue, then answers: the outcome queues behind it.
+  const whatsapp = recordingChannel('whatsapp', {
+    async send(m: Message) {
+      whatsapp.sent.push(m);
+      if (!queueHeld)
+        queueHeld = a.engine.ingestBatch(
+          Array.from({ length: 30_000 }, (_, i) => alert(i + 1, `site_b${i}`, 'Filler')),
+        );
+      await new Promise((r) => setTimeout(r, 20));
+      return { ok: true as const, provider_message_id: 'wamid.answered-1' };
+    },
+  });
+  const a = engineWithRecorders(config, { store, channels: { whatsapp } as never });
+  await a.engine.start();
+  const first = await a.engine.ingest(alert(0));
+  const fingerprint = first.kind === 'alert' ? first.fingerprint : '';
+
+  // Wait until the store holds the answer while the job is not yet settled (its outcome is queued).
+  let dead: MemoryNotifyStore | undefined;
+  const deadline = Date.now() + 20_000;
+  while (!dead && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 2));
+    const jobs = await store.list<DeliveryJob>('deliveries');
+    const answered = jobs.find((j) => j.answered !== undefined);
+    if (answered) {
+      expect(answered.answered).toMatchObject({ step: 0, provider_message_id: 'wamid.answered-1' });
+      expect(answered.in_flight).toBeUndefined();
+      dead = await copyOf(store);
+    }
+  }
+  expect(dead, 'the answer reached the store while its outcome waited on the queue').toBeDefined();
+  // The queue was still held: the receipt (applied on the queue) had not been emitted yet.
+  expect(a.receipts.filter((r) => r.status === 'sent')).toHaveLength(0);
+  await queueHeld;
+  await a.engine.stop();
+
+  return {
+    dead: dead as MemoryNotifyStore,
+    config,
+    fingerprint,
+    ackCode: whatsapp.sent[0]?.ack_code as string,
+  };
+}
+
 describe("a provider's answer is stored ahead of the queue", () => {
   it('a process that dies before the outcome gets its turn does not page again; the restart applies the outcome', async () => {
-    const store = new MemoryNotifyStore();
-    // The alerts that hold the queue wait an hour in their groups: they page nobody during the test.
-    const config = baseConfig({
-      route: {
-        receiver: 'oncall',
-        group_wait: '0s',
-        group_by: ['site'],
-        routes: [{ matchers: ['alertname="Filler"'], receiver: 'lead', group_wait: '1h' }],
-      },
-    });
-    let queueHeld: Promise<unknown> | undefined;
-    // The first page's send starts a long batch on the queue, then answers: the outcome queues behind it.
-    const whatsapp = recordingChannel('whatsapp', {
-      async send(m: Message) {
-        whatsapp.sent.push(m);
-        if (!queueHeld)
-          queueHeld = a.engine.ingestBatch(
-            Array.from({ length: 30_000 }, (_, i) => alert(i + 1, `site_b${i}`, 'Filler')),
-          );
-        await new Promise((r) => setTimeout(r, 20));
-        return { ok: true as const, provider_message_id: 'wamid.answered-1' };
-      },
-    });
-    const a = engineWithRecorders(config, { store, channels: { whatsapp } as never });
-    await a.engine.start();
-    const first = await a.engine.ingest(alert(0));
-    const fingerprint = first.kind === 'alert' ? first.fingerprint : '';
-
-    // Wait until the store holds the answer while the job is not yet settled (its outcome is queued).
-    let dead: MemoryNotifyStore | undefined;
-    const deadline = Date.now() + 20_000;
-    while (!dead && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 2));
-      const jobs = await store.list<DeliveryJob>('deliveries');
-      const answered = jobs.find((j) => j.answered !== undefined);
-      if (answered) {
-        expect(answered.answered).toMatchObject({ step: 0, provider_message_id: 'wamid.answered-1' });
-        expect(answered.in_flight).toBeUndefined();
-        dead = await copyOf(store);
-      }
-    }
-    expect(dead, 'the answer reached the store while its outcome waited on the queue').toBeDefined();
-    // The queue was still held: the receipt (applied on the queue) had not been emitted yet.
-    expect(a.receipts.filter((r) => r.status === 'sent')).toHaveLength(0);
-    await queueHeld;
-    await a.engine.stop();
-
+    const { dead, config, fingerprint } = await answeredButNotApplied();
     // A new process on what the killed one left behind.
-    const b = engineWithRecorders(config, { store: dead as MemoryNotifyStore });
+    const b = engineWithRecorders(config, { store: dead });
     await b.engine.start();
     // The answered job is due at once; its outcome is applied on the queue's first turns.
     await vi.waitFor(() => expect(b.receipts).toHaveLength(1), { timeout: 10_000 });
@@ -93,9 +107,9 @@ describe("a provider's answer is stored ahead of the queue", () => {
     // The outcome was applied: a sent receipt, the contact recorded as paged, the job gone.
     const receipt = b.receipts.find((r) => r.provider_message_id === 'wamid.answered-1');
     expect(receipt).toMatchObject({ status: 'sent', channel: 'whatsapp', receiver: 'oncall' });
-    const deliveries = await (dead as MemoryNotifyStore).list<DeliveryJob>('deliveries');
+    const deliveries = await dead.list<DeliveryJob>('deliveries');
     expect(deliveries).toHaveLength(0);
-    const incidents = await (dead as MemoryNotifyStore).list<Incident>('incidents');
+    const incidents = await dead.list<Incident>('incidents');
     const siteA = incidents.find((i) => i.group_key.includes('site_a'));
     expect(siteA?.paged?.map((p) => p.contact)).toEqual(['somchai']);
     // The message id is known again: a late failed status for it acts on it. It was a template (outside
@@ -108,6 +122,26 @@ describe("a provider's answer is stored ahead of the queue", () => {
     await vi.waitFor(() => expect(b.channels.email.sent).toHaveLength(1), { timeout: 10_000 });
     expect(b.channels.email.sent[0]?.alert_fingerprints).toEqual([fingerprint]);
     expect(b.channels.whatsapp.sent).toHaveLength(0);
+    await b.engine.stop();
+  }, 120_000);
+
+  it('an acknowledgement right after the restart does not suppress the answered page: its contact is recorded and told', async () => {
+    const { dead, config, ackCode } = await answeredButNotApplied();
+    const b = engineWithRecorders(config, { store: dead });
+    await b.engine.start();
+    // Queued before the answered job's outcome (due at once, on the scheduler's first turn).
+    const ack = await b.engine.acknowledge({ ack_code: ackCode, by: 'nok', via: 'api' });
+    expect(ack.cancelled_deliveries).toBe(0);
+    await vi.waitFor(() => expect(b.receipts.some((r) => r.status === 'sent')).toBe(true), {
+      timeout: 10_000,
+    });
+    await b.engine.settle();
+    expect(b.receipts.filter((r) => r.status === 'suppressed')).toHaveLength(0);
+    const incidents = await dead.list<Incident>('incidents');
+    const siteA = incidents.find((i) => i.group_key.includes('site_a'));
+    expect(siteA?.paged?.map((p) => p.contact)).toEqual(['somchai']);
+    // Paged, so told of the acknowledgement.
+    expect(siteA?.notices?.length).toBeGreaterThan(0);
     await b.engine.stop();
   }, 120_000);
 
