@@ -1,6 +1,6 @@
 // A replica whose renewal came late (its lease ran out, nobody took it) while one of its own fenced
 // batches was committing: the renewal must keep the lease. Each fenced batch holds FOR KEY SHARE on the
-// lease row (sql-store checkFence); the takeover path's FOR UPDATE SKIP LOCKED skips a row so locked, so
+// lease row (the fence of sql-store `write`); the takeover path's FOR UPDATE SKIP LOCKED skips a row so locked, so
 // a renewal that went that way found "nothing to take" and, after three such tries, the engine stopped
 // with "the engine lease could not be renewed" — with no other replica alive (the full-size fault run,
 // 1 December 2026: the only replica exited 3 under load while its batches followed each other).
@@ -28,7 +28,7 @@ describe.skipIf(missingServer('postgres') !== undefined)('lease renewal during o
     const leases = store.leases!;
     const fence = await leases.acquire('engine', 'replica-a', 300);
     expect(fence).toBeDefined();
-    // A fenced batch of ours in progress: the lock checkFence takes, held across the expiry.
+    // A fenced batch of ours in progress: the lock a batch's fence takes, held across the expiry.
     const batch = new pg.Client({ connectionString: server.url });
     await batch.connect();
     try {

@@ -63,6 +63,18 @@ for (const kind of [memoryKind(), pgliteKind(), postgresKind()] as StoreKind[]) 
       expect(await store.list('nflog')).toHaveLength(3);
     });
 
+    it('keys and documents with any text: lone surrogates, NUL, quotes, Thai, emoji; a later batch still goes through', async () => {
+      const { store } = await kind.open();
+      const doc = { text: 'สถานี "A" \\ \u0000 \ud800 🚨', n: 1 };
+      // A label value may hold a lone surrogate (JSON allows "\ud800"); group keys carry label values.
+      await store.write([put('groups', 'g:{site="\ud800x"}', doc), put('alerts', 'ไทย🚨"\\', doc)]);
+      expect(await store.get('groups', 'g:{site="\ud800x"}')).toEqual({ ...doc, text: doc.text });
+      expect(await store.get('alerts', 'ไทย🚨"\\')).toEqual(doc);
+      await store.write([put('alerts', 'plain', { ok: true }), del('alerts', 'ไทย🚨"\\')]);
+      expect(await store.list('alerts')).toEqual([{ ok: true }]);
+      expect(await store.list('groups')).toEqual([doc]);
+    });
+
     it('writes 20,000 documents in one batch and lists them all', async () => {
       const { store } = await kind.open();
       const batch = Array.from({ length: 20_000 }, (_, i) => put('deliveries', `d${i}`, { id: `d${i}`, i }));

@@ -1,14 +1,7 @@
 // A NotifyStore on SQL (Postgres through `pg`, or PGlite): documents and leases in the notify schema.
-import { runMigrations, type SqlDatabase, type SqlExecutor } from '@fieldops/bus';
+import { runMigrations, type SqlDatabase } from '@fieldops/bus';
 import { NotifyLeaseLostError, NotifyStoreError } from '../../errors.js';
-import type {
-  NotifyStore,
-  StoreCollection,
-  StoreFence,
-  StoreLeases,
-  StoreWrite,
-  StoreWriteOptions,
-} from '../store.js';
+import type { NotifyStore, StoreCollection, StoreLeases, StoreWrite, StoreWriteOptions } from '../store.js';
 import { NOTIFY_MIGRATIONS, NOTIFY_SCHEMA } from './schema.js';
 
 const T = `${NOTIFY_SCHEMA}.documents`;
@@ -35,24 +28,6 @@ export interface SqlNotifyStoreOptions {
    * queueing behind the store's reads and batches; closed with the store.
    */
   readonly leaseDatabase?: SqlDatabase;
-}
-
-/** Checks, inside the batch's transaction, that the fence's lease is still held and unexpired. */
-async function checkFence(tx: SqlExecutor, fence: StoreFence): Promise<void> {
-  // Owner and token, not expiry: a takeover changes both under FOR UPDATE, and FOR KEY SHARE here makes
-  // a takeover (FOR UPDATE SKIP LOCKED) skip the row while this batch commits. A lease that ran out
-  // without being taken is still safe to write under (nobody else wrote), so expiry alone refuses nothing.
-  // KEY SHARE, not SHARE: our own renewal (an UPDATE of expires_at, FOR NO KEY UPDATE) does not wait
-  // for a long batch to commit (PostgreSQL docs, "Row-Level Locks", conflict table).
-  const { rows } = await tx.query(
-    `SELECT 1 FROM ${L} WHERE name = $1 AND owner = $2 AND token = $3 FOR KEY SHARE`,
-    [fence.lease, fence.owner, fence.token],
-  );
-  if (rows.length === 0) {
-    throw new NotifyLeaseLostError(
-      `store: lease ${fence.lease} is no longer held by ${fence.owner} (token ${fence.token}); nothing was written`,
-    );
-  }
 }
 
 /** Leases on the `leases` table, taken with `FOR UPDATE SKIP LOCKED`. */
@@ -186,24 +161,41 @@ export async function createSqlNotifyStore(
           put[2].push(typeof w.value === 'string' ? w.value : JSON.stringify(w.value));
         }
       }
-      await db.transaction(async (tx) => {
-        if (writeOptions.fence) await checkFence(tx, writeOptions.fence);
-        if (put[0].length > 0) {
-          await tx.query(
-            `INSERT INTO ${T} (collection, key, value)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-             ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value, updated_at = now()`,
-            put,
-          );
+      const fence = writeOptions.fence;
+      // One statement, so one round trip (not BEGIN, fence, upsert, delete, COMMIT: under CPU starvation
+      // each round trip took hundreds of ms, and a page's answer waited for its batch). A statement is
+      // its own transaction: the upserts and deletes land together or not at all.
+      // The fence: owner and token, not expiry. A takeover changes both under FOR UPDATE; FOR KEY SHARE
+      // here makes a takeover (FOR UPDATE SKIP LOCKED) skip the row while this batch commits, and a
+      // batch that waits behind a takeover's lock re-reads the row once it commits (READ COMMITTED), no
+      // longer matches it, and writes nothing. KEY SHARE, not SHARE: our own renewal (an UPDATE of
+      // expires_at, FOR NO KEY UPDATE) does not wait for a long batch (PostgreSQL docs, "Row-Level
+      // Locks", conflict table). A lease that ran out without being taken is still safe to write under
+      // (nobody else wrote), so expiry alone refuses nothing.
+      const held = fence ? 'EXISTS (SELECT 1 FROM fence)' : 'true';
+      const { rows } = await db.query(
+        `WITH ${
+          fence
+            ? `fence AS (SELECT 1 FROM ${L} WHERE name = $6 AND owner = $7 AND token = $8 FOR KEY SHARE),`
+            : ''
         }
-        if (del[0].length > 0) {
-          await tx.query(
-            `DELETE FROM ${T} d USING unnest($1::text[], $2::text[]) AS x(collection, key)
-              WHERE d.collection = x.collection AND d.key = x.key`,
-            del,
-          );
-        }
-      });
+         put AS (
+           INSERT INTO ${T} (collection, key, value)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WHERE ${held}
+           ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value, updated_at = now()
+           RETURNING 1),
+         del AS (
+           DELETE FROM ${T} d USING unnest($4::text[], $5::text[]) AS x(collection, key)
+            WHERE d.collection = x.collection AND d.key = x.key AND ${held}
+           RETURNING 1)
+         SELECT ${held} AS held, (SELECT count(*) FROM put)::int AS put, (SELECT count(*) FROM del)::int AS del`,
+        fence ? [...put, ...del, fence.lease, fence.owner, fence.token] : [...put, ...del],
+      );
+      if (fence && (rows[0] as { held: boolean } | undefined)?.held !== true) {
+        throw new NotifyLeaseLostError(
+          `store: lease ${fence.lease} is no longer held by ${fence.owner} (token ${fence.token}); nothing was written`,
+        );
+      }
     },
     async close() {
       if (options.leaseDatabase) await options.leaseDatabase.close();
