@@ -71,6 +71,15 @@ export interface FaultTestReport {
   faults: { at_ms: number; what: string }[];
   /** Escalation lateness (page of a level minus page of the level before minus the delay), ms. */
   lateness: { p50: number; p99: number; max: number; maxAfterTakeover: number };
+  /**
+   * The same lateness counted from when a process could send it: where a single process's downtime
+   * (SIGKILL until the restarted process is READY) overlaps a page's due time and its page, from the
+   * end of that downtime. What the engine adds, apart from how fast its supervisor restarts it; a
+   * takeover's wait for the lease stays in (the bound is one scheduler tick plus the lease), ms.
+   */
+  latenessFromReady: { p50: number; p99: number; max: number };
+  /** Each SIGKILL of the single process until its restart was READY, ms. */
+  downtimeMs: number[];
   /** Kill of the active replica to the first page sent by the standby, ms. */
   takeoverMs: number | undefined;
   /** Distinct pages first delivered after the active replica was killed (0 when all work was done before). */
@@ -200,6 +209,14 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
   };
 
   let takeoverMs: number | undefined;
+  /** A single process's downtimes: from its SIGKILL until its restart printed READY (absolute ms). */
+  const downtimes: { from: number; to: number }[] = [];
+  let downSince: number | undefined;
+  const upAgain = () => {
+    if (downSince === undefined) return;
+    downtimes.push({ from: downSince, to: Date.now() });
+    downSince = undefined;
+  };
   let killedActiveAt = 0;
   let pendingAtEnd = { deliveries: 0, escalationLevels: 0 };
   try {
@@ -210,12 +227,15 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
     const gap = window / (kills + 2);
     for (let k = 1; k <= kills; k++) {
       await ready(a);
+      upAgain();
       await sleep(Math.floor(gap * (0.3 + 1.4 * random())));
+      downSince = Date.now();
       await kill(a.child, `SIGKILL notify (single process) #${k}`, a.output);
       a = start('replica-a', n);
     }
     // Phase 2: a second replica joins as a standby; the active one is killed at a random moment.
     await ready(a);
+    upAgain();
     // The standby takes the same stream (its ingest waits until it holds the lease), as a bus
     // redelivers to whichever replica is left.
     let b = start('replica-b', n);
@@ -312,6 +332,13 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
   const incidents = new Set(pages.map((p) => p.fingerprints.join(',')));
   const late: number[] = [];
   const lateAfter: number[] = [];
+  const lateFromReady: number[] = [];
+  /** When a process could send a page due at `due` and sent at `sent`: after any downtime between. */
+  const sendableFrom = (due: number, sent: number): number => {
+    let from = due;
+    for (const d of downtimes) if (d.to > due && d.from < sent) from = Math.max(from, d.to);
+    return from;
+  };
   for (const fp of incidents) {
     const at = (to: string) => byPage.get(`${fp}|${to}`)?.first;
     const [o, l, m] = [at('oncall'), at('lead'), at('manager')];
@@ -322,10 +349,12 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
       if (prev === undefined || cur === undefined) continue;
       const d = cur - prev - delayMs;
       late.push(d);
+      lateFromReady.push(cur - sendableFrom(prev + delayMs, cur));
       if (killedActiveAt && cur >= killedActiveAt) lateAfter.push(d);
     }
   }
   late.sort((x, y) => x - y);
+  lateFromReady.sort((x, y) => x - y);
   const firstFromB = pages.filter((p) => p.owner === 'replica-b').map((p) => p.at);
   if (firstFromB.length > 0 && killedActiveAt) takeoverMs = Math.min(...firstFromB) - killedActiveAt;
   const delivered = byPage.size;
@@ -349,6 +378,12 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
       max: late.at(-1) ?? 0,
       maxAfterTakeover: lateAfter.length > 0 ? Math.max(...lateAfter) : 0,
     },
+    latenessFromReady: {
+      p50: quantile(lateFromReady, 0.5),
+      p99: quantile(lateFromReady, 0.99),
+      max: lateFromReady.at(-1) ?? 0,
+    },
+    downtimeMs: downtimes.map((d) => d.to - d.from),
     takeoverMs,
     pagesAfterTakeover,
     pendingAtEnd,
