@@ -231,23 +231,20 @@ for (const [validate, batch] of [
   console.log(`    vs baseline (validation alone): ${(rate(N, r.ms) / baseline).toFixed(2)}×\n`);
 }
 
-// ---- 3. the engine on a store: memory vs PGlite, group commit vs one transaction per event ------
-{
+// Sections 3 and 4 share one Postgres server, stopped whatever happens (a failed section too).
+const { stopBenchPostgres } = await import('./store-kinds.js');
+try {
+  // ---- 3. the engine on a store: memory vs PGlite, group commit vs one transaction per event ------
   const { benchStores } = await import('./stores.js');
   await benchStores(config, events, () => validationRates(2), {
     grouped: N,
     perEvent: Math.min(N, size('NOTIFY_BENCH_STORE_EVENTS_PER_TX', 2_000)),
   });
-}
 
-// ---- 4. restart recovery with pending escalations, heap per pending escalation --------------------
-{
+  // ---- 4. restart recovery with pending escalations, heap per pending escalation ------------------
   const { benchRecovery } = await import('./recovery.js');
-  const { stopBenchPostgres } = await import('./store-kinds.js');
-  try {
-    if (PENDING > 0) await benchRecovery(allEvents.slice(0, PENDING), heap);
-    else console.log('4.  restart recovery: skipped (NOTIFY_BENCH_PENDING=0)');
-  } finally {
-    await stopBenchPostgres();
-  }
+  if (PENDING > 0) await benchRecovery(allEvents.slice(0, PENDING), heap);
+  else console.log('4.  restart recovery: skipped (NOTIFY_BENCH_PENDING=0)');
+} finally {
+  await stopBenchPostgres();
 }

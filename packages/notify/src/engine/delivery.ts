@@ -143,8 +143,16 @@ export function dispatch(s: EngineContext, id: string): void {
           }),
         );
       },
-    )
-    // The outcome's own write may fail (store down); the job stays stored and is retried after a restart.
+    );
+  trackOutcome(s, id, p);
+}
+
+/**
+ * Keeps a delivery's outcome in `inflight` until it is stored (`settle()` waits for it). Its write may
+ * fail (store down): logged; the job stays stored and is retried after a restart.
+ */
+function trackOutcome(s: EngineContext, id: string, outcome: Promise<unknown>): void {
+  const p = outcome
     .catch((err: unknown) => {
       s.logger.error(
         { component: 'notify', delivery: id, err: s.vault.redact(String(err)) },
@@ -191,23 +199,15 @@ function settleAnswered(
     ...s.deliverStage.receipt(job, address, 'sent', answered.at),
     ...(answered.provider_message_id ? { provider_message_id: answered.provider_message_id } : {}),
   };
-  const p = s
-    .run(() =>
-      s.jobs.get(id) === job
-        ? applySent(s, id, job, receipt, {
-            template: answered.template === true,
-            note: 'answered before a restart',
-          })
-        : undefined,
-    )
-    .catch((err: unknown) => {
-      s.logger.error(
-        { component: 'notify', delivery: id, err: s.vault.redact(String(err)) },
-        'delivery outcome not stored',
-      );
-    })
-    .finally(() => s.inflight.delete(p));
-  s.inflight.add(p);
+  const p = s.run(() =>
+    s.jobs.get(id) === job
+      ? applySent(s, id, job, receipt, {
+          template: answered.template === true,
+          note: 'answered before a restart',
+        })
+      : undefined,
+  );
+  trackOutcome(s, id, p);
 }
 
 type SentOutcome = Extract<AttemptOutcome, { kind: 'sent' }>;
