@@ -182,13 +182,11 @@ export async function createSqlNotifyStore(
          put AS (
            INSERT INTO ${T} (collection, key, value)
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WHERE ${held}
-           ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value, updated_at = now()
-           RETURNING 1),
+           ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value, updated_at = now()),
          del AS (
            DELETE FROM ${T} d USING unnest($4::text[], $5::text[]) AS x(collection, key)
-            WHERE d.collection = x.collection AND d.key = x.key AND ${held}
-           RETURNING 1)
-         SELECT ${held} AS held, (SELECT count(*) FROM put)::int AS put, (SELECT count(*) FROM del)::int AS del`,
+            WHERE d.collection = x.collection AND d.key = x.key AND ${held})
+         SELECT ${held} AS held`,
         fence ? [...put, ...del, fence.lease, fence.owner, fence.token] : [...put, ...del],
       );
       if (fence && (rows[0] as { held: boolean } | undefined)?.held !== true) {
