@@ -62,10 +62,11 @@ function newGroup(route: RouteNode, key: string, labels: Labels, now: number, st
 export class GroupStage implements Stage<Routed, Grouped> {
   readonly name = 'group' as const;
 
-  private readonly groups = new Map<string, { state: GroupState; fps: Set<string> }>();
+  private readonly groups = new Map<string, GroupState>();
   /**
-   * Which groups each fingerprint is in, so a resolved alert is forgotten when no group holds it.
-   * Nearly every alert is in one group, so that case is a bare string rather than a Set per alert.
+   * Which groups each fingerprint is in: membership (one lookup per ingest, no set per group) and, so
+   * a resolved alert is forgotten when no group holds it. Nearly every alert is in one group, so that
+   * case is a bare string rather than an array per alert.
    */
   private readonly byAlert = new Map<string, string | string[]>();
 
@@ -76,15 +77,18 @@ export class GroupStage implements Stage<Routed, Grouped> {
 
   /** A group by key. */
   get(key: string): GroupState | undefined {
-    return this.groups.get(key)?.state;
+    return this.groups.get(key);
   }
 
   /** Every group. */
   all(): IterableIterator<GroupState> {
-    const it = this.groups.values();
-    return (function* () {
-      for (const g of it) yield g.state;
-    })();
+    return this.groups.values();
+  }
+
+  /** True when the group `key` holds the alert. */
+  private holds(key: string, fingerprint: string): boolean {
+    const held = this.byAlert.get(fingerprint);
+    return held === key || (typeof held === 'object' && held.includes(key));
   }
 
   /**
@@ -102,8 +106,8 @@ export class GroupStage implements Stage<Routed, Grouped> {
     for (const route of input.routes) {
       const key = groupKeyOf(route, labels);
       groups.push(key);
-      const entry = this.groups.get(key);
-      if (!entry) {
+      const held = this.groups.get(key);
+      if (!held) {
         startedAt ??= Date.parse(record.starts_at);
         const state = newGroup(route, key, labels, now, startedAt);
         changes.push(
@@ -111,7 +115,7 @@ export class GroupStage implements Stage<Routed, Grouped> {
           { op: 'schedule', timer: `g:${key}`, at: state.next_flush_at },
         );
       }
-      if (!entry?.fps.has(fingerprint)) changes.push({ op: 'join', group: key, fingerprint });
+      if (!held || !this.holds(key, fingerprint)) changes.push({ op: 'join', group: key, fingerprint });
     }
     return { changes, next: { record, isNew: input.isNew, groups } };
   }
@@ -121,12 +125,13 @@ export class GroupStage implements Stage<Routed, Grouped> {
     const { record } = input;
     const key = groupKeyOf(route, record.labels);
     const next = { record, isNew: input.isNew, groups: [key] };
-    const entry = this.groups.get(key);
-    if (entry) {
+    if (this.groups.has(key)) {
       return {
-        changes: entry.fps.has(record.fingerprint)
-          ? NO_CHANGES
-          : [{ op: 'join', group: key, fingerprint: record.fingerprint }],
+        changes:
+          // A new alert is in no group yet: no lookup.
+          !input.isNew && this.holds(key, record.fingerprint)
+            ? NO_CHANGES
+            : [{ op: 'join', group: key, fingerprint: record.fingerprint }],
         next,
       };
     }
@@ -143,27 +148,28 @@ export class GroupStage implements Stage<Routed, Grouped> {
 
   /** Creates a group from its state (empty) or updates a held group's timing; members are kept. */
   upsert(state: GroupState): GroupState {
-    const entry = this.groups.get(state.key);
-    if (!entry) {
+    const held = this.groups.get(state.key);
+    if (!held) {
       const fresh = { ...state, fingerprints: [] };
-      this.groups.set(state.key, { state: fresh, fps: new Set() });
+      this.groups.set(state.key, fresh);
       return fresh;
     }
-    if (entry.state !== state) Object.assign(entry.state, state, { fingerprints: entry.state.fingerprints });
-    return entry.state;
+    if (held !== state) Object.assign(held, state, { fingerprints: held.fingerprints });
+    return held;
   }
 
   /** Adds an alert to a held group (no-op when it is a member or the group is gone). */
   join(key: string, fingerprint: string): void {
-    const entry = this.groups.get(key);
-    if (!entry || entry.fps.has(fingerprint)) return;
-    entry.fps.add(fingerprint);
-    entry.state.fingerprints.push(fingerprint);
+    const group = this.groups.get(key);
+    if (!group) return;
     const held = this.byAlert.get(fingerprint);
     if (held === undefined) this.byAlert.set(fingerprint, key);
     else if (typeof held === 'string') {
-      if (held !== key) this.byAlert.set(fingerprint, [held, key]);
-    } else if (!held.includes(key)) held.push(key);
+      if (held === key) return;
+      this.byAlert.set(fingerprint, [held, key]);
+    } else if (held.includes(key)) return;
+    else held.push(key);
+    group.fingerprints.push(fingerprint);
   }
 
   /** Puts an alert in its group for `route`; `created` tells the caller to schedule the first flush. */
@@ -175,44 +181,57 @@ export class GroupStage implements Stage<Routed, Grouped> {
     startedAt = now,
   ): { group: GroupState; created: boolean; added: boolean } {
     const key = groupKeyOf(route, labels);
-    let entry = this.groups.get(key);
+    let group = this.groups.get(key);
     let created = false;
-    if (!entry) {
-      this.upsert(newGroup(route, key, labels, now, startedAt));
-      entry = this.groups.get(key) as { state: GroupState; fps: Set<string> };
+    if (!group) {
+      group = this.upsert(newGroup(route, key, labels, now, startedAt));
       created = true;
     }
-    const added = !entry.fps.has(fingerprint);
+    const added = !this.holds(key, fingerprint);
     if (added) this.join(key, fingerprint);
-    return { group: entry.state, created, added };
+    return { group, created, added };
   }
 
   /** Restores a persisted group, empty: alerts are put back in by routing them again. */
   restore(state: GroupState): void {
-    this.groups.set(state.key, { state: { ...state, fingerprints: [] }, fps: new Set() });
+    this.delete(state.key);
+    this.groups.set(state.key, { ...state, fingerprints: [] });
   }
 
   /** Removes alerts from a group; returns the fingerprints no group holds any more. */
   remove(key: string, fingerprints: Iterable<string>): string[] {
-    const entry = this.groups.get(key);
-    if (!entry) return [];
+    const group = this.groups.get(key);
+    if (!group) return [];
     const orphaned: string[] = [];
+    const removed = new Set<string>();
     for (const fp of fingerprints) {
-      if (!entry.fps.delete(fp)) continue;
-      const held = this.byAlert.get(fp);
-      const rest =
-        typeof held === 'string' ? (held === key ? [] : [held]) : (held ?? []).filter((k) => k !== key);
-      if (rest.length === 0) {
-        this.byAlert.delete(fp);
-        orphaned.push(fp);
-      } else this.byAlert.set(fp, rest.length === 1 ? (rest[0] as string) : rest);
+      if (removed.has(fp) || !this.leave(key, fp)) continue;
+      removed.add(fp);
+      if (!this.byAlert.has(fp)) orphaned.push(fp);
     }
-    entry.state.fingerprints = [...entry.fps];
+    if (removed.size > 0) group.fingerprints = group.fingerprints.filter((fp) => !removed.has(fp));
     return orphaned;
   }
 
-  /** Deletes an empty group. */
+  /** Takes `key` off the groups an alert is in; false when it was not in that group. */
+  private leave(key: string, fingerprint: string): boolean {
+    const held = this.byAlert.get(fingerprint);
+    if (held === key) {
+      this.byAlert.delete(fingerprint);
+      return true;
+    }
+    if (typeof held !== 'object') return false;
+    const rest = held.filter((k) => k !== key);
+    if (rest.length === held.length) return false;
+    this.byAlert.set(fingerprint, rest.length === 1 ? (rest[0] as string) : rest);
+    return true;
+  }
+
+  /** Deletes a group (its remaining members, if any, are no longer in it). */
   delete(key: string): void {
+    const group = this.groups.get(key);
+    if (!group) return;
+    for (const fp of group.fingerprints) this.leave(key, fp);
     this.groups.delete(key);
   }
 

@@ -32,45 +32,45 @@ export type IngestOutcome =
  * (a newer event, the alert dropped) gets its own document then (decision 0048).
  */
 export class EventKeyLog {
-  /** Keys stored as their own `events` documents, with their expiry. */
-  private readonly own = new Map<string, number>();
-  /** Keys stored in their alert's document, with their expiry. */
-  private readonly carried = new Map<string, number>();
+  /**
+   * Every key with its expiry, in one map so a lookup is one probe: a key with its own document as
+   * its expiry (≥ 0), a carried key as `-expiry - 1` (< 0).
+   */
+  private readonly keys = new Map<string, number>();
 
   /** Number of remembered keys. */
   get size(): number {
-    return this.own.size + this.carried.size;
+    return this.keys.size;
   }
 
   /** True when the key was seen and has not expired. */
   has(key: string, now: number): boolean {
-    const exp = this.carried.get(key) ?? this.own.get(key);
-    return exp !== undefined && exp > now;
+    const v = this.keys.get(key);
+    return v !== undefined && (v < 0 ? -v - 1 : v) > now;
   }
 
   /** The expiry of a key its alert's document carries, while it has not expired; else undefined. */
   carriedUntil(key: string, now: number): number | undefined {
-    const exp = this.carried.get(key);
-    return exp !== undefined && exp > now ? exp : undefined;
+    const v = this.keys.get(key);
+    return v !== undefined && v < 0 && -v - 1 > now ? -v - 1 : undefined;
   }
 
   /** Remembers a key, stored as its own document, until `expiresAt`. */
   add(key: string, expiresAt: number): void {
-    this.carried.delete(key);
-    this.own.delete(key);
-    this.own.set(key, expiresAt);
+    // An expiry before the epoch is long past: 0 keeps the sign free for carried keys.
+    this.keys.set(key, Math.max(0, expiresAt));
   }
 
   /** Remembers a key, stored in its alert's document, until `expiresAt` (a key with its own document stays so). */
   carry(key: string, expiresAt: number): void {
-    if (this.own.has(key)) return;
-    this.carried.set(key, expiresAt);
+    const v = this.keys.get(key);
+    if (v !== undefined && v >= 0) return;
+    this.keys.set(key, -Math.max(0, expiresAt) - 1);
   }
 
   /** Every key with its expiry. */
   *entries(): IterableIterator<[string, number]> {
-    yield* this.own.entries();
-    yield* this.carried.entries();
+    for (const [k, v] of this.keys) yield [k, v < 0 ? -v - 1 : v];
   }
 
   /**
@@ -79,12 +79,11 @@ export class EventKeyLog {
    */
   sweep(now: number): string[] {
     const dropped: string[] = [];
-    for (const [k, exp] of this.own) {
-      if (exp > now) continue;
-      this.own.delete(k);
-      dropped.push(k);
+    for (const [k, v] of this.keys) {
+      if ((v < 0 ? -v - 1 : v) > now) continue;
+      this.keys.delete(k);
+      if (v >= 0) dropped.push(k);
     }
-    for (const [k, exp] of this.carried) if (exp <= now) this.carried.delete(k);
     return dropped;
   }
 }

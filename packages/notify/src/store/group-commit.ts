@@ -50,11 +50,13 @@ export interface GroupCommitOptions {
  * time; what is sealed meanwhile goes in the next one, so batches grow with the load.
  */
 export class GroupCommit {
-  /** The open task's writes, per collection and key (a later write of a key replaces it). */
-  private open = new Map<StoreCollection, Map<string, Write>>();
+  /**
+   * The open task's writes, in order. A key written twice in one task is there twice: sealing keeps
+   * the later one (that case is rare; a map per task cost one more probe per write).
+   */
+  private open: Write[] = [];
   /** Sealed writes waiting for the next batch, per collection and key. */
   private sealed = new Map<StoreCollection, Map<string, Write>>();
-  private openCount = 0;
   private sealedCount = 0;
   private waiting: Deferred | undefined;
   private inflight: Deferred | undefined;
@@ -92,38 +94,36 @@ export class GroupCommit {
   }
 
   private record(w: Write): void {
-    let col = this.open.get(w.collection);
-    if (!col) {
-      col = new Map();
-      this.open.set(w.collection, col);
-    }
-    const size = col.size;
-    col.set(w.key, w);
-    this.openCount += col.size - size;
+    this.open.push(w);
   }
 
-  /** Writes not yet in the store. */
+  /** Writes not yet in the store (a key written twice in the open task counts twice until sealed). */
   get pending(): number {
-    return this.openCount + this.sealedCount;
+    return this.open.length + this.sealedCount;
   }
 
   /** Closes the open task: its documents are snapshotted now (as JSON) and join the next batch. */
   seal(): void {
-    if (this.openCount > 0) {
+    const open = this.open;
+    if (open.length > 0) {
       const refs = this.store.keepsReferences === true;
-      for (const [collection, col] of this.open) {
-        if (col.size === 0) continue;
-        const into = this.sealedOf(collection);
-        for (const w of col.values()) {
-          // The entry is the buffer's own: it becomes the sealed write (its value a snapshot).
-          if (!refs && w.value !== undefined) w.value = JSON.stringify(w.value);
-          const size = into.size;
-          into.set(w.key, w);
-          this.sealedCount += into.size - size;
+      // Consecutive writes of one collection (the common case) share one lookup of its map.
+      let collection: StoreCollection | undefined;
+      let into: Map<string, Write> | undefined;
+      for (let i = 0; i < open.length; i++) {
+        const w = open[i] as Write;
+        if (w.collection !== collection) {
+          collection = w.collection;
+          into = this.sealedOf(collection);
         }
-        col.clear();
+        // The entry is the buffer's own: it becomes the sealed write (its value a snapshot).
+        if (!refs && w.value !== undefined) w.value = JSON.stringify(w.value);
+        const m = into as Map<string, Write>;
+        const size = m.size;
+        m.set(w.key, w);
+        this.sealedCount += m.size - size;
       }
-      this.openCount = 0;
+      this.open = [];
     }
     const d = this.afterSeal;
     if (d) {
@@ -177,7 +177,7 @@ export class GroupCommit {
 
   /** Resolves when the open task's writes too are in the store (after it is sealed). */
   durable(): Promise<void> {
-    if (this.openCount === 0) return this.commit();
+    if (this.open.length === 0) return this.commit();
     this.afterSeal ??= deferred();
     return this.afterSeal.promise;
   }
