@@ -9,6 +9,7 @@ import { type NormalizedConfig, type NotifyConfig, normalizeConfig } from './con
 import { AttemptRunner } from './delivery/attempt-timeout.js';
 import { RateLimiter } from './delivery/rate-limiter.js';
 import { applyChanges } from './engine/apply.js';
+import { Coalescer } from './engine/coalesce.js';
 import { type EngineContext, HOUSEKEEPING_KEY } from './engine/context.js';
 import { dispatch } from './engine/delivery.js';
 import { EventLoopTurn } from './engine/event-loop-turn.js';
@@ -109,6 +110,12 @@ export class NotifyEngine {
   private queue: Promise<unknown> = Promise.resolve();
   /** Gives the event loop a turn after a stretch of queued work (timers and I/O are not starved). */
   private readonly turn = new EventLoopTurn();
+  /** Concurrent ingests share a queue task (decision 0054). */
+  private readonly ingests: Coalescer<IngestInput, IngestResult> = new Coalescer({
+    run: (fn) => this.run(fn),
+    turn: this.turn,
+    each: (input) => ingestNow(this.s, input),
+  });
   private started: Promise<void> | undefined;
   private stopped = false;
   private loaded = false;
@@ -340,6 +347,8 @@ export class NotifyEngine {
    * answered once they are in the store (group commit), while the queue goes on with the next task.
    */
   private run<T>(fn: () => Promise<T> | T): Promise<T> {
+    // Ingests made from now on go after this task (a coalesced ingest never overtakes it).
+    this.ingests.close();
     const next = this.queue.then(() => {
       // Queued tasks chain as microtasks: without a yield, a burst of them would keep timers (the
       // lease renewal) and I/O (its answer) waiting until the whole burst is done.
@@ -379,9 +388,12 @@ export class NotifyEngine {
     );
   }
 
+  /**
+   * Undefined once started; else the start. Callers await it only when it is a promise, so once
+   * started an operation is queued as it is called: operations run in call order.
+   */
   private ready(): Promise<void> | undefined {
     if (this.stopped) throw new NotifyError('engine_stopped', 'the engine is stopped');
-    // The hot path (already started) does not add an await.
     return this.loaded ? undefined : this.start();
   }
 
@@ -406,13 +418,14 @@ export class NotifyEngine {
   /** Takes a CloudEvent or a contract Alert; idempotent by `source` + `id`. */
   ingest(input: IngestInput): Promise<IngestResult> {
     // Started and running (the hot path): straight onto the queue.
-    if (this.loaded && !this.stopped) return this.run(() => ingestNow(this.s, input));
+    if (this.loaded && !this.stopped) return this.ingests.submit(input);
     return this.ingestOnceReady(input);
   }
 
   private async ingestOnceReady(input: IngestInput): Promise<IngestResult> {
-    await this.ready();
-    return this.run(() => ingestNow(this.s, input));
+    const starting = this.ready();
+    if (starting) await starting;
+    return this.ingests.submit(input);
   }
 
   /**
@@ -422,7 +435,8 @@ export class NotifyEngine {
   async ingestBatch(
     inputs: readonly IngestInput[],
   ): Promise<(IngestResult | { kind: 'invalid'; error: NotifyError })[]> {
-    await this.ready();
+    const starting = this.ready();
+    if (starting) await starting;
     return this.run(async () => {
       const out: (IngestResult | { kind: 'invalid'; error: NotifyError })[] = [];
       for (const input of inputs) {
@@ -446,7 +460,8 @@ export class NotifyEngine {
    * pending delivery and retry whose firing alerts are all acknowledged or resolved; repeats stop too.
    */
   async acknowledge(input: AcknowledgeInput): Promise<AcknowledgeResult> {
-    await this.ready();
+    const starting = this.ready();
+    if (starting) await starting;
     return this.run(() => acknowledgeNow(this.s, input));
   }
 
@@ -455,13 +470,15 @@ export class NotifyEngine {
    * `channels.whatsapp.webhook_max_age` (default 1h), so it must be ignored.
    */
   async claimWebhookEvent(key: string, at?: number): Promise<boolean> {
-    await this.ready();
+    const starting = this.ready();
+    if (starting) await starting;
     return this.run(() => claimWebhookEvent(this.s, key, at, this.config.webhookMaxAge));
   }
 
   /** A message from a WhatsApp user: opens their 24-hour window. */
   async recordInbound(phone: string, at?: number): Promise<void> {
-    await this.ready();
+    const starting = this.ready();
+    if (starting) await starting;
     await this.run(async () => {
       const t = at ?? this.s.clock.now();
       this.s.windows.touch(phone, t);
@@ -475,7 +492,8 @@ export class NotifyEngine {
    * re-sent as the template (131047), retried (temporary codes) or failed over to the next channel.
    */
   async recordWhatsAppStatus(status: WhatsAppStatusInput): Promise<void> {
-    await this.ready();
+    const starting = this.ready();
+    if (starting) await starting;
     await this.run(() => applyWhatsAppStatus(this.s, status));
   }
 
@@ -511,7 +529,8 @@ export class NotifyEngine {
 
   /** Adds a silence; returns it with its id. */
   async addSilence(input: SilenceInput): Promise<Silence> {
-    await this.ready();
+    const starting = this.ready();
+    if (starting) await starting;
     return this.run(async () => {
       const silence: Silence = {
         id: this.s.newId('sil'),
@@ -529,7 +548,8 @@ export class NotifyEngine {
 
   /** Expires a silence now. */
   async expireSilence(id: string): Promise<Silence | undefined> {
-    await this.ready();
+    const starting = this.ready();
+    if (starting) await starting;
     return this.run(async () => {
       const s = this.s.silenceStage.expire(id, this.s.clock.now());
       if (s) await this.s.store.put('silences', id, s);
