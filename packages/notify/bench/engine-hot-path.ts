@@ -10,6 +10,7 @@ import type { Channel } from '../src/channels/channel.js';
 import { createNotifyEngine } from '../src/engine.js';
 import { MemoryNotifyStore } from '../src/store/memory-store.js';
 import { benchConfig, gatewayOfflineEvents } from './fixtures.js';
+import { floorRate } from './floor.js';
 
 const N = Number(process.env.NOTIFY_BENCH_EVENTS ?? 100_000);
 const ROUNDS = Number(process.env.NOTIFY_BENCH_ROUNDS ?? 1);
@@ -68,6 +69,10 @@ const baseEps = (N / base.ms) * 1000;
 console.log(
   `  validation alone             ${fmt(baseEps).padStart(8)} events/s (CPU ${fmt((N / base.cpuMs) * 1000)}/s)`,
 );
+const floor = floorRate(events);
+console.log(
+  `  floor (the work itself, no engine) ${fmt(floor).padStart(8)} events/s (bench/floor.ts); vs validation ${(floor / baseEps).toFixed(3)}×`,
+);
 const MODES: readonly Mode[] = ['one by one', 'in flight', 'ingestBatch'];
 /** NOTIFY_BENCH_MODES picks modes by number (1 one by one, 2 in flight, 3 ingestBatch), e.g. `2` to profile one. */
 const picked = process.env.NOTIFY_BENCH_MODES?.split(',').map((m) => MODES[Number(m) - 1]);
@@ -85,6 +90,6 @@ for (const mode of MODES.filter((m) => !picked || picked.includes(m))) {
         ? `${IN_FLIGHT} ingest() in flight`
         : `ingestBatch(${IN_FLIGHT})`;
   console.log(
-    `  ${label.padEnd(28)} ${fmt(eps).padStart(8)} events/s (goal ≥ 100,000/s: ${eps >= 100_000 ? 'met' : 'NOT met'}); vs validation ${(eps / baseEps).toFixed(3)}× wall, ${(base.cpuMs / r.cpuMs).toFixed(3)}× CPU`,
+    `  ${label.padEnd(28)} ${fmt(eps).padStart(8)} events/s (goal ≥ 100,000/s: ${eps >= 100_000 ? 'met' : 'NOT met'}); vs validation ${(eps / baseEps).toFixed(3)}× wall, ${(base.cpuMs / r.cpuMs).toFixed(3)}× CPU; vs floor ${(eps / floor).toFixed(2)}×`,
   );
 }

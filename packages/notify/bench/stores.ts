@@ -7,6 +7,7 @@ import type { Channel } from '../src/channels/channel.js';
 import type { NotifyConfig } from '../src/config.js';
 import { createNotifyEngine } from '../src/engine.js';
 import type { NotifyStore } from '../src/store/store.js';
+import { floorRate } from './floor.js';
 import { benchStoreKinds } from './store-kinds.js';
 
 /** How many ingests are in flight at once in the group-commit runs. */
@@ -102,6 +103,14 @@ export async function benchStores(
   for (const kind of mem ? kinds.filter((k) => k.name !== 'memory') : []) {
     console.log(
       `    ${kind.name} / memory (group commit): ${(eps(find(kind.name, true)!) / eps(mem!)).toFixed(2)}×`,
+    );
+  }
+  if (mem) {
+    // The floor is measured after the runs, on the same events: what no engine can pass (bench/floor.ts).
+    const floor = floorRate(events.slice(0, mem.events));
+    const memEps = eps(mem) * 1000;
+    console.log(
+      `    floor (validate, map, fingerprint, keep, remember the key, group, copy as JSON; no engine): ${fmt(floor)} events/s; memory (group commit) at ${(memEps / floor).toFixed(2)}× of it; the 100,000/s goal is ${(100_000 / floor).toFixed(2)}× of it`,
     );
   }
   console.log('');
