@@ -102,7 +102,7 @@ export class Coalescer<In, Out> {
     return out;
   }
 
-  /** The rest of the inputs from `from`, awaiting each (the batch's slow path). */
+  /** The rest of the inputs from `from`, once one had to wait (a turn of the event loop, an async input). */
   private async handleRest(
     batch: readonly Waiting<In, Out>[],
     from: number,
@@ -112,7 +112,9 @@ export class Coalescer<In, Out> {
       const turn = this.options.turn.yieldIfDue();
       if (turn) await turn;
       try {
-        out.push({ ok: true, value: await this.options.each((batch[i] as Waiting<In, Out>).input) });
+        // An await only for an input that needs one (most complete synchronously).
+        const r = this.options.each((batch[i] as Waiting<In, Out>).input);
+        out.push({ ok: true, value: r instanceof Promise ? await r : r });
       } catch (error) {
         out.push({ ok: false, error });
       }
