@@ -47,6 +47,19 @@ describe('Coalescer', () => {
     expect(q.tasks).toBe(3);
   });
 
+  it('cuts a flood of calls into tasks of at most maxPerTask inputs', async () => {
+    const q = queue();
+    const c = new Coalescer<number, number>({
+      run: q.run,
+      turn: new EventLoopTurn(),
+      each: (n) => n,
+      maxPerTask: 1_000,
+    });
+    const inputs = Array.from({ length: 2_500 }, (_, i) => i);
+    expect(await Promise.all(inputs.map((n) => c.submit(n)))).toEqual(inputs);
+    expect(q.tasks).toBe(3);
+  });
+
   it('keeps each outcome its own, on the synchronous and the asynchronous path', async () => {
     const q = queue();
     const c = new Coalescer<number, number>({

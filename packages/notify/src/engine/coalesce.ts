@@ -24,7 +24,15 @@ export interface CoalescerOptions<In, Out> {
   turn: EventLoopTurn;
   /** Handles one input inside the task (synchronously when it can). */
   each(input: In): Out | Promise<Out>;
+  /**
+   * Inputs per task at most (default {@link MAX_COALESCED}): a task's writes are stored, and its
+   * callers answered, together, so a flood of requests is cut into tasks of this size.
+   */
+  maxPerTask?: number;
 }
+
+/** Inputs one task takes at most unless told otherwise. */
+export const MAX_COALESCED = 1_000;
 
 /** Coalesces calls made while a task waits at the tail of the queue into that task. */
 export class Coalescer<In, Out> {
@@ -42,8 +50,10 @@ export class Coalescer<In, Out> {
   submit(input: In): Promise<Out> {
     return new Promise<Out>((resolve, reject) => {
       const waiting: Waiting<In, Out> = { input, resolve, reject };
-      if (this.open) {
-        this.open.push(waiting);
+      const open = this.open;
+      if (open) {
+        open.push(waiting);
+        if (open.length >= (this.options.maxPerTask ?? MAX_COALESCED)) this.open = undefined;
         return;
       }
       const batch = [waiting];
@@ -68,7 +78,7 @@ export class Coalescer<In, Out> {
           },
         );
       // After run(): queueing this task closed the previous open one.
-      this.open = batch;
+      if ((this.options.maxPerTask ?? MAX_COALESCED) > 1) this.open = batch;
     });
   }
 
