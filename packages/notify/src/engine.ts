@@ -397,6 +397,22 @@ export class NotifyEngine {
     return this.loaded ? undefined : this.start();
   }
 
+  /** Runs `then` once started: at once when it is (queued in call order), else after the start. */
+  private whenReady<T>(then: () => Promise<T>): Promise<T> {
+    let starting: Promise<void> | undefined;
+    try {
+      starting = this.ready();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return starting ? starting.then(then) : then();
+  }
+
+  /** Queues `fn` on the serial queue once started (see {@link whenReady}). */
+  private queued<T>(fn: () => Promise<T> | T): Promise<T> {
+    return this.whenReady(() => this.run(fn));
+  }
+
   private onDue(key: string): void {
     void this.run(async () => {
       if (key.startsWith('g:')) await flushGroup(this.s, key.slice(2));
@@ -419,25 +435,17 @@ export class NotifyEngine {
   ingest(input: IngestInput): Promise<IngestResult> {
     // Started and running (the hot path): straight onto the queue.
     if (this.loaded && !this.stopped) return this.ingests.submit(input);
-    return this.ingestOnceReady(input);
-  }
-
-  private async ingestOnceReady(input: IngestInput): Promise<IngestResult> {
-    const starting = this.ready();
-    if (starting) await starting;
-    return this.ingests.submit(input);
+    return this.whenReady(() => this.ingests.submit(input));
   }
 
   /**
    * Ingests many inputs in one turn of the queue (what a source delivering batches should use): the
    * result for each, in order; an invalid input gets `{ kind: 'invalid', error }` and the others go on.
    */
-  async ingestBatch(
+  ingestBatch(
     inputs: readonly IngestInput[],
   ): Promise<(IngestResult | { kind: 'invalid'; error: NotifyError })[]> {
-    const starting = this.ready();
-    if (starting) await starting;
-    return this.run(async () => {
+    return this.queued(async () => {
       const out: (IngestResult | { kind: 'invalid'; error: NotifyError })[] = [];
       for (const input of inputs) {
         // A big batch is one task, but not one turn of the event loop (lease renewals must run).
@@ -459,27 +467,21 @@ export class NotifyEngine {
    * Acknowledges an incident (by its code) or an alert (by fingerprint). Stops the escalation and every
    * pending delivery and retry whose firing alerts are all acknowledged or resolved; repeats stop too.
    */
-  async acknowledge(input: AcknowledgeInput): Promise<AcknowledgeResult> {
-    const starting = this.ready();
-    if (starting) await starting;
-    return this.run(() => acknowledgeNow(this.s, input));
+  acknowledge(input: AcknowledgeInput): Promise<AcknowledgeResult> {
+    return this.queued(() => acknowledgeNow(this.s, input));
   }
 
   /**
    * Claims an inbound webhook event by key: false when it is a replay (key seen) or older than
    * `channels.whatsapp.webhook_max_age` (default 1h), so it must be ignored.
    */
-  async claimWebhookEvent(key: string, at?: number): Promise<boolean> {
-    const starting = this.ready();
-    if (starting) await starting;
-    return this.run(() => claimWebhookEvent(this.s, key, at, this.config.webhookMaxAge));
+  claimWebhookEvent(key: string, at?: number): Promise<boolean> {
+    return this.queued(() => claimWebhookEvent(this.s, key, at, this.config.webhookMaxAge));
   }
 
   /** A message from a WhatsApp user: opens their 24-hour window. */
-  async recordInbound(phone: string, at?: number): Promise<void> {
-    const starting = this.ready();
-    if (starting) await starting;
-    await this.run(async () => {
+  recordInbound(phone: string, at?: number): Promise<void> {
+    return this.queued(async () => {
       const t = at ?? this.s.clock.now();
       this.s.windows.touch(phone, t);
       const p = normalizePhone(phone);
@@ -491,10 +493,8 @@ export class NotifyEngine {
    * A delivery status from the WhatsApp webhook: a receipt; a failure Meta reports only here is
    * re-sent as the template (131047), retried (temporary codes) or failed over to the next channel.
    */
-  async recordWhatsAppStatus(status: WhatsAppStatusInput): Promise<void> {
-    const starting = this.ready();
-    if (starting) await starting;
-    await this.run(() => applyWhatsAppStatus(this.s, status));
+  recordWhatsAppStatus(status: WhatsAppStatusInput): Promise<void> {
+    return this.queued(() => applyWhatsAppStatus(this.s, status));
   }
 
   /**
@@ -528,10 +528,8 @@ export class NotifyEngine {
   // ---- silences --------------------------------------------------------------------------------
 
   /** Adds a silence; returns it with its id. */
-  async addSilence(input: SilenceInput): Promise<Silence> {
-    const starting = this.ready();
-    if (starting) await starting;
-    return this.run(async () => {
+  addSilence(input: SilenceInput): Promise<Silence> {
+    return this.queued(async () => {
       const silence: Silence = {
         id: this.s.newId('sil'),
         matchers: input.matchers,
@@ -547,10 +545,8 @@ export class NotifyEngine {
   }
 
   /** Expires a silence now. */
-  async expireSilence(id: string): Promise<Silence | undefined> {
-    const starting = this.ready();
-    if (starting) await starting;
-    return this.run(async () => {
+  expireSilence(id: string): Promise<Silence | undefined> {
+    return this.queued(async () => {
       const s = this.s.silenceStage.expire(id, this.s.clock.now());
       if (s) await this.s.store.put('silences', id, s);
       return s;
