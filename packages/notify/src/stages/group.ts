@@ -64,9 +64,9 @@ export class GroupStage implements Stage<Routed, Grouped> {
 
   private readonly groups = new Map<string, GroupState>();
   /**
-   * Which groups each fingerprint is in: membership (one lookup per ingest, no set per group) and, so
-   * a resolved alert is forgotten when no group holds it. Nearly every alert is in one group, so that
-   * case is a bare string rather than an array per alert.
+   * Which groups each fingerprint is in: it answers membership (one lookup per ingest, no set per
+   * group) and tells when no group holds a resolved alert, so it is forgotten. Nearly every alert is
+   * in one group, so that case is a bare string rather than an array per alert.
    */
   private readonly byAlert = new Map<string, string | string[]>();
 

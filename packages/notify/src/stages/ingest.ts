@@ -24,6 +24,11 @@ export type IngestOutcome =
   | { kind: 'duplicate'; key: string }
   | { kind: 'ignored'; reason: string; key: string | undefined };
 
+/** The expiry an entry of the event-key log stands for (a carried key's is stored as `-expiry - 1`). */
+function expiryOf(v: number): number {
+  return v < 0 ? -v - 1 : v;
+}
+
 /**
  * Event keys (`source` + `id`) seen recently: makes ingest idempotent. Entries expire after a TTL.
  * A key is persisted one of two ways, and the log knows which: as its own `events` document (`add`),
@@ -46,13 +51,13 @@ export class EventKeyLog {
   /** True when the key was seen and has not expired. */
   has(key: string, now: number): boolean {
     const v = this.keys.get(key);
-    return v !== undefined && (v < 0 ? -v - 1 : v) > now;
+    return v !== undefined && expiryOf(v) > now;
   }
 
   /** The expiry of a key its alert's document carries, while it has not expired; else undefined. */
   carriedUntil(key: string, now: number): number | undefined {
     const v = this.keys.get(key);
-    return v !== undefined && v < 0 && -v - 1 > now ? -v - 1 : undefined;
+    return v !== undefined && v < 0 && expiryOf(v) > now ? expiryOf(v) : undefined;
   }
 
   /** Remembers a key, stored as its own document, until `expiresAt`. */
@@ -70,7 +75,7 @@ export class EventKeyLog {
 
   /** Every key with its expiry. */
   *entries(): IterableIterator<[string, number]> {
-    for (const [k, v] of this.keys) yield [k, v < 0 ? -v - 1 : v];
+    for (const [k, v] of this.keys) yield [k, expiryOf(v)];
   }
 
   /**
@@ -80,7 +85,7 @@ export class EventKeyLog {
   sweep(now: number): string[] {
     const dropped: string[] = [];
     for (const [k, v] of this.keys) {
-      if ((v < 0 ? -v - 1 : v) > now) continue;
+      if (expiryOf(v) > now) continue;
       this.keys.delete(k);
       if (v >= 0) dropped.push(k);
     }
