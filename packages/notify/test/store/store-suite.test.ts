@@ -1,6 +1,6 @@
 // One suite, three stores: what the engine relies on from any NotifyStore.
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { NotifyLeaseLostError } from '../../src/errors.js';
+import { NotifyLeaseLostError, NotifyStoreError } from '../../src/errors.js';
 import type { NotifyStore, StoreWrite } from '../../src/store/store.js';
 import { memoryKind, pgliteKind, postgresKind, type StoreKind } from '../support/stores.js';
 
@@ -75,6 +75,22 @@ for (const kind of [memoryKind(), pgliteKind(), postgresKind()] as StoreKind[]) 
       expect(await store.list('groups')).toEqual([doc]);
     });
 
+    it('documents holding every control character, escaped as JSON escapes them, round-trip exactly', async () => {
+      // The SQL stores send a batch's documents as one text joined with U+0001 (sql-store.ts, SEP):
+      // a document whose text holds U+0001 (escaped by JSON.stringify) must come back whole, not split.
+      const { store } = await kind.open();
+      const controls = Array.from({ length: 32 }, (_, c) => String.fromCharCode(c)).join('');
+      const docs = [
+        { id: 'c0', text: controls },
+        { id: 'c1', text: `a\u0001b\u0001` },
+        { id: 'c2', text: '' },
+        { id: 'c3', text: '\u0001' },
+      ];
+      await store.write(docs.map((d) => put('incidents', d.id, d)));
+      for (const d of docs) expect(await store.get('incidents', d.id)).toEqual(d);
+      expect(await store.list('incidents')).toHaveLength(docs.length);
+    });
+
     it('writes 20,000 documents in one batch and lists them all', async () => {
       const { store } = await kind.open();
       const batch = Array.from({ length: 20_000 }, (_, i) => put('deliveries', `d${i}`, { id: `d${i}`, i }));
@@ -89,6 +105,24 @@ for (const kind of [memoryKind(), pgliteKind(), postgresKind()] as StoreKind[]) 
       await store.write([put('groups', 'g1', { key: 'g1', next_flush_at: 5 })]);
       const other = await second();
       expect(await other.get('groups', 'g1')).toEqual({ key: 'g1', next_flush_at: 5 });
+    });
+  });
+}
+
+for (const kind of [pgliteKind(), postgresKind()] as StoreKind[]) {
+  describe.skipIf(kind.skip !== undefined)(`NotifyStore on ${kind.name}: what is not JSON text`, () => {
+    afterAll(() => kind.close(), 60_000);
+
+    it('refuses a batch with a document that is not JSON text (a raw U+0001), naming it; nothing of the batch is written', async () => {
+      const { store } = await kind.open();
+      const bad: StoreWrite = { collection: 'alerts', key: 'bad', value: '{"text":"a\u0001b"}' };
+      expect(bad.value).toContain('\u0001');
+      const err = await store.write([put('alerts', 'good', { ok: true }), bad]).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NotifyStoreError);
+      expect((err as Error).message).toContain('alerts/bad');
+      expect((err as Error).message).toContain('not JSON text');
+      expect(await store.get('alerts', 'good')).toBeUndefined();
+      expect(await store.list('alerts')).toEqual([]);
     });
   });
 }
