@@ -1,6 +1,7 @@
 // The store's batch statement alone (no engine): documents shaped like the engine's alert documents
 // (about 470 B of JSON, quotes included), written in batches of 1,500 as group commit writes them, on
-// each store of `benchStoreKinds()`; rows/s of wall time and the CPU of this process per wall second.
+// each store of `benchStoreKinds()`; rows/s of wall time, each against the first store of the run (the
+// memory store, a copy into a map), and the CPU of this process per wall second.
 // What the durable stores cost per document, apart from the engine (decision 0055).
 // Run: `pnpm --filter @fieldops/notify bench:store` (NOTIFY_BENCH_STORES, e.g. `PGlite`; NOTIFY_BENCH_BATCHES,
 // default 100).
@@ -35,6 +36,8 @@ const batches: StoreWrite[][] = Array.from({ length: BATCHES }, (_, b) =>
   })),
 );
 const { kinds, skipped } = benchStoreKinds();
+/** The first store's rate (memory, unless NOTIFY_BENCH_STORES leaves it out): the others' baseline. */
+let baseline: { name: string; rate: number } | undefined;
 for (const kind of kinds) {
   const { store, close } = await kind.open();
   const c0 = process.cpuUsage();
@@ -43,8 +46,12 @@ for (const kind of kinds) {
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
   await close();
+  const rate = (BATCH * BATCHES * 1000) / ms;
+  baseline ??= { name: kind.name, rate };
+  const ratio =
+    baseline.name === kind.name ? '' : `, ${(rate / baseline.rate).toFixed(3)}× of ${baseline.name}`;
   console.log(
-    `${kind.name.padEnd(9)} ${fmt(BATCH * BATCHES)} documents in batches of ${fmt(BATCH)}: ${fmt((BATCH * BATCHES * 1000) / ms)} rows/s, this process busy ${((cpu.user + cpu.system) / 1000 / ms).toFixed(2)} cores`,
+    `${kind.name.padEnd(9)} ${fmt(BATCH * BATCHES)} documents in batches of ${fmt(BATCH)}: ${fmt(rate)} rows/s${ratio}, this process busy ${((cpu.user + cpu.system) / 1000 / ms).toFixed(2)} cores`,
   );
 }
 if (skipped) console.log(`Postgres: skipped (${skipped})`);
