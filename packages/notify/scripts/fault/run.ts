@@ -3,7 +3,7 @@
 // are counted at a real HTTP pager. Used by `pnpm --filter @fieldops/notify fault-test` (full size) and
 // test/fault.test.ts (reduced size in CI).
 import type { ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,6 +156,9 @@ export async function runFaultTest(options: FaultTestOptions): Promise<FaultTest
   });
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
   const sinkUrl = `http://127.0.0.1:${(sink.address() as { port: number }).port}`;
+  // Made before any server starts: a missing directory used to throw from a child's output handler,
+  // killing this process and leaving the Postgres server it had started running.
+  if (options.outputDir) mkdirSync(options.outputDir, { recursive: true });
   const pgServer = await startPostgres();
   const children: ChildProcess[] = [];
 
